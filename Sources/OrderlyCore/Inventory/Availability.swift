@@ -1,0 +1,73 @@
+import Foundation
+
+/// What a channel can sell of one sku: its network ATP, the share of each location, and the
+/// supply on its way.
+public struct SkuAvailability: Sendable, Equatable {
+    public struct AtLocation: Sendable, Equatable {
+        public var locationId: LocationID
+        public var available: Int64
+        public var pickup: Bool
+        public var distanceKm: Double?
+    }
+
+    public struct Incoming: Sendable, Equatable {
+        public var locationId: LocationID
+        public var quantity: Int64
+        public var expectedAt: Date
+        public init(locationId: LocationID, quantity: Int64, expectedAt: Date) {
+            self.locationId = locationId
+            self.quantity = quantity
+            self.expectedAt = expectedAt
+        }
+    }
+
+    public var sku: SKU
+    public var available: Int64
+    public var locations: [AtLocation]
+    public var incoming: [Incoming]
+}
+
+extension Channel {
+    /// Whether stock at `location` counts for this channel: an active location in its pool
+    /// that can ship (stores only when the channel ships from stores) or hand over pickups.
+    public func sells(from location: Location) -> Bool {
+        guard location.active, pools(location.id) else { return false }
+        let ships = location.capabilities.ship && (location.kind != .store || routing.shipFromStore)
+        return ships || location.capabilities.pickup
+    }
+}
+
+/// Channel availability arithmetic: the one place that sums location ATP into network ATP.
+public enum AvailabilityCalculator {
+    /// Availability of each sku in `skus` (in that order) for `channel`. Locations are ordered
+    /// nearest first when `origin` is given, else by priority then id.
+    public static func compute(
+        channel: Channel, skus: [SKU], levels: [InventoryLevel], locations: [LocationID: Location],
+        incoming: [SKU: [SkuAvailability.Incoming]], origin: Coordinates?
+    ) -> [SkuAvailability] {
+        var bySku: [SKU: [InventoryLevel]] = [:]
+        for level in levels { bySku[level.sku, default: []].append(level) }
+        return skus.map { sku in
+            var atLocations: [(SkuAvailability.AtLocation, Location)] = []
+            for level in bySku[sku] ?? [] {
+                guard let location = locations[level.locationId], channel.sells(from: location) else { continue }
+                let distance = origin.flatMap { o in location.coordinates.map { o.distanceKm(to: $0) } }
+                atLocations.append((
+                    .init(locationId: location.id, available: level.available, pickup: location.capabilities.pickup, distanceKm: distance),
+                    location
+                ))
+            }
+            atLocations.sort { a, b in
+                if let da = a.0.distanceKm, let db = b.0.distanceKm, da != db { return da < db }
+                if a.1.priority != b.1.priority { return a.1.priority < b.1.priority }
+                return a.1.id < b.1.id
+            }
+            let pooledIncoming = (incoming[sku] ?? []).filter { supply in
+                locations[supply.locationId].map(channel.sells(from:)) ?? false
+            }.sorted { ($0.expectedAt, $0.locationId) < ($1.expectedAt, $1.locationId) }
+            return SkuAvailability(
+                sku: sku, available: atLocations.reduce(0) { $0 + $1.0.available }, locations: atLocations.map(\.0),
+                incoming: pooledIncoming)
+        }
+    }
+}

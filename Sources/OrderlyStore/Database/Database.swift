@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import OrderlyCore
+import SQLKit
+
+/// The two engines Orderly runs on. One SQL implementation serves both; the few places
+/// where they differ branch on this.
+public enum Engine: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite, postgres
+    public var description: String { rawValue }
+}
+
+/// A connection to Orderly's database: reads on any pooled connection, use cases in one
+/// transaction each. Transactions that lose a race the engine reports (deadlock,
+/// serialization failure, SQLite busy) are retried a bounded number of times.
+public final class Database: Sendable {
+    public let engine: Engine
+    public let logger: Logger
+    let driver: any DatabaseDriver
+
+    init(engine: Engine, driver: any DatabaseDriver, logger: Logger) {
+        self.engine = engine
+        self.driver = driver
+        self.logger = logger
+    }
+
+    /// Opens the database a URL names: `sqlite:///path/file.sqlite`, `sqlite://relative.sqlite`,
+    /// a plain file path, or `postgres://user:password@host:port/db`.
+    public static func open(url: String, poolSize: Int = 16, logger: Logger) async throws -> Database {
+        switch try DatabaseURL(url) {
+        case .sqlite(let path):
+            let driver = try await SQLiteDriver.open(path: path, readers: 4, logger: logger)
+            return Database(engine: .sqlite, driver: driver, logger: logger)
+        case .postgres(let configuration):
+            let driver = PostgresDriver(configuration: configuration, poolSize: poolSize, logger: logger)
+            return Database(engine: .postgres, driver: driver, logger: logger)
+        }
+    }
+
+    /// Runs `body` on a connection outside any explicit transaction (each statement is atomic).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await driver.read(body)
+    }
+
+    /// Runs `body` as one transaction, retrying it from the start when the engine reports a
+    /// transient conflict. `body` must therefore have no effect outside the database.
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await driver.transaction(body)
+            } catch let error where attempt < Self.maxAttempts && driver.isTransient(error) {
+                logger.debug("retrying transaction after a transient conflict", metadata: ["attempt": "\(attempt)"])
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            }
+        }
+    }
+
+    static let maxAttempts = 8
+
+    /// Closes every connection. The database must not be used afterwards.
+    public func close() async {
+        await driver.close()
+    }
+}
+
+/// What an engine's driver provides to `Database`.
+protocol DatabaseDriver: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func isTransient(_ error: any Error) -> Bool
+    func close() async
+}
+
+extension Database {
+    /// Runs one statement outside a transaction (for administration such as `CREATE DATABASE`).
+    public func execute(_ sql: String) async throws {
+        try await read { db in try await db.raw(SQLQueryString(sql)).run() }
+    }
+
+    /// Folds the SQLite write-ahead log into the database file (so that a copy of the file
+    /// alone is complete). Does nothing on PostgreSQL.
+    public func checkpoint() async throws {
+        guard engine == .sqlite else { return }
+        try await transaction { _ in }
+        try await read { db in try await db.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+    }
+}

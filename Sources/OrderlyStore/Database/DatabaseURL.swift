@@ -1,0 +1,31 @@
+import Foundation
+import OrderlyCore
+import PostgresNIO
+
+/// A parsed `--database-url`.
+enum DatabaseURL {
+    case sqlite(path: String)
+    case postgres(PostgresClient.Configuration)
+
+    init(_ string: String) throws {
+        if string.hasPrefix("sqlite://") {
+            let path = String(string.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw OrderlyError.invalid("databaseURL", "names no SQLite file") }
+            self = .sqlite(path: path)
+        } else if string.hasPrefix("postgres://") || string.hasPrefix("postgresql://") {
+            guard let url = URLComponents(string: string), let host = url.host, !host.isEmpty else {
+                throw OrderlyError.invalid("databaseURL", "is not a valid postgres:// URL")
+            }
+            let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+            var configuration = PostgresClient.Configuration(
+                host: host, port: url.port ?? 5432, username: url.user ?? "postgres",
+                password: url.password, database: database.isEmpty ? nil : database, tls: .disable)
+            configuration.options.keepAliveBehavior = nil
+            self = .postgres(configuration)
+        } else if string.contains("://") {
+            throw OrderlyError.invalid("databaseURL", "must start with sqlite:// or postgres://")
+        } else {
+            self = .sqlite(path: string)
+        }
+    }
+}

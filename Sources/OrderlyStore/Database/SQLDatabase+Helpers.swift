@@ -1,0 +1,71 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+extension SQLDatabase {
+    /// `FOR UPDATE` where the engine needs row locks. SQLite serializes writers on the file
+    /// lock (and Orderly's single writer connection), so it needs none.
+    var forUpdate: SQLQueryString {
+        dialect.name == "postgresql" ? " FOR UPDATE" : ""
+    }
+
+    /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that several server instances claiming
+    /// background work never take the same row.
+    var forUpdateSkipLocked: SQLQueryString {
+        dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+    }
+}
+
+/// JSON stored in TEXT columns (addresses, attributes, policies, event data): the same
+/// representation on both engines, with sorted keys so equal values are equal text.
+enum StoredJSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
+
+extension SQLRow {
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func int64(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func optionalInt64(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
+    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+    func date(_ column: String) throws -> Date { Date(millisecondsSince1970: try int64(column)) }
+    func optionalDate(_ column: String) throws -> Date? { try optionalInt64(column).map(Date.init(millisecondsSince1970:)) }
+    func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+        try StoredJSON.decode(type, from: string(column))
+    }
+}
+
+/// A page of a list and the cursor that continues it (`nil` on the last page).
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Clamps a client's `limit` to what the API allows.
+func pageSize(_ limit: Int?) throws(OrderlyError) -> Int {
+    guard let limit else { return Limits.defaultPageSize }
+    guard (1...Limits.maxPageSize).contains(limit) else {
+        throw OrderlyError.invalid("limit", "must be between 1 and \(Limits.maxPageSize)")
+    }
+    return limit
+}
+
+extension Date {
+    /// The storage form of `now` for a use case.
+    var stored: Int64 { millisecondsSince1970 }
+}

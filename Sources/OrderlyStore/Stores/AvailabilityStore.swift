@@ -1,0 +1,60 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Reads what a channel can sell, for many skus at once, in a fixed number of queries.
+public struct AvailabilityStore: Sendable {
+    let database: Database
+
+    public func availability(channel channelId: ChannelID, skus: [SKU], origin: Coordinates?) async throws -> [SkuAvailability] {
+        var v = Validator()
+        v.check(!skus.isEmpty, "sku", "name at least one sku")
+        v.check(skus.count <= Limits.maxPageSize, "sku", "may name at most \(Limits.maxPageSize) skus")
+        try v.validate()
+        var seen = Set<SKU>()
+        let unique = skus.filter { seen.insert($0).inserted }
+        return try await database.read { db in
+            guard let channel = try await ChannelStore.fetch(db, channelId) else {
+                throw OrderlyError.invalid("channel", "channel '\(channelId)' does not exist")
+            }
+            let snapshot = try await Self.snapshot(db, skus: unique)
+            let incomingRows = try await db.raw(
+                """
+                SELECT sl.sku, s.location_id, s.expected_at, CAST(SUM(sl.quantity - sl.received_quantity) AS BIGINT) AS quantity
+                FROM supply_lines sl JOIN supplies s ON s.id = sl.supply_id
+                WHERE sl.sku IN (\(binds: unique.map(\.rawValue))) AND s.status IN ('open', 'partially_received')
+                GROUP BY sl.sku, s.location_id, s.expected_at
+                """
+            ).all()
+            var incoming: [SKU: [SkuAvailability.Incoming]] = [:]
+            for row in incomingRows {
+                let quantity = try row.int64("quantity")
+                guard quantity > 0 else { continue }
+                incoming[SKU(try row.string("sku")), default: []].append(
+                    .init(locationId: LocationID(try row.string("location_id")), quantity: quantity, expectedAt: try row.date("expected_at")))
+            }
+            return AvailabilityCalculator.compute(
+                channel: channel, skus: unique, levels: snapshot.levels, locations: snapshot.locations, incoming: incoming, origin: origin)
+        }
+    }
+
+    /// Levels of `skus` at active locations, with those locations, in one query.
+    static func snapshot(_ db: any SQLDatabase, skus: [SKU]) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
+        guard !skus.isEmpty else { return ([], [:]) }
+        let rows = try await db.raw(
+            """
+            SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock, loc.*
+            FROM inventory_levels l JOIN locations loc ON loc.id = l.location_id
+            WHERE l.sku IN (\(binds: skus.map(\.rawValue))) AND loc.active = \(bind: true)
+            """
+        ).all()
+        var levels: [InventoryLevel] = []
+        var locations: [LocationID: Location] = [:]
+        for row in rows {
+            let level = try StockLedger.decodeLevel(row)
+            levels.append(level)
+            if locations[level.locationId] == nil { locations[level.locationId] = try LocationStore.decode(row) }
+        }
+        return (levels, locations)
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import OrderlyCore
+
+/// Every store over one database and clock: what Server and the CLI hold.
+public struct Stores: Sendable {
+    public let database: Database
+    public let time: any TimeSource
+
+    public init(database: Database, time: any TimeSource = SystemTime()) {
+        self.database = database
+        self.time = time
+    }
+
+    public var locations: LocationStore { LocationStore(database: database, time: time) }
+    public var products: ProductStore { ProductStore(database: database, time: time) }
+    public var channels: ChannelStore { ChannelStore(database: database, time: time) }
+    public var inventory: InventoryStore { InventoryStore(database: database, time: time) }
+    public var supply: SupplyStore { SupplyStore(database: database, time: time) }
+    public var availability: AvailabilityStore { AvailabilityStore(database: database) }
+    public var reservations: ReservationStore { ReservationStore(database: database, time: time) }
+    public var apiKeys: APIKeyStore { APIKeyStore(database: database, time: time) }
+    public var idempotency: IdempotencyStore { IdempotencyStore(database: database, time: time) }
+    public var events: EventLog { EventLog(database: database) }
+}

@@ -1,0 +1,1 @@
+import OrderlyServer; print("hi")

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import OrderlyCore
+import OrderlyStore
+import PostgresNIO
+
+/// Fresh, migrated databases for tests, on either engine. Each test gets its own database,
+/// cloned from one migrated template per process (a file copy for SQLite,
+/// `CREATE DATABASE … TEMPLATE` for PostgreSQL), so no test migrates and none sees another's data.
+public enum TestDatabase {
+    public static let logger: Logger = {
+        var logger = Logger(label: "orderly.test")
+        logger.logLevel = ProcessInfo.processInfo.environment["ORDERLY_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        return logger
+    }()
+
+    /// Opens a new database of `engine`. PostgreSQL needs `ORDERLY_TEST_POSTGRES_URL`
+    /// (`scripts/test` sets it); without it the test fails rather than skipping.
+    public static func make(_ engine: Engine, poolSize: Int = 8) async throws -> Database {
+        switch engine {
+        case .sqlite:
+            let template = try await Templates.shared.sqliteTemplate()
+            let path = NSTemporaryDirectory() + "orderly-test-\(UUID().uuidString).sqlite"
+            try FileManager.default.copyItem(atPath: template, toPath: path)
+            return try await Database.open(url: "sqlite://" + path, logger: logger)
+        case .postgres:
+            let (base, template) = try await Templates.shared.postgresTemplate()
+            let name = "orderly_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
+            try await Templates.shared.admin(base) { db in
+                try await db.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
+            }
+            return try await Database.open(url: base.replacingDatabase(with: name), poolSize: poolSize, logger: logger)
+        }
+    }
+
+    /// Runs `body` with the stores of a fresh database and closes it afterwards.
+    public static func withStores<T: Sendable>(
+        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8,
+        _ body: (Stores) async throws -> T
+    ) async throws -> T {
+        let database = try await make(engine, poolSize: poolSize)
+        do {
+            let result = try await body(Stores(database: database, time: time))
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+}
+
+public struct MissingPostgres: Error, CustomStringConvertible {
+    public var description: String {
+        "ORDERLY_TEST_POSTGRES_URL is not set: PostgreSQL tests need a server (run scripts/test, which starts one)"
+    }
+}
+
+/// Builds each engine's template once per test process.
+actor Templates {
+    static let shared = Templates()
+    private var sqlitePath: Task<String, any Error>?
+    private var postgres: Task<(String, String), any Error>?
+
+    func sqliteTemplate() async throws -> String {
+        if sqlitePath == nil {
+            sqlitePath = Task {
+                let path = NSTemporaryDirectory() + "orderly-template-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
+                let database = try await Database.open(url: "sqlite://" + path, logger: TestDatabase.logger)
+                try await Migrator.migrate(database)
+                try await database.checkpoint()
+                await database.close()
+                return path
+            }
+        }
+        return try await sqlitePath!.value
+    }
+
+    func postgresTemplate() async throws -> (base: String, template: String) {
+        guard let base = ProcessInfo.processInfo.environment["ORDERLY_TEST_POSTGRES_URL"], !base.isEmpty else {
+            throw MissingPostgres()
+        }
+        if postgres == nil {
+            postgres = Task {
+                let template = "orderly_template_\(ProcessInfo.processInfo.processIdentifier)"
+                try await self.admin(base) { db in
+                    try await db.execute("DROP DATABASE IF EXISTS \(template)")
+                    try await db.execute("CREATE DATABASE \(template)")
+                }
+                let database = try await Database.open(url: base.replacingDatabase(with: template), poolSize: 1, logger: TestDatabase.logger)
+                try await Migrator.migrate(database)
+                await database.close()
+                return (base, template)
+            }
+        }
+        return try await postgres!.value
+    }
+
+    private var adminDatabase: Database?
+
+    /// Runs administrative statements (CREATE DATABASE) on one shared connection pool,
+    /// retrying while PostgreSQL reports the template busy.
+    func admin(_ base: String, _ body: @Sendable (Database) async throws -> Void) async throws {
+        let database: Database
+        if let adminDatabase {
+            database = adminDatabase
+        } else {
+            database = try await Database.open(url: base, poolSize: 2, logger: TestDatabase.logger)
+            adminDatabase = database
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await body(database)
+            } catch where attempt < 50 && String(reflecting: error).contains("55006") {
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
+    }
+}
+
+extension String {
+    /// The same postgres:// URL naming another database.
+    func replacingDatabase(with name: String) -> String {
+        guard var components = URLComponents(string: self) else { return self }
+        components.path = "/" + name
+        return components.string ?? self
+    }
+}
