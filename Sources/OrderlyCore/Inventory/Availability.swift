@@ -51,7 +51,7 @@ public enum AvailabilityCalculator {
             var atLocations: [(SkuAvailability.AtLocation, Location)] = []
             for level in bySku[sku] ?? [] {
                 guard let location = locations[level.locationId], channel.sells(from: location) else { continue }
-                let distance = origin.flatMap { o in location.coordinates.map { o.distanceKm(to: $0) } }
+                let distance = origin.flatMap { o in location.coordinates.map { (o.distanceKm(to: $0) * 10).rounded() / 10 } }
                 atLocations.append((
                     .init(locationId: location.id, available: level.available, pickup: location.capabilities.pickup, distanceKm: distance),
                     location

@@ -89,3 +89,10 @@ extension Database {
         try await read { db in try await db.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
     }
 }
+
+extension Database {
+    /// A trivial query, for health checks.
+    public func ping() async throws {
+        try await read { db in try await db.raw("SELECT 1 AS one").run() }
+    }
+}

@@ -33,8 +33,16 @@ public struct AvailabilityStore: Sendable {
                 incoming[SKU(try row.string("sku")), default: []].append(
                     .init(locationId: LocationID(try row.string("location_id")), quantity: quantity, expectedAt: try row.date("expected_at")))
             }
+            var locations = snapshot.locations
+            let missing = Set(incoming.values.joined().map(\.locationId)).subtracting(locations.keys)
+            if !missing.isEmpty {
+                for row in try await db.raw("SELECT * FROM locations WHERE id IN (\(binds: missing.map(\.rawValue)))").all() {
+                    let location = try LocationStore.decode(row)
+                    locations[location.id] = location
+                }
+            }
             return AvailabilityCalculator.compute(
-                channel: channel, skus: unique, levels: snapshot.levels, locations: snapshot.locations, incoming: incoming, origin: origin)
+                channel: channel, skus: unique, levels: snapshot.levels, locations: locations, incoming: incoming, origin: origin)
         }
     }
 

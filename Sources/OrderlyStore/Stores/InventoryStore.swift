@@ -101,7 +101,8 @@ public struct InventoryStore: Sendable {
             try v.validate()
             try await StockLedger.apply(db, changes, actor: actor, at: now)
             try await EventLog.append(
-                db, type: "inventory.adjusted", subject: "inventory", data: changes.map(LevelChangeEvent.init), actor: actor, at: now)
+                db, type: "inventory.adjusted", subject: "inventory", data: ["changes": changes.map(LevelChangeEvent.init)], actor: actor,
+                at: now)
             var views: [LevelView] = []
             for a in batch { views.append(try await Self.view(db, .init(sku: a.sku, locationId: a.locationId))) }
             return views

@@ -1,0 +1,45 @@
+import Foundation
+import OpenAPIRuntime
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+
+extension OrderlyAPIService {
+    func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
+        _ = try RequestScope.caller(may: .readEvents)
+        let page = try await stores.events.list(after: input.query.after, limit: input.query.limit, types: input.query._type ?? [])
+        let items = try page.items.map { event in
+            Components.Schemas.Event(
+                id: event.id, _type: event.type, at: event.at, subject: event.subject, actor: event.actor,
+                data: try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.data.utf8)))
+        }
+        return .ok(.init(body: .json(.init(items: items, nextCursor: page.nextCursor))))
+    }
+
+    func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {
+        _ = try RequestScope.caller(may: .manageKeys)
+        let keys = try await stores.apiKeys.list()
+        return .ok(.init(body: .json(.init(items: keys.map {
+            .init(
+                id: $0.id.rawValue, name: $0.name, role: .init(rawValue: $0.role.rawValue) ?? .service, channel: $0.channel?.rawValue,
+                locationIds: $0.locations.map(\.rawValue), createdAt: $0.createdAt, revokedAt: $0.revokedAt)
+        }))))
+    }
+
+    func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
+        let caller = try RequestScope.caller(may: .manageKeys)
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let (key, secret) = try await stores.apiKeys.create(
+            name: body.name, role: Principal.Role(rawValue: body.role.rawValue) ?? .service, channel: body.channel.map(ChannelID.init),
+            locations: (body.locationIds ?? []).map(LocationID.init), actor: Self.actor(caller))
+        return .created(.init(body: .json(.init(
+            id: key.id.rawValue, name: key.name, role: body.role, channel: key.channel?.rawValue,
+            locationIds: key.locations.map(\.rawValue), secret: secret))))
+    }
+
+    func revokeAPIKey(_ input: Operations.RevokeAPIKey.Input) async throws -> Operations.RevokeAPIKey.Output {
+        let caller = try RequestScope.caller(may: .manageKeys)
+        try await stores.apiKeys.revoke(APIKeyID(input.path.id), actor: Self.actor(caller))
+        return .noContent(.init())
+    }
+}

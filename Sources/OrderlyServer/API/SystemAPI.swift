@@ -1,0 +1,63 @@
+import Foundation
+import OpenAPIRuntime
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+import Prometheus
+import Yams
+
+extension OrderlyAPIService {
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        do {
+            try await stores.database.ping()
+        } catch {
+            return .serviceUnavailable(.init(body: .applicationProblemJson(.init(
+                _type: "https://orderly.dev/problems/unavailable", title: "Service Unavailable", status: 503,
+                detail: "The database does not answer", code: "unavailable"))))
+        }
+        return .ok(.init(body: .json(.init(status: "ok", engine: stores.database.engine.rawValue, schemaVersion: Migrator.latestVersion))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        var buffer: [UInt8] = []
+        metrics.emit(into: &buffer)
+        return .ok(.init(body: .plainText(HTTPBody(buffer))))
+    }
+
+    func getOpenAPIDocument(_ input: Operations.GetOpenAPIDocument.Input) async throws -> Operations.GetOpenAPIDocument.Output {
+        .ok(.init(body: .json(try openAPIJSON.container())))
+    }
+}
+
+/// The OpenAPI document converted once from the YAML the server was generated from.
+struct OpenAPIJSON: Sendable {
+    let data: Data
+
+    init() throws {
+        let yaml = String(decoding: OpenAPIDocument.yaml, as: UTF8.self)
+        let object = try Yams.load(yaml: yaml) ?? [:]
+        data = try JSONSerialization.data(withJSONObject: Self.jsonCompatible(object), options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    func container() throws -> OpenAPIObjectContainer {
+        try JSONDecoder().decode(OpenAPIObjectContainer.self, from: data)
+    }
+
+    /// Yams yields Swift values JSONSerialization accepts, except for a few scalar types.
+    private static func jsonCompatible(_ value: Any) -> Any {
+        switch value {
+        case let dictionary as [AnyHashable: Any]:
+            var result: [String: Any] = [:]
+            for (key, value) in dictionary { result["\(key.base)"] = jsonCompatible(value) }
+            return result
+        case let array as [Any]:
+            return array.map(jsonCompatible)
+        case let string as String: return string
+        case let bool as Bool: return bool
+        case let int as Int: return int
+        case let double as Double: return double
+        case is NSNull: return NSNull()
+        default: return "\(value)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import OrderlyAPI
+import OrderlyStore
+import Prometheus
+import ServiceLifecycle
+
+/// Builds the Orderly application: used by `orderly serve` and by the tests.
+public func buildApplication(
+    configuration: ServerConfiguration, stores: Stores, logger: Logger,
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), runsBackgroundJobs: Bool = true
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration: configuration, stores: stores, metrics: metrics)
+    var services: [any Service] = []
+    if runsBackgroundJobs {
+        services.append(ReservationExpiryService(reservations: stores.reservations, interval: configuration.expiryInterval, logger: logger))
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Orderly"),
+        services: services,
+        logger: logger)
+}
+
+/// The router with every middleware and every OpenAPI operation registered.
+public func buildRouter(
+    configuration: ServerConfiguration, stores: Stores, metrics: PrometheusCollectorRegistry
+) throws -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.addMiddleware {
+        ProblemMiddleware()
+        LogRequestsMiddleware(.info)
+        MetricsMiddleware()
+        BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes)
+        AuthMiddleware(keys: stores.apiKeys)
+        IdempotencyMiddleware(store: stores.idempotency, maxBodyBytes: configuration.maxBodyBytes)
+    }
+    let api = OrderlyAPIService(
+        stores: stores, metrics: metrics, openAPIJSON: try OpenAPIJSON(), maxImportBytes: configuration.maxImportBytes)
+    try api.registerHandlers(on: router)
+    return router
+}

@@ -1,0 +1,17 @@
+import OrderlyCore
+
+/// Values that belong to the request being handled, carried as task locals from the
+/// Hummingbird middleware into the generated OpenAPI handlers (which get no context).
+enum RequestScope {
+    /// The authenticated caller; set by `AuthMiddleware` for every `/v1` request.
+    @TaskLocal static var principal: Principal?
+    /// Hummingbird's request id, echoed as `X-Request-Id` and on problem bodies.
+    @TaskLocal static var requestID: String?
+
+    /// The caller, who must be allowed to do `action`.
+    static func caller(may action: Action) throws -> Principal {
+        guard let principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        try principal.authorize(action)
+        return principal
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import OrderlyCore
+import OrderlyStore
+
+/// `--demo`: a small but believable Dutch retailer of outdoor gear: a distribution centre,
+/// three stores, a drop-ship supplier, web/marketplace/POS channels and thirty products with
+/// stock spread over the network. Seeds only an empty database, so restarts keep its changes.
+enum DemoBusiness {
+    static func seed(_ stores: Stores, logger: Logger) async throws {
+        guard try await stores.locations.list(after: nil, limit: 1).items.isEmpty else {
+            logger.info("demo: the database already holds data; not seeding")
+            return
+        }
+        let actor = "demo"
+        let locations = [
+            Location(id: "DC-TILBURG", name: "Tilburg distribution centre", kind: .warehouse,
+                     address: Address(line1: "Kraaivenstraat 21", city: "Tilburg", postalCode: "5048 AB", country: "NL"),
+                     coordinates: .init(latitude: 51.5719, longitude: 5.0672), priority: 10, dailyCapacity: 5000),
+            Location(id: "ST-AMSTERDAM", name: "Amsterdam Kalverstraat", kind: .store,
+                     address: Address(line1: "Kalverstraat 92", city: "Amsterdam", postalCode: "1012 PH", country: "NL"),
+                     coordinates: .init(latitude: 52.3702, longitude: 4.8913), priority: 50, dailyCapacity: 60),
+            Location(id: "ST-UTRECHT", name: "Utrecht Hoog Catharijne", kind: .store,
+                     address: Address(line1: "Godebaldkwartier 1", city: "Utrecht", postalCode: "3511 DX", country: "NL"),
+                     coordinates: .init(latitude: 52.0894, longitude: 5.1110), priority: 50, dailyCapacity: 40),
+            Location(id: "ST-ROTTERDAM", name: "Rotterdam Lijnbaan", kind: .store,
+                     address: Address(line1: "Lijnbaan 45", city: "Rotterdam", postalCode: "3012 EL", country: "NL"),
+                     coordinates: .init(latitude: 51.9200, longitude: 4.4770), priority: 50, dailyCapacity: 40),
+            Location(id: "SUP-KAYAKS", name: "Noordzee Kayaks (drop ship)", kind: .supplier,
+                     address: Address(city: "Den Helder", country: "NL"),
+                     coordinates: .init(latitude: 52.9563, longitude: 4.7601), priority: 90),
+        ]
+        for location in locations { _ = try await stores.locations.create(location, actor: actor) }
+
+        let catalogue: [(String, String, [String: String])] = [
+            ("TENT-2P", "Ridge 2-person tent", ["category": "tents"]), ("TENT-4P", "Basecamp 4-person tent", ["category": "tents"]),
+            ("BAG-SUMMER", "Summer sleeping bag", ["category": "sleeping"]), ("BAG-WINTER", "Winter sleeping bag −15°C", ["category": "sleeping"]),
+            ("MAT-AIR", "Inflatable sleeping mat", ["category": "sleeping"]), ("PACK-30", "Daypack 30 L", ["category": "packs"]),
+            ("PACK-55", "Trekking pack 55 L", ["category": "packs"]), ("PACK-70", "Expedition pack 70 L", ["category": "packs"]),
+            ("BOOT-M-42", "Hiking boot men 42", ["category": "footwear", "size": "42"]),
+            ("BOOT-M-44", "Hiking boot men 44", ["category": "footwear", "size": "44"]),
+            ("BOOT-W-38", "Hiking boot women 38", ["category": "footwear", "size": "38"]),
+            ("BOOT-W-40", "Hiking boot women 40", ["category": "footwear", "size": "40"]),
+            ("JACKET-M-L", "Rain jacket men L", ["category": "clothing", "size": "L"]),
+            ("JACKET-W-M", "Rain jacket women M", ["category": "clothing", "size": "M"]),
+            ("FLEECE-M-M", "Fleece men M", ["category": "clothing", "size": "M"]),
+            ("FLEECE-W-S", "Fleece women S", ["category": "clothing", "size": "S"]),
+            ("SOCKS-3PK", "Merino socks 3-pack", ["category": "clothing"]), ("HAT-BEANIE", "Merino beanie", ["category": "clothing"]),
+            ("STOVE-GAS", "Compact gas stove", ["category": "cooking"]), ("GAS-230", "Gas canister 230 g", ["category": "cooking"]),
+            ("POT-SET", "Titanium pot set", ["category": "cooking"]), ("MUG-TI", "Titanium mug", ["category": "cooking"]),
+            ("LAMP-HEAD", "Head torch 400 lm", ["category": "electronics"]), ("POWERBANK", "Power bank 10,000 mAh", ["category": "electronics"]),
+            ("FILTER-H2O", "Water filter", ["category": "water"]), ("BOTTLE-1L", "Bottle 1 L", ["category": "water"]),
+            ("POLES-PAIR", "Trekking poles (pair)", ["category": "accessories"]), ("MAP-NL", "Hiking map Netherlands", ["category": "books"]),
+        ]
+        var products = catalogue.map { Product(sku: SKU($0.0), name: $0.1, attributes: $0.2) }
+        products.append(Product(sku: "KAYAK-SEA", name: "Sea kayak (delivered by the maker)", attributes: ["category": "water sports"],
+                                sellBeyondStock: .backorder, dropshipSupplier: "SUP-KAYAKS"))
+        products.append(Product(sku: "TENT-ULTRA", name: "Ultralight tent (new season)", attributes: ["category": "tents"],
+                                sellBeyondStock: .preorder, releaseDate: Date().addingTimeInterval(21 * 86400)))
+        _ = try await stores.products.upsert(products, actor: actor, bulk: true)
+
+        _ = try await stores.channels.create(Channel(id: "web", name: "Web shop", kind: .web), actor: actor)
+        _ = try await stores.channels.create(
+            Channel(id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],
+                    routing: .init(shipFromStore: false, onShortage: .reject)), actor: actor)
+        _ = try await stores.channels.create(
+            Channel(id: "pos-amsterdam", name: "POS Amsterdam", kind: .pos, locations: ["ST-AMSTERDAM"], routing: .init(onShortage: .reject)),
+            actor: actor)
+
+        // Stock: plenty in the DC, a few of the popular items in each store; one sku sold out.
+        var adjustments: [StockAdjustment] = []
+        for (i, product) in catalogue.enumerated() {
+            let sku = SKU(product.0)
+            if sku == "TENT-4P" { continue }
+            adjustments.append(.init(sku: sku, locationId: "DC-TILBURG", delta: Int64(40 + (i * 37) % 160), reason: .receipt, reference: "DEMO-OPENING"))
+            for (j, store) in ["ST-AMSTERDAM", "ST-UTRECHT", "ST-ROTTERDAM"].enumerated() where (i + j) % 3 != 0 {
+                adjustments.append(.init(sku: sku, locationId: LocationID(store), delta: Int64(2 + (i + j) % 6), reason: .transfer, reference: "DEMO-OPENING"))
+            }
+        }
+        adjustments.append(.init(sku: "KAYAK-SEA", locationId: "SUP-KAYAKS", delta: 6, reason: .receipt, reference: "DEMO-OPENING"))
+        _ = try await stores.inventory.adjust(adjustments, actor: actor)
+        _ = try await stores.inventory.count(sku: "TENT-2P", locationId: "DC-TILBURG", onHand: 60, safetyStock: 5, actor: actor)
+        _ = try await stores.supply.create(
+            Supply(id: "PO-2026-0412", locationId: "DC-TILBURG", expectedAt: Date().addingTimeInterval(7 * 86400),
+                   lines: [.init(sku: "TENT-4P", quantity: 80), .init(sku: "TENT-ULTRA", quantity: 120), .init(sku: "BOOT-M-42", quantity: 24)]),
+            actor: actor)
+        logger.info("demo: seeded 5 locations, \(products.count) products, 3 channels and \(adjustments.count) stock levels")
+    }
+}

@@ -1,1 +1,0 @@
-import OrderlyServer; print("hi")

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyServer
+import OrderlyStore
+import Testing
+
+@Suite("System endpoints and authentication")
+struct SystemAndAuthTests {
+    @Test(arguments: Engine.all)
+    func healthSpecAndMetricsNeedNoKey(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let health = try await app.send(.get, "/health", key: nil).expect(200)
+            #expect(health["status"] as? String == "ok")
+            #expect(health["engine"] as? String == engine.rawValue)
+            let spec = try await app.send(.get, "/openapi.json", key: nil).expect(200)
+            let paths = spec["paths"] as? [String: Any] ?? [:]
+            #expect(paths["/v1/inventory/{sku}/{locationId}"] != nil)
+            #expect(paths["/v1/reservations"] != nil)
+            #expect(spec["servers"] == nil, "paths are written whole")
+            let metrics = try await app.send(.get, "/metrics", key: nil).expect(200)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func everythingUnderV1NeedsAValidKey(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let missing = try await app.send(.get, "/v1/locations", key: nil).expect(401)
+            #expect(missing.headers[.contentType] == "application/problem+json")
+            #expect(missing["code"] as? String == "unauthorized")
+            #expect(missing.headers[HTTPField.Name("X-Request-Id")!] != nil)
+            try await app.send(.get, "/v1/locations", key: "ork_wrong").expect(401)
+
+            let created = try await app.send(.post, "/v1/api-keys", json: ["name": "ops", "role": "service"]).expect(201)
+            let secret = try #require(created["secret"] as? String)
+            let id = try #require(created["id"] as? String)
+            try await app.send(.get, "/v1/locations", key: secret).expect(200)
+            let listed = try await app.send(.get, "/v1/api-keys").expect(200)
+            #expect(!listed.text.contains(secret), "a secret is shown once, never listed")
+            try await app.send(.delete, "/v1/api-keys/\(id)").expect(204)
+            try await app.send(.get, "/v1/locations", key: secret).expect(401)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func rolesBoundWhatAKeyMayDo(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 5]).expect(200)
+            let channelKey = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "pos", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String)
+            let storeKey = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "utrecht", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"] as? String)
+            let serviceKey = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "cs", "role": "service"]).expect(201)["secret"] as? String)
+
+            // channel: its own channel's availability and reservations only
+            try await app.send(.get, "/v1/availability?channel=pos&sku=SKU-1", key: channelKey).expect(200)
+            try await app.send(.get, "/v1/availability?channel=web&sku=SKU-1", key: channelKey).expect(403)
+            let held = try await app.send(.post, "/v1/reservations", json: ["channel": "pos", "lines": [["sku": "SKU-1", "quantity": 1]]], key: channelKey).expect(201)
+            try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]], key: channelKey).expect(403)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 9], key: channelKey).expect(403)
+            let webHold = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]]).expect(201)
+            try await app.send(.get, "/v1/reservations/\(webHold["id"] as? String ?? "")", key: channelKey).expect(404)
+            try await app.send(.get, "/v1/reservations/\(held["id"] as? String ?? "")", key: channelKey).expect(200)
+
+            // store: counts at its own locations only
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 9], key: storeKey).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 9], key: storeKey).expect(403)
+            try await app.send(.get, "/v1/inventory?locationId=ST-UTR", key: storeKey).expect(200)
+            try await app.send(.get, "/v1/inventory?locationId=WH-AMS", key: storeKey).expect(403)
+            try await app.send(.post, "/v1/locations", json: ["id": "X", "name": "X", "type": "store"], key: storeKey).expect(403)
+
+            // service: reads everything, changes no stock, manages no keys
+            try await app.send(.get, "/v1/inventory", key: serviceKey).expect(200)
+            try await app.send(.get, "/v1/events", key: serviceKey).expect(200)
+            try await app.send(.post, "/v1/inventory/adjustments", json: ["adjustments": [["sku": "SKU-1", "locationId": "ST-UTR", "delta": 1, "reason": "adjustment"]]], key: serviceKey).expect(403)
+            try await app.send(.get, "/v1/api-keys", key: serviceKey).expect(403)
+
+            let level = try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").expect(200)
+            #expect(level.int("onHand") == 9 && level.int("reserved") == 2)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func oversizedBodiesAreRefused(engine: Engine) async throws {
+        try await TestApp.run(engine, configure: { $0.maxBodyBytes = 2_000 }) { app in
+            let big = String(repeating: "x", count: 5_000)
+            let reply = try await app.send(.post, "/v1/locations", json: ["id": "A", "name": big, "type": "store"]).expect(413)
+            #expect(reply["code"] as? String == "payload_too_large")
+            try await app.send(.get, "/v1/locations/A").expect(404)
+        }
+    }
+}
