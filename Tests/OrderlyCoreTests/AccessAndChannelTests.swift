@@ -1,0 +1,68 @@
+import OrderlyCore
+import Testing
+
+@Suite("Access policy and channels")
+struct AccessAndChannelTests {
+    let admin = Principal(keyId: "k1", name: "admin", role: .admin)
+    let web = Principal(keyId: "k2", name: "web", role: .channel, channel: "web")
+    let store = Principal(keyId: "k3", name: "utrecht", role: .store, locations: ["ST-UTR"])
+    let service = Principal(keyId: "k4", name: "cs", role: .service)
+
+    @Test func rolesBoundActions() {
+        #expect(admin.may(.manageKeys) && admin.may(.changeInventory("X")))
+        #expect(web.may(.reserve("web")) && !web.may(.reserve("pos")) && !web.may(.readAvailability("pos")))
+        #expect(!web.may(.changeInventory("ST-UTR")) && !web.may(.readEvents))
+        #expect(store.may(.changeInventory("ST-UTR")) && !store.may(.changeInventory("WH-AMS")))
+        #expect(store.may(.readInventory("ST-UTR")) && !store.may(.readInventory(nil)))
+        #expect(service.may(.readInventory(nil)) && service.may(.readEvents) && !service.may(.changeInventory("ST-UTR")))
+        #expect(!service.may(.manageKeys) && !service.may(.reserve("web")))
+        #expect(throws: OrderlyError(.forbidden, "The channel key 'web' may not do this")) { try web.authorize(.manageCatalog) }
+    }
+
+    @Test func keyScopesMustFitTheirRole() {
+        #expect(throws: OrderlyError.self) { try Principal.validateScope(role: .channel, channel: nil, locations: []) }
+        #expect(throws: OrderlyError.self) { try Principal.validateScope(role: .store, channel: nil, locations: []) }
+        #expect(throws: OrderlyError.self) { try Principal.validateScope(role: .admin, channel: "web", locations: []) }
+        #expect(throws: Never.self) { try Principal.validateScope(role: .store, channel: nil, locations: ["ST-UTR"]) }
+    }
+
+    @Test func channelsSellFromActivePooledLocationsThatShipOrHandOver() {
+        let warehouse = Location(id: "WH", name: "WH", kind: .warehouse)
+        let store = Location(id: "ST", name: "ST", kind: .store)
+        var closed = Location(id: "OLD", name: "Old", kind: .store)
+        closed.active = false
+        let everywhere = Channel(id: "web", name: "Web", kind: .web)
+        #expect(everywhere.sells(from: warehouse) && everywhere.sells(from: store) && !everywhere.sells(from: closed))
+        let pooled = Channel(id: "pos", name: "POS", kind: .pos, locations: ["ST"])
+        #expect(!pooled.sells(from: warehouse) && pooled.sells(from: store))
+        var noShipFromStore = Channel(id: "mp", name: "MP", kind: .marketplace, routing: .init(shipFromStore: false))
+        var pickupless = store
+        pickupless.capabilities.pickup = false
+        #expect(noShipFromStore.sells(from: store), "stores still hand over pickups")
+        #expect(!noShipFromStore.sells(from: pickupless))
+        noShipFromStore.routing.shipFromStore = true
+        #expect(noShipFromStore.sells(from: pickupless))
+    }
+
+    @Test func availabilitySumsOnlyWhatTheChannelSells() {
+        let warehouse = Location(id: "WH", name: "WH", kind: .warehouse, coordinates: .init(latitude: 52.37, longitude: 4.9), priority: 10)
+        let store = Location(id: "ST", name: "ST", kind: .store, coordinates: .init(latitude: 52.09, longitude: 5.12), priority: 50)
+        let levels = [
+            InventoryLevel(sku: "A", locationId: "WH", onHand: 10, reserved: 2, safetyStock: 1),
+            InventoryLevel(sku: "A", locationId: "ST", onHand: 3),
+            InventoryLevel(sku: "A", locationId: "GONE", onHand: 50),
+        ]
+        let result = AvailabilityCalculator.compute(
+            channel: Channel(id: "web", name: "Web", kind: .web), skus: ["A", "B"], levels: levels,
+            locations: ["WH": warehouse, "ST": store], incoming: [:], origin: .init(latitude: 52.09, longitude: 5.12))
+        #expect(result.map(\.available) == [10, 0])
+        #expect(result[0].locations.map(\.locationId) == ["ST", "WH"])
+        #expect(result[0].locations.map(\.pickup) == [true, false])
+    }
+
+    @Test func channelValidationNamesFields() {
+        let channel = Channel(id: "web shop", name: "", kind: .web, locations: ["A", "A"], routing: .init(maxSplits: 0, criteria: [.distance, .distance]))
+        let error = #expect(throws: OrderlyError.self) { try channel.validate() }
+        #expect(error?.fieldErrors.map(\.field) == ["id", "name", "locations", "routing.maxSplits", "routing.criteria"])
+    }
+}

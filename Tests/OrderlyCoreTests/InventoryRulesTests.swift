@@ -1,0 +1,61 @@
+import Foundation
+import OrderlyCore
+import Testing
+
+@Suite("Inventory rules")
+struct InventoryRulesTests {
+    @Test(arguments: [
+        (10, 0, 0, 10), (10, 4, 0, 6), (10, 4, 3, 3), (10, 4, 8, 0), (0, 0, 5, 0),
+    ] as [(Int64, Int64, Int64, Int64)])
+    func availableIsOnHandLessReservedLessSafetyStockNeverNegative(onHand: Int64, reserved: Int64, safety: Int64, expected: Int64) {
+        #expect(InventoryLevel(sku: "A", locationId: "L", onHand: onHand, reserved: reserved, safetyStock: safety).available == expected)
+    }
+
+    @Test func countsMayNotDropBelowReserved() throws {
+        let level = InventoryLevel(sku: "A", locationId: "L", onHand: 10, reserved: 4)
+        #expect(try StockChange.count(level, newOnHand: 4) == -6)
+        #expect(try StockChange.count(level, newOnHand: 15) == 5)
+        let error = #expect(throws: OrderlyError.self) { try StockChange.count(level, newOnHand: 3) }
+        #expect(error?.fieldErrors.first?.field == "onHand")
+        #expect(throws: OrderlyError.self) { try StockChange.count(level, newOnHand: -1) }
+        #expect(throws: OrderlyError.self) { try StockChange.count(level, newOnHand: Limits.maxQuantity + 1) }
+    }
+
+    @Test func adjustmentsMayNotDropBelowReserved() throws {
+        let level = InventoryLevel(sku: "A", locationId: "L", onHand: 10, reserved: 4)
+        #expect(try StockChange.adjust(level, by: -6, field: "d") == 4)
+        #expect(throws: OrderlyError.self) { try StockChange.adjust(level, by: -7, field: "d") }
+    }
+
+    @Test func adjustmentBatchesAreCheckedWhole() {
+        let error = #expect(throws: OrderlyError.self) {
+            try StockAdjustment.validate([
+                .init(sku: "A", locationId: "L", delta: 0, reason: .adjustment),
+                .init(sku: "A", locationId: "L", delta: 1, reason: .shipment),
+                .init(sku: "A", locationId: "L", delta: 2, reason: .count),
+            ])
+        }
+        #expect(error?.fieldErrors.map(\.field) == ["adjustments[0].delta", "adjustments[1].reason", "adjustments[2].reason"])
+        #expect(throws: OrderlyError.self) { try StockAdjustment.validate([]) }
+    }
+
+    @Test func supplyReceiptsCannotExceedWhatIsExpected() throws {
+        let supply = Supply(id: "PO", locationId: "L", expectedAt: Date(), status: .partiallyReceived,
+                            lines: [.init(sku: "A", quantity: 10, receivedQuantity: 6), .init(sku: "B", quantity: 2)])
+        #expect(try supply.receipt(nil).map(\.quantity) == [4, 2])
+        let error = #expect(throws: OrderlyError.self) {
+            try supply.receipt([(sku: "A", quantity: 3), (sku: "A", quantity: 2), (sku: "C", quantity: 1)])
+        }
+        #expect(error?.fieldErrors.map(\.field) == ["lines[1].quantity", "lines[2].sku"])
+        var received = supply
+        received.status = .received
+        #expect(throws: OrderlyError.self) { try received.receipt(nil) }
+    }
+
+    @Test func distanceIsHaversine() {
+        let amsterdam = Coordinates(latitude: 52.3676, longitude: 4.9041)
+        let rotterdam = Coordinates(latitude: 51.9244, longitude: 4.4777)
+        #expect(abs(amsterdam.distanceKm(to: rotterdam) - 57.0) < 1.0)
+        #expect(amsterdam.distanceKm(to: amsterdam) == 0)
+    }
+}
