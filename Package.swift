@@ -86,6 +86,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "OrderlyBench",
+            dependencies: [
+                "OrderlyStore", "OrderlyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Benchmarks/OrderlyBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OrderlyCoreTests",
             dependencies: ["OrderlyCore"],
