@@ -1,0 +1,31 @@
+/// An ISO 4217 currency code such as `EUR`.
+public struct CurrencyCode: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// Whether this is an active ISO 4217 code.
+    public var isKnown: Bool { Self.iso4217.contains(rawValue) }
+
+    static let iso4217: Set<String> = Set(
+        """
+        AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF
+        CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG
+        HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA
+        MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD
+        RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+        USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+}
+
+/// An amount of money in integer minor units (cents) of one currency. Never floating point.
+public struct Money: Sendable, Equatable, Hashable, Codable {
+    public var minorUnits: Int64
+    public var currency: CurrencyCode
+    public init(minorUnits: Int64, currency: CurrencyCode) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// The largest unit price accepted (1 billion major units), so that price × quantity fits in 64 bits.
+    public static let maxUnitPrice: Int64 = 100_000_000_000
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A server-assigned order id (`ord_…`).
+public struct OrderID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A server-assigned customer id (`cus_…`).
+public struct CustomerID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A server-assigned fulfillment order id (`fo_…`).
+public struct FulfillmentOrderID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// How a line reaches the customer.
+public enum Delivery: Sendable, Equatable, Hashable, Codable {
+    case ship
+    case pickup(LocationID)
+
+    public var pickupLocation: LocationID? {
+        if case .pickup(let location) = self { return location }
+        return nil
+    }
+}
+
+/// One line of an order with the quantities that say where it stands.
+public struct OrderLine: Sendable, Equatable, Codable {
+    /// 1-based position in the order; with the order id it identifies the line.
+    public var number: Int
+    public var sku: SKU
+    public var quantity: Int64
+    public var unitPrice: Int64
+    public var delivery: Delivery
+    public var allocatedQuantity: Int64 = 0
+    public var backorderedQuantity: Int64 = 0
+    public var fulfilledQuantity: Int64 = 0
+    public var cancelledQuantity: Int64 = 0
+    public var returnedQuantity: Int64 = 0
+
+    public init(number: Int, sku: SKU, quantity: Int64, unitPrice: Int64, delivery: Delivery) {
+        self.number = number
+        self.sku = sku
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.delivery = delivery
+    }
+
+    /// Units still to be fulfilled or cancelled.
+    public var open: Int64 { quantity - fulfilledQuantity - cancelledQuantity }
+    /// Units that may still be cancelled (not shipped, not already cancelled).
+    public var cancellable: Int64 { open }
+}
+
+/// A reason an order may not be released to fulfilment.
+public struct Hold: Sendable, Equatable, Codable {
+    public enum Source: String, Sendable, Codable { case manual, rule }
+    public var id: String
+    public var reason: String
+    public var source: Source
+    public init(id: String, reason: String, source: Source) {
+        self.id = id
+        self.reason = reason
+        self.source = source
+    }
+}
+
+/// What an order is worth, in minor units of its currency.
+public struct OrderTotals: Sendable, Equatable, Codable {
+    public var subtotal: Int64
+    public var shipping: Int64
+    public var discount: Int64
+    public var total: Int64
+    public init(subtotal: Int64, shipping: Int64, discount: Int64) {
+        self.subtotal = subtotal
+        self.shipping = shipping
+        self.discount = discount
+        self.total = subtotal + shipping - discount
+    }
+}
+
+/// An order from any channel.
+public struct Order: Sendable, Equatable {
+    public var id: OrderID
+    public var number: String
+    public var channel: ChannelID
+    public var externalId: String?
+    public var customerId: CustomerID
+    public var currency: CurrencyCode
+    public var totals: OrderTotals
+    public var shippingAddress: Address?
+    public var coordinates: Coordinates?
+    public var lines: [OrderLine]
+    public var holds: [Hold]
+    public var tags: [String]
+    public var createdAt: Date
+
+    public init(
+        id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,
+        totals: OrderTotals, shippingAddress: Address?, coordinates: Coordinates?, lines: [OrderLine], holds: [Hold] = [],
+        tags: [String] = [], createdAt: Date
+    ) {
+        self.id = id
+        self.number = number
+        self.channel = channel
+        self.externalId = externalId
+        self.customerId = customerId
+        self.currency = currency
+        self.totals = totals
+        self.shippingAddress = shippingAddress
+        self.coordinates = coordinates
+        self.lines = lines
+        self.holds = holds
+        self.tags = tags
+        self.createdAt = createdAt
+    }
+
+    /// The human order number for a sequence value: `ORD-000123`.
+    public static func number(_ sequence: Int64) -> String {
+        let digits = String(sequence)
+        return "ORD-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+}

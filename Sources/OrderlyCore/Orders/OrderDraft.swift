@@ -1,0 +1,136 @@
+import Foundation
+
+/// An order as a channel submits it, before it has an id, a customer or an allocation.
+public struct OrderDraft: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var sku: SKU
+        public var quantity: Int64
+        public var unitPrice: Int64
+        public var delivery: Delivery
+        public init(sku: SKU, quantity: Int64, unitPrice: Int64, delivery: Delivery = .ship) {
+            self.sku = sku
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+            self.delivery = delivery
+        }
+    }
+
+    public var channel: ChannelID
+    public var externalId: String?
+    public var customer: CustomerDetails
+    public var currency: CurrencyCode
+    public var shippingAddress: Address?
+    public var coordinates: Coordinates?
+    public var lines: [Line]
+    public var shippingPrice: Int64
+    public var discount: Int64
+    public var tags: [String]
+    public var note: String?
+    public var reservationId: ReservationID?
+
+    public init(
+        channel: ChannelID, externalId: String? = nil, customer: CustomerDetails, currency: CurrencyCode,
+        shippingAddress: Address? = nil, coordinates: Coordinates? = nil, lines: [Line], shippingPrice: Int64 = 0,
+        discount: Int64 = 0, tags: [String] = [], note: String? = nil, reservationId: ReservationID? = nil
+    ) {
+        self.channel = channel
+        self.externalId = externalId
+        self.customer = customer
+        self.currency = currency
+        self.shippingAddress = shippingAddress
+        self.coordinates = coordinates
+        self.lines = lines
+        self.shippingPrice = shippingPrice
+        self.discount = discount
+        self.tags = tags
+        self.note = note
+        self.reservationId = reservationId
+    }
+
+    /// Checks everything that needs no database: quantities, prices, currency, addresses,
+    /// totals that fit in 64 bits. Returns the totals.
+    public func validate() throws(OrderlyError) -> OrderTotals {
+        var v = Validator()
+        if let externalId { v.check(!externalId.isEmpty && externalId.count <= 200, "externalId", "must be 1 to 200 characters") }
+        v.check(currency.isKnown, "currency", "'\(currency)' is not an ISO 4217 currency code")
+        v.check(!lines.isEmpty, "lines", "must hold at least one line")
+        v.check(lines.count <= 500, "lines", "may hold at most 500 lines")
+        customer.validate(into: &v)
+        var subtotal: Int64 = 0
+        var overflow = false
+        for (i, line) in lines.enumerated() {
+            v.identifier(line.sku.rawValue, "lines[\(i)].sku")
+            v.quantity(line.quantity, "lines[\(i)].quantity")
+            v.check(line.unitPrice >= 0, "lines[\(i)].unitPrice", "must not be negative")
+            v.check(line.unitPrice <= Money.maxUnitPrice, "lines[\(i)].unitPrice", "must be at most \(Money.maxUnitPrice)")
+            if case .pickup(let location) = line.delivery { v.identifier(location.rawValue, "lines[\(i)].delivery.locationId") }
+            let (amount, o1) = line.quantity.multipliedReportingOverflow(by: line.unitPrice)
+            let (sum, o2) = subtotal.addingReportingOverflow(amount)
+            overflow = overflow || o1 || o2
+            subtotal = sum
+        }
+        if lines.contains(where: { $0.delivery == .ship }) {
+            if let shippingAddress {
+                shippingAddress.validate(into: &v, prefix: "shippingAddress")
+                v.check(shippingAddress.line1?.isEmpty == false, "shippingAddress.line1", "is required for ship lines")
+                v.check(shippingAddress.city?.isEmpty == false, "shippingAddress.city", "is required for ship lines")
+                v.check(shippingAddress.country != nil, "shippingAddress.country", "is required for ship lines")
+            } else {
+                v.add("shippingAddress", "is required when a line ships")
+            }
+        } else {
+            shippingAddress?.validate(into: &v, prefix: "shippingAddress")
+        }
+        if let coordinates {
+            v.check((-90...90).contains(coordinates.latitude), "shippingAddress.latitude", "must be between -90 and 90")
+            v.check((-180...180).contains(coordinates.longitude), "shippingAddress.longitude", "must be between -180 and 180")
+        }
+        v.check((0...Money.maxUnitPrice).contains(shippingPrice), "shippingPrice", "must be between 0 and \(Money.maxUnitPrice)")
+        v.check(discount >= 0, "discount", "must not be negative")
+        v.check(!overflow, "lines", "the order total is too large")
+        v.check(overflow || discount <= subtotal + shippingPrice, "discount", "must not exceed the order total")
+        v.check(tags.count <= 50, "tags", "may hold at most 50 tags")
+        for (i, tag) in tags.enumerated() { v.check(!tag.isEmpty && tag.count <= 100, "tags[\(i)]", "must be 1 to 100 characters") }
+        if let note { v.check(note.count <= 2000, "note", "must be at most 2000 characters") }
+        try v.validate()
+        return OrderTotals(subtotal: subtotal, shipping: shippingPrice, discount: discount)
+    }
+}
+
+/// Who placed an order, as the channel knows them.
+public struct CustomerDetails: Sendable, Equatable {
+    public var email: String?
+    public var name: String?
+    public var phone: String?
+    public init(email: String? = nil, name: String? = nil, phone: String? = nil) {
+        self.email = email
+        self.name = name
+        self.phone = phone
+    }
+
+    /// The key customers are matched by: the email, lowercased and trimmed.
+    public var normalizedEmail: String? {
+        guard let email else { return nil }
+        let trimmed = email.trimmingWhitespace.lowercased()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The phone as digits with an optional leading `+`, for matching when there is no email.
+    public var normalizedPhone: String? {
+        guard let phone else { return nil }
+        var result = phone.hasPrefix("+") ? "+" : ""
+        result += phone.filter(\.isNumber)
+        return result.count >= 6 ? result : nil
+    }
+
+    func validate(into v: inout Validator) {
+        v.check(normalizedEmail != nil || normalizedPhone != nil, "customer", "needs an email or a phone number")
+        if let email = normalizedEmail {
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            v.check(parts.count == 2 && !parts[0].isEmpty && parts[1].contains("."), "customer.email", "is not an email address")
+            v.check(email.count <= 254, "customer.email", "must be at most 254 characters")
+        }
+        if let phone { v.check(phone.count <= 40, "customer.phone", "must be at most 40 characters") }
+        if let name { v.check(name.count <= 200, "customer.name", "must be at most 200 characters") }
+    }
+}
