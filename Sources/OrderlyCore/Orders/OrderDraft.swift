@@ -71,10 +71,7 @@ public struct OrderDraft: Sendable, Equatable {
         }
         if lines.contains(where: { $0.delivery == .ship }) {
             if let shippingAddress {
-                shippingAddress.validate(into: &v, prefix: "shippingAddress")
-                v.check(shippingAddress.line1?.isEmpty == false, "shippingAddress.line1", "is required for ship lines")
-                v.check(shippingAddress.city?.isEmpty == false, "shippingAddress.city", "is required for ship lines")
-                v.check(shippingAddress.country != nil, "shippingAddress.country", "is required for ship lines")
+                shippingAddress.validateShipping(into: &v)
             } else {
                 v.add("shippingAddress", "is required when a line ships")
             }
@@ -132,5 +129,15 @@ public struct CustomerDetails: Sendable, Equatable {
         }
         if let phone { v.check(phone.count <= 40, "customer.phone", "must be at most 40 characters") }
         if let name { v.check(name.count <= 200, "customer.name", "must be at most 200 characters") }
+    }
+}
+
+extension Address {
+    /// An address parcels can be sent to: a street line, a city and a country.
+    public func validateShipping(into v: inout Validator) {
+        validate(into: &v, prefix: "shippingAddress")
+        v.check(line1?.isEmpty == false, "shippingAddress.line1", "is required for ship lines")
+        v.check(city?.isEmpty == false, "shippingAddress.city", "is required for ship lines")
+        v.check(country != nil, "shippingAddress.country", "is required for ship lines")
     }
 }

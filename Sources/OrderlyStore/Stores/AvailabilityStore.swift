@@ -18,21 +18,7 @@ public struct AvailabilityStore: Sendable {
                 throw OrderlyError.invalid("channel", "channel '\(channelId)' does not exist")
             }
             let snapshot = try await Self.snapshot(db, skus: unique)
-            let incomingRows = try await db.raw(
-                """
-                SELECT sl.sku, s.location_id, s.expected_at, CAST(SUM(sl.quantity - sl.received_quantity) AS BIGINT) AS quantity
-                FROM supply_lines sl JOIN supplies s ON s.id = sl.supply_id
-                WHERE sl.sku IN (\(binds: unique.map(\.rawValue))) AND s.status IN ('open', 'partially_received')
-                GROUP BY sl.sku, s.location_id, s.expected_at
-                """
-            ).all()
-            var incoming: [SKU: [SkuAvailability.Incoming]] = [:]
-            for row in incomingRows {
-                let quantity = try row.int64("quantity")
-                guard quantity > 0 else { continue }
-                incoming[SKU(try row.string("sku")), default: []].append(
-                    .init(locationId: LocationID(try row.string("location_id")), quantity: quantity, expectedAt: try row.date("expected_at")))
-            }
+            let incoming = try await Self.incoming(db, skus: unique)
             var locations = snapshot.locations
             let missing = Set(incoming.values.joined().map(\.locationId)).subtracting(locations.keys)
             if !missing.isEmpty {
@@ -44,6 +30,27 @@ public struct AvailabilityStore: Sendable {
             return AvailabilityCalculator.compute(
                 channel: channel, skus: unique, levels: snapshot.levels, locations: locations, incoming: incoming, origin: origin)
         }
+    }
+
+    /// Supply still expected for `skus`, per location and expected date.
+    static func incoming(_ db: any SQLDatabase, skus: [SKU]) async throws -> [SKU: [SkuAvailability.Incoming]] {
+        guard !skus.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            """
+            SELECT sl.sku, s.location_id, s.expected_at, CAST(SUM(sl.quantity - sl.received_quantity) AS BIGINT) AS quantity
+            FROM supply_lines sl JOIN supplies s ON s.id = sl.supply_id
+            WHERE sl.sku IN (\(binds: skus.map(\.rawValue))) AND s.status IN ('open', 'partially_received')
+            GROUP BY sl.sku, s.location_id, s.expected_at
+            """
+        ).all()
+        var incoming: [SKU: [SkuAvailability.Incoming]] = [:]
+        for row in rows {
+            let quantity = try row.int64("quantity")
+            guard quantity > 0 else { continue }
+            incoming[SKU(try row.string("sku")), default: []].append(
+                .init(locationId: LocationID(try row.string("location_id")), quantity: quantity, expectedAt: try row.date("expected_at")))
+        }
+        return incoming
     }
 
     /// Levels of `skus` at active locations, with those locations, in one query.

@@ -21,4 +21,7 @@ public struct Stores: Sendable {
     public var apiKeys: APIKeyStore { APIKeyStore(database: database, time: time) }
     public var idempotency: IdempotencyStore { IdempotencyStore(database: database, time: time) }
     public var events: EventLog { EventLog(database: database) }
+    public var orders: OrderStore { OrderStore(database: database, time: time) }
+    public var customers: CustomerStore { CustomerStore(database: database, time: time) }
+    public var fulfillmentOrders: FulfillmentOrderStore { FulfillmentOrderStore(database: database, time: time) }
 }

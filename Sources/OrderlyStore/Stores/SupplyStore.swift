@@ -76,6 +76,8 @@ public struct SupplyStore: Sendable {
                     """
                 ).run()
             }
+            try await BackorderAllocator.allocate(
+                db, skus: Set(totals.keys), at: supply.locationId, reason: "supply \(id) received at \(supply.locationId)", actor: actor, now: now)
             supply.status = supply.statusAfterReceipt
             try await db.raw(
                 "UPDATE supplies SET status = \(bind: supply.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"

@@ -1,0 +1,129 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// One customer profile across channels, matched by email (case-insensitive), else by phone.
+public struct CustomerStore: Sendable {
+    let database: Database
+    let time: any TimeSource
+
+    public struct Customer: Sendable, Equatable {
+        public var id: CustomerID
+        public var email: String?
+        public var name: String?
+        public var phone: String?
+        public var addresses: [Address]
+    }
+
+    /// A customer with a summary of each of their orders, newest first.
+    public struct Profile: Sendable {
+        public var customer: Customer
+        public var orders: [OrderSummary]
+    }
+
+    public func get(_ id: CustomerID) async throws -> Profile {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT * FROM customers WHERE id = \(bind: id.rawValue)").first() else {
+                throw OrderlyError.notFound("Customer", id)
+            }
+            let orders = try await db.raw(
+                "SELECT * FROM orders WHERE customer_id = \(bind: id.rawValue) ORDER BY created_at DESC, id DESC LIMIT 200"
+            ).all().map(OrderSummary.init)
+            return Profile(customer: try Self.decode(row), orders: orders)
+        }
+    }
+
+    /// Customers whose email, name or phone contains `q`, by id.
+    public func search(_ q: String?, after cursor: String?, limit: Int?) async throws -> Page<Customer> {
+        let size = try pageSize(limit)
+        let rows = try await database.read { db in
+            var query = SQLQueryString("SELECT * FROM customers WHERE id > \(bind: cursor ?? "")")
+            if let q, !q.isEmpty {
+                let pattern = "%" + q.lowercased() + "%"
+                query.appendInterpolation(SQLQueryString(
+                    " AND (email_key LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR phone_key LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"))
+            }
+            query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
+            return try await db.raw(query).all()
+        }
+        let items = try rows.prefix(size).map(Self.decode)
+        return Page(items: items, nextCursor: rows.count > size ? items.last?.id.rawValue : nil)
+    }
+
+    /// The profile these details belong to, created on first sight and completed with what
+    /// was missing (name, phone, a new address). Returns it and whether it already had orders.
+    static func match(
+        _ db: any SQLDatabase, _ details: CustomerDetails, address: Address?, at now: Date
+    ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
+        var row: (any SQLRow)? = nil
+        if let email = details.normalizedEmail {
+            row = try await db.raw("SELECT * FROM customers WHERE email_key = \(bind: email)\(db.forUpdate)").first()
+        } else if let phone = details.normalizedPhone {
+            row = try await db.raw(
+                "SELECT * FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1\(db.forUpdate)").first()
+        }
+        guard let row else {
+            let id = CustomerID("cus_" + Token.random(bytes: 10))
+            let inserted = try await db.raw(
+                """
+                INSERT INTO customers (id, email, email_key, name, phone, phone_key, addresses, created_at, updated_at)
+                VALUES (\(bind: id.rawValue), \(bind: details.email), \(bind: details.normalizedEmail), \(bind: details.name),
+                    \(bind: details.phone), \(bind: details.normalizedPhone), \(bind: try StoredJSON.encode(address.map { [$0] } ?? [])),
+                    \(bind: now.stored), \(bind: now.stored))
+                ON CONFLICT (email_key) DO NOTHING RETURNING id
+                """
+            ).all()
+            if inserted.isEmpty { return try await match(db, details, address: address, at: now) }
+            return (id, true)
+        }
+        var customer = try decode(row)
+        var changed = false
+        if customer.name == nil, let name = details.name { customer.name = name; changed = true }
+        if customer.phone == nil, let phone = details.phone { customer.phone = phone; changed = true }
+        if let address, !customer.addresses.contains(address) {
+            customer.addresses = Array(([address] + customer.addresses).prefix(20))
+            changed = true
+        }
+        if changed {
+            try await db.raw(
+                """
+                UPDATE customers SET name = \(bind: customer.name), phone = \(bind: customer.phone),
+                    phone_key = \(bind: CustomerDetails(phone: customer.phone).normalizedPhone),
+                    addresses = \(bind: try StoredJSON.encode(customer.addresses)), updated_at = \(bind: now.stored)
+                WHERE id = \(bind: customer.id.rawValue)
+                """
+            ).run()
+        }
+        let previous = try await db.raw("SELECT id FROM orders WHERE customer_id = \(bind: customer.id.rawValue) LIMIT 1").first()
+        return (customer.id, previous == nil)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Customer {
+        Customer(
+            id: CustomerID(try row.string("id")), email: try row.optionalString("email"), name: try row.optionalString("name"),
+            phone: try row.optionalString("phone"), addresses: try row.json("addresses", as: [Address].self))
+    }
+}
+
+/// An order in a list: enough to find it and see where it stands.
+public struct OrderSummary: Sendable, Equatable {
+    public var id: OrderID
+    public var number: String
+    public var channel: ChannelID
+    public var externalId: String?
+    public var status: OrderStatus
+    public var currency: CurrencyCode
+    public var total: Int64
+    public var createdAt: Date
+
+    init(_ row: any SQLRow) throws {
+        id = OrderID(try row.string("id"))
+        number = try row.string("number")
+        channel = ChannelID(try row.string("channel_id"))
+        externalId = try row.optionalString("external_id")
+        status = OrderStatus(rawValue: try row.string("status")) ?? .processing
+        currency = CurrencyCode(try row.string("currency"))
+        total = try row.int64("total")
+        createdAt = try row.date("created_at")
+    }
+}

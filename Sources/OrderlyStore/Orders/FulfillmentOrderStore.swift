@@ -1,0 +1,79 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Fulfillment orders: the work lists routing produces for each location.
+public struct FulfillmentOrderStore: Sendable {
+    let database: Database
+    let time: any TimeSource
+
+    public func get(_ id: FulfillmentOrderID) async throws -> FulfillmentOrder {
+        guard let fo = try await database.read({ db in try await Self.fetch(db, id) }) else {
+            throw OrderlyError.notFound("Fulfillment order", id)
+        }
+        return fo
+    }
+
+    public func list(
+        orderId: OrderID?, locationId: LocationID?, status: FulfillmentOrder.Status?, after cursor: String?, limit: Int?
+    ) async throws -> Page<FulfillmentOrder> {
+        let size = try pageSize(limit)
+        let items = try await database.read { db in
+            var query = SQLQueryString("SELECT id FROM fulfillment_orders WHERE id > \(bind: cursor ?? "")")
+            if let orderId { query.appendInterpolation(SQLQueryString(" AND order_id = \(bind: orderId.rawValue)")) }
+            if let locationId { query.appendInterpolation(SQLQueryString(" AND location_id = \(bind: locationId.rawValue)")) }
+            if let status { query.appendInterpolation(SQLQueryString(" AND status = \(bind: status.rawValue)")) }
+            query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
+            var result: [FulfillmentOrder] = []
+            for row in try await db.raw(query).all() {
+                if let fo = try await Self.fetch(db, FulfillmentOrderID(try row.string("id"))) { result.append(fo) }
+            }
+            return result
+        }
+        let page = Array(items.prefix(size))
+        return Page(items: page, nextCursor: items.count > size ? page.last?.id.rawValue : nil)
+    }
+
+    static func forOrder(_ db: any SQLDatabase, _ order: OrderID) async throws -> [FulfillmentOrder] {
+        var result: [FulfillmentOrder] = []
+        for row in try await db.raw("SELECT id FROM fulfillment_orders WHERE order_id = \(bind: order.rawValue) ORDER BY created_at, id").all() {
+            if let fo = try await fetch(db, FulfillmentOrderID(try row.string("id"))) { result.append(fo) }
+        }
+        return result
+    }
+
+    static func fetch(_ db: any SQLDatabase, _ id: FulfillmentOrderID, forUpdate: Bool = false) async throws -> FulfillmentOrder? {
+        guard let row = try await db.raw("SELECT * FROM fulfillment_orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else {
+            return nil
+        }
+        let lines = try await db.raw(
+            "SELECT * FROM fulfillment_order_lines WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY order_line_no"
+        ).all().map { row in
+            FulfillmentOrder.Line(
+                orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
+                fulfilledQuantity: try row.int64("fulfilled_quantity"))
+        }
+        return FulfillmentOrder(
+            id: id, orderId: OrderID(try row.string("order_id")), locationId: LocationID(try row.string("location_id")),
+            type: FulfillmentType(rawValue: try row.string("type")) ?? .ship,
+            status: FulfillmentOrder.Status(rawValue: try row.string("status")) ?? .open, lines: lines, createdAt: try row.date("created_at"))
+    }
+
+    static func insert(_ db: any SQLDatabase, _ fo: FulfillmentOrder) async throws {
+        try await db.raw(
+            """
+            INSERT INTO fulfillment_orders (id, order_id, location_id, type, status, created_at, updated_at)
+            VALUES (\(bind: fo.id.rawValue), \(bind: fo.orderId.rawValue), \(bind: fo.locationId.rawValue), \(bind: fo.type.rawValue),
+                \(bind: fo.status.rawValue), \(bind: fo.createdAt.stored), \(bind: fo.createdAt.stored))
+            """
+        ).run()
+        for line in fo.lines {
+            try await db.raw(
+                """
+                INSERT INTO fulfillment_order_lines (fulfillment_order_id, order_line_no, sku, quantity, fulfilled_quantity)
+                VALUES (\(bind: fo.id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.fulfilledQuantity))
+                """
+            ).run()
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Reading and writing an order's rows: the order, its lines and its holds. The order's
+/// status column is always written from `Order.status` (Core), in the same statement that
+/// changes what it is derived from.
+enum OrderRows {
+    static func fetch(_ db: any SQLDatabase, _ id: OrderID, forUpdate: Bool = false) async throws -> Order? {
+        guard let row = try await db.raw("SELECT * FROM orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else {
+            return nil
+        }
+        return try await decode(db, row)
+    }
+
+    static func fetch(_ db: any SQLDatabase, channel: ChannelID, externalId: String) async throws -> Order? {
+        guard let row = try await db.raw(
+            "SELECT * FROM orders WHERE channel_id = \(bind: channel.rawValue) AND external_id = \(bind: externalId)"
+        ).first() else { return nil }
+        return try await decode(db, row)
+    }
+
+    static func decode(_ db: any SQLDatabase, _ row: any SQLRow) async throws -> Order {
+        let id = OrderID(try row.string("id"))
+        let lines = try await db.raw("SELECT * FROM order_lines WHERE order_id = \(bind: id.rawValue) ORDER BY line_no").all().map { row in
+            var line = OrderLine(
+                number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
+                unitPrice: try row.int64("unit_price"),
+                delivery: try row.optionalString("pickup_location_id").map { .pickup(LocationID($0)) } ?? .ship)
+            line.allocatedQuantity = try row.int64("allocated")
+            line.backorderedQuantity = try row.int64("backordered")
+            line.fulfilledQuantity = try row.int64("fulfilled")
+            line.cancelledQuantity = try row.int64("cancelled")
+            line.returnedQuantity = try row.int64("returned")
+            return line
+        }
+        let holds = try await db.raw("SELECT * FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id").all().map { row in
+            Hold(id: try row.string("hold_id"), reason: try row.string("reason"), source: Hold.Source(rawValue: try row.string("source")) ?? .manual)
+        }
+        let latitude = try row.decode(column: "latitude", as: Double?.self)
+        let longitude = try row.decode(column: "longitude", as: Double?.self)
+        return Order(
+            id: id, number: try row.string("number"), channel: ChannelID(try row.string("channel_id")),
+            externalId: try row.optionalString("external_id"), customerId: CustomerID(try row.string("customer_id")),
+            currency: CurrencyCode(try row.string("currency")),
+            totals: OrderTotals(subtotal: try row.int64("subtotal"), shipping: try row.int64("shipping"), discount: try row.int64("discount")),
+            shippingAddress: try row.optionalString("shipping_address").map { try StoredJSON.decode(Address.self, from: $0) },
+            coordinates: latitude.flatMap { lat in longitude.map { Coordinates(latitude: lat, longitude: $0) } },
+            lines: lines, holds: holds, tags: try row.json("tags", as: [String].self), createdAt: try row.date("created_at"))
+    }
+
+    /// Inserts a new order with its lines and holds.
+    static func insert(_ db: any SQLDatabase, _ order: Order, customer: CustomerDetails, at now: Date) async throws {
+        let search = [order.number, order.externalId, customer.normalizedEmail, customer.name, customer.phone, customer.normalizedPhone]
+            .compactMap { $0?.lowercased() }.joined(separator: " ")
+        try await db.raw(
+            """
+            INSERT INTO orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, total,
+                shipping_address, latitude, longitude, tags, status, search, created_at, updated_at)
+            VALUES (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
+                \(bind: order.customerId.rawValue), \(bind: order.currency.rawValue), \(bind: order.totals.subtotal),
+                \(bind: order.totals.shipping), \(bind: order.totals.discount), \(bind: order.totals.total),
+                \(bind: try order.shippingAddress.map(StoredJSON.encode)), \(bind: order.coordinates?.latitude),
+                \(bind: order.coordinates?.longitude), \(bind: try StoredJSON.encode(order.tags)), \(bind: order.status.rawValue),
+                \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored))
+            """
+        ).run()
+        var insert = SQLQueryString(
+            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, allocated, backordered) VALUES ")
+        for (i, line) in order.lines.enumerated() {
+            if i > 0 { insert.appendInterpolation(", " as SQLQueryString) }
+            insert.appendInterpolation(SQLQueryString(
+                "(\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.pickupLocation?.rawValue), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity))"
+            ))
+        }
+        try await db.raw(insert).run()
+        for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
+    }
+
+    static func insertHold(_ db: any SQLDatabase, _ order: OrderID, _ hold: Hold, at now: Date) async throws {
+        try await db.raw(
+            """
+            INSERT INTO order_holds (order_id, hold_id, reason, source, created_at)
+            VALUES (\(bind: order.rawValue), \(bind: hold.id), \(bind: hold.reason), \(bind: hold.source.rawValue), \(bind: now.stored))
+            """
+        ).run()
+    }
+
+    /// Writes every line's quantities and the order's derived status.
+    static func saveProgress(_ db: any SQLDatabase, _ order: Order, at now: Date) async throws {
+        for line in order.lines {
+            try await db.raw(
+                """
+                UPDATE order_lines SET allocated = \(bind: line.allocatedQuantity), backordered = \(bind: line.backorderedQuantity),
+                    fulfilled = \(bind: line.fulfilledQuantity), cancelled = \(bind: line.cancelledQuantity), returned = \(bind: line.returnedQuantity)
+                WHERE order_id = \(bind: order.id.rawValue) AND line_no = \(bind: Int64(line.number))
+                """
+            ).run()
+        }
+        try await saveStatus(db, order, at: now)
+    }
+
+    static func saveStatus(_ db: any SQLDatabase, _ order: Order, at now: Date) async throws {
+        try await db.raw(
+            "UPDATE orders SET status = \(bind: order.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: order.id.rawValue)"
+        ).run()
+    }
+
+    /// The next human order number: a sequence on PostgreSQL (no hot row), a counter row under
+    /// SQLite's single writer.
+    static func nextNumber(_ db: any SQLDatabase) async throws -> String {
+        if db.dialect.name == "postgresql" {
+            let row = try await db.raw("SELECT nextval('order_number_seq') AS n").first()
+            return Order.number(try row?.int64("n") ?? 0)
+        }
+        let row = try await db.raw(
+            """
+            INSERT INTO counters (name, value) VALUES ('order_number', 1)
+            ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
+            """
+        ).first()
+        return Order.number(try row?.int64("value") ?? 0)
+    }
+}

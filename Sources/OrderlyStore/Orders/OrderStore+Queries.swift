@@ -1,0 +1,86 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+extension OrderStore {
+    /// What `GET /v1/orders` filters by; every given filter must match.
+    public struct Search: Sendable {
+        public var q: String?
+        public var channel: ChannelID?
+        public var status: OrderStatus?
+        public var customerId: CustomerID?
+        public var sku: SKU?
+        public var createdFrom: Date?
+        public var createdTo: Date?
+        public init(
+            q: String? = nil, channel: ChannelID? = nil, status: OrderStatus? = nil, customerId: CustomerID? = nil, sku: SKU? = nil,
+            createdFrom: Date? = nil, createdTo: Date? = nil
+        ) {
+            self.q = q
+            self.channel = channel
+            self.status = status
+            self.customerId = customerId
+            self.sku = sku
+            self.createdFrom = createdFrom
+            self.createdTo = createdTo
+        }
+    }
+
+    public func get(_ id: OrderID) async throws -> Order {
+        guard let order = try await database.read({ db in try await OrderRows.fetch(db, id) }) else {
+            throw OrderlyError.notFound("Order", id)
+        }
+        return order
+    }
+
+    /// An order with its fulfillment orders.
+    public func detail(_ id: OrderID) async throws -> (order: Order, fulfillmentOrders: [FulfillmentOrder]) {
+        try await database.read { db in
+            guard let order = try await OrderRows.fetch(db, id) else { throw OrderlyError.notFound("Order", id) }
+            return (order, try await FulfillmentOrderStore.forOrder(db, id))
+        }
+    }
+
+    /// Orders newest first. The cursor is the last order's (created_at, id).
+    public func search(_ search: Search, after cursor: String?, limit: Int?) async throws -> Page<OrderSummary> {
+        let size = try pageSize(limit)
+        let after = try cursor.map(Self.decodeCursor)
+        let rows = try await database.read { db in
+            var query = SQLQueryString("SELECT * FROM orders o WHERE 1 = 1")
+            if let q = search.q?.trimmingCharacters(in: .whitespaces).lowercased(), !q.isEmpty {
+                query.appendInterpolation(SQLQueryString(" AND o.search LIKE \(bind: "%" + q + "%")"))
+            }
+            if let channel = search.channel { query.appendInterpolation(SQLQueryString(" AND o.channel_id = \(bind: channel.rawValue)")) }
+            if let status = search.status { query.appendInterpolation(SQLQueryString(" AND o.status = \(bind: status.rawValue)")) }
+            if let customer = search.customerId { query.appendInterpolation(SQLQueryString(" AND o.customer_id = \(bind: customer.rawValue)")) }
+            if let sku = search.sku {
+                query.appendInterpolation(SQLQueryString(
+                    " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = \(bind: sku.rawValue))"))
+            }
+            if let from = search.createdFrom { query.appendInterpolation(SQLQueryString(" AND o.created_at >= \(bind: from.stored)")) }
+            if let to = search.createdTo { query.appendInterpolation(SQLQueryString(" AND o.created_at < \(bind: to.stored)")) }
+            if let after {
+                query.appendInterpolation(SQLQueryString(" AND (o.created_at, o.id) < (\(bind: after.createdAt), \(bind: after.id))"))
+            }
+            query.appendInterpolation(SQLQueryString(" ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: size + 1)"))
+            return try await db.raw(query).all()
+        }
+        let items = try rows.prefix(size).map(OrderSummary.init)
+        let next = rows.count > size ? items.last.map { "\($0.createdAt.stored):\($0.id.rawValue)" } : nil
+        return Page(items: items, nextCursor: next)
+    }
+
+    /// The order's timeline: every event about it, oldest first.
+    public func timeline(_ id: OrderID, after: Int64?, limit: Int?) async throws -> Page<StoredEvent> {
+        _ = try await get(id)
+        return try await EventLog(database: database).list(after: after, limit: limit ?? Limits.maxPageSize, subject: "order:\(id)")
+    }
+
+    private static func decodeCursor(_ cursor: String) throws(OrderlyError) -> (createdAt: Int64, id: String) {
+        let parts = cursor.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let createdAt = Int64(parts[0]) else {
+            throw OrderlyError.invalid("cursor", "is not a cursor this list returned")
+        }
+        return (createdAt, String(parts[1]))
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Orders from every channel: intake (idempotent per channel and external id), routing and
+/// reservation in one transaction, and everything staff do to an order afterwards.
+public struct OrderStore: Sendable {
+    let database: Database
+    let time: any TimeSource
+
+    /// A placed order, and whether this call created it (`false`: a repeat returned the original).
+    public struct Placement: Sendable {
+        public var order: Order
+        public var created: Bool
+    }
+
+    /// Re-plans at most this many times when stock moved between snapshot and reservation.
+    static let maxPlanAttempts = 10
+
+    /// Registers an order exactly once, reserves its stock where routing sends it, and
+    /// releases it to fulfilment unless a hold rule or a pre-order keeps it back.
+    public func place(_ draft: OrderDraft, actor: String?) async throws -> Placement {
+        let totals = try draft.validate()
+        for _ in 1...Self.maxPlanAttempts {
+            let now = time.now
+            do {
+                return try await database.transaction { db in
+                    try await Self.place(db, draft, totals: totals, actor: actor, at: now)
+                }
+            } catch is ReservationStore.StockMoved {
+                continue
+            } catch let error where !(error is OrderlyError) {
+                // A concurrent duplicate won the unique (channel, externalId) race: answer with its order.
+                if let externalId = draft.externalId,
+                    let existing = try await database.read({ db in try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) })
+                {
+                    return Placement(order: existing, created: false)
+                }
+                throw error
+            }
+        }
+        throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it")
+    }
+
+    static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, actor: String?, at now: Date) async throws -> Placement {
+        if let externalId = draft.externalId, let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) {
+            return Placement(order: existing, created: false)
+        }
+        guard let channel = try await ChannelStore.fetch(db, draft.channel) else {
+            throw OrderlyError.invalid("channel", "channel '\(draft.channel)' does not exist")
+        }
+        let products = try await Self.products(db, draft.lines.map(\.sku))
+        try await Self.checkReferences(db, draft, channel: channel, products: products)
+
+        let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
+        var order = Order(
+            id: OrderID("ord_" + Token.random(bytes: 10)), number: try await OrderRows.nextNumber(db), channel: draft.channel,
+            externalId: draft.externalId, customerId: customer.id, currency: draft.currency, totals: totals,
+            shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
+            lines: draft.lines.enumerated().map { OrderLine(number: $0.offset + 1, sku: $0.element.sku, quantity: $0.element.quantity, unitPrice: $0.element.unitPrice, delivery: $0.element.delivery) },
+            tags: draft.tags, createdAt: now)
+        order.holds = channel.holds(for: order, isFirstOrder: customer.isFirstOrder)
+        // The order row goes in first: a concurrent duplicate stops here, before touching stock.
+        try await OrderRows.insert(db, order, customer: draft.customer, at: now)
+        try await EventLog.append(db, type: "order.created", subject: "order:\(order.id)", data: OrderCreatedEvent(order, note: draft.note), actor: actor, at: now)
+
+        var remaining = order.lines.map(\.quantity)
+        if let reservationId = draft.reservationId {
+            try await Self.consume(db, reservationId, into: &order, remaining: &remaining, channel: channel.id, actor: actor, at: now)
+        }
+        let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
+            guard remaining[index] > 0, let product = products[line.sku] else { return nil }
+            return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
+        }
+        let plan = try RoutingPlanner.plan(lines, try await Self.snapshot(db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, at: now))
+        try await Allocations.commit(db, plan, to: &order, at: now)
+        try await OrderRows.saveProgress(db, order, at: now)
+        try await Self.recordRouting(db, order, plan, actor: actor, at: now)
+        try await Allocations.release(db, order, actor: actor, at: now)
+        return Placement(order: order, created: true)
+    }
+
+    /// A checkout reservation becomes the order's allocation: the reservation is closed with
+    /// a status-conditional update in this transaction, so its stock is never free in between.
+    static func consume(
+        _ db: any SQLDatabase, _ id: ReservationID, into order: inout Order, remaining: inout [Int64], channel: ChannelID, actor: String?, at now: Date
+    ) async throws {
+        guard let reservation = try await ReservationStore.fetch(db, id), reservation.channel == channel else {
+            throw OrderlyError.invalid("reservationId", "reservation '\(id)' does not exist for channel \(channel)")
+        }
+        let closed = try await db.raw(
+            """
+            UPDATE reservations SET status = 'consumed', closed_at = \(bind: now.stored)
+            WHERE id = \(bind: id.rawValue) AND status = 'active' AND expires_at > \(bind: now.stored) RETURNING id
+            """
+        ).all()
+        guard !closed.isEmpty else {
+            throw OrderlyError.conflict("Reservation '\(id)' is \(reservation.status == .active ? "expired" : reservation.status.rawValue) and holds no stock")
+        }
+        var leftovers: [(sku: SKU, locationId: LocationID, quantity: Int64)] = []
+        for held in reservation.lines {
+            var units = held.quantity
+            for index in order.lines.indices where units > 0 && order.lines[index].sku == held.sku && remaining[index] > 0 {
+                let line = order.lines[index]
+                if let store = line.delivery.pickupLocation, store != held.locationId { continue }
+                let take = min(units, remaining[index])
+                let type: FulfillmentType = line.delivery.pickupLocation == nil ? .ship : .pickup
+                try await Allocations.record(db, order.id, line: line.number, held.locationId, type, take, reason: "held at checkout by reservation \(id)")
+                order.lines[index].allocatedQuantity += take
+                remaining[index] -= take
+                units -= take
+            }
+            if units > 0 { leftovers.append((held.sku, held.locationId, units)) }
+        }
+        try await ReservationStore.unreserve(db, leftovers)
+        try await EventLog.append(
+            db, type: "reservation.consumed", subject: "reservation:\(id)", data: ["orderId": order.id.rawValue], actor: actor, at: now)
+    }
+
+    /// What routing sees: stock at active locations, capacity left today, incoming supply.
+    static func snapshot(
+        _ db: any SQLDatabase, channel: Channel, skus: [SKU], destination: Coordinates?, excluded: Set<LocationID> = [], at now: Date
+    ) async throws -> RoutingPlanner.Snapshot {
+        let (levels, locations) = try await AvailabilityStore.snapshot(db, skus: Array(Set(skus)))
+        var stock: [SKU: [LocationID: Int64]] = [:]
+        for level in levels { stock[level.sku, default: [:]][level.locationId] = level.available }
+        return RoutingPlanner.Snapshot(
+            channel: channel, locations: locations, stock: stock, capacityLeft: try await Allocations.capacityLeft(db, locations, at: now),
+            destination: destination, incoming: try await AvailabilityStore.incoming(db, skus: Array(Set(skus))), excluded: excluded, now: now)
+    }
+
+    /// Writes the routing decisions on the order's timeline.
+    static func recordRouting(_ db: any SQLDatabase, _ order: Order, _ plan: RoutingPlanner.Plan, actor: String?, at now: Date) async throws {
+        if !plan.allocations.isEmpty {
+            try await EventLog.append(
+                db, type: "order.allocated", subject: "order:\(order.id)",
+                data: ["allocations": plan.allocations.map { AllocationEvent(order: order, $0) }], actor: actor, at: now)
+        }
+        if !plan.backorders.isEmpty {
+            try await EventLog.append(
+                db, type: "order.backordered", subject: "order:\(order.id)",
+                data: ["backorders": plan.backorders.map { BackorderEvent(order: order, $0) }], actor: actor, at: now)
+        }
+        for hold in order.holds {
+            try await EventLog.append(
+                db, type: "order.held", subject: "order:\(order.id)", data: ["holdId": hold.id, "reason": hold.reason, "source": hold.source.rawValue],
+                actor: actor, at: now)
+        }
+    }
+
+    static func products(_ db: any SQLDatabase, _ skus: [SKU]) async throws -> [SKU: Product] {
+        guard !skus.isEmpty else { return [:] }
+        var products: [SKU: Product] = [:]
+        for row in try await db.raw("SELECT * FROM products WHERE sku IN (\(binds: Array(Set(skus)).map(\.rawValue)))").all() {
+            let product = try ProductStore.decode(row)
+            products[product.sku] = product
+        }
+        return products
+    }
+
+    /// Unknown skus, and pickups at places that cannot hand them over, refuse the order.
+    private static func checkReferences(_ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product]) async throws {
+        var v = Validator()
+        let pickupStores = Set(draft.lines.compactMap(\.delivery.pickupLocation))
+        var stores: [LocationID: Location] = [:]
+        for id in pickupStores { stores[id] = try await LocationStore.fetch(db, id) }
+        for (i, line) in draft.lines.enumerated() {
+            v.check(products[line.sku] != nil, "lines[\(i)].sku", "product '\(line.sku)' does not exist")
+            guard let store = line.delivery.pickupLocation else { continue }
+            guard let location = stores[store] else {
+                v.add("lines[\(i)].delivery.locationId", "location '\(store)' does not exist")
+                continue
+            }
+            v.check(
+                location.active && location.capabilities.pickup && channel.pools(store), "lines[\(i)].delivery.locationId",
+                "\(store) is not a pickup location of channel \(channel.id)")
+        }
+        try v.validate()
+    }
+}
+
+struct OrderCreatedEvent: Encodable {
+    var id: String
+    var number: String
+    var channel: String
+    var externalId: String?
+    var customerId: String
+    var currency: String
+    var total: Int64
+    var lines: Int
+    var note: String?
+    init(_ order: Order, note: String?) {
+        id = order.id.rawValue
+        number = order.number
+        channel = order.channel.rawValue
+        externalId = order.externalId
+        customerId = order.customerId.rawValue
+        currency = order.currency.rawValue
+        total = order.totals.total
+        lines = order.lines.count
+        self.note = note
+    }
+}
+
+struct AllocationEvent: Encodable {
+    var line: Int
+    var sku: String
+    var locationId: String
+    var quantity: Int64
+    var type: String
+    var reason: String
+    init(order: Order, _ a: RoutingPlanner.Allocation) {
+        line = order.lines[a.lineIndex].number
+        sku = a.sku.rawValue
+        locationId = a.locationId.rawValue
+        quantity = a.quantity
+        type = a.type.rawValue
+        reason = a.reason
+    }
+}
+
+struct BackorderEvent: Encodable {
+    var line: Int
+    var sku: String
+    var quantity: Int64
+    var reason: String
+    init(order: Order, _ b: RoutingPlanner.Backorder) {
+        line = order.lines[b.lineIndex].number
+        sku = b.sku.rawValue
+        quantity = b.quantity
+        reason = b.reason
+    }
+}
