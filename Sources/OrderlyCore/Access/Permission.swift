@@ -21,6 +21,16 @@ public enum Action: Sendable, Equatable {
     case readEvents
     /// Create, list and revoke API keys.
     case manageKeys
+    /// Send an order for a channel.
+    case placeOrder(ChannelID)
+    /// Read an order of a channel (or search orders: `nil` means across channels).
+    case readOrders(ChannelID?)
+    /// Cancel, hold, release, annotate or re-address an order of a channel.
+    case changeOrder(ChannelID)
+    /// Read customer profiles.
+    case readCustomers
+    /// Read fulfillment orders, optionally at one location.
+    case readFulfillment(LocationID?)
 }
 
 extension Principal {
@@ -31,13 +41,16 @@ extension Principal {
             return true
         case .service:
             switch action {
-            case .readCatalog, .readInventory, .readAvailability, .readEvents: return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys: return false
+            case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment:
+                return true
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder: return false
             }
         case .channel:
             switch action {
             case .readCatalog: return true
-            case .readAvailability(let channel), .reserve(let channel): return channel == self.channel
+            case .readAvailability(let channel), .reserve(let channel), .placeOrder(let channel), .changeOrder(let channel):
+                return channel == self.channel
+            case .readOrders(let channel): return channel != nil && channel == self.channel
             default: return false
             }
         case .store:
@@ -46,6 +59,7 @@ extension Principal {
             case .readInventory(let location):
                 return location.map(locations.contains) ?? false
             case .changeInventory(let location): return locations.contains(location)
+            case .readFulfillment(let location): return location.map(locations.contains) ?? false
             default: return false
             }
         }

@@ -8,12 +8,7 @@ extension OrderlyAPIService {
     func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
         _ = try RequestScope.caller(may: .readEvents)
         let page = try await stores.events.list(after: input.query.after, limit: input.query.limit, types: input.query._type ?? [])
-        let items = try page.items.map { event in
-            Components.Schemas.Event(
-                id: event.id, _type: event.type, at: event.at, subject: event.subject, actor: event.actor,
-                data: try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.data.utf8)))
-        }
-        return .ok(.init(body: .json(.init(items: items, nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: try page.items.map(Components.Schemas.Event.init), nextCursor: page.nextCursor))))
     }
 
     func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {

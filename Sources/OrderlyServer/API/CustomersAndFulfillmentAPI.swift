@@ -1,0 +1,43 @@
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+
+extension OrderlyAPIService {
+    func searchCustomers(_ input: Operations.SearchCustomers.Input) async throws -> Operations.SearchCustomers.Output {
+        _ = try RequestScope.caller(may: .readCustomers)
+        let page = try await stores.customers.search(input.query.q, after: input.query.cursor, limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Customer($0, orders: nil) }, nextCursor: page.nextCursor))))
+    }
+
+    func getCustomer(_ input: Operations.GetCustomer.Input) async throws -> Operations.GetCustomer.Output {
+        _ = try RequestScope.caller(may: .readCustomers)
+        let profile = try await stores.customers.get(CustomerID(input.path.id))
+        return .ok(.init(body: .json(.init(profile.customer, orders: profile.orders))))
+    }
+
+    func listFulfillmentOrders(_ input: Operations.ListFulfillmentOrders.Input) async throws -> Operations.ListFulfillmentOrders.Output {
+        let location = input.query.locationId.map(LocationID.init)
+        _ = try RequestScope.caller(may: .readFulfillment(location))
+        let page = try await stores.fulfillmentOrders.list(
+            orderId: input.query.orderId.map(OrderID.init), locationId: location,
+            status: input.query.status.flatMap { FulfillmentOrder.Status(rawValue: $0.rawValue) }, after: input.query.cursor,
+            limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.FulfillmentOrder.init), nextCursor: page.nextCursor))))
+    }
+
+    func getFulfillmentOrder(_ input: Operations.GetFulfillmentOrder.Input) async throws -> Operations.GetFulfillmentOrder.Output {
+        let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(input.path.id))
+        guard let principal = RequestScope.principal, principal.may(.readFulfillment(fo.locationId)) else {
+            throw OrderlyError.notFound("Fulfillment order", input.path.id)
+        }
+        return .ok(.init(body: .json(.init(fo))))
+    }
+}
+
+extension Components.Schemas.Customer {
+    init(_ c: CustomerStore.Customer, orders: [OrderSummary]?) {
+        self.init(
+            id: c.id.rawValue, email: c.email, name: c.name, phone: c.phone, addresses: c.addresses.map(Components.Schemas.Address.init),
+            orders: orders?.map(Components.Schemas.OrderSummary.init))
+    }
+}
