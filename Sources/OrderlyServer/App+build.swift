@@ -16,6 +16,7 @@ public func buildApplication(
     var services: [any Service] = []
     if runsBackgroundJobs {
         services.append(ReservationExpiryService(reservations: stores.reservations, interval: configuration.expiryInterval, logger: logger))
+        services.append(WaitingOrdersService(orders: stores.orders, interval: .seconds(60), logger: logger))
     }
     return Application(
         router: router,

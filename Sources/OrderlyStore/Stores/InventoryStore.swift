@@ -65,6 +65,7 @@ public struct InventoryStore: Sendable {
                 level: level, newOnHand: onHand, newSafetyStock: safetyStock ?? level.safetyStock, reason: .count,
                 reference: reference)
             try await StockLedger.apply(db, [change], actor: actor, at: now)
+            try await StockLedger.serveWaiting(db, [change], actor: actor, at: now)
             try await EventLog.append(
                 db, type: "inventory.counted", subject: "inventory:\(sku)@\(locationId)",
                 data: LevelChangeEvent(change), actor: actor, at: now)
@@ -100,6 +101,7 @@ public struct InventoryStore: Sendable {
             }
             try v.validate()
             try await StockLedger.apply(db, changes, actor: actor, at: now)
+            try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
             try await EventLog.append(
                 db, type: "inventory.adjusted", subject: "inventory", data: ["changes": changes.map(LevelChangeEvent.init)], actor: actor,
                 at: now)
@@ -147,6 +149,7 @@ public struct InventoryStore: Sendable {
             try v.validate()
             if dryRun { return summary }
             try await StockLedger.apply(db, changes, actor: actor, at: now)
+            try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
             try await EventLog.append(
                 db, type: "inventory.imported", subject: "inventory",
                 data: ImportEvent(rows: summary.rows, changed: summary.changed, reference: reference), actor: actor, at: now)

@@ -94,6 +94,17 @@ enum StockLedger {
         }
     }
 
+    /// Offers stock that grew to lines waiting for it at that location, oldest order first.
+    static func serveWaiting(_ db: any SQLDatabase, _ changes: [Change], actor: String?, at now: Date) async throws {
+        var grown: [LocationID: Set<SKU>] = [:]
+        for change in changes where change.delta > 0 || change.newSafetyStock < change.level.safetyStock {
+            grown[change.level.locationId, default: []].insert(change.level.sku)
+        }
+        for (location, skus) in grown.sorted(by: { $0.key < $1.key }) {
+            try await BackorderAllocator.allocate(db, skus: skus, at: location, reason: "stock arrived at \(location)", actor: actor, now: now)
+        }
+    }
+
     static func decodeLevel(_ row: any SQLRow) throws -> InventoryLevel {
         InventoryLevel(
             sku: SKU(try row.string("sku")), locationId: LocationID(try row.string("location_id")),
