@@ -59,7 +59,9 @@ enum DemoBusiness {
                                 sellBeyondStock: .preorder, releaseDate: Date().addingTimeInterval(21 * 86400)))
         _ = try await stores.products.upsert(products, actor: actor, bulk: true)
 
-        _ = try await stores.channels.create(Channel(id: "web", name: "Web shop", kind: .web), actor: actor)
+        _ = try await stores.channels.create(
+            Channel(id: "web", name: "Web shop", kind: .web, holdRules: [HoldRule(name: "large order review", minTotal: 100_000)]),
+            actor: actor)
         _ = try await stores.channels.create(
             Channel(id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],
                     routing: .init(shipFromStore: false, onShortage: .reject)), actor: actor)
@@ -84,6 +86,38 @@ enum DemoBusiness {
             Supply(id: "PO-2026-0412", locationId: "DC-TILBURG", expectedAt: Date().addingTimeInterval(7 * 86400),
                    lines: [.init(sku: "TENT-4P", quantity: 80), .init(sku: "TENT-ULTRA", quantity: 120), .init(sku: "BOOT-M-42", quantity: 24)]),
             actor: actor)
-        logger.info("demo: seeded 5 locations, \(products.count) products, 3 channels and \(adjustments.count) stock levels")
+        let orders = try await seedOrders(stores)
+        logger.info("demo: seeded 5 locations, \(products.count) products, 3 channels, \(adjustments.count) stock levels and \(orders) orders")
+    }
+
+    /// A morning's orders from every channel: shipped, picked up, split, drop-shipped,
+    /// backordered, held for review, partly cancelled.
+    static func seedOrders(_ stores: Stores) async throws -> Int {
+        let amsterdam = Address(name: "Sanne de Vries", line1: "Prinsengracht 263", city: "Amsterdam", postalCode: "1016 GV", country: "NL")
+        let utrecht = Address(name: "Daan Jansen", line1: "Oudegracht 158", city: "Utrecht", postalCode: "3511 AZ", country: "NL")
+        let groningen = Address(name: "Emma Bakker", line1: "Herestraat 44", city: "Groningen", postalCode: "9711 LM", country: "NL")
+        let drafts: [OrderDraft] = [
+            OrderDraft(channel: "web", externalId: "WEB-10001", customer: .init(email: "sanne@example.nl", name: "Sanne de Vries", phone: "+31 6 1111 2222"),
+                       currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
+                       lines: [.init(sku: "TENT-2P", quantity: 1, unitPrice: 24_900), .init(sku: "MAT-AIR", quantity: 2, unitPrice: 5_995)], shippingPrice: 495),
+            OrderDraft(channel: "web", externalId: "WEB-10002", customer: .init(email: "daan@example.nl", name: "Daan Jansen"),
+                       currency: "EUR", lines: [.init(sku: "BOOT-M-44", quantity: 1, unitPrice: 15_900, delivery: .pickup("ST-UTRECHT"))]),
+            OrderDraft(channel: "marketplace", externalId: "MP-884213", customer: .init(email: "emma.bakker@example.nl", name: "Emma Bakker"),
+                       currency: "EUR", shippingAddress: groningen, coordinates: .init(latitude: 53.2170, longitude: 6.5660),
+                       lines: [.init(sku: "PACK-55", quantity: 1, unitPrice: 17_900), .init(sku: "KAYAK-SEA", quantity: 1, unitPrice: 129_900)]),
+            OrderDraft(channel: "web", externalId: "WEB-10003", customer: .init(email: "Sanne@Example.nl"),
+                       currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
+                       lines: [.init(sku: "TENT-4P", quantity: 1, unitPrice: 39_900), .init(sku: "TENT-ULTRA", quantity: 1, unitPrice: 44_900)]),
+            OrderDraft(channel: "web", externalId: "WEB-10004", customer: .init(email: "daan@example.nl"),
+                       currency: "EUR", shippingAddress: utrecht, coordinates: .init(latitude: 52.0907, longitude: 5.1214),
+                       lines: [.init(sku: "BAG-WINTER", quantity: 4, unitPrice: 34_900), .init(sku: "STOVE-GAS", quantity: 2, unitPrice: 4_995)]),
+            OrderDraft(channel: "pos-amsterdam", customer: .init(name: "Walk-in customer", phone: "+31 6 3333 4444"),
+                       currency: "EUR", lines: [.init(sku: "SOCKS-3PK", quantity: 2, unitPrice: 2_495, delivery: .pickup("ST-AMSTERDAM"))]),
+        ]
+        var placed: [Order] = []
+        for draft in drafts { placed.append(try await stores.orders.place(draft, actor: "demo").order) }
+        _ = try await stores.orders.addNote(placed[0].id, text: "Customer asked for delivery after 17:00.", actor: "demo")
+        _ = try await stores.orders.cancel(placed[4].id, lines: [.init(line: 2, quantity: 1)], reason: "customer changed mind", actor: "demo")
+        return placed.count
     }
 }
