@@ -8,10 +8,9 @@ import SQLKit
 /// Reservations per second through Orderly's store (plan + conditional reserve + reservation
 /// rows + event, one transaction) against a baseline of the bare conditional UPDATE in its own
 /// transaction, on the same database, connections and concurrency, in the same run.
-@main
 struct ReservationBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "orderly-bench", abstract: "Reservation throughput against a raw conditional-UPDATE baseline.")
+        commandName: "reservations", abstract: "Reservation throughput against a raw conditional-UPDATE baseline.")
 
     @Option(help: "sqlite or postgres") var engine: String = "sqlite"
     @Option(help: "PostgreSQL server URL (a database orderly_bench_<n> is created on it).") var postgresURL: String?
