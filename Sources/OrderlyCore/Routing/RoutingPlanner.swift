@@ -145,67 +145,87 @@ public enum RoutingPlanner {
         return plan
     }
 
-    /// Greedy set cover over the eligible ship locations.
+    /// Greedy set cover over the eligible ship locations. Stock is copied once into a dense
+    /// candidates × lines matrix, so each round is a scan of plain integers.
     static func routeShipLines(
         _ lines: [Line], snapshot: Snapshot, stock: inout [SKU: [LocationID: Int64]]
     ) -> (allocations: [Allocation], short: [Int: Int64]) {
-        var remaining = Dictionary(uniqueKeysWithValues: lines.map { ($0.index, $0.quantity) })
         guard !lines.isEmpty else { return ([], [:]) }
         let channel = snapshot.channel
-        let candidates: [(location: Location, distance: Double?)] = snapshot.locations.values.compactMap { location in
+        // Eligible locations, reduced to what ranking needs.
+        var candidates: [Candidate] = []
+        var indexOf: [LocationID: Int] = [:]
+        candidates.reserveCapacity(snapshot.locations.count)
+        indexOf.reserveCapacity(snapshot.locations.count)
+        for location in snapshot.locations.values {
             guard location.active, location.kind != .supplier, location.capabilities.ship, channel.pools(location.id),
-                location.kind != .store || channel.routing.shipFromStore, !snapshot.excluded.contains(location.id),
-                snapshot.capacityLeft[location.id].map({ $0 > 0 }) ?? true
-            else { return nil }
+                location.kind != .store || channel.routing.shipFromStore,
+                snapshot.excluded.isEmpty || !snapshot.excluded.contains(location.id),
+                snapshot.capacityLeft.isEmpty || (snapshot.capacityLeft[location.id].map({ $0 > 0 }) ?? true)
+            else { continue }
+            indexOf[location.id] = candidates.count
             let distance = snapshot.destination.flatMap { d in location.coordinates.map { d.distanceKm(to: $0) } }
-            return (location, distance)
+            candidates.append(Candidate(id: location.id, priority: location.priority, distance: distance))
         }
-        var used = Set<LocationID>()
+        let width = lines.count
+        // available[c * width + l]: what candidate c has of line l's sku, filled by walking each
+        // sku's stock once (lines of one sku share the same units).
+        var available = [Int64](repeating: 0, count: candidates.count * width)
+        for (l, line) in lines.enumerated() {
+            for (location, units) in stock[line.product.sku] ?? [:] where units > 0 {
+                if let c = indexOf[location] { available[c * width + l] = units }
+            }
+        }
+        var remaining = lines.map(\.quantity)
+        var used = [Bool](repeating: false, count: candidates.count)
+        var usedCount = 0
         var allocations: [Allocation] = []
-        while remaining.values.contains(where: { $0 > 0 }) {
-            if let maxSplits = channel.routing.maxSplits, used.count >= maxSplits { break }
+        while remaining.contains(where: { $0 > 0 }) {
+            if let maxSplits = channel.routing.maxSplits, usedCount >= maxSplits { break }
             var best: (index: Int, full: Int, units: Int64)? = nil
-            for (i, candidate) in candidates.enumerated() where !used.contains(candidate.location.id) {
+            for c in candidates.indices where !used[c] {
                 var full = 0
                 var units: Int64 = 0
-                for line in lines {
-                    let need = remaining[line.index] ?? 0
-                    guard need > 0 else { continue }
-                    let have = stock[line.product.sku]?[candidate.location.id] ?? 0
-                    units += min(need, have)
-                    if have >= need { full += 1 }
+                let row = c * width
+                for l in 0..<width where remaining[l] > 0 {
+                    let have = available[row + l]
+                    units += min(remaining[l], have)
+                    if have >= remaining[l] { full += 1 }
                 }
                 guard units > 0 else { continue }
                 if let current = best {
-                    if better((i, full, units), than: current, candidates: candidates, criteria: channel.routing.criteria) { best = (i, full, units) }
+                    if better((c, full, units), than: current, candidates: candidates, criteria: channel.routing.criteria) { best = (c, full, units) }
                 } else {
-                    best = (i, full, units)
+                    best = (c, full, units)
                 }
             }
             guard let chosen = best else { break }
-            let location = candidates[chosen.index].location
-            used.insert(location.id)
-            let servedLines = lines.filter { (remaining[$0.index] ?? 0) > 0 }.count
-            var why = "ship from \(location.id): fills \(chosen.full) of \(servedLines) remaining line(s)"
-            if let distance = candidates[chosen.index].distance { why += String(format: ", %.1f km", distance) }
+            let location = candidates[chosen.index]
+            used[chosen.index] = true
+            usedCount += 1
+            var why = "ship from \(location.id): fills \(chosen.full) of \(remaining.filter { $0 > 0 }.count) remaining line(s)"
+            if let distance = candidates[chosen.index].distance { why += ", \((distance * 10).rounded() / 10) km" }
             why += ", priority \(location.priority)"
-            if used.count > 1 { why += " (split \(used.count))" }
-            for line in lines {
-                let need = remaining[line.index] ?? 0
-                guard need > 0 else { continue }
-                let taken = take(&stock, line.product.sku, location.id, need)
+            if usedCount > 1 { why += " (split \(usedCount))" }
+            let row = chosen.index * width
+            for (l, line) in lines.enumerated() where remaining[l] > 0 {
+                let taken = take(&stock, line.product.sku, location.id, remaining[l])
                 guard taken > 0 else { continue }
-                remaining[line.index] = need - taken
+                remaining[l] -= taken
+                // Lines of the same sku draw on the same units.
+                for other in lines.indices where lines[other].product.sku == line.product.sku { available[row + other] -= taken }
                 allocations.append(.init(lineIndex: line.index, sku: line.product.sku, locationId: location.id, quantity: taken, type: .ship, reason: why))
             }
         }
-        return (allocations, remaining.filter { $0.value > 0 })
+        var short: [Int: Int64] = [:]
+        for (l, line) in lines.enumerated() where remaining[l] > 0 { short[line.index] = remaining[l] }
+        return (allocations, short)
     }
 
     /// Compares two candidate locations by the channel's criteria, in its order, then by id.
     static func better(
         _ a: (index: Int, full: Int, units: Int64), than b: (index: Int, full: Int, units: Int64),
-        candidates: [(location: Location, distance: Double?)], criteria: [RoutingPolicy.Criterion]
+        candidates: [Candidate], criteria: [RoutingPolicy.Criterion]
     ) -> Bool {
         for criterion in criteria {
             switch criterion {
@@ -217,14 +237,21 @@ public enum RoutingPlanner {
                 let db = candidates[b.index].distance ?? .infinity
                 if da != db { return da < db }
             case .priority:
-                let pa = candidates[a.index].location.priority
-                let pb = candidates[b.index].location.priority
+                let pa = candidates[a.index].priority
+                let pb = candidates[b.index].priority
                 if pa != pb { return pa < pb }
             }
         }
         // Criteria not listed still decide before the id, so plans never depend on dictionary order.
         if a.units != b.units { return a.units > b.units }
-        return candidates[a.index].location.id < candidates[b.index].location.id
+        return candidates[a.index].id < candidates[b.index].id
+    }
+
+    /// What ranking needs of an eligible location.
+    struct Candidate {
+        var id: LocationID
+        var priority: Int
+        var distance: Double?
     }
 
     private static func take(_ stock: inout [SKU: [LocationID: Int64]], _ sku: SKU, _ location: LocationID, _ quantity: Int64) -> Int64 {
