@@ -15,8 +15,20 @@ public func buildApplication(
     let router = try buildRouter(configuration: configuration, stores: stores, metrics: metrics)
     var services: [any Service] = []
     if runsBackgroundJobs {
-        services.append(ReservationExpiryService(reservations: stores.reservations, interval: configuration.expiryInterval, logger: logger))
-        services.append(WaitingOrdersService(orders: stores.orders, interval: .seconds(60), logger: logger))
+        let reservations = stores.reservations
+        let orders = stores.orders
+        services.append(PeriodicJob(name: "reservation-expiry", interval: configuration.expiryInterval, logger: logger) {
+            var total = 0
+            var released = 0
+            repeat {
+                released = try await reservations.expireDue(limit: 200)
+                total += released
+            } while released == 200 && !Task.isCancelled
+            return total
+        })
+        services.append(PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
+            try await orders.allocateWaiting()
+        })
     }
     return Application(
         router: router,

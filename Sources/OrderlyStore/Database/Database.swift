@@ -96,3 +96,18 @@ extension Database {
         try await read { db in try await db.raw("SELECT 1 AS one").run() }
     }
 }
+
+extension SQLDatabase {
+    /// Runs `body` between `begin` and COMMIT on this one connection, rolling back if it throws.
+    func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}
