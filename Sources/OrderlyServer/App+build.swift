@@ -29,6 +29,11 @@ public func buildApplication(
         services.append(PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
             try await orders.allocateWaiting()
         })
+        let fulfillment = stores.fulfillmentOrders
+        let days = configuration.pickupExpiryDays
+        services.append(PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
+            try await fulfillment.expireUncollectedPickups(olderThanDays: days)
+        })
     }
     return Application(
         router: router,

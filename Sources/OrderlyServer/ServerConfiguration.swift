@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var maxImportBytes: Int = 256 << 20
     /// How often expired reservations are released.
     public var expiryInterval: Duration = .seconds(5)
+    /// Pickups ready but not collected for this many days are cancelled, releasing their stock.
+    public var pickupExpiryDays: Int = 7
 
     public init() {}
 
@@ -27,6 +29,7 @@ public struct ServerConfiguration: Sendable {
         if let url = environment["ORDERLY_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let size = environment["ORDERLY_DATABASE_POOL_SIZE"].flatMap(Int.init) { configuration.databasePoolSize = size }
         if let key = environment["ORDERLY_ADMIN_KEY"], !key.isEmpty { configuration.adminKey = key }
+        if let days = environment["ORDERLY_PICKUP_EXPIRY_DAYS"].flatMap(Int.init), days > 0 { configuration.pickupExpiryDays = days }
         return configuration
     }
 }

@@ -31,6 +31,8 @@ public enum Action: Sendable, Equatable {
     case readCustomers
     /// Read fulfillment orders, optionally at one location.
     case readFulfillment(LocationID?)
+    /// Accept, ship, hand over or reject a location's fulfillment orders.
+    case fulfil(LocationID)
 }
 
 extension Principal {
@@ -43,7 +45,8 @@ extension Principal {
             switch action {
             case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment:
                 return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder: return false
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder, .fulfil:
+                return false
             }
         case .channel:
             switch action {
@@ -60,6 +63,7 @@ extension Principal {
                 return location.map(locations.contains) ?? false
             case .changeInventory(let location): return locations.contains(location)
             case .readFulfillment(let location): return location.map(locations.contains) ?? false
+            case .fulfil(let location): return locations.contains(location)
             default: return false
             }
         }

@@ -99,7 +99,7 @@ public enum RoutingPlanner {
                 continue
             }
             if let store = line.delivery.pickupLocation {
-                let taken = take(&stock, sku, store, line.quantity)
+                let taken = snapshot.excluded.contains(store) ? 0 : take(&stock, sku, store, line.quantity)
                 if taken > 0 {
                     plan.allocations.append(.init(
                         lineIndex: line.index, sku: sku, locationId: store, quantity: taken, type: .pickup,

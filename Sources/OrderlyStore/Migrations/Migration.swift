@@ -22,7 +22,9 @@ extension Engine {
 /// Applies pending migrations, each in its own transaction, recording them in
 /// `schema_migrations`. Concurrent starts on PostgreSQL wait for one another on an advisory lock.
 public enum Migrator {
-    static let all: [Migration] = [Migration0001Foundation.migration, Migration0002Orders.migration]
+    static let all: [Migration] = [
+        Migration0001Foundation.migration, Migration0002Orders.migration, Migration0003Fulfillment.migration,
+    ]
 
     /// The newest schema version this build knows.
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -53,10 +53,28 @@ public struct FulfillmentOrderStore: Sendable {
                 orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
                 fulfilledQuantity: try row.int64("fulfilled_quantity"))
         }
-        return FulfillmentOrder(
+        var fo = FulfillmentOrder(
             id: id, orderId: OrderID(try row.string("order_id")), locationId: LocationID(try row.string("location_id")),
             type: FulfillmentType(rawValue: try row.string("type")) ?? .ship,
             status: FulfillmentOrder.Status(rawValue: try row.string("status")) ?? .open, lines: lines, createdAt: try row.date("created_at"))
+        fo.pickupCode = try row.optionalString("pickup_code")
+        fo.rejectionReason = try row.optionalString("rejection_reason").flatMap(FulfillmentOrder.RejectionReason.init(rawValue:))
+        fo.shipments = try await shipments(db, id)
+        return fo
+    }
+
+    static func shipments(_ db: any SQLDatabase, _ id: FulfillmentOrderID) async throws -> [Shipment] {
+        var result: [Shipment] = []
+        for row in try await db.raw("SELECT * FROM shipments WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY created_at, id").all() {
+            let shipmentId = try row.string("id")
+            let lines = try await db.raw("SELECT * FROM shipment_lines WHERE shipment_id = \(bind: shipmentId) ORDER BY order_line_no").all().map { line in
+                Shipment.Line(orderLine: Int(try line.int64("order_line_no")), sku: SKU(try line.string("sku")), quantity: try line.int64("quantity"))
+            }
+            result.append(Shipment(
+                id: shipmentId, carrier: try row.optionalString("carrier"), trackingNumber: try row.optionalString("tracking_number"),
+                lines: lines, createdAt: try row.date("created_at")))
+        }
+        return result
     }
 
     static func insert(_ db: any SQLDatabase, _ fo: FulfillmentOrder) async throws {

@@ -94,6 +94,31 @@ enum StockLedger {
         }
     }
 
+    /// Units leave the building: on-hand and reserved drop together, conditionally (never
+    /// below zero), with a ledger entry. Throws `conflict` when the reservation is not there.
+    static func consumeReserved(
+        _ db: any SQLDatabase, sku: SKU, location: LocationID, quantity: Int64, reason: LedgerReason, reference: String, actor: String?, at now: Date
+    ) async throws {
+        let row = try await db.raw(
+            """
+            UPDATE inventory_levels SET on_hand = on_hand - \(bind: quantity), reserved = reserved - \(bind: quantity), updated_at = \(bind: now.stored)
+            WHERE sku = \(bind: sku.rawValue) AND location_id = \(bind: location.rawValue)
+                AND reserved >= \(bind: quantity) AND on_hand >= \(bind: quantity)
+            RETURNING on_hand
+            """
+        ).first()
+        guard let onHand = try row?.int64("on_hand") else {
+            throw OrderlyError.conflict("\(location) holds no reservation of \(quantity) × \(sku) to take from")
+        }
+        try await db.raw(
+            """
+            INSERT INTO inventory_ledger (sku, location_id, delta, on_hand_after, reason, reference, actor, at)
+            VALUES (\(bind: sku.rawValue), \(bind: location.rawValue), \(bind: -quantity), \(bind: onHand), \(bind: reason.rawValue),
+                \(bind: reference), \(bind: actor), \(bind: now.stored))
+            """
+        ).run()
+    }
+
     /// Offers stock that grew to lines waiting for it at that location, oldest order first.
     static func serveWaiting(_ db: any SQLDatabase, _ changes: [Change], actor: String?, at now: Date) async throws {
         var grown: [LocationID: Set<SKU>] = [:]

@@ -1,0 +1,92 @@
+/// The lifecycle of a fulfillment order: which step is allowed from which status, and what
+/// it does to the lines. Invalid steps are refused with `conflict`, naming the current status.
+extension FulfillmentOrder {
+    /// Why a location gives an order back; decides what happens to its stock there.
+    public enum RejectionReason: String, Sendable, Codable, CaseIterable {
+        /// The units are not on the shelf: on-hand drops by the rejected quantity.
+        case notFound = "not_found"
+        /// The units are damaged: on-hand drops by the rejected quantity (ledger reason `damage`).
+        case damaged
+        /// The location cannot fulfil it now (busy, closed): stock is left as it is.
+        case noCapacity = "no_capacity"
+        case other
+    }
+
+    /// Units still to ship or hand over.
+    public var openUnits: Int64 { lines.reduce(0) { $0 + $1.quantity - $1.fulfilledQuantity } }
+
+    public var isFinished: Bool { [.shipped, .pickedUp, .rejected, .cancelled].contains(status) }
+
+    private func refuse(_ action: String) -> OrderlyError {
+        OrderlyError.conflict("Fulfillment order \(id) is \(status.rawValue); it cannot be \(action)")
+    }
+
+    public mutating func accept() throws(OrderlyError) {
+        guard status == .open else { throw refuse("accepted") }
+        status = .accepted
+    }
+
+    /// Records a shipment of `shipped` units per order line; partial shipments are allowed,
+    /// more than is still open on a line is refused.
+    public mutating func ship(_ shipped: [(orderLine: Int, quantity: Int64)]) throws(OrderlyError) {
+        guard type != .pickup else { throw OrderlyError.conflict("Fulfillment order \(id) is a pickup; hand it over with the pickup code") }
+        guard status == .accepted || status == .partiallyShipped else { throw refuse("shipped (accept it first)") }
+        var v = Validator()
+        v.check(!shipped.isEmpty, "lines", "must hold at least one line")
+        var next = lines
+        for (i, item) in shipped.enumerated() {
+            v.quantity(item.quantity, "lines[\(i)].quantity")
+            guard let index = next.firstIndex(where: { $0.orderLine == item.orderLine }) else {
+                v.add("lines[\(i)]", "line \(item.orderLine) is not on fulfillment order \(id)")
+                continue
+            }
+            let open = next[index].quantity - next[index].fulfilledQuantity
+            if item.quantity > open {
+                v.add("lines[\(i)].quantity", "only \(open) of line \(item.orderLine) are still to ship")
+                continue
+            }
+            next[index].fulfilledQuantity += max(0, item.quantity)
+        }
+        try v.validate()
+        lines = next
+        status = openUnits == 0 ? .shipped : .partiallyShipped
+    }
+
+    public mutating func readyForPickup() throws(OrderlyError) {
+        guard type == .pickup else { throw OrderlyError.conflict("Fulfillment order \(id) is a \(type.rawValue) order, not a pickup") }
+        guard status == .accepted || status == .open else { throw refuse("made ready for pickup") }
+        status = .readyForPickup
+    }
+
+    /// Hands everything over; the code must be the one issued.
+    public mutating func pickUp(code: String, issued: String?) throws(OrderlyError) {
+        guard status == .readyForPickup else { throw refuse("picked up") }
+        guard let issued, Self.codesMatch(code, issued) else {
+            throw OrderlyError.invalid("pickupCode", "is not the code issued for this pickup")
+        }
+        for index in lines.indices { lines[index].fulfilledQuantity = lines[index].quantity }
+        status = .pickedUp
+    }
+
+    /// Gives the order back before anything left; returns the units to re-route per order line.
+    public mutating func reject() throws(OrderlyError) -> [(orderLine: Int, sku: SKU, quantity: Int64)] {
+        guard [.open, .accepted, .readyForPickup].contains(status), lines.allSatisfy({ $0.fulfilledQuantity == 0 }) else {
+            throw refuse("rejected")
+        }
+        status = .rejected
+        return lines.filter { $0.quantity > 0 }.map { ($0.orderLine, $0.sku, $0.quantity) }
+    }
+
+    /// Pickup codes: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), about
+    /// 40 bits, so they cannot be guessed; compared case-insensitively, ignoring spaces and dashes.
+    public static let pickupCodeAlphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+    public static func pickupCode(using generator: inout some RandomNumberGenerator) -> String {
+        String((0..<8).map { _ in pickupCodeAlphabet.randomElement(using: &generator) ?? "X" })
+    }
+
+    static func codesMatch(_ given: String, _ issued: String) -> Bool {
+        let normalize = { (code: String) in code.uppercased().filter { $0 != " " && $0 != "-" } }
+        return normalize(given) == normalize(issued)
+    }
+}

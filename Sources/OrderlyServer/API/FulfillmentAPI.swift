@@ -1,0 +1,84 @@
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+
+extension OrderlyAPIService {
+    func acceptFulfillmentOrder(_ input: Operations.AcceptFulfillmentOrder.Input) async throws -> Operations.AcceptFulfillmentOrder.Output {
+        let (id, caller) = try await fulfiller(input.path.id)
+        return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.accept(id, actor: Self.actor(caller))))))
+    }
+
+    func rejectFulfillmentOrder(_ input: Operations.RejectFulfillmentOrder.Input) async throws -> Operations.RejectFulfillmentOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let (id, caller) = try await fulfiller(input.path.id)
+        let reason = FulfillmentOrder.RejectionReason(rawValue: body.reason.rawValue) ?? .other
+        let fo = try await stores.fulfillmentOrders.reject(id, reason: reason, note: body.note, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(fo))))
+    }
+
+    func shipFulfillmentOrder(_ input: Operations.ShipFulfillmentOrder.Input) async throws -> Operations.ShipFulfillmentOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let (id, caller) = try await fulfiller(input.path.id)
+        let current = try await stores.fulfillmentOrders.get(id)
+        var v = Validator()
+        var lines: [(orderLine: Int, quantity: Int64)] = []
+        for (i, line) in body.lines.enumerated() {
+            if let lineId = line.orderLineId {
+                guard let number = lineId.split(separator: ":").last.flatMap({ Int($0) }), lineId.hasPrefix("\(current.orderId):") else {
+                    v.add("lines[\(i)].orderLineId", "'\(lineId)' is not a line of order \(current.orderId)")
+                    continue
+                }
+                lines.append((number, line.quantity))
+            } else if let sku = line.sku {
+                let matches = current.lines.filter { $0.sku.rawValue == sku }
+                guard matches.count == 1 else {
+                    v.add("lines[\(i)].sku", matches.isEmpty ? "\(sku) is not on this fulfillment order" : "\(sku) is on several lines; give orderLineId")
+                    continue
+                }
+                lines.append((matches[0].orderLine, line.quantity))
+            } else {
+                v.add("lines[\(i)]", "needs orderLineId or sku")
+            }
+        }
+        try v.validate()
+        let fo = try await stores.fulfillmentOrders.ship(
+            id, lines: lines, carrier: body.carrier, trackingNumber: body.trackingNumber, actor: Self.actor(caller))
+        return .created(.init(body: .json(.init(fo))))
+    }
+
+    func readyForPickup(_ input: Operations.ReadyForPickup.Input) async throws -> Operations.ReadyForPickup.Output {
+        let (id, caller) = try await fulfiller(input.path.id)
+        return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.readyForPickup(id, actor: Self.actor(caller))))))
+    }
+
+    func pickUpFulfillmentOrder(_ input: Operations.PickUpFulfillmentOrder.Input) async throws -> Operations.PickUpFulfillmentOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let (id, caller) = try await fulfiller(input.path.id)
+        return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.pickUp(id, code: body.pickupCode, actor: Self.actor(caller))))))
+    }
+
+    func getPickList(_ input: Operations.GetPickList.Input) async throws -> Operations.GetPickList.Output {
+        let location = LocationID(input.path.id)
+        _ = try RequestScope.caller(may: .readFulfillment(location))
+        let items = try await stores.fulfillmentOrders.pickList(location)
+        return .ok(.init(body: .json(.init(
+            locationId: location.rawValue,
+            items: items.map { item in
+                .init(
+                    sku: item.sku.rawValue, quantity: item.quantity,
+                    orders: item.orders.map {
+                        .init(orderId: $0.orderId.rawValue, orderNumber: $0.orderNumber, fulfillmentOrderId: $0.fulfillmentOrderId.rawValue,
+                              _type: .init(rawValue: $0.type.rawValue) ?? .ship, quantity: $0.quantity)
+                    })
+            }))))
+    }
+
+    /// The fulfillment order, if the caller may work on it; a store key for another location gets 404.
+    private func fulfiller(_ id: String) async throws -> (FulfillmentOrderID, Principal) {
+        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(id))
+        guard principal.may(.readFulfillment(fo.locationId)) else { throw OrderlyError.notFound("Fulfillment order", id) }
+        try principal.authorize(.fulfil(fo.locationId))
+        return (fo.id, principal)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+extension FulfillmentOrderStore {
+    /// Runs `change` on a fulfillment order and its order, both locked (order first, as every
+    /// order use case does, so that staff actions and cancellations cannot deadlock).
+    private func withLocked<T: Sendable>(
+        _ id: FulfillmentOrderID, _ change: @escaping @Sendable (any SQLDatabase, inout FulfillmentOrder, inout Order, Date) async throws -> T
+    ) async throws -> T {
+        let now = time.now
+        return try await database.transaction { db in
+            guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Fulfillment order", id) }
+            guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true),
+                var fo = try await Self.fetch(db, id, forUpdate: true)
+            else { throw OrderlyError.notFound("Fulfillment order", id) }
+            return try await change(db, &fo, &order, now)
+        }
+    }
+
+    public func accept(_ id: FulfillmentOrderID, actor: String?) async throws -> FulfillmentOrder {
+        try await withLocked(id) { db, fo, order, now in
+            try fo.accept()
+            try await Self.saveStatus(db, fo, at: now)
+            try await EventLog.append(db, type: "fulfillment.accepted", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+            return fo
+        }
+    }
+
+    /// Ships some or all open units: stock leaves the location through the ledger (reason
+    /// `shipment`), the order lines count them as fulfilled.
+    public func ship(
+        _ id: FulfillmentOrderID, lines shipped: [(orderLine: Int, quantity: Int64)], carrier: String?, trackingNumber: String?, actor: String?
+    ) async throws -> FulfillmentOrder {
+        var v = Validator()
+        if let carrier { v.check(carrier.count <= 100, "carrier", "must be at most 100 characters") }
+        if let trackingNumber { v.check(trackingNumber.count <= 200, "trackingNumber", "must be at most 200 characters") }
+        try v.validate()
+        let items = shipped
+        return try await withLocked(id) { db, fo, order, now in
+            try fo.ship(items)
+            let shipment = Shipment(
+                id: "shp_" + Token.random(bytes: 10), carrier: carrier, trackingNumber: trackingNumber,
+                lines: items.map { item in Shipment.Line(orderLine: item.orderLine, sku: fo.lines.first { $0.orderLine == item.orderLine }?.sku ?? SKU(""), quantity: item.quantity) },
+                createdAt: now)
+            try await Self.fulfil(db, fo: fo, order: &order, units: shipment.lines, reference: shipment.id, actor: actor, at: now)
+            try await db.raw(
+                """
+                INSERT INTO shipments (id, fulfillment_order_id, carrier, tracking_number, created_at)
+                VALUES (\(bind: shipment.id), \(bind: fo.id.rawValue), \(bind: carrier), \(bind: trackingNumber), \(bind: now.stored))
+                """
+            ).run()
+            for line in shipment.lines {
+                try await db.raw(
+                    """
+                    INSERT INTO shipment_lines (shipment_id, order_line_no, sku, quantity)
+                    VALUES (\(bind: shipment.id), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity))
+                    """
+                ).run()
+            }
+            fo.shipments.append(shipment)
+            try await Self.saveStatus(db, fo, at: now)
+            try await EventLog.append(
+                db, type: "fulfillment.shipped", subject: "order:\(order.id)",
+                data: ShipmentEvent(fulfillmentOrderId: fo.id.rawValue, status: fo.status.rawValue, shipmentId: shipment.id, carrier: carrier,
+                                    trackingNumber: trackingNumber, lines: shipment.lines.map { .init(orderLine: $0.orderLine, sku: $0.sku.rawValue, quantity: $0.quantity) }),
+                actor: actor, at: now)
+            return fo
+        }
+    }
+
+    /// Marks a pickup as ready and issues its pickup code.
+    public func readyForPickup(_ id: FulfillmentOrderID, actor: String?) async throws -> FulfillmentOrder {
+        try await withLocked(id) { db, fo, order, now in
+            try fo.readyForPickup()
+            var generator = SystemRandomNumberGenerator()
+            fo.pickupCode = FulfillmentOrder.pickupCode(using: &generator)
+            try await db.raw(
+                """
+                UPDATE fulfillment_orders SET status = \(bind: fo.status.rawValue), pickup_code = \(bind: fo.pickupCode), ready_at = \(bind: now.stored),
+                    updated_at = \(bind: now.stored)
+                WHERE id = \(bind: fo.id.rawValue)
+                """
+            ).run()
+            try await EventLog.append(db, type: "fulfillment.ready_for_pickup", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+            return fo
+        }
+    }
+
+    /// Hands a pickup over against its code. A wrong code changes nothing but is recorded on the timeline.
+    public func pickUp(_ id: FulfillmentOrderID, code: String, actor: String?) async throws -> FulfillmentOrder {
+        do {
+            return try await withLocked(id) { db, fo, order, now in
+                try fo.pickUp(code: code, issued: fo.pickupCode)
+                let units = fo.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
+                try await Self.fulfil(db, fo: fo, order: &order, units: units, reference: fo.id.rawValue, actor: actor, at: now)
+                try await Self.saveStatus(db, fo, at: now)
+                try await EventLog.append(db, type: "fulfillment.picked_up", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+                return fo
+            }
+        } catch let error as OrderlyError where error.fieldErrors.first?.field == "pickupCode" {
+            let now = time.now
+            try await database.transaction { db in
+                guard let fo = try await Self.fetch(db, id) else { return }
+                try await EventLog.append(
+                    db, type: "fulfillment.pickup_refused", subject: "order:\(fo.orderId)",
+                    data: ["fulfillmentOrderId": id.rawValue, "reason": "wrong pickup code"], actor: actor, at: now)
+            }
+            throw error
+        }
+    }
+
+    /// Units leave: stock at the location, allocations and the order lines move to fulfilled.
+    static func fulfil(
+        _ db: any SQLDatabase, fo: FulfillmentOrder, order: inout Order, units: [Shipment.Line], reference: String, actor: String?, at now: Date
+    ) async throws {
+        for unit in units.sorted(by: { ($0.sku, $0.orderLine) < ($1.sku, $1.orderLine) }) where unit.quantity > 0 {
+            try await StockLedger.consumeReserved(
+                db, sku: unit.sku, location: fo.locationId, quantity: unit.quantity, reason: .shipment, reference: reference, actor: actor, at: now)
+            try await db.raw(
+                """
+                UPDATE fulfillment_order_lines SET fulfilled_quantity = fulfilled_quantity + \(bind: unit.quantity)
+                WHERE fulfillment_order_id = \(bind: fo.id.rawValue) AND order_line_no = \(bind: Int64(unit.orderLine))
+                """
+            ).run()
+            try await Self.shrinkAllocation(db, order.id, line: unit.orderLine, location: fo.locationId, type: fo.type, units: unit.quantity)
+            guard let index = order.lines.firstIndex(where: { $0.number == unit.orderLine }) else { continue }
+            order.lines[index].fulfilledQuantity += unit.quantity
+            order.lines[index].allocatedQuantity -= unit.quantity
+        }
+        try await OrderRows.saveProgress(db, order, at: now)
+    }
+
+    static func shrinkAllocation(_ db: any SQLDatabase, _ order: OrderID, line: Int, location: LocationID, type: FulfillmentType, units: Int64) async throws {
+        try await db.raw(
+            """
+            UPDATE order_allocations SET quantity = quantity - \(bind: units), released = released - \(bind: units)
+            WHERE order_id = \(bind: order.rawValue) AND line_no = \(bind: Int64(line)) AND location_id = \(bind: location.rawValue) AND type = \(bind: type.rawValue)
+            """
+        ).run()
+    }
+
+    static func saveStatus(_ db: any SQLDatabase, _ fo: FulfillmentOrder, at now: Date) async throws {
+        try await db.raw(
+            "UPDATE fulfillment_orders SET status = \(bind: fo.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: fo.id.rawValue)"
+        ).run()
+    }
+}
+
+struct ShipmentEvent: Encodable {
+    struct Line: Encodable {
+        var orderLine: Int
+        var sku: String
+        var quantity: Int64
+    }
+    var fulfillmentOrderId: String
+    var status: String
+    var shipmentId: String
+    var carrier: String?
+    var trackingNumber: String?
+    var lines: [Line]
+}

@@ -1,0 +1,182 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+extension FulfillmentOrderStore {
+    /// A location gives a fulfillment order back: its reservation is released, its stock is
+    /// corrected when the reason says the units are not there, and the units are routed again
+    /// with the order's rules, never to a location that already rejected this order. What no
+    /// location can take waits for stock; on a channel that rejects shortages the order is
+    /// also held for a person to decide.
+    public func reject(_ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?) async throws -> FulfillmentOrder {
+        if let note { var v = Validator(); v.check(note.count <= 500, "note", "must be at most 500 characters"); try v.validate() }
+        for _ in 1...OrderStore.maxPlanAttempts {
+            let now = time.now
+            do {
+                return try await database.transaction { db in
+                    try await Self.reject(db, id, reason: reason, note: note, actor: actor, at: now)
+                }
+            } catch is ReservationStore.StockMoved {
+                continue
+            }
+        }
+        throw OrderlyError.conflict("Stock kept changing while the order was re-routed; retry the rejection")
+    }
+
+    private static func reject(
+        _ db: any SQLDatabase, _ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?, at now: Date
+    ) async throws -> FulfillmentOrder {
+        guard let peek = try await fetch(db, id) else { throw OrderlyError.notFound("Fulfillment order", id) }
+        guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), var fo = try await fetch(db, id, forUpdate: true),
+            let channel = try await ChannelStore.fetch(db, order.channel)
+        else { throw OrderlyError.notFound("Fulfillment order", id) }
+        let returned = try fo.reject()
+        fo.rejectionReason = reason
+        try await db.raw(
+            """
+            UPDATE fulfillment_orders SET status = 'rejected', rejection_reason = \(bind: reason.rawValue), updated_at = \(bind: now.stored)
+            WHERE id = \(bind: id.rawValue)
+            """
+        ).run()
+
+        // Give the reservation back, then correct the shelf when the units are not there.
+        try await ReservationStore.unreserve(db, returned.map { ($0.sku, fo.locationId, $0.quantity) })
+        for unit in returned {
+            try await shrinkAllocation(db, order.id, line: unit.orderLine, location: fo.locationId, type: fo.type, units: unit.quantity)
+            if let index = order.lines.firstIndex(where: { $0.number == unit.orderLine }) { order.lines[index].allocatedQuantity -= unit.quantity }
+        }
+        if reason == .notFound || reason == .damaged {
+            var totals: [SKU: Int64] = [:]
+            for unit in returned { totals[unit.sku, default: 0] += unit.quantity }
+            let keys = totals.keys.map { StockLedger.Key(sku: $0, locationId: fo.locationId) }
+            let levels = try await StockLedger.lock(db, keys, at: now)
+            let changes = keys.sorted().compactMap { key -> StockLedger.Change? in
+                guard let level = levels[key], let quantity = totals[key.sku] else { return nil }
+                let newOnHand = max(level.reserved, level.onHand - quantity)
+                return .init(level: level, newOnHand: newOnHand, newSafetyStock: level.safetyStock,
+                             reason: reason == .damaged ? .damage : .adjustment, reference: "rejected \(id)")
+            }
+            try await StockLedger.apply(db, changes, actor: actor, at: now)
+        }
+        try await EventLog.append(
+            db, type: "fulfillment.rejected", subject: "order:\(order.id)",
+            data: RejectionEvent(fulfillmentOrderId: id.rawValue, locationId: fo.locationId.rawValue, reason: reason.rawValue, note: note),
+            actor: actor, at: now)
+
+        // Route the units again, excluding every location that rejected this order.
+        let excluded = Set(
+            try await db.raw("SELECT location_id FROM fulfillment_orders WHERE order_id = \(bind: order.id.rawValue) AND status = 'rejected'")
+                .all().map { LocationID(try $0.string("location_id")) })
+        let products = try await OrderStore.products(db, returned.map(\.sku))
+        let lines = returned.compactMap { unit -> RoutingPlanner.Line? in
+            guard let index = order.lines.firstIndex(where: { $0.number == unit.orderLine }), let product = products[unit.sku] else { return nil }
+            return .init(index: index, quantity: unit.quantity, delivery: order.lines[index].delivery, product: product)
+        }
+        var snapshot = try await OrderStore.snapshot(
+            db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, excluded: excluded, at: now)
+        var plan: RoutingPlanner.Plan
+        if let routed = try? RoutingPlanner.plan(lines, snapshot) {
+            plan = routed
+        } else {
+            // The channel rejects shortages, but this order is already accepted: allocate what
+            // exists, let the rest wait, and hold the order for a person to decide.
+            snapshot.channel.routing.onShortage = .partial
+            plan = try RoutingPlanner.plan(lines, snapshot)
+            let hold = Hold(id: "reroute-\(Token.random(bytes: 4))", reason: "re-routing after \(fo.locationId) rejected found too little stock", source: .rule)
+            try await OrderRows.insertHold(db, order.id, hold, at: now)
+            order.holds.append(hold)
+            try await EventLog.append(
+                db, type: "order.held", subject: "order:\(order.id)", data: ["holdId": hold.id, "reason": hold.reason, "source": "rule"], actor: actor, at: now)
+        }
+        try await Allocations.commit(db, plan, to: &order, at: now)
+        try await OrderRows.saveProgress(db, order, at: now)
+        try await EventLog.append(
+            db, type: "order.rerouted", subject: "order:\(order.id)",
+            data: RerouteEvent(
+                from: fo.locationId.rawValue, excluded: excluded.map(\.rawValue).sorted(),
+                allocations: plan.allocations.map { AllocationEvent(order: order, $0) }, backorders: plan.backorders.map { BackorderEvent(order: order, $0) }),
+            actor: actor, at: now)
+        try await Allocations.release(db, order, actor: actor, at: now)
+        return fo
+    }
+
+    /// What to pick now at a location: open units of its open or accepted fulfillment orders, by sku.
+    public func pickList(_ location: LocationID) async throws -> [PickListItem] {
+        try await database.read { db in
+            guard try await LocationStore.fetch(db, location) != nil else { throw OrderlyError.notFound("Location", location) }
+            let rows = try await db.raw(
+                """
+                SELECT fl.sku, fl.quantity - fl.fulfilled_quantity AS open, f.id, f.type, o.id AS order_id, o.number
+                FROM fulfillment_order_lines fl JOIN fulfillment_orders f ON f.id = fl.fulfillment_order_id JOIN orders o ON o.id = f.order_id
+                WHERE f.location_id = \(bind: location.rawValue) AND f.status IN ('open', 'accepted', 'partially_shipped')
+                    AND fl.quantity > fl.fulfilled_quantity
+                ORDER BY fl.sku, o.created_at, f.id
+                """
+            ).all()
+            var items: [PickListItem] = []
+            for row in rows {
+                let sku = SKU(try row.string("sku"))
+                let entry = PickListItem.Entry(
+                    orderId: OrderID(try row.string("order_id")), orderNumber: try row.string("number"),
+                    fulfillmentOrderId: FulfillmentOrderID(try row.string("id")),
+                    type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, quantity: try row.int64("open"))
+                if items.last?.sku == sku {
+                    items[items.count - 1].quantity += entry.quantity
+                    items[items.count - 1].orders.append(entry)
+                } else {
+                    items.append(PickListItem(sku: sku, quantity: entry.quantity, orders: [entry]))
+                }
+            }
+            return items
+        }
+    }
+
+    /// Cancels pickups ready for longer than `days` and not collected, releasing their stock.
+    @discardableResult
+    public func expireUncollectedPickups(olderThanDays days: Int, actor: String? = "system") async throws -> Int {
+        let cutoff = time.now.addingTimeInterval(-Double(days) * 86400)
+        let due = try await database.read { db in
+            try await db.raw(
+                "SELECT id FROM fulfillment_orders WHERE status = 'ready_for_pickup' AND ready_at <= \(bind: cutoff.stored) ORDER BY ready_at LIMIT 200"
+            ).all().map { FulfillmentOrderID(try $0.string("id")) }
+        }
+        var expired = 0
+        for id in due {
+            let fo = try await get(id)
+            guard fo.status == .readyForPickup else { continue }
+            let lines = fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map { OrderStore.Cancellation(line: $0.orderLine, quantity: $0.quantity - $0.fulfilledQuantity) }
+            _ = try await OrderStore(database: database, time: time).cancel(
+                fo.orderId, lines: lines, reason: "pickup not collected within \(days) days at \(fo.locationId)", actor: actor)
+            expired += 1
+        }
+        return expired
+    }
+}
+
+/// One sku to pick at a location, with the orders it serves.
+public struct PickListItem: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var orderId: OrderID
+        public var orderNumber: String
+        public var fulfillmentOrderId: FulfillmentOrderID
+        public var type: FulfillmentType
+        public var quantity: Int64
+    }
+    public var sku: SKU
+    public var quantity: Int64
+    public var orders: [Entry]
+}
+
+struct RejectionEvent: Encodable {
+    var fulfillmentOrderId: String
+    var locationId: String
+    var reason: String
+    var note: String?
+}
+
+struct RerouteEvent: Encodable {
+    var from: String
+    var excluded: [String]
+    var allocations: [AllocationEvent]
+    var backorders: [BackorderEvent]
+}
