@@ -103,4 +103,20 @@ struct OrderRoutingStoreTests {
             #expect(fo.map(\.type) == [.pickup] && fo.map(\.locationId) == [Fixtures.utrecht])
         }
     }
+
+    @Test(arguments: Engine.all)
+    func locationsAtDailyCapacityAreSkipped(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            _ = try await stores.locations.update(Fixtures.warehouse, actor: nil) { $0.dailyCapacity = 1 }
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.rotterdam, 10)
+            let first = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)]), actor: nil).order
+            let second = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "bob@example.com"), actor: nil).order
+            let a = try await stores.fulfillmentOrders.list(orderId: first.id, locationId: nil, status: nil, after: nil, limit: nil).items
+            let b = try await stores.fulfillmentOrders.list(orderId: second.id, locationId: nil, status: nil, after: nil, limit: nil).items
+            #expect(a.map(\.locationId) == [Fixtures.warehouse])
+            #expect(b.map(\.locationId) == [Fixtures.rotterdam], "the warehouse took its one fulfillment order of the day")
+        }
+    }
 }
