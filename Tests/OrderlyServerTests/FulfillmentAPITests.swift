@@ -76,4 +76,34 @@ struct FulfillmentAPITests {
             #expect(ledger.items.first?["reason"] as? String == "damage")
         }
     }
+
+    @Test(arguments: Engine.all)
+    func packingSlipDeliveryAndCancelledUnits(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
+            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 100]])).expect(201)
+            let id = try #require(order["id"] as? String)
+            let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/orders/\(id)/cancel", json: ["lines": [["line": 1, "quantity": 2]]]).expect(200)
+            let slip = try await app.send(.get, "/v1/fulfillment-orders/\(fo)/packing-slip").expect(200)
+            #expect(slip["orderNumber"] as? String == order["number"] as? String)
+            #expect(slip["customerName"] as? String == "Ada Lovelace")
+            #expect((slip["shipTo"] as? [String: Any])?["city"] as? String == "Amsterdam")
+            let slipLines = slip["lines"] as? [[String: Any]] ?? []
+            #expect(slipLines.count == 1 && (slipLines.first?["quantity"] as? NSNumber)?.intValue == 1 && slipLines.first?["name"] as? String == "One")
+
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            let refused = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 2]]]).expect(400)
+            #expect(refused.fields == ["lines[0].quantity"], "cancelled units cannot be shipped")
+            let shipped = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 1]], "carrier": "DHL"]).expect(201)
+            let shipment = try #require((shipped["shipments"] as? [[String: Any]])?.first?["id"] as? String)
+            let delivered = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments/\(shipment)/delivered").expect(200)
+            #expect((delivered["shipments"] as? [[String: Any]])?.first?["deliveredAt"] != nil)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments/shp_nope/delivered").expect(404)
+            let final = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect(final["status"] as? String == "fulfilled")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("onHand") == 4)
+        }
+    }
 }

@@ -68,6 +68,7 @@ public struct Shipment: Sendable, Equatable {
     public var trackingNumber: String?
     public var lines: [Line]
     public var createdAt: Date
+    public var deliveredAt: Date? = nil
     public init(id: String, carrier: String?, trackingNumber: String?, lines: [Line], createdAt: Date) {
         self.id = id
         self.carrier = carrier

@@ -73,6 +73,32 @@ extension OrderlyAPIService {
             }))))
     }
 
+    func confirmDelivery(_ input: Operations.ConfirmDelivery.Input) async throws -> Operations.ConfirmDelivery.Output {
+        let (id, caller) = try await fulfiller(input.path.id)
+        return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.confirmDelivery(id, shipment: input.path.shipmentId, actor: Self.actor(caller))))))
+    }
+
+    func getPackingSlip(_ input: Operations.GetPackingSlip.Input) async throws -> Operations.GetPackingSlip.Output {
+        let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(input.path.id))
+        guard let principal = RequestScope.principal, principal.may(.readFulfillment(fo.locationId)) else {
+            throw OrderlyError.notFound("Fulfillment order", input.path.id)
+        }
+        let slip = try await stores.fulfillmentOrders.packingSlip(fo.id)
+        let order = slip.order
+        let address = order.shippingAddress.map { a in
+            Components.Schemas.ShippingAddress(
+                name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
+                phone: a.phone, latitude: order.coordinates?.latitude, longitude: order.coordinates?.longitude)
+        }
+        return .ok(.init(body: .json(.init(
+            fulfillmentOrderId: fo.id.rawValue, orderId: order.id.rawValue, orderNumber: order.number, channel: order.channel.rawValue,
+            locationId: fo.locationId.rawValue, _type: .init(rawValue: fo.type.rawValue) ?? .ship, customerName: slip.customerName,
+            shipTo: fo.type == .pickup ? nil : address, pickupCode: slip.fulfillmentOrder.pickupCode,
+            lines: slip.fulfillmentOrder.lines.filter { $0.quantity > 0 }.map {
+                .init(orderLineId: "\(order.id):\($0.orderLine)", sku: $0.sku.rawValue, name: slip.names[$0.sku] ?? $0.sku.rawValue, quantity: $0.quantity)
+            }))))
+    }
+
     /// The fulfillment order, if the caller may work on it; a store key for another location gets 404.
     private func fulfiller(_ id: String) async throws -> (FulfillmentOrderID, Principal) {
         guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }

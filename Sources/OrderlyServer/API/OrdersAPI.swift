@@ -191,6 +191,7 @@ extension Components.Schemas.FulfillmentOrder {
             shipments: f.shipments.map { shipment in
                 .init(
                     id: shipment.id, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, createdAt: shipment.createdAt,
+                    deliveredAt: shipment.deliveredAt,
                     lines: shipment.lines.map { .init(orderLineId: "\(f.orderId):\($0.orderLine)", sku: $0.sku.rawValue, quantity: $0.quantity) })
             },
             createdAt: f.createdAt)

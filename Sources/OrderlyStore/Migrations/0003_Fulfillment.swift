@@ -13,7 +13,8 @@ enum Migration0003Fulfillment {
                 fulfillment_order_id TEXT NOT NULL REFERENCES fulfillment_orders(id),
                 carrier TEXT,
                 tracking_number TEXT,
-                created_at BIGINT NOT NULL
+                created_at BIGINT NOT NULL,
+                delivered_at BIGINT
             )
             """,
             "CREATE INDEX shipments_fulfillment_order ON shipments (fulfillment_order_id)",

@@ -69,6 +69,34 @@ extension FulfillmentOrderStore {
         }
     }
 
+    /// Records the carrier's delivery confirmation of a shipment (once; repeating changes nothing).
+    public func confirmDelivery(_ id: FulfillmentOrderID, shipment shipmentId: String, actor: String?) async throws -> FulfillmentOrder {
+        try await withLocked(id) { db, fo, order, now in
+            guard let index = fo.shipments.firstIndex(where: { $0.id == shipmentId }) else { throw OrderlyError.notFound("Shipment", shipmentId) }
+            guard fo.shipments[index].deliveredAt == nil else { return fo }
+            fo.shipments[index].deliveredAt = now
+            try await db.raw("UPDATE shipments SET delivered_at = \(bind: now.stored) WHERE id = \(bind: shipmentId)").run()
+            try await EventLog.append(
+                db, type: "fulfillment.delivered", subject: "order:\(order.id)",
+                data: ["fulfillmentOrderId": fo.id.rawValue, "shipmentId": shipmentId], actor: actor, at: now)
+            return fo
+        }
+    }
+
+    /// Everything a packer needs for one fulfillment order.
+    public func packingSlip(_ id: FulfillmentOrderID) async throws -> PackingSlip {
+        try await database.read { db in
+            guard let fo = try await Self.fetch(db, id), let order = try await OrderRows.fetch(db, fo.orderId) else {
+                throw OrderlyError.notFound("Fulfillment order", id)
+            }
+            let products = try await OrderStore.products(db, fo.lines.map(\.sku))
+            let customer = try await db.raw("SELECT name FROM customers WHERE id = \(bind: order.customerId.rawValue)").first()
+            return PackingSlip(
+                fulfillmentOrder: fo, order: order, customerName: try customer?.optionalString("name"),
+                names: products.mapValues(\.name))
+        }
+    }
+
     /// Marks a pickup as ready and issues its pickup code.
     public func readyForPickup(_ id: FulfillmentOrderID, actor: String?) async throws -> FulfillmentOrder {
         try await withLocked(id) { db, fo, order, now in
@@ -159,4 +187,13 @@ struct ShipmentEvent: Encodable {
     var carrier: String?
     var trackingNumber: String?
     var lines: [Line]
+}
+
+/// What goes in a parcel (or on the pickup shelf) and where it goes.
+public struct PackingSlip: Sendable {
+    public var fulfillmentOrder: FulfillmentOrder
+    public var order: Order
+    public var customerName: String?
+    /// Product names by sku.
+    public var names: [SKU: String]
 }

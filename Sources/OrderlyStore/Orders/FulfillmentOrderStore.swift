@@ -70,9 +70,11 @@ public struct FulfillmentOrderStore: Sendable {
             let lines = try await db.raw("SELECT * FROM shipment_lines WHERE shipment_id = \(bind: shipmentId) ORDER BY order_line_no").all().map { line in
                 Shipment.Line(orderLine: Int(try line.int64("order_line_no")), sku: SKU(try line.string("sku")), quantity: try line.int64("quantity"))
             }
-            result.append(Shipment(
+            var shipment = Shipment(
                 id: shipmentId, carrier: try row.optionalString("carrier"), trackingNumber: try row.optionalString("tracking_number"),
-                lines: lines, createdAt: try row.date("created_at")))
+                lines: lines, createdAt: try row.date("created_at"))
+            shipment.deliveredAt = try row.optionalDate("delivered_at")
+            result.append(shipment)
         }
         return result
     }
