@@ -118,6 +118,15 @@ enum DemoBusiness {
         for draft in drafts { placed.append(try await stores.orders.place(draft, actor: "demo").order) }
         _ = try await stores.orders.addNote(placed[0].id, text: "Customer asked for delivery after 17:00.", actor: "demo")
         _ = try await stores.orders.cancel(placed[4].id, lines: [.init(line: 2, quantity: 1)], reason: "customer changed mind", actor: "demo")
+        // The DC has shipped the first order; the Utrecht pickup is packed and waiting.
+        for fo in try await stores.fulfillmentOrders.list(orderId: placed[0].id, locationId: nil, status: .open, after: nil, limit: nil).items {
+            _ = try await stores.fulfillmentOrders.accept(fo.id, actor: "demo")
+            _ = try await stores.fulfillmentOrders.ship(
+                fo.id, lines: fo.lines.map { ($0.orderLine, $0.quantity) }, carrier: "PostNL", trackingNumber: "3SORD0000001", actor: "demo")
+        }
+        for fo in try await stores.fulfillmentOrders.list(orderId: placed[1].id, locationId: nil, status: .open, after: nil, limit: nil).items {
+            _ = try await stores.fulfillmentOrders.readyForPickup(fo.id, actor: "demo")
+        }
         return placed.count
     }
 }
