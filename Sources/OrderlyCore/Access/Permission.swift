@@ -33,6 +33,10 @@ public enum Action: Sendable, Equatable {
     case readFulfillment(LocationID?)
     /// Accept, ship, hand over or reject a location's fulfillment orders.
     case fulfil(LocationID)
+    /// Open or receive a return at a location.
+    case handleReturn(LocationID)
+    /// Confirm that a refund was paid (the payment integration).
+    case confirmRefund
 }
 
 extension Principal {
@@ -43,9 +47,10 @@ extension Principal {
             return true
         case .service:
             switch action {
-            case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment:
+            case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment,
+                .handleReturn:
                 return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder, .fulfil:
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder, .fulfil, .confirmRefund:
                 return false
             }
         case .channel:
@@ -63,7 +68,7 @@ extension Principal {
                 return location.map(locations.contains) ?? false
             case .changeInventory(let location): return locations.contains(location)
             case .readFulfillment(let location): return location.map(locations.contains) ?? false
-            case .fulfil(let location): return locations.contains(location)
+            case .fulfil(let location), .handleReturn(let location): return locations.contains(location)
             default: return false
             }
         }

@@ -36,7 +36,7 @@ struct Problem: Encodable, Sendable {
         case .insufficientStock, .conflict: .conflict
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
-        case .idempotencyKeyReused: .unprocessableContent
+        case .idempotencyKeyReused, .notReturnable: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         default: .badRequest

@@ -24,4 +24,5 @@ public struct Stores: Sendable {
     public var orders: OrderStore { OrderStore(database: database, time: time) }
     public var customers: CustomerStore { CustomerStore(database: database, time: time) }
     public var fulfillmentOrders: FulfillmentOrderStore { FulfillmentOrderStore(database: database, time: time) }
+    public var returns: ReturnStore { ReturnStore(database: database, time: time) }
 }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// A server-assigned return (RMA) id (`ret_…`).
+public struct ReturnID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A return authorisation: units of fulfilled order lines coming back to a location, in a
+/// store (any store that takes returns, whichever channel sold them) or by mail.
+public struct Return: Sendable, Equatable {
+    public enum Method: String, Sendable, Codable, CaseIterable { case store, mail }
+    public enum Status: String, Sendable, Codable, CaseIterable { case requested, received, cancelled }
+    public enum RefundStatus: String, Sendable, Codable, CaseIterable { case pending, refunded }
+    public enum Condition: String, Sendable, Codable, CaseIterable { case resellable, damaged }
+
+    public struct Line: Sendable, Equatable {
+        public var orderLine: Int
+        public var sku: SKU
+        public var quantity: Int64
+        public var reason: String
+        public var receivedQuantity: Int64 = 0
+        public var restockedQuantity: Int64 = 0
+        public var damagedQuantity: Int64 = 0
+        public init(orderLine: Int, sku: SKU, quantity: Int64, reason: String) {
+            self.orderLine = orderLine
+            self.sku = sku
+            self.quantity = quantity
+            self.reason = reason
+        }
+        public var outstanding: Int64 { quantity - receivedQuantity }
+    }
+
+    public var id: ReturnID
+    public var orderId: OrderID
+    public var locationId: LocationID
+    public var method: Method
+    public var status: Status
+    public var lines: [Line]
+    public var refundAmount: Int64
+    public var refundStatus: RefundStatus
+    public var currency: CurrencyCode
+    public var createdAt: Date
+
+    public init(
+        id: ReturnID, orderId: OrderID, locationId: LocationID, method: Method, status: Status = .requested, lines: [Line],
+        refundAmount: Int64, refundStatus: RefundStatus = .pending, currency: CurrencyCode, createdAt: Date
+    ) {
+        self.id = id
+        self.orderId = orderId
+        self.locationId = locationId
+        self.method = method
+        self.status = status
+        self.lines = lines
+        self.refundAmount = refundAmount
+        self.refundStatus = refundStatus
+        self.currency = currency
+        self.createdAt = createdAt
+    }
+}
+
+/// The return rules: what may come back, and what is refunded for it.
+public enum ReturnPolicy {
+    /// A requested line: `orderLine` with `quantity` units, for `reason`.
+    public typealias Request = (orderLine: Int, quantity: Int64, reason: String)
+
+    /// Checks a request against what was fulfilled, less what was already returned or is on
+    /// its way back (`pending` per order line). Over-returns are refused as `not_returnable`.
+    public static func validate(_ requested: [Request], order: Order, pending: [Int: Int64], location: Location, method: Return.Method) throws(OrderlyError) -> [Return.Line] {
+        var v = Validator()
+        v.check(!requested.isEmpty, "lines", "must hold at least one line")
+        if method == .store {
+            v.check(location.kind == .store && location.capabilities.returns && location.active, "locationId", "\(location.id) does not take returns in store")
+        } else {
+            v.check(location.capabilities.returns && location.active, "locationId", "\(location.id) does not take returns")
+        }
+        var lines: [Return.Line] = []
+        var asked: [Int: Int64] = [:]
+        var over: [OrderlyError.FieldError] = []
+        for (i, request) in requested.enumerated() {
+            v.quantity(request.quantity, "lines[\(i)].quantity")
+            v.text(request.reason, "lines[\(i)].reason", max: 200)
+            guard let line = order.lines.first(where: { $0.number == request.orderLine }) else {
+                v.add("lines[\(i)].orderLineId", "order \(order.number) has no line \(request.orderLine)")
+                continue
+            }
+            asked[line.number, default: 0] += request.quantity
+            let returnable = line.fulfilledQuantity - line.returnedQuantity - (pending[line.number] ?? 0)
+            if asked[line.number, default: 0] > returnable {
+                over.append(.init(field: "lines[\(i)].quantity", message: "only \(max(0, returnable)) of line \(line.number) can be returned"))
+            }
+            lines.append(Return.Line(orderLine: line.number, sku: line.sku, quantity: request.quantity, reason: request.reason))
+        }
+        try v.validate()
+        if !over.isEmpty { throw OrderlyError(.notReturnable, over.map { "\($0.field): \($0.message)" }.joined(separator: "; "), fieldErrors: over) }
+        return lines
+    }
+
+    /// What is refunded for `lines`, in minor units: each unit's price less its share of the
+    /// order-level discount (pro rata to the line's value, rounded down so that refunds never
+    /// exceed what was paid), plus the shipping charge when this return completes the return
+    /// of everything that was paid for.
+    public static func refund(for lines: [Return.Line], order: Order, alreadyReturned: [Int: Int64]) -> Int64 {
+        let subtotal = order.totals.subtotal
+        var amount: Int64 = 0
+        for line in lines {
+            guard let orderLine = order.lines.first(where: { $0.number == line.orderLine }) else { continue }
+            let gross = orderLine.unitPrice * line.quantity
+            let discountShare = subtotal > 0 ? Int64((Double(order.totals.discount) * Double(gross) / Double(subtotal)).rounded(.up)) : 0
+            amount += max(0, gross - discountShare)
+        }
+        var returnedAfter: [Int: Int64] = alreadyReturned
+        for line in lines { returnedAfter[line.orderLine, default: 0] += line.quantity }
+        let everything = order.lines.allSatisfy { ($0.quantity - $0.cancelledQuantity) <= (returnedAfter[$0.number] ?? 0) }
+        if everything { amount += order.totals.shipping }
+        return min(amount, order.totals.total)
+    }
+}

@@ -1,0 +1,95 @@
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+
+extension OrderlyAPIService {
+    func createReturn(_ input: Operations.CreateReturn.Input) async throws -> Operations.CreateReturn.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let caller = try RequestScope.caller(may: .handleReturn(LocationID(body.locationId)))
+        let order = try await stores.orders.get(OrderID(body.orderId))
+        var v = Validator()
+        let lines: [ReturnPolicy.Request] = body.lines.enumerated().compactMap { i, line in
+            guard let number = orderLine(order, id: line.orderLineId, sku: line.sku, field: "lines[\(i)]", into: &v) else { return nil }
+            return (number, line.quantity, line.reason)
+        }
+        try v.validate()
+        let ret = try await stores.returns.create(
+            orderId: order.id, locationId: LocationID(body.locationId), method: Return.Method(rawValue: body.method.rawValue) ?? .mail, lines: lines,
+            actor: Self.actor(caller))
+        return .created(.init(body: .json(.init(ret))))
+    }
+
+    func listReturns(_ input: Operations.ListReturns.Input) async throws -> Operations.ListReturns.Output {
+        let location = input.query.locationId.map(LocationID.init)
+        _ = try RequestScope.caller(may: .readFulfillment(location))
+        let page = try await stores.returns.list(
+            orderId: input.query.orderId.map(OrderID.init), locationId: location, status: input.query.status.flatMap { Return.Status(rawValue: $0.rawValue) },
+            after: input.query.cursor, limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Return.init), nextCursor: page.nextCursor))))
+    }
+
+    func getReturn(_ input: Operations.GetReturn.Input) async throws -> Operations.GetReturn.Output {
+        let ret = try await stores.returns.get(ReturnID(input.path.id))
+        guard let principal = RequestScope.principal, principal.may(.readFulfillment(ret.locationId)) else {
+            throw OrderlyError.notFound("Return", input.path.id)
+        }
+        return .ok(.init(body: .json(.init(ret))))
+    }
+
+    func receiveReturn(_ input: Operations.ReceiveReturn.Input) async throws -> Operations.ReceiveReturn.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let ret = try await stores.returns.get(ReturnID(input.path.id))
+        let caller = try RequestScope.caller(may: .handleReturn(ret.locationId))
+        let order = try await stores.orders.get(ret.orderId)
+        var v = Validator()
+        let lines: [(orderLine: Int, quantity: Int64, condition: Return.Condition)] = body.lines.enumerated().compactMap { i, line in
+            guard let number = orderLine(order, id: line.orderLineId, sku: line.sku, field: "lines[\(i)]", into: &v) else { return nil }
+            return (number, line.quantity, Return.Condition(rawValue: line.condition.rawValue) ?? .damaged)
+        }
+        try v.validate()
+        return .ok(.init(body: .json(.init(try await stores.returns.receive(ret.id, lines: lines, actor: Self.actor(caller))))))
+    }
+
+    func confirmRefund(_ input: Operations.ConfirmRefund.Input) async throws -> Operations.ConfirmRefund.Output {
+        let caller = try RequestScope.caller(may: .confirmRefund)
+        return .ok(.init(body: .json(.init(try await stores.returns.confirmRefund(ReturnID(input.path.id), actor: Self.actor(caller))))))
+    }
+
+    /// The order line an API line names, by `orderLineId` (`<orderId>:<n>`) or by a sku that is on one line only.
+    func orderLine(_ order: Order, id: String?, sku: String?, field: String, into v: inout Validator) -> Int? {
+        if let id {
+            guard id.hasPrefix("\(order.id):"), let number = id.split(separator: ":").last.flatMap({ Int($0) }),
+                order.lines.contains(where: { $0.number == number })
+            else {
+                v.add("\(field).orderLineId", "'\(id)' is not a line of order \(order.id)")
+                return nil
+            }
+            return number
+        }
+        if let sku {
+            let matches = order.lines.filter { $0.sku.rawValue == sku }
+            guard matches.count == 1 else {
+                v.add("\(field).sku", matches.isEmpty ? "\(sku) is not on order \(order.number)" : "\(sku) is on several lines; give orderLineId")
+                return nil
+            }
+            return matches[0].number
+        }
+        v.add(field, "needs orderLineId or sku")
+        return nil
+    }
+}
+
+extension Components.Schemas.Return {
+    init(_ r: Return) {
+        self.init(
+            id: r.id.rawValue, orderId: r.orderId.rawValue, locationId: r.locationId.rawValue, method: .init(rawValue: r.method.rawValue) ?? .mail,
+            status: .init(rawValue: r.status.rawValue) ?? .requested,
+            lines: r.lines.map {
+                .init(
+                    orderLineId: "\(r.orderId):\($0.orderLine)", sku: $0.sku.rawValue, quantity: $0.quantity, reason: $0.reason,
+                    receivedQuantity: $0.receivedQuantity, restockedQuantity: $0.restockedQuantity, damagedQuantity: $0.damagedQuantity)
+            },
+            refundAmount: r.refundAmount, refundStatus: .init(rawValue: r.refundStatus.rawValue) ?? .pending, currency: r.currency.rawValue,
+            createdAt: r.createdAt)
+    }
+}

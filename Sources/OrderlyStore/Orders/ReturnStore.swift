@@ -1,0 +1,216 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Returns: opened against fulfilled units, received at a location (restocked or written off
+/// by condition), refunded by the payment integration.
+public struct ReturnStore: Sendable {
+    let database: Database
+    let time: any TimeSource
+
+    /// Opens a return; refuses more than was fulfilled less what is already returned or on its way back.
+    public func create(
+        orderId: OrderID, locationId: LocationID, method: Return.Method, lines requested: [ReturnPolicy.Request], actor: String?
+    ) async throws -> Return {
+        let now = time.now
+        return try await database.transaction { db in
+            guard let order = try await OrderRows.fetch(db, orderId, forUpdate: true) else {
+                throw OrderlyError.invalid("orderId", "order '\(orderId)' does not exist")
+            }
+            guard let location = try await LocationStore.fetch(db, locationId) else {
+                throw OrderlyError.invalid("locationId", "location '\(locationId)' does not exist")
+            }
+            let pending = try await Self.pendingUnits(db, orderId)
+            let lines = try ReturnPolicy.validate(requested, order: order, pending: pending, location: location, method: method)
+            var returned: [Int: Int64] = [:]
+            for line in order.lines { returned[line.number] = line.returnedQuantity + (pending[line.number] ?? 0) }
+            let ret = Return(
+                id: ReturnID("ret_" + Token.random(bytes: 10)), orderId: orderId, locationId: locationId, method: method, lines: lines,
+                refundAmount: ReturnPolicy.refund(for: lines, order: order, alreadyReturned: returned), currency: order.currency, createdAt: now)
+            try await db.raw(
+                """
+                INSERT INTO returns (id, order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, updated_at)
+                VALUES (\(bind: ret.id.rawValue), \(bind: orderId.rawValue), \(bind: locationId.rawValue), \(bind: method.rawValue),
+                    \(bind: ret.status.rawValue), \(bind: ret.refundAmount), \(bind: ret.refundStatus.rawValue), \(bind: ret.currency.rawValue),
+                    \(bind: now.stored), \(bind: now.stored))
+                """
+            ).run()
+            for line in Self.merged(lines) {
+                try await db.raw(
+                    """
+                    INSERT INTO return_lines (return_id, order_line_no, sku, quantity, reason)
+                    VALUES (\(bind: ret.id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.reason))
+                    """
+                ).run()
+            }
+            try await EventLog.append(db, type: "return.requested", subject: "order:\(orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            return try await Self.fetch(db, ret.id) ?? ret
+        }
+    }
+
+    /// Receives units with their condition: resellable ones are restocked at the receiving
+    /// location through the ledger (`return_restock`), damaged ones are recorded only.
+    public func receive(_ id: ReturnID, lines received: [(orderLine: Int, quantity: Int64, condition: Return.Condition)], actor: String?) async throws -> Return {
+        let now = time.now
+        return try await database.transaction { db in
+            guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
+            guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), var ret = try await Self.fetch(db, id, forUpdate: true) else {
+                throw OrderlyError.notFound("Return", id)
+            }
+            guard ret.status == .requested else { throw OrderlyError.conflict("Return \(id) is \(ret.status.rawValue) and cannot be received") }
+            var v = Validator()
+            v.check(!received.isEmpty, "lines", "must hold at least one line")
+            var restock: [SKU: Int64] = [:]
+            for (i, item) in received.enumerated() {
+                v.quantity(item.quantity, "lines[\(i)].quantity")
+                guard let index = ret.lines.firstIndex(where: { $0.orderLine == item.orderLine }) else {
+                    v.add("lines[\(i)].orderLineId", "line \(item.orderLine) is not on return \(id)")
+                    continue
+                }
+                guard item.quantity > 0, item.quantity <= ret.lines[index].outstanding else {
+                    v.add("lines[\(i)].quantity", "only \(ret.lines[index].outstanding) of line \(item.orderLine) are still expected")
+                    continue
+                }
+                ret.lines[index].receivedQuantity += item.quantity
+                if item.condition == .resellable {
+                    ret.lines[index].restockedQuantity += item.quantity
+                    restock[ret.lines[index].sku, default: 0] += item.quantity
+                } else {
+                    ret.lines[index].damagedQuantity += item.quantity
+                }
+                if let o = order.lines.firstIndex(where: { $0.number == item.orderLine }) { order.lines[o].returnedQuantity += item.quantity }
+            }
+            try v.validate()
+            if !restock.isEmpty {
+                let keys = restock.keys.map { StockLedger.Key(sku: $0, locationId: ret.locationId) }
+                let levels = try await StockLedger.lock(db, keys, at: now)
+                let changes = try keys.sorted().compactMap { key -> StockLedger.Change? in
+                    guard let level = levels[key], let quantity = restock[key.sku] else { return nil }
+                    return .init(level: level, newOnHand: try StockChange.adjust(level, by: quantity, field: "lines"), newSafetyStock: level.safetyStock,
+                                 reason: .returnRestock, reference: id.rawValue)
+                }
+                try await StockLedger.apply(db, changes, actor: actor, at: now)
+                try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
+            }
+            for line in ret.lines {
+                try await db.raw(
+                    """
+                    UPDATE return_lines SET received_quantity = \(bind: line.receivedQuantity), restocked_quantity = \(bind: line.restockedQuantity),
+                        damaged_quantity = \(bind: line.damagedQuantity)
+                    WHERE return_id = \(bind: id.rawValue) AND order_line_no = \(bind: Int64(line.orderLine))
+                    """
+                ).run()
+            }
+            if ret.lines.allSatisfy({ $0.outstanding == 0 }) { ret.status = .received }
+            try await db.raw("UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await OrderRows.saveProgress(db, order, at: now)
+            try await EventLog.append(db, type: "return.received", subject: "order:\(ret.orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            return ret
+        }
+    }
+
+    /// The payment integration confirms that the refund was paid (once; repeating changes nothing).
+    public func confirmRefund(_ id: ReturnID, actor: String?) async throws -> Return {
+        let now = time.now
+        return try await database.transaction { db in
+            guard var ret = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
+            guard ret.refundStatus == .pending else { return ret }
+            guard ret.status != .cancelled else { throw OrderlyError.conflict("Return \(id) is cancelled") }
+            ret.refundStatus = .refunded
+            try await db.raw("UPDATE returns SET refund_status = 'refunded', updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await EventLog.append(db, type: "return.refunded", subject: "order:\(ret.orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            return ret
+        }
+    }
+
+    public func get(_ id: ReturnID) async throws -> Return {
+        guard let ret = try await database.read({ db in try await Self.fetch(db, id) }) else { throw OrderlyError.notFound("Return", id) }
+        return ret
+    }
+
+    public func list(orderId: OrderID?, locationId: LocationID?, status: Return.Status?, after cursor: String?, limit: Int?) async throws -> Page<Return> {
+        let size = try pageSize(limit)
+        let items = try await database.read { db in
+            var query = SQLQueryString("SELECT id FROM returns WHERE id > \(bind: cursor ?? "")")
+            if let orderId { query.appendInterpolation(SQLQueryString(" AND order_id = \(bind: orderId.rawValue)")) }
+            if let locationId { query.appendInterpolation(SQLQueryString(" AND location_id = \(bind: locationId.rawValue)")) }
+            if let status { query.appendInterpolation(SQLQueryString(" AND status = \(bind: status.rawValue)")) }
+            query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
+            var result: [Return] = []
+            for row in try await db.raw(query).all() {
+                if let ret = try await Self.fetch(db, ReturnID(try row.string("id"))) { result.append(ret) }
+            }
+            return result
+        }
+        let page = Array(items.prefix(size))
+        return Page(items: page, nextCursor: items.count > size ? page.last?.id.rawValue : nil)
+    }
+
+    /// Units on open returns not yet received, per order line.
+    static func pendingUnits(_ db: any SQLDatabase, _ order: OrderID) async throws -> [Int: Int64] {
+        let rows = try await db.raw(
+            """
+            SELECT rl.order_line_no, CAST(SUM(rl.quantity - rl.received_quantity) AS BIGINT) AS n FROM return_lines rl
+            JOIN returns r ON r.id = rl.return_id WHERE r.order_id = \(bind: order.rawValue) AND r.status = 'requested'
+            GROUP BY rl.order_line_no
+            """
+        ).all()
+        var pending: [Int: Int64] = [:]
+        for row in rows { pending[Int(try row.int64("order_line_no"))] = try row.int64("n") }
+        return pending
+    }
+
+    /// Requests naming one order line twice become one line.
+    static func merged(_ lines: [Return.Line]) -> [Return.Line] {
+        var result: [Return.Line] = []
+        for line in lines {
+            if let index = result.firstIndex(where: { $0.orderLine == line.orderLine }) { result[index].quantity += line.quantity } else { result.append(line) }
+        }
+        return result
+    }
+
+    static func fetch(_ db: any SQLDatabase, _ id: ReturnID, forUpdate: Bool = false) async throws -> Return? {
+        guard let row = try await db.raw("SELECT * FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else { return nil }
+        let lines = try await db.raw("SELECT * FROM return_lines WHERE return_id = \(bind: id.rawValue) ORDER BY order_line_no").all().map { row in
+            var line = Return.Line(orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"), reason: try row.string("reason"))
+            line.receivedQuantity = try row.int64("received_quantity")
+            line.restockedQuantity = try row.int64("restocked_quantity")
+            line.damagedQuantity = try row.int64("damaged_quantity")
+            return line
+        }
+        return Return(
+            id: id, orderId: OrderID(try row.string("order_id")), locationId: LocationID(try row.string("location_id")),
+            method: Return.Method(rawValue: try row.string("method")) ?? .mail, status: Return.Status(rawValue: try row.string("status")) ?? .requested,
+            lines: lines, refundAmount: try row.int64("refund_amount"),
+            refundStatus: Return.RefundStatus(rawValue: try row.string("refund_status")) ?? .pending, currency: CurrencyCode(try row.string("currency")),
+            createdAt: try row.date("created_at"))
+    }
+}
+
+struct ReturnEvent: Encodable {
+    struct Line: Encodable {
+        var orderLine: Int
+        var sku: String
+        var quantity: Int64
+        var received: Int64
+        var restocked: Int64
+        var damaged: Int64
+        var reason: String
+    }
+    var returnId: String
+    var locationId: String
+    var method: String
+    var status: String
+    var refundAmount: Int64
+    var refundStatus: String
+    var lines: [Line]
+    init(_ r: Return) {
+        returnId = r.id.rawValue
+        locationId = r.locationId.rawValue
+        method = r.method.rawValue
+        status = r.status.rawValue
+        refundAmount = r.refundAmount
+        refundStatus = r.refundStatus.rawValue
+        lines = r.lines.map { Line(orderLine: $0.orderLine, sku: $0.sku.rawValue, quantity: $0.quantity, received: $0.receivedQuantity, restocked: $0.restockedQuantity, damaged: $0.damagedQuantity, reason: $0.reason) }
+    }
+}

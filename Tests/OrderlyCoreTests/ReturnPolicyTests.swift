@@ -1,0 +1,42 @@
+import Foundation
+import OrderlyCore
+import Testing
+
+@Suite("Return policy")
+struct ReturnPolicyTests {
+    static func order(discount: Int64 = 0, shipping: Int64 = 0) -> Order {
+        var lines = [OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 3000, delivery: .ship), OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 4000, delivery: .ship)]
+        lines[0].fulfilledQuantity = 2
+        lines[1].fulfilledQuantity = 1
+        return Order(
+            id: "o", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+            totals: OrderTotals(subtotal: 10_000, shipping: shipping, discount: discount), shippingAddress: nil, coordinates: nil, lines: lines,
+            createdAt: Date())
+    }
+
+    @Test func refundsWhatWasPaidWithTheDiscountProRata() {
+        let order = Self.order(discount: 1000, shipping: 495)
+        // One unit of A: 3000 less 10% of the discount's share (3000/10000 × 1000 = 300).
+        #expect(ReturnPolicy.refund(for: [.init(orderLine: 1, sku: "A", quantity: 1, reason: "size")], order: order, alreadyReturned: [:]) == 2700)
+        // Everything comes back: all paid, shipping included.
+        let all: [Return.Line] = [.init(orderLine: 1, sku: "A", quantity: 2, reason: "x"), .init(orderLine: 2, sku: "B", quantity: 1, reason: "x")]
+        #expect(ReturnPolicy.refund(for: all, order: order, alreadyReturned: [:]) == order.totals.total)
+        // The last unit completes the return: shipping comes with it.
+        #expect(ReturnPolicy.refund(for: [.init(orderLine: 2, sku: "B", quantity: 1, reason: "x")], order: order, alreadyReturned: [1: 2]) == 3600 + 495)
+    }
+
+    @Test func overReturnsAreRefused() throws {
+        var order = Self.order()
+        order.lines[0].returnedQuantity = 1
+        let store = Location(id: "ST", name: "Store", kind: .store)
+        let error = #expect(throws: OrderlyError.self) {
+            try ReturnPolicy.validate([(1, 1, "size"), (1, 1, "size")], order: order, pending: [:], location: store, method: .store)
+        }
+        #expect(error?.code == .notReturnable && error?.fieldErrors.map(\.field) == ["lines[1].quantity"])
+        #expect(throws: OrderlyError.self) { try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [2: 1], location: store, method: .store) }
+        let warehouse = Location(id: "WH", name: "WH", kind: .warehouse)
+        let inStore = #expect(throws: OrderlyError.self) { try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [:], location: warehouse, method: .store) }
+        #expect(inStore?.fieldErrors.map(\.field) == ["locationId"])
+        #expect(try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [:], location: warehouse, method: .mail).count == 1)
+    }
+}
