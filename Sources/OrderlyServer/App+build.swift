@@ -29,6 +29,10 @@ public func buildApplication(
         services.append(PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
             try await orders.allocateWaiting()
         })
+        let subscriptions = stores.subscriptions
+        services.append(PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {
+            try await subscriptions.runDue()
+        })
         let fulfillment = stores.fulfillmentOrders
         let days = configuration.pickupExpiryDays
         services.append(PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {

@@ -67,4 +67,28 @@ struct ReturnStoreTests {
             #expect(try await stores.returns.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.isEmpty)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func exchangesCreateARoutedReplacementOrder(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            let order = try await Self.shippedOrder(stores)
+            try await Fixtures.stock(stores, "SKU-2", Fixtures.rotterdam, 1)
+            let ret = try await stores.returns.create(
+                orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "wrong colour")], exchange: [(sku: "SKU-2", quantity: 1)],
+                actor: "utrecht")
+            let replacementId = try #require(ret.exchangeOrderId)
+            let replacement = try await stores.orders.get(replacementId)
+            #expect(replacement.channel == order.channel && replacement.customerId == order.customerId)
+            #expect(replacement.totals.total == 0 && replacement.tags == ["exchange"])
+            #expect(replacement.lines[0].allocatedQuantity == 1)
+            #expect(try await stores.inventory.level(sku: "SKU-2", locationId: Fixtures.rotterdam).level.reserved == 1)
+            let refused = await #expect(throws: OrderlyError.self) {
+                try await stores.returns.create(
+                    orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "x")], exchange: [(sku: "GHOST", quantity: 1)], actor: nil)
+            }
+            #expect(refused?.code == .validationFailed)
+            #expect(try await stores.returns.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.count == 1, "a refused exchange opens no return")
+        }
+    }
 }

@@ -37,6 +37,10 @@ public enum Action: Sendable, Equatable {
     case handleReturn(LocationID)
     /// Confirm that a refund was paid (the payment integration).
     case confirmRefund
+    /// Create or change a channel's subscriptions.
+    case manageSubscriptions(ChannelID)
+    /// Run due subscriptions now (operators and tests).
+    case runScheduler
 }
 
 extension Principal {
@@ -50,13 +54,16 @@ extension Principal {
             case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment,
                 .handleReturn:
                 return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder, .fulfil, .confirmRefund:
+            case .manageSubscriptions: return true
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder, .fulfil, .confirmRefund,
+                .runScheduler:
                 return false
             }
         case .channel:
             switch action {
             case .readCatalog: return true
-            case .readAvailability(let channel), .reserve(let channel), .placeOrder(let channel), .changeOrder(let channel):
+            case .readAvailability(let channel), .reserve(let channel), .placeOrder(let channel), .changeOrder(let channel),
+                .manageSubscriptions(let channel):
                 return channel == self.channel
             case .readOrders(let channel): return channel != nil && channel == self.channel
             default: return false

@@ -41,6 +41,8 @@ public struct Return: Sendable, Equatable {
     public var refundStatus: RefundStatus
     public var currency: CurrencyCode
     public var createdAt: Date
+    /// The replacement order when the customer exchanges rather than returns.
+    public var exchangeOrderId: OrderID? = nil
 
     public init(
         id: ReturnID, orderId: OrderID, locationId: LocationID, method: Method, status: Status = .requested, lines: [Line],

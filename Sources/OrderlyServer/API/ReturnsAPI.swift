@@ -15,7 +15,7 @@ extension OrderlyAPIService {
         try v.validate()
         let ret = try await stores.returns.create(
             orderId: order.id, locationId: LocationID(body.locationId), method: Return.Method(rawValue: body.method.rawValue) ?? .mail, lines: lines,
-            actor: Self.actor(caller))
+            exchange: (body.exchange ?? []).map { (SKU($0.sku), $0.quantity) }, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(ret))))
     }
 
@@ -89,7 +89,8 @@ extension Components.Schemas.Return {
                     orderLineId: "\(r.orderId):\($0.orderLine)", sku: $0.sku.rawValue, quantity: $0.quantity, reason: $0.reason,
                     receivedQuantity: $0.receivedQuantity, restockedQuantity: $0.restockedQuantity, damagedQuantity: $0.damagedQuantity)
             },
-            refundAmount: r.refundAmount, refundStatus: .init(rawValue: r.refundStatus.rawValue) ?? .pending, currency: r.currency.rawValue,
+            refundAmount: r.refundAmount, refundStatus: .init(rawValue: r.refundStatus.rawValue) ?? .pending,
+            exchangeOrderId: r.exchangeOrderId?.rawValue, currency: r.currency.rawValue,
             createdAt: r.createdAt)
     }
 }

@@ -8,11 +8,29 @@ public struct ReturnStore: Sendable {
     let database: Database
     let time: any TimeSource
 
-    /// Opens a return; refuses more than was fulfilled less what is already returned or on its way back.
+    /// Opens a return; refuses more than was fulfilled less what is already returned or on its
+    /// way back. With `exchange` lines, a linked replacement order (same channel, customer and
+    /// address, at no charge) is placed and routed in the same transaction.
     public func create(
-        orderId: OrderID, locationId: LocationID, method: Return.Method, lines requested: [ReturnPolicy.Request], actor: String?
+        orderId: OrderID, locationId: LocationID, method: Return.Method, lines requested: [ReturnPolicy.Request],
+        exchange: [(sku: SKU, quantity: Int64)] = [], actor: String?
+    ) async throws -> Return {
+        for _ in 1...OrderStore.maxPlanAttempts {
+            do {
+                return try await create(orderId, locationId, method, requested, exchange, actor)
+            } catch is ReservationStore.StockMoved {
+                continue
+            }
+        }
+        throw OrderlyError.conflict("Stock kept changing while the exchange order was routed; retry")
+    }
+
+    private func create(
+        _ orderId: OrderID, _ locationId: LocationID, _ method: Return.Method, _ requested: [ReturnPolicy.Request],
+        _ exchange: [(sku: SKU, quantity: Int64)], _ actor: String?
     ) async throws -> Return {
         let now = time.now
+        let exchangeLines = exchange.map { OrderDraft.Line(sku: $0.sku, quantity: $0.quantity, unitPrice: 0) }
         return try await database.transaction { db in
             guard let order = try await OrderRows.fetch(db, orderId, forUpdate: true) else {
                 throw OrderlyError.invalid("orderId", "order '\(orderId)' does not exist")
@@ -24,7 +42,7 @@ public struct ReturnStore: Sendable {
             let lines = try ReturnPolicy.validate(requested, order: order, pending: pending, location: location, method: method)
             var returned: [Int: Int64] = [:]
             for line in order.lines { returned[line.number] = line.returnedQuantity + (pending[line.number] ?? 0) }
-            let ret = Return(
+            var ret = Return(
                 id: ReturnID("ret_" + Token.random(bytes: 10)), orderId: orderId, locationId: locationId, method: method, lines: lines,
                 refundAmount: ReturnPolicy.refund(for: lines, order: order, alreadyReturned: returned), currency: order.currency, createdAt: now)
             try await db.raw(
@@ -42,6 +60,23 @@ public struct ReturnStore: Sendable {
                     VALUES (\(bind: ret.id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.reason))
                     """
                 ).run()
+            }
+            if !exchangeLines.isEmpty {
+                let customer = try await db.raw("SELECT * FROM customers WHERE id = \(bind: order.customerId.rawValue)").first().map(CustomerStore.decode)
+                let draft = OrderDraft(
+                    channel: order.channel, externalId: "exchange:\(ret.id)",
+                    customer: CustomerDetails(email: customer?.email, name: customer?.name, phone: customer?.phone), currency: order.currency,
+                    shippingAddress: order.shippingAddress, coordinates: order.coordinates, lines: exchangeLines, tags: ["exchange"],
+                    note: "Exchange for return \(ret.id) of order \(order.number)")
+                let totals: OrderTotals
+                do {
+                    totals = try draft.validate()
+                } catch let error as OrderlyError {
+                    throw OrderlyError.validation(error.fieldErrors.map { OrderlyError.FieldError(field: "exchange." + $0.field, message: $0.message) })
+                }
+                let placement = try await OrderStore.place(db, draft, totals: totals, actor: actor, at: now)
+                ret.exchangeOrderId = placement.order.id
+                try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)").run()
             }
             try await EventLog.append(db, type: "return.requested", subject: "order:\(orderId)", data: ReturnEvent(ret), actor: actor, at: now)
             return try await Self.fetch(db, ret.id) ?? ret
@@ -178,12 +213,14 @@ public struct ReturnStore: Sendable {
             line.damagedQuantity = try row.int64("damaged_quantity")
             return line
         }
-        return Return(
+        var ret = Return(
             id: id, orderId: OrderID(try row.string("order_id")), locationId: LocationID(try row.string("location_id")),
             method: Return.Method(rawValue: try row.string("method")) ?? .mail, status: Return.Status(rawValue: try row.string("status")) ?? .requested,
             lines: lines, refundAmount: try row.int64("refund_amount"),
             refundStatus: Return.RefundStatus(rawValue: try row.string("refund_status")) ?? .pending, currency: CurrencyCode(try row.string("currency")),
             createdAt: try row.date("created_at"))
+        ret.exchangeOrderId = try row.optionalString("exchange_order_id").map(OrderID.init)
+        return ret
     }
 }
 
@@ -203,8 +240,10 @@ struct ReturnEvent: Encodable {
     var status: String
     var refundAmount: Int64
     var refundStatus: String
+    var exchangeOrderId: String?
     var lines: [Line]
     init(_ r: Return) {
+        exchangeOrderId = r.exchangeOrderId?.rawValue
         returnId = r.id.rawValue
         locationId = r.locationId.rawValue
         method = r.method.rawValue

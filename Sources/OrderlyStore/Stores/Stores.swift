@@ -25,4 +25,5 @@ public struct Stores: Sendable {
     public var customers: CustomerStore { CustomerStore(database: database, time: time) }
     public var fulfillmentOrders: FulfillmentOrderStore { FulfillmentOrderStore(database: database, time: time) }
     public var returns: ReturnStore { ReturnStore(database: database, time: time) }
+    public var subscriptions: SubscriptionStore { SubscriptionStore(database: database, time: time) }
 }

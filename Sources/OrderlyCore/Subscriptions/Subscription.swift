@@ -1,0 +1,130 @@
+import Foundation
+
+/// A server-assigned subscription id (`sub_…`).
+public struct SubscriptionID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// An ISO 8601 duration of whole calendar units (`P1M`, `P2W`, `P7D`, `P1Y2M`), added with
+/// calendar arithmetic in UTC: 31 January + P1M is the last day of February.
+public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
+    public var years = 0
+    public var months = 0
+    public var weeks = 0
+    public var days = 0
+    public let description: String
+
+    public init?(_ text: String) {
+        description = text
+        var rest = Substring(text.uppercased())
+        guard rest.hasPrefix("P"), rest.count > 1 else { return nil }
+        rest = rest.dropFirst()
+        var number = ""
+        for c in rest {
+            if c.isNumber { number.append(c); continue }
+            guard let n = Int(number), n > 0, n <= 1000 else { return nil }
+            number = ""
+            switch c {
+            case "Y": years = n
+            case "M": months = n
+            case "W": weeks = n
+            case "D": days = n
+            default: return nil
+            }
+        }
+        guard number.isEmpty else { return nil }
+    }
+
+    /// `start` plus `count` times this duration (computed from the start each time, so
+    /// month-end dates never drift: 31 Jan, 28 Feb, 31 Mar…).
+    public func advance(_ start: Date, times count: Int) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        var components = DateComponents()
+        components.year = years * count
+        components.month = months * count
+        components.day = (weeks * 7 + days) * count
+        return calendar.date(byAdding: components, to: start) ?? start
+    }
+}
+
+/// A recurring order: every `interval` from `startAt`, an ordinary order of `lines` is placed
+/// for the customer, exactly once per period.
+public struct Subscription: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable, CaseIterable { case active, paused, cancelled }
+
+    public struct Line: Sendable, Equatable, Codable {
+        public var sku: SKU
+        public var quantity: Int64
+        public var unitPrice: Int64
+        public init(sku: SKU, quantity: Int64, unitPrice: Int64) {
+            self.sku = sku
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+        }
+    }
+
+    /// The outcome of one period's run.
+    public struct Run: Sendable, Equatable {
+        public var period: Int
+        public var orderId: OrderID?
+        public var error: String?
+        public var at: Date
+        public init(period: Int, orderId: OrderID?, error: String?, at: Date) {
+            self.period = period
+            self.orderId = orderId
+            self.error = error
+            self.at = at
+        }
+    }
+
+    public var id: SubscriptionID
+    public var channel: ChannelID
+    public var customer: CustomerDetails
+    public var currency: CurrencyCode
+    public var lines: [Line]
+    public var shippingAddress: Address?
+    public var coordinates: Coordinates?
+    public var interval: ISODuration
+    public var startAt: Date
+    /// The next period to run (0 is the run at `startAt`).
+    public var period: Int
+    public var status: Status
+    public var runs: [Run]
+
+    public init(
+        id: SubscriptionID, channel: ChannelID, customer: CustomerDetails, currency: CurrencyCode, lines: [Line], shippingAddress: Address?,
+        coordinates: Coordinates?, interval: ISODuration, startAt: Date, period: Int = 0, status: Status = .active, runs: [Run] = []
+    ) {
+        self.id = id
+        self.channel = channel
+        self.customer = customer
+        self.currency = currency
+        self.lines = lines
+        self.shippingAddress = shippingAddress
+        self.coordinates = coordinates
+        self.interval = interval
+        self.startAt = startAt
+        self.period = period
+        self.status = status
+        self.runs = runs
+    }
+
+    /// When the next period is due.
+    public var nextRunAt: Date { interval.advance(startAt, times: period) }
+
+    /// The order a period places: an ordinary order whose externalId is derived from the
+    /// subscription and the period, so that no period can ever produce two orders.
+    public func draft(period: Int) -> OrderDraft {
+        OrderDraft(
+            channel: channel, externalId: "sub:\(id):\(period)", customer: customer, currency: currency, shippingAddress: shippingAddress,
+            coordinates: coordinates, lines: lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            tags: ["subscription"], note: "Subscription \(id), period \(period + 1)")
+    }
+
+    /// Checks a subscription as a template: the order it would place must be valid.
+    public func validate() throws(OrderlyError) {
+        _ = try draft(period: 0).validate()
+    }
+}

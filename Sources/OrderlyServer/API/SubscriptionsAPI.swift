@@ -1,0 +1,75 @@
+import Foundation
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+
+extension OrderlyAPIService {
+    func createSubscription(_ input: Operations.CreateSubscription.Input) async throws -> Operations.CreateSubscription.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let caller = try RequestScope.caller(may: .manageSubscriptions(ChannelID(body.channel)))
+        guard let interval = ISODuration(body.interval) else {
+            throw OrderlyError.invalid("interval", "'\(body.interval)' is not an ISO 8601 duration of days, weeks, months or years (P7D, P1M)")
+        }
+        let address = ShippingAddressInput(body.shippingAddress)
+        let subscription = Subscription(
+            id: SubscriptionID("sub_" + Token.random(bytes: 10)), channel: ChannelID(body.channel),
+            customer: CustomerDetails(email: body.customer.email, name: body.customer.name, phone: body.customer.phone),
+            currency: CurrencyCode(body.currency), lines: body.lines.map { Subscription.Line(sku: SKU($0.sku), quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            shippingAddress: address.address, coordinates: try address.coordinates(), interval: interval, startAt: body.startAt)
+        return .created(.init(body: .json(.init(try await stores.subscriptions.create(subscription, actor: Self.actor(caller))))))
+    }
+
+    func listSubscriptions(_ input: Operations.ListSubscriptions.Input) async throws -> Operations.ListSubscriptions.Output {
+        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        try principal.authorize(.readOrders(principal.role == .channel ? principal.channel : nil))
+        let page = try await stores.subscriptions.list(after: input.query.cursor, limit: input.query.limit)
+        let visible = page.items.filter { principal.role != .channel || $0.channel == principal.channel }
+        return .ok(.init(body: .json(.init(items: visible.map(Components.Schemas.Subscription.init), nextCursor: page.nextCursor))))
+    }
+
+    func getSubscription(_ input: Operations.GetSubscription.Input) async throws -> Operations.GetSubscription.Output {
+        let subscription = try await stores.subscriptions.get(SubscriptionID(input.path.id))
+        guard let principal = RequestScope.principal, principal.may(.readOrders(subscription.channel)) else {
+            throw OrderlyError.notFound("Subscription", input.path.id)
+        }
+        return .ok(.init(body: .json(.init(subscription))))
+    }
+
+    func updateSubscription(_ input: Operations.UpdateSubscription.Input) async throws -> Operations.UpdateSubscription.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let existing = try await stores.subscriptions.get(SubscriptionID(input.path.id))
+        let caller = try RequestScope.caller(may: .manageSubscriptions(existing.channel))
+        let address = body.shippingAddress.map(ShippingAddressInput.init)
+        let coordinates = try address?.coordinates()
+        let updated = try await stores.subscriptions.update(existing.id, actor: Self.actor(caller)) { s in
+            if let status = body.status.flatMap({ Subscription.Status(rawValue: $0.rawValue) }) { s.status = status }
+            if let lines = body.lines { s.lines = lines.map { Subscription.Line(sku: SKU($0.sku), quantity: $0.quantity, unitPrice: $0.unitPrice) } }
+            if let address {
+                s.shippingAddress = address.address
+                s.coordinates = coordinates
+            }
+        }
+        return .ok(.init(body: .json(.init(updated))))
+    }
+
+    func runDueSubscriptions(_ input: Operations.RunDueSubscriptions.Input) async throws -> Operations.RunDueSubscriptions.Output {
+        let caller = try RequestScope.caller(may: .runScheduler)
+        let ran = try await stores.subscriptions.runDue(asOf: input.query.asOf, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(ran: ran))))
+    }
+}
+
+extension Components.Schemas.Subscription {
+    init(_ s: Subscription) {
+        self.init(
+            id: s.id.rawValue, channel: s.channel.rawValue, customer: .init(email: s.customer.email, name: s.customer.name, phone: s.customer.phone),
+            currency: s.currency.rawValue, lines: s.lines.map { .init(sku: $0.sku.rawValue, quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            shippingAddress: s.shippingAddress.map { a in
+                .init(
+                    name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
+                    phone: a.phone, latitude: s.coordinates?.latitude, longitude: s.coordinates?.longitude)
+            },
+            interval: s.interval.description, startAt: s.startAt, nextRunAt: s.nextRunAt, status: .init(rawValue: s.status.rawValue) ?? .active,
+            runs: s.runs.map { .init(period: $0.period, orderId: $0.orderId?.rawValue, error: $0.error, at: $0.at) })
+    }
+}
