@@ -32,7 +32,19 @@ struct ReturnsAPITests {
             #expect(refunded["refundStatus"] as? String == "refunded")
             let after = try await app.send(.get, "/v1/orders/\(id)").expect(200)
             #expect(after["status"] as? String == "partially_returned")
-            #expect(try await app.send(.get, "/v1/returns?orderId=\(id)").items.count == 1)
+            #expect(((after["totals"] as? [String: Any])?["refunded"] as? NSNumber)?.intValue == 1500)
+
+            // A return nothing of which arrived can be cancelled; its unit becomes returnable again.
+            let second = try await app.send(.post, "/v1/returns", json: ["orderId": id, "locationId": "ST-UTR", "method": "store", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "late"]]], key: utrecht).expect(201)
+            let pending = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect(((pending["totals"] as? [String: Any])?["refundPending"] as? NSNumber)?.intValue == 1500)
+            let secondId = try #require(second["id"] as? String)
+            try await app.send(.post, "/v1/returns", json: ["orderId": id, "locationId": "ST-UTR", "method": "store", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "again"]]], key: utrecht).expect(422)
+            let cancelled = try await app.send(.post, "/v1/returns/\(secondId)/cancel", key: utrecht).expect(200)
+            #expect(cancelled["status"] as? String == "cancelled")
+            try await app.send(.post, "/v1/returns/\(secondId)/cancel", key: utrecht).expect(409)
+            try await app.send(.post, "/v1/returns", json: ["orderId": id, "locationId": "ST-UTR", "method": "store", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "again"]]], key: utrecht).expect(201)
+            #expect(try await app.send(.get, "/v1/returns?orderId=\(id)").items.compactMap { $0["status"] as? String }.sorted() == ["cancelled", "received", "requested"])
         }
     }
 }

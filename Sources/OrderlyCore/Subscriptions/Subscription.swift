@@ -88,8 +88,11 @@ public struct Subscription: Sendable, Equatable {
     public var coordinates: Coordinates?
     public var interval: ISODuration
     public var startAt: Date
-    /// The next period to run (0 is the run at `startAt`).
+    /// The next period to run (0 is the first run). Periods only ever count up, so every
+    /// period's order keeps its own externalId even when the schedule moves.
     public var period: Int
+    /// The period that falls on `startAt`; moving the next run re-anchors the schedule there.
+    public var anchorPeriod: Int = 0
     public var status: Status
     public var runs: [Run]
 
@@ -112,7 +115,13 @@ public struct Subscription: Sendable, Equatable {
     }
 
     /// When the next period is due.
-    public var nextRunAt: Date { interval.advance(startAt, times: period) }
+    public var nextRunAt: Date { interval.advance(startAt, times: period - anchorPeriod) }
+
+    /// Moves the next run to `date`; later runs follow every `interval` from there.
+    public mutating func reschedule(nextRunAt date: Date) {
+        startAt = date
+        anchorPeriod = period
+    }
 
     /// The order a period places: an ordinary order whose externalId is derived from the
     /// subscription and the period, so that no period can ever produce two orders.

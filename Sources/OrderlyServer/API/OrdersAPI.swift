@@ -93,8 +93,11 @@ extension OrderlyAPIService {
     private func actorName() -> String? { RequestScope.principal.map(Self.actor) }
 
     private func orderBody(_ id: OrderID) async throws -> Components.Schemas.Order {
-        let (order, fulfillmentOrders) = try await stores.orders.detail(id)
-        return Components.Schemas.Order(order, fulfillmentOrders: fulfillmentOrders)
+        let detail = try await stores.orders.detail(id)
+        var body = Components.Schemas.Order(detail.order, fulfillmentOrders: detail.fulfillmentOrders)
+        body.totals.refundPending = detail.refundPending
+        body.totals.refunded = detail.refunded
+        return body
     }
 }
 
@@ -154,7 +157,9 @@ extension Components.Schemas.Order {
         self.init(
             id: o.id.rawValue, number: o.number, channel: o.channel.rawValue, externalId: o.externalId,
             status: .init(rawValue: o.status.rawValue) ?? .processing, customerId: o.customerId.rawValue, currency: o.currency.rawValue,
-            totals: .init(subtotal: o.totals.subtotal, shipping: o.totals.shipping, discount: o.totals.discount, total: o.totals.total),
+            totals: .init(
+                subtotal: o.totals.subtotal, shipping: o.totals.shipping, discount: o.totals.discount, total: o.totals.total, refundPending: 0,
+                refunded: 0),
             shippingAddress: o.shippingAddress.map { a in
                 .init(
                     name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,

@@ -50,6 +50,12 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(try await stores.returns.receive(ret.id, lines: lines, actor: Self.actor(caller))))))
     }
 
+    func cancelReturn(_ input: Operations.CancelReturn.Input) async throws -> Operations.CancelReturn.Output {
+        let ret = try await stores.returns.get(ReturnID(input.path.id))
+        let caller = try RequestScope.caller(may: .handleReturn(ret.locationId))
+        return .ok(.init(body: .json(.init(try await stores.returns.cancel(ret.id, actor: Self.actor(caller))))))
+    }
+
     func confirmRefund(_ input: Operations.ConfirmRefund.Input) async throws -> Operations.ConfirmRefund.Output {
         let caller = try RequestScope.caller(may: .confirmRefund)
         return .ok(.init(body: .json(.init(try await stores.returns.confirmRefund(ReturnID(input.path.id), actor: Self.actor(caller))))))

@@ -48,6 +48,7 @@ extension OrderlyAPIService {
                 s.shippingAddress = address.address
                 s.coordinates = coordinates
             }
+            if let next = body.nextRunAt { s.reschedule(nextRunAt: next) }
         }
         return .ok(.init(body: .json(.init(updated))))
     }

@@ -15,6 +15,7 @@ enum Migration0005Subscriptions {
                 interval TEXT NOT NULL,
                 start_at BIGINT NOT NULL,
                 period BIGINT NOT NULL,
+                anchor_period BIGINT NOT NULL DEFAULT 0,
                 next_run_at BIGINT NOT NULL,
                 status TEXT NOT NULL,
                 created_at BIGINT NOT NULL,

@@ -33,11 +33,21 @@ extension OrderStore {
         return order
     }
 
-    /// An order with its fulfillment orders.
-    public func detail(_ id: OrderID) async throws -> (order: Order, fulfillmentOrders: [FulfillmentOrder]) {
+    /// An order with its fulfillment orders and its refunds.
+    public struct Detail: Sendable {
+        public var order: Order
+        public var fulfillmentOrders: [FulfillmentOrder]
+        public var refundPending: Int64
+        public var refunded: Int64
+    }
+
+    public func detail(_ id: OrderID) async throws -> Detail {
         try await database.read { db in
             guard let order = try await OrderRows.fetch(db, id) else { throw OrderlyError.notFound("Order", id) }
-            return (order, try await FulfillmentOrderStore.forOrder(db, id))
+            let refunds = try await ReturnStore.refundTotals(db, id)
+            return Detail(
+                order: order, fulfillmentOrders: try await FulfillmentOrderStore.forOrder(db, id), refundPending: refunds.pending,
+                refunded: refunds.refunded)
         }
     }
 

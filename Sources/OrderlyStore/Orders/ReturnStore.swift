@@ -144,6 +144,36 @@ public struct ReturnStore: Sendable {
         }
     }
 
+    /// Cancels a return nothing of which has arrived; its units become returnable again.
+    public func cancel(_ id: ReturnID, actor: String?) async throws -> Return {
+        let now = time.now
+        return try await database.transaction { db in
+            guard var ret = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
+            guard ret.status == .requested, ret.lines.allSatisfy({ $0.receivedQuantity == 0 }) else {
+                throw OrderlyError.conflict("Return \(id) is \(ret.status.rawValue)\(ret.status == .requested ? " and partly received" : ""); it cannot be cancelled")
+            }
+            ret.status = .cancelled
+            try await db.raw("UPDATE returns SET status = 'cancelled', updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await EventLog.append(db, type: "return.cancelled", subject: "order:\(ret.orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            return ret
+        }
+    }
+
+    /// Refunds of an order's returns: pending (not cancelled, not yet paid) and paid.
+    static func refundTotals(_ db: any SQLDatabase, _ order: OrderID) async throws -> (pending: Int64, refunded: Int64) {
+        let rows = try await db.raw(
+            """
+            SELECT refund_status, CAST(SUM(refund_amount) AS BIGINT) AS amount FROM returns
+            WHERE order_id = \(bind: order.rawValue) AND status <> 'cancelled' GROUP BY refund_status
+            """
+        ).all()
+        var totals: (pending: Int64, refunded: Int64) = (0, 0)
+        for row in rows {
+            if try row.string("refund_status") == "refunded" { totals.refunded = try row.int64("amount") } else { totals.pending = try row.int64("amount") }
+        }
+        return totals
+    }
+
     /// The payment integration confirms that the refund was paid (once; repeating changes nothing).
     public func confirmRefund(_ id: ReturnID, actor: String?) async throws -> Return {
         let now = time.now

@@ -141,7 +141,7 @@ public struct SubscriptionStore: Sendable {
         try await db.raw(
             """
             UPDATE subscriptions SET lines = \(bind: try StoredJSON.encode(s.lines)), shipping_address = \(bind: try s.shippingAddress.map(StoredJSON.encode)),
-                period = \(bind: Int64(s.period)), next_run_at = \(bind: s.nextRunAt.stored), status = \(bind: s.status.rawValue),
+                period = \(bind: Int64(s.period)), anchor_period = \(bind: Int64(s.anchorPeriod)), start_at = \(bind: s.startAt.stored), next_run_at = \(bind: s.nextRunAt.stored), status = \(bind: s.status.rawValue),
                 updated_at = \(bind: now.stored)
             WHERE id = \(bind: s.id.rawValue)
             """
@@ -162,13 +162,15 @@ public struct SubscriptionStore: Sendable {
         guard let interval = ISODuration(try row.string("interval")) else {
             throw OrderlyError.conflict("Subscription \(id) has an unreadable interval")
         }
-        return Subscription(
+        var subscription = Subscription(
             id: id, channel: ChannelID(try row.string("channel_id")), customer: try row.json("customer", as: CustomerJSON.self).details,
             currency: CurrencyCode(try row.string("currency")), lines: try row.json("lines", as: [Subscription.Line].self),
             shippingAddress: try row.optionalString("shipping_address").map { try StoredJSON.decode(Address.self, from: $0) },
             coordinates: latitude.flatMap { lat in longitude.map { Coordinates(latitude: lat, longitude: $0) } },
             interval: interval, startAt: try row.date("start_at"),
             period: Int(try row.int64("period")), status: Subscription.Status(rawValue: try row.string("status")) ?? .active, runs: runs)
+        subscription.anchorPeriod = Int(try row.int64("anchor_period"))
+        return subscription
     }
 }
 
