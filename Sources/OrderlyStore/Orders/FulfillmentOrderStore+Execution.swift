@@ -102,7 +102,10 @@ extension FulfillmentOrderStore {
         try await withLocked(id) { db, fo, order, now in
             try fo.readyForPickup()
             var generator = SystemRandomNumberGenerator()
-            fo.pickupCode = FulfillmentOrder.pickupCode(using: &generator)
+            // About 40 bits: a clash is rare, but a code must never be reused, so draw again on one.
+            repeat {
+                fo.pickupCode = FulfillmentOrder.pickupCode(using: &generator)
+            } while try await db.raw("SELECT id FROM fulfillment_orders WHERE pickup_code = \(bind: fo.pickupCode)").first() != nil
             try await db.raw(
                 """
                 UPDATE fulfillment_orders SET status = \(bind: fo.status.rawValue), pickup_code = \(bind: fo.pickupCode), ready_at = \(bind: now.stored),
