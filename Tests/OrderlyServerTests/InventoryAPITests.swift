@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OrderlyCore
+import OrderlyServer
 import OrderlyStore
 import Testing
 
@@ -104,6 +105,18 @@ struct InventoryAPITests {
             #expect(level.int("onHand") == 12 && level.int("incoming") == 0)
             try await app.send(.post, "/v1/supply/PO-1/receive").expect(409)
             try await app.send(.post, "/v1/supply/NOPE/receive").expect(404)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func csvImportsLargerThanTheLimitAreRefused(engine: Engine) async throws {
+        try await TestApp.run(engine, configure: { $0.maxImportBytes = 64 }) { app in
+            try await app.seed()
+            let csv = (0..<10).map { _ in "SKU-1,WH-AMS,5" }.joined(separator: "\n")
+            let refused = try await app.send(.post, "/v1/inventory/import", body: csv, contentType: "text/csv").expect(413)
+            #expect(refused["code"] as? String == "payload_too_large")
+            try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").expect(404)
+            try await app.send(.post, "/v1/inventory/import", body: "SKU-1,WH-AMS,5", contentType: "text/csv").expect(200)
         }
     }
 }

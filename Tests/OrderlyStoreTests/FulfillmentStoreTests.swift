@@ -158,4 +158,41 @@ struct FulfillmentStoreTests {
             #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.utrecht).level.reserved == 1)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func rejectionOnARejectChannelHoldsWhatCannotBeRefilled(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            _ = try await stores.channels.update(Fixtures.web, actor: nil) { $0.routing.onShortage = .reject }
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.utrecht, 2)
+            let order = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)]), actor: nil).order
+            let fo = try #require(try await Self.fulfillmentOrders(stores, order.id).first)
+            _ = try await stores.fulfillmentOrders.reject(fo.id, reason: .damaged, note: nil, actor: "utrecht")
+            let held = try await stores.orders.get(order.id)
+            #expect(held.status == .onHold && held.holds.map(\.source) == [.rule])
+            #expect(held.lines[0].backorderedQuantity == 2 && held.lines[0].allocatedQuantity == 0)
+            let level = try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.utrecht).level
+            #expect(level.onHand == 0 && level.reserved == 0)
+            let entry = try await stores.inventory.ledger(sku: "SKU-1", locationId: Fixtures.utrecht, before: nil, limit: 1).items.first
+            #expect(entry?.reason == .damage && entry?.delta == -2)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func dropShipOrdersAreShippedByTheSupplier(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            _ = try await stores.products.upsert([Product(sku: "KAYAK", name: "Kayak", dropshipSupplier: Fixtures.supplier)], actor: nil, bulk: false)
+            try await Fixtures.stock(stores, "KAYAK", Fixtures.supplier, 3)
+            let order = try await stores.orders.place(Draft.draft([.init(sku: "KAYAK", quantity: 1, unitPrice: 99_900)]), actor: nil).order
+            let fo = try #require(try await Self.fulfillmentOrders(stores, order.id).first)
+            #expect(fo.type == .dropship && fo.locationId == Fixtures.supplier)
+            _ = try await stores.fulfillmentOrders.accept(fo.id, actor: "supplier")
+            let shipped = try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 1)], carrier: "DHL", trackingNumber: "JD01", actor: "supplier")
+            #expect(shipped.status == .shipped)
+            #expect(try await stores.orders.get(order.id).status == .fulfilled)
+            let level = try await stores.inventory.level(sku: "KAYAK", locationId: Fixtures.supplier).level
+            #expect(level.onHand == 2 && level.reserved == 0)
+        }
+    }
 }

@@ -200,6 +200,10 @@ struct OrderStoreTests {
             #expect(found.map(\.id) == [a.id])
             #expect(try await stores.orders.search(.init(q: "1234 5678"), after: nil, limit: nil).items.count == 2)
             #expect(try await stores.orders.search(.init(channel: "pos", sku: "SKU-1"), after: nil, limit: nil).items.map(\.id) == [b.id])
+            let placedAt = a.createdAt
+            #expect(try await stores.orders.search(.init(createdFrom: placedAt.addingTimeInterval(-60), createdTo: placedAt.addingTimeInterval(60)), after: nil, limit: nil).items.count == 2)
+            #expect(try await stores.orders.search(.init(createdFrom: placedAt.addingTimeInterval(60)), after: nil, limit: nil).items.isEmpty)
+            #expect(try await stores.orders.search(.init(createdTo: placedAt.addingTimeInterval(-60)), after: nil, limit: nil).items.isEmpty)
             let page = try await stores.orders.search(.init(), after: nil, limit: 1)
             let next = try await stores.orders.search(.init(), after: page.nextCursor, limit: 1)
             #expect(page.items.count == 1 && next.items.count == 1 && page.items[0].id != next.items[0].id)

@@ -21,24 +21,12 @@ extension OrderlyAPIService {
         let (id, caller) = try await fulfiller(input.path.id)
         let current = try await stores.fulfillmentOrders.get(id)
         var v = Validator()
-        var lines: [(orderLine: Int, quantity: Int64)] = []
-        for (i, line) in body.lines.enumerated() {
-            if let lineId = line.orderLineId {
-                guard let number = lineId.split(separator: ":").last.flatMap({ Int($0) }), lineId.hasPrefix("\(current.orderId):") else {
-                    v.add("lines[\(i)].orderLineId", "'\(lineId)' is not a line of order \(current.orderId)")
-                    continue
-                }
-                lines.append((number, line.quantity))
-            } else if let sku = line.sku {
-                let matches = current.lines.filter { $0.sku.rawValue == sku }
-                guard matches.count == 1 else {
-                    v.add("lines[\(i)].sku", matches.isEmpty ? "\(sku) is not on this fulfillment order" : "\(sku) is on several lines; give orderLineId")
-                    continue
-                }
-                lines.append((matches[0].orderLine, line.quantity))
-            } else {
-                v.add("lines[\(i)]", "needs orderLineId or sku")
-            }
+        let candidates = current.lines.map { (number: $0.orderLine, sku: $0.sku) }
+        let lines: [(orderLine: Int, quantity: Int64)] = body.lines.enumerated().compactMap { i, line in
+            OrderLineReference.resolve(
+                id: line.orderLineId, sku: line.sku, order: current.orderId, lines: candidates, scope: "fulfillment order \(current.id)",
+                field: "lines[\(i)]", into: &v
+            ).map { ($0, line.quantity) }
         }
         try v.validate()
         let fo = try await stores.fulfillmentOrders.ship(
@@ -85,11 +73,7 @@ extension OrderlyAPIService {
         }
         let slip = try await stores.fulfillmentOrders.packingSlip(fo.id)
         let order = slip.order
-        let address = order.shippingAddress.map { a in
-            Components.Schemas.ShippingAddress(
-                name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
-                phone: a.phone, latitude: order.coordinates?.latitude, longitude: order.coordinates?.longitude)
-        }
+        let address = order.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: order.coordinates) }
         return .ok(.init(body: .json(.init(
             fulfillmentOrderId: fo.id.rawValue, orderId: order.id.rawValue, orderNumber: order.number, channel: order.channel.rawValue,
             locationId: fo.locationId.rawValue, _type: .init(rawValue: fo.type.rawValue) ?? .ship, customerName: slip.customerName,

@@ -45,10 +45,10 @@ extension OrderlyAPIService {
 
     func cancelOrder(_ input: Operations.CancelOrder.Input) async throws -> Operations.CancelOrder.Output {
         let order = try await visibleOrder(input.path.id, for: { .changeOrder($0) })
-        var lines: [OrderStore.Cancellation]? = nil
+        var lines: [OrderCancellation]? = nil
         var reason: String? = nil
         if case .json(let body) = input.body {
-            lines = body.lines.map { $0.map { OrderStore.Cancellation(line: $0.line, quantity: $0.quantity) } }
+            lines = body.lines.map { $0.map { OrderCancellation(line: $0.line, quantity: $0.quantity) } }
             reason = body.reason
         }
         _ = try await stores.orders.cancel(order.id, lines: lines, reason: reason, actor: actorName())
@@ -124,6 +124,14 @@ struct ShippingAddressInput {
     }
 }
 
+extension Components.Schemas.ShippingAddress {
+    init(_ a: Address, coordinates: Coordinates?) {
+        self.init(
+            name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
+            phone: a.phone, latitude: coordinates?.latitude, longitude: coordinates?.longitude)
+    }
+}
+
 extension OrderDraft {
     init(_ body: Components.Schemas.OrderInput) throws(OrderlyError) {
         let address = body.shippingAddress.map(ShippingAddressInput.init)
@@ -160,11 +168,7 @@ extension Components.Schemas.Order {
             totals: .init(
                 subtotal: o.totals.subtotal, shipping: o.totals.shipping, discount: o.totals.discount, total: o.totals.total, refundPending: 0,
                 refunded: 0),
-            shippingAddress: o.shippingAddress.map { a in
-                .init(
-                    name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
-                    phone: a.phone, latitude: o.coordinates?.latitude, longitude: o.coordinates?.longitude)
-            },
+            shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
             holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
             tags: o.tags,
             lines: o.lines.map { line in

@@ -61,27 +61,11 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(try await stores.returns.confirmRefund(ReturnID(input.path.id), actor: Self.actor(caller))))))
     }
 
-    /// The order line an API line names, by `orderLineId` (`<orderId>:<n>`) or by a sku that is on one line only.
-    func orderLine(_ order: Order, id: String?, sku: String?, field: String, into v: inout Validator) -> Int? {
-        if let id {
-            guard id.hasPrefix("\(order.id):"), let number = id.split(separator: ":").last.flatMap({ Int($0) }),
-                order.lines.contains(where: { $0.number == number })
-            else {
-                v.add("\(field).orderLineId", "'\(id)' is not a line of order \(order.id)")
-                return nil
-            }
-            return number
-        }
-        if let sku {
-            let matches = order.lines.filter { $0.sku.rawValue == sku }
-            guard matches.count == 1 else {
-                v.add("\(field).sku", matches.isEmpty ? "\(sku) is not on order \(order.number)" : "\(sku) is on several lines; give orderLineId")
-                return nil
-            }
-            return matches[0].number
-        }
-        v.add(field, "needs orderLineId or sku")
-        return nil
+    /// The order line an API line names (see `OrderLineReference`).
+    private func orderLine(_ order: Order, id: String?, sku: String?, field: String, into v: inout Validator) -> Int? {
+        OrderLineReference.resolve(
+            id: id, sku: sku, order: order.id, lines: order.lines.map { (number: $0.number, sku: $0.sku) }, scope: "order \(order.number)",
+            field: field, into: &v)
     }
 }
 

@@ -65,11 +65,7 @@ extension Components.Schemas.Subscription {
         self.init(
             id: s.id.rawValue, channel: s.channel.rawValue, customer: .init(email: s.customer.email, name: s.customer.name, phone: s.customer.phone),
             currency: s.currency.rawValue, lines: s.lines.map { .init(sku: $0.sku.rawValue, quantity: $0.quantity, unitPrice: $0.unitPrice) },
-            shippingAddress: s.shippingAddress.map { a in
-                .init(
-                    name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
-                    phone: a.phone, latitude: s.coordinates?.latitude, longitude: s.coordinates?.longitude)
-            },
+            shippingAddress: s.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: s.coordinates) },
             interval: s.interval.description, startAt: s.startAt, nextRunAt: s.nextRunAt, status: .init(rawValue: s.status.rawValue) ?? .active,
             runs: s.runs.map { .init(period: $0.period, orderId: $0.orderId?.rawValue, error: $0.error, at: $0.at) })
     }

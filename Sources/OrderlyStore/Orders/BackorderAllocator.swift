@@ -36,7 +36,6 @@ enum BackorderAllocator {
             if let location { snapshot.stock = snapshot.stock.mapValues { $0.filter { $0.key == location } } }
             snapshot.channel.routing.onShortage = .partial
             guard let plan = try? RoutingPlanner.plan(lines, snapshot), !plan.allocations.isEmpty else { continue }
-            // A line re-routed here keeps what it already has; only newly planned units move.
             var allocated = plan
             allocated.backorders = []
             allocated.allocations = plan.allocations.map { a in

@@ -10,16 +10,12 @@ extension FulfillmentOrderStore {
     /// also held for a person to decide.
     public func reject(_ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?) async throws -> FulfillmentOrder {
         if let note { var v = Validator(); v.check(note.count <= 500, "note", "must be at most 500 characters"); try v.validate() }
-        for _ in 1...OrderStore.maxPlanAttempts {
-            let now = time.now
-            do {
-                return try await database.transaction { db in
-                    try await Self.reject(db, id, reason: reason, note: note, actor: actor, at: now)
-                }
-            } catch is ReservationStore.StockMoved {
-                continue
+        let rejected = try await Replanning.untilStockSettles {
+            try await database.transaction { [time] db in
+                try await Self.reject(db, id, reason: reason, note: note, actor: actor, at: time.now)
             }
         }
+        if let rejected { return rejected }
         throw OrderlyError.conflict("Stock kept changing while the order was re-routed; retry the rejection")
     }
 
@@ -144,7 +140,7 @@ extension FulfillmentOrderStore {
         for id in due {
             let fo = try await get(id)
             guard fo.status == .readyForPickup else { continue }
-            let lines = fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map { OrderStore.Cancellation(line: $0.orderLine, quantity: $0.quantity - $0.fulfilledQuantity) }
+            let lines = fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map { OrderCancellation(line: $0.orderLine, quantity: $0.quantity - $0.fulfilledQuantity) }
             _ = try await OrderStore(database: database, time: time).cancel(
                 fo.orderId, lines: lines, reason: "pickup not collected within \(days) days at \(fo.locationId)", actor: actor)
             expired += 1

@@ -3,24 +3,14 @@ import OrderlyCore
 import SQLKit
 
 extension OrderStore {
-    /// One line's cancellation: `quantity` nil cancels everything still open on the line.
-    public struct Cancellation: Sendable {
-        public var line: Int
-        public var quantity: Int64?
-        public init(line: Int, quantity: Int64? = nil) {
-            self.line = line
-            self.quantity = quantity
-        }
-    }
-
     /// Cancels the given lines (or the whole order), releasing exactly the cancelled units'
     /// reservations: waiting (backordered) units first, then allocated ones. Refused once
     /// nothing is left to cancel.
-    public func cancel(_ id: OrderID, lines requested: [Cancellation]?, reason: String?, actor: String?) async throws -> Order {
+    public func cancel(_ id: OrderID, lines requested: [OrderCancellation]?, reason: String?, actor: String?) async throws -> Order {
         let now = time.now
         return try await database.transaction { db in
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Order", id) }
-            let targets = try Self.cancellationTargets(order, requested)
+            let targets = try order.cancellationTargets(requested)
             guard targets.contains(where: { $0.quantity > 0 }) else {
                 throw OrderlyError.conflict("Order \(order.number) has nothing left to cancel (status \(order.status.rawValue))")
             }
@@ -45,27 +35,6 @@ extension OrderStore {
                 actor: actor, at: now)
             return order
         }
-    }
-
-    /// Which units each requested line cancels; refuses more than is open on a line.
-    static func cancellationTargets(_ order: Order, _ requested: [Cancellation]?) throws(OrderlyError) -> [(line: Int, quantity: Int64)] {
-        guard let requested else { return order.lines.map { ($0.number, $0.cancellable) } }
-        var v = Validator()
-        v.check(!requested.isEmpty, "lines", "must name at least one line, or be left out to cancel the whole order")
-        var targets: [(line: Int, quantity: Int64)] = []
-        for (i, request) in requested.enumerated() {
-            guard let line = order.lines.first(where: { $0.number == request.line }) else {
-                v.add("lines[\(i)].line", "order \(order.number) has no line \(request.line)")
-                continue
-            }
-            let quantity = request.quantity ?? line.cancellable
-            if let asked = request.quantity { v.quantity(asked, "lines[\(i)].quantity") }
-            let already = targets.filter { $0.line == request.line }.reduce(Int64(0)) { $0 + $1.quantity }
-            v.check(quantity + already <= line.cancellable, "lines[\(i)].quantity", "only \(line.cancellable - already) of line \(line.number) can still be cancelled")
-            targets.append((request.line, quantity))
-        }
-        try v.validate()
-        return targets
     }
 
     /// Gives back `units` of a line's allocations (unreleased units first, then those in open

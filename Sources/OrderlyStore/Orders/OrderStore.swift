@@ -14,32 +14,27 @@ public struct OrderStore: Sendable {
         public var created: Bool
     }
 
-    /// Re-plans at most this many times when stock moved between snapshot and reservation.
-    static let maxPlanAttempts = 10
-
     /// Registers an order exactly once, reserves its stock where routing sends it, and
     /// releases it to fulfilment unless a hold rule or a pre-order keeps it back.
     public func place(_ draft: OrderDraft, actor: String?) async throws -> Placement {
         let totals = try draft.validate()
-        for _ in 1...Self.maxPlanAttempts {
-            let now = time.now
-            do {
-                return try await database.transaction { db in
-                    try await Self.place(db, draft, totals: totals, actor: actor, at: now)
+        do {
+            let placement = try await Replanning.untilStockSettles {
+                try await database.transaction { [time] db in
+                    try await Self.place(db, draft, totals: totals, actor: actor, at: time.now)
                 }
-            } catch is ReservationStore.StockMoved {
-                continue
-            } catch let error where !(error is OrderlyError) {
-                // A concurrent duplicate won the unique (channel, externalId) race: answer with its order.
-                if let externalId = draft.externalId,
-                    let existing = try await database.read({ db in try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) })
-                {
-                    return Placement(order: existing, created: false)
-                }
-                throw error
             }
+            guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }
+            return placement
+        } catch let error where !(error is OrderlyError) {
+            // A concurrent duplicate won the unique (channel, externalId) race: answer with its order.
+            if let externalId = draft.externalId,
+                let existing = try await database.read({ db in try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) })
+            {
+                return Placement(order: existing, created: false)
+            }
+            throw error
         }
-        throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it")
     }
 
     static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, actor: String?, at now: Date) async throws -> Placement {

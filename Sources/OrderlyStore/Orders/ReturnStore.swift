@@ -15,12 +15,8 @@ public struct ReturnStore: Sendable {
         orderId: OrderID, locationId: LocationID, method: Return.Method, lines requested: [ReturnPolicy.Request],
         exchange: [(sku: SKU, quantity: Int64)] = [], actor: String?
     ) async throws -> Return {
-        for _ in 1...OrderStore.maxPlanAttempts {
-            do {
-                return try await create(orderId, locationId, method, requested, exchange, actor)
-            } catch is ReservationStore.StockMoved {
-                continue
-            }
+        if let ret = try await Replanning.untilStockSettles({ try await create(orderId, locationId, method, requested, exchange, actor) }) {
+            return ret
         }
         throw OrderlyError.conflict("Stock kept changing while the exchange order was routed; retry")
     }

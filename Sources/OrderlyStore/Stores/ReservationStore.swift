@@ -9,9 +9,6 @@ public struct ReservationStore: Sendable {
     let database: Database
     let time: any TimeSource
 
-    /// Re-plans at most this many times before answering `insufficient_stock`.
-    static let maxPlanAttempts = 10
-
     /// Thrown inside the transaction when a conditional update found less stock than planned.
     struct StockMoved: Error {}
 
@@ -20,38 +17,34 @@ public struct ReservationStore: Sendable {
     ) async throws -> Reservation {
         let ttl = ttlSeconds ?? Reservation.defaultTTLSeconds
         try Reservation.validateRequest(lines: lines, ttlSeconds: ttl)
-        for attempt in 1...Self.maxPlanAttempts {
+        let created = try await Replanning.untilStockSettles {
             let now = time.now
             let id = ReservationID("res_" + Token.random(bytes: 12))
-            do {
-                return try await database.transaction { db in
-                    guard let channel = try await ChannelStore.fetch(db, channelId) else {
-                        throw OrderlyError.invalid("channel", "channel '\(channelId)' does not exist")
-                    }
-                    let skus = lines.map(\.sku)
-                    let (levels, locations) = try await AvailabilityStore.snapshot(db, skus: skus)
-                    try Self.checkReferences(lines, known: Set(try await ProductStore.existing(db, skus)), channel: channel, locations: locations)
-                    let candidates = levels.compactMap { level -> ReservationPlanner.Candidate? in
-                        guard let location = locations[level.locationId], channel.sells(from: location) else { return nil }
-                        return .init(sku: level.sku, locationId: level.locationId, available: level.available, priority: location.priority)
-                    }
-                    let plan = try ReservationPlanner.plan(lines, candidates: candidates)
-                    try await Self.reserve(db, plan.map { ($0.sku, $0.locationId, $0.quantity) })
-                    let reservation = Reservation(
-                        id: id, channel: channelId, status: .active,
-                        lines: plan.map { .init(sku: $0.sku, locationId: $0.locationId, quantity: $0.quantity) },
-                        expiresAt: now.addingTimeInterval(TimeInterval(ttl)), createdAt: now)
-                    try await Self.insert(db, reservation)
-                    try await EventLog.append(
-                        db, type: "reservation.created", subject: "reservation:\(id)", data: ReservationEvent(reservation),
-                        actor: actor, at: now)
-                    return reservation
+            return try await database.transaction { db in
+                guard let channel = try await ChannelStore.fetch(db, channelId) else {
+                    throw OrderlyError.invalid("channel", "channel '\(channelId)' does not exist")
                 }
-            } catch is StockMoved {
-                if attempt == Self.maxPlanAttempts { break }
-                continue
+                let skus = lines.map(\.sku)
+                let (levels, locations) = try await AvailabilityStore.snapshot(db, skus: skus)
+                try Self.checkReferences(lines, known: Set(try await ProductStore.existing(db, skus)), channel: channel, locations: locations)
+                let candidates = levels.compactMap { level -> ReservationPlanner.Candidate? in
+                    guard let location = locations[level.locationId], channel.sells(from: location) else { return nil }
+                    return .init(sku: level.sku, locationId: level.locationId, available: level.available, priority: location.priority)
+                }
+                let plan = try ReservationPlanner.plan(lines, candidates: candidates)
+                try await Self.reserve(db, plan.map { ($0.sku, $0.locationId, $0.quantity) })
+                let reservation = Reservation(
+                    id: id, channel: channelId, status: .active,
+                    lines: plan.map { .init(sku: $0.sku, locationId: $0.locationId, quantity: $0.quantity) },
+                    expiresAt: now.addingTimeInterval(TimeInterval(ttl)), createdAt: now)
+                try await Self.insert(db, reservation)
+                try await EventLog.append(
+                    db, type: "reservation.created", subject: "reservation:\(id)", data: ReservationEvent(reservation),
+                    actor: actor, at: now)
+                return reservation
             }
         }
+        if let created { return created }
         // Stock kept moving under every plan: report what is available now.
         let shortages = try await currentShortages(channelId, lines)
         throw OrderlyError.insufficientStock(shortages)
