@@ -38,6 +38,9 @@ public func buildApplication(
         services.append(PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
             try await fulfillment.expireUncollectedPickups(olderThanDays: days)
         })
+        services.append(WebhookDispatcher(
+            store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
+            pollInterval: configuration.webhookPollInterval, logger: logger))
     }
     return Application(
         router: router,
@@ -57,6 +60,7 @@ public func buildRouter(
         MetricsMiddleware()
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes)
         AuthMiddleware(keys: stores.apiKeys)
+        RateLimitMiddleware(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
         IdempotencyMiddleware(store: stores.idempotency, maxBodyBytes: configuration.maxBodyBytes)
     }
     let api = OrderlyAPIService(

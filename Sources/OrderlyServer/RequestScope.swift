@@ -8,9 +8,15 @@ enum RequestScope {
     /// Hummingbird's request id, echoed as `X-Request-Id` and on problem bodies.
     @TaskLocal static var requestID: String?
 
+    /// The authenticated caller.
+    static func caller() throws -> Principal {
+        guard let principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        return principal
+    }
+
     /// The caller, who must be allowed to do `action`.
     static func caller(may action: Action) throws -> Principal {
-        guard let principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let principal = try caller()
         try principal.authorize(action)
         return principal
     }

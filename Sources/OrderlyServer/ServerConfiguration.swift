@@ -1,4 +1,5 @@
 import Foundation
+import OrderlyCore
 
 /// Everything `orderly serve` can be told, from flags and `ORDERLY_*` environment variables,
 /// with defaults that need none.
@@ -19,6 +20,18 @@ public struct ServerConfiguration: Sendable {
     /// Pickups ready but not collected for this many days are cancelled, releasing their stock.
     public var pickupExpiryDays: Int = 7
 
+    /// Requests per second each API key may make on average (`ORDERLY_RATE_LIMIT`; 0 turns the limit off).
+    public var rateLimitPerSecond: Double = 200
+    /// Requests a key may make at once before the average applies (`ORDERLY_RATE_LIMIT_BURST`).
+    public var rateLimitBurst: Double = 400
+    /// Webhook attempts before a delivery is given up (`ORDERLY_WEBHOOK_MAX_ATTEMPTS`), the
+    /// first retry's delay (`ORDERLY_WEBHOOK_RETRY_SECONDS`, doubling each time, at most an hour)
+    /// and how long a receiver may take to answer (`ORDERLY_WEBHOOK_TIMEOUT_SECONDS`).
+    public var webhookRetry = WebhookRetryPolicy()
+    public var webhookTimeout: Duration = .seconds(10)
+    /// How often an idle webhook worker looks for new events.
+    public var webhookPollInterval: Duration = .milliseconds(250)
+
     public init() {}
 
     /// Defaults overridden by the environment (flags are applied on top by the CLI).
@@ -30,6 +43,15 @@ public struct ServerConfiguration: Sendable {
         if let size = environment["ORDERLY_DATABASE_POOL_SIZE"].flatMap(Int.init) { configuration.databasePoolSize = size }
         if let key = environment["ORDERLY_ADMIN_KEY"], !key.isEmpty { configuration.adminKey = key }
         if let days = environment["ORDERLY_PICKUP_EXPIRY_DAYS"].flatMap(Int.init), days > 0 { configuration.pickupExpiryDays = days }
+        if let rate = environment["ORDERLY_RATE_LIMIT"].flatMap(Double.init), rate >= 0 { configuration.rateLimitPerSecond = rate }
+        if let burst = environment["ORDERLY_RATE_LIMIT_BURST"].flatMap(Double.init), burst >= 1 { configuration.rateLimitBurst = burst }
+        if let attempts = environment["ORDERLY_WEBHOOK_MAX_ATTEMPTS"].flatMap(Int.init), attempts >= 1 { configuration.webhookRetry.maxAttempts = attempts }
+        if let base = environment["ORDERLY_WEBHOOK_RETRY_SECONDS"].flatMap(Double.init), base > 0 {
+            configuration.webhookRetry.baseDelay = .milliseconds(Int(base * 1000))
+        }
+        if let timeout = environment["ORDERLY_WEBHOOK_TIMEOUT_SECONDS"].flatMap(Double.init), timeout > 0 {
+            configuration.webhookTimeout = .milliseconds(Int(timeout * 1000))
+        }
         return configuration
     }
 }

@@ -28,6 +28,8 @@ struct TestApp {
         try await TestDatabase.withStores(engine, poolSize: 16) { stores in
             try await stores.apiKeys.ensureAdmin(secret: adminKey)
             var configuration = ServerConfiguration()
+            // Tests fire requests far faster than any integration should; the rate-limit test turns it back on.
+            configuration.rateLimitPerSecond = 0
             configure(&configuration)
             let app = try buildApplication(configuration: configuration, stores: stores, logger: TestDatabase.logger, runsBackgroundJobs: false)
             try await app.test(.router) { client in

@@ -21,6 +21,8 @@ public enum Action: Sendable, Equatable {
     case readEvents
     /// Create, list and revoke API keys.
     case manageKeys
+    /// Create, list and delete webhook subscriptions; read and redeliver their deliveries.
+    case manageWebhooks
     /// Send an order for a channel.
     case placeOrder(ChannelID)
     /// Read an order of a channel (or search orders: `nil` means across channels).
@@ -55,8 +57,8 @@ extension Principal {
                 .handleReturn:
                 return true
             case .manageSubscriptions: return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .placeOrder, .fulfil, .confirmRefund,
-                .runScheduler:
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .placeOrder, .fulfil,
+                .confirmRefund, .runScheduler:
                 return false
             }
         case .channel:
@@ -85,6 +87,32 @@ extension Principal {
     public func authorize(_ action: Action) throws(OrderlyError) {
         guard may(action) else {
             throw OrderlyError(.forbidden, "The \(role.rawValue) key '\(name)' may not do this")
+        }
+    }
+
+    /// Throws unless this caller may see one resource (with `read`) and then do `action` to it.
+    /// A resource outside the key's own channel or locations is answered as not found, so a
+    /// key never learns what exists elsewhere; a role that may never do the operation at all
+    /// is refused with `forbidden`.
+    public func authorize(
+        _ action: Action, on resource: String, _ id: some CustomStringConvertible, seenWith read: Action
+    ) throws(OrderlyError) {
+        if !may(read) && worksOnOwnScope(read) { throw OrderlyError.notFound(resource, id) }
+        try authorize(read)
+        try authorize(action)
+    }
+
+    /// Whether the role does this kind of action within its own channel or locations (so that
+    /// refusing it elsewhere is a matter of scope, not of role).
+    func worksOnOwnScope(_ action: Action) -> Bool {
+        switch (role, action) {
+        case (.channel, .readOrders), (.channel, .changeOrder), (.channel, .placeOrder), (.channel, .reserve), (.channel, .readAvailability),
+            (.channel, .manageSubscriptions):
+            return true
+        case (.store, .readInventory), (.store, .changeInventory), (.store, .readFulfillment), (.store, .fulfil), (.store, .handleReturn):
+            return true
+        default:
+            return false
         }
     }
 }

@@ -27,9 +27,8 @@ extension OrderlyAPIService {
 
     func getFulfillmentOrder(_ input: Operations.GetFulfillmentOrder.Input) async throws -> Operations.GetFulfillmentOrder.Output {
         let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(input.path.id))
-        guard let principal = RequestScope.principal, principal.may(.readFulfillment(fo.locationId)) else {
-            throw OrderlyError.notFound("Fulfillment order", input.path.id)
-        }
+        let principal = try RequestScope.caller()
+        try principal.authorize(.readFulfillment(fo.locationId), on: "Fulfillment order", input.path.id, seenWith: .readFulfillment(fo.locationId))
         return .ok(.init(body: .json(.init(fo))))
     }
 }

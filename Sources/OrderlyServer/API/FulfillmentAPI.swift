@@ -68,9 +68,8 @@ extension OrderlyAPIService {
 
     func getPackingSlip(_ input: Operations.GetPackingSlip.Input) async throws -> Operations.GetPackingSlip.Output {
         let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(input.path.id))
-        guard let principal = RequestScope.principal, principal.may(.readFulfillment(fo.locationId)) else {
-            throw OrderlyError.notFound("Fulfillment order", input.path.id)
-        }
+        let principal = try RequestScope.caller()
+        try principal.authorize(.readFulfillment(fo.locationId), on: "Fulfillment order", input.path.id, seenWith: .readFulfillment(fo.locationId))
         let slip = try await stores.fulfillmentOrders.packingSlip(fo.id)
         let order = slip.order
         let address = order.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: order.coordinates) }
@@ -85,10 +84,9 @@ extension OrderlyAPIService {
 
     /// The fulfillment order, if the caller may work on it; a store key for another location gets 404.
     private func fulfiller(_ id: String) async throws -> (FulfillmentOrderID, Principal) {
-        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let principal = try RequestScope.caller()
         let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(id))
-        guard principal.may(.readFulfillment(fo.locationId)) else { throw OrderlyError.notFound("Fulfillment order", id) }
-        try principal.authorize(.fulfil(fo.locationId))
+        try principal.authorize(.fulfil(fo.locationId), on: "Fulfillment order", id, seenWith: .readFulfillment(fo.locationId))
         return (fo.id, principal)
     }
 }

@@ -30,7 +30,7 @@ extension OrderlyAPIService {
 
     func adjustInventory(_ input: Operations.AdjustInventory.Input) async throws -> Operations.AdjustInventory.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
-        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let principal = try RequestScope.caller()
         for location in Set(body.adjustments.map(\.locationId)) { try principal.authorize(.changeInventory(LocationID(location))) }
         let batch = body.adjustments.map {
             StockAdjustment(

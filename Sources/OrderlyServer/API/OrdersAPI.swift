@@ -17,7 +17,7 @@ extension OrderlyAPIService {
     }
 
     func searchOrders(_ input: Operations.SearchOrders.Input) async throws -> Operations.SearchOrders.Output {
-        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let principal = try RequestScope.caller()
         // A channel key searches its own channel's orders only.
         let channel = input.query.channel.map(ChannelID.init) ?? (principal.role == .channel ? principal.channel : nil)
         try principal.authorize(.readOrders(channel))
@@ -83,10 +83,9 @@ extension OrderlyAPIService {
 
     /// The order if the caller may act on it; a channel key asking about another channel's order gets 404.
     private func visibleOrder(_ id: String, for action: (ChannelID) -> Action) async throws -> Order {
-        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let principal = try RequestScope.caller()
         let order = try await stores.orders.get(OrderID(id))
-        if principal.role == .channel && principal.channel != order.channel { throw OrderlyError.notFound("Order", id) }
-        try principal.authorize(action(order.channel))
+        try principal.authorize(action(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
         return order
     }
 

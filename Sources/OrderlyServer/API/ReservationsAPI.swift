@@ -62,12 +62,8 @@ extension OrderlyAPIService {
     /// A channel key sees only its own channel's reservations (another's answers 404).
     @discardableResult
     private func visible(_ reservation: Reservation) throws -> Principal {
-        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
-        guard principal.may(.reserve(reservation.channel)) else {
-            if principal.role == .channel { throw OrderlyError.notFound("Reservation", reservation.id) }
-            try principal.authorize(.reserve(reservation.channel))
-            return principal
-        }
+        let principal = try RequestScope.caller()
+        try principal.authorize(.reserve(reservation.channel), on: "Reservation", reservation.id, seenWith: .reserve(reservation.channel))
         return principal
     }
 }

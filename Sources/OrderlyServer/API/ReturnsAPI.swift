@@ -30,9 +30,8 @@ extension OrderlyAPIService {
 
     func getReturn(_ input: Operations.GetReturn.Input) async throws -> Operations.GetReturn.Output {
         let ret = try await stores.returns.get(ReturnID(input.path.id))
-        guard let principal = RequestScope.principal, principal.may(.readFulfillment(ret.locationId)) else {
-            throw OrderlyError.notFound("Return", input.path.id)
-        }
+        let principal = try RequestScope.caller()
+        try principal.authorize(.readFulfillment(ret.locationId), on: "Return", input.path.id, seenWith: .readFulfillment(ret.locationId))
         return .ok(.init(body: .json(.init(ret))))
     }
 

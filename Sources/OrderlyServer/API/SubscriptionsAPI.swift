@@ -20,18 +20,17 @@ extension OrderlyAPIService {
     }
 
     func listSubscriptions(_ input: Operations.ListSubscriptions.Input) async throws -> Operations.ListSubscriptions.Output {
-        guard let principal = RequestScope.principal else { throw OrderlyError(.unauthorized, "An API key is required") }
+        let principal = try RequestScope.caller()
         try principal.authorize(.readOrders(principal.role == .channel ? principal.channel : nil))
         let page = try await stores.subscriptions.list(after: input.query.cursor, limit: input.query.limit)
-        let visible = page.items.filter { principal.role != .channel || $0.channel == principal.channel }
+        let visible = page.items.filter { principal.may(.readOrders($0.channel)) }
         return .ok(.init(body: .json(.init(items: visible.map(Components.Schemas.Subscription.init), nextCursor: page.nextCursor))))
     }
 
     func getSubscription(_ input: Operations.GetSubscription.Input) async throws -> Operations.GetSubscription.Output {
         let subscription = try await stores.subscriptions.get(SubscriptionID(input.path.id))
-        guard let principal = RequestScope.principal, principal.may(.readOrders(subscription.channel)) else {
-            throw OrderlyError.notFound("Subscription", input.path.id)
-        }
+        let principal = try RequestScope.caller()
+        try principal.authorize(.readOrders(subscription.channel), on: "Subscription", input.path.id, seenWith: .readOrders(subscription.channel))
         return .ok(.init(body: .json(.init(subscription))))
     }
 

@@ -39,6 +39,7 @@ struct Problem: Encodable, Sendable {
         case .idempotencyKeyReused, .notReturnable: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .rateLimited: .tooManyRequests
         default: .badRequest
         }
     }

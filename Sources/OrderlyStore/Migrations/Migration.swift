@@ -24,7 +24,7 @@ extension Engine {
 public enum Migrator {
     static let all: [Migration] = [
         Migration0001Foundation.migration, Migration0002Orders.migration, Migration0003Fulfillment.migration,
-        Migration0004Returns.migration, Migration0005Subscriptions.migration,
+        Migration0004Returns.migration, Migration0005Subscriptions.migration, Migration0006Integrations.migration,
     ]
 
     /// The newest schema version this build knows.

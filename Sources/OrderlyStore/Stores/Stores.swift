@@ -26,4 +26,5 @@ public struct Stores: Sendable {
     public var fulfillmentOrders: FulfillmentOrderStore { FulfillmentOrderStore(database: database, time: time) }
     public var returns: ReturnStore { ReturnStore(database: database, time: time) }
     public var subscriptions: SubscriptionStore { SubscriptionStore(database: database, time: time) }
+    public var webhooks: WebhookStore { WebhookStore(database: database, time: time) }
 }

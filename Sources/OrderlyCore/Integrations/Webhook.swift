@@ -1,0 +1,90 @@
+import Foundation
+
+/// A server-assigned webhook subscription id (`wh_…`).
+public struct WebhookID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A server-assigned delivery id (`whd_…`): one per webhook and event, the same on every
+/// attempt, so that a receiver can drop a repeat.
+public struct WebhookDeliveryID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A subscription: events of the listed types are POSTed to `url`, one event per request,
+/// signed with the subscription's secret.
+public struct Webhook: Sendable, Equatable {
+    public var id: WebhookID
+    public var url: String
+    /// Event types (`order.created`), families (`order.*`) or `*` for every event.
+    public var eventTypes: [String]
+    public var createdAt: Date
+
+    public init(id: WebhookID, url: String, eventTypes: [String], createdAt: Date) {
+        self.id = id
+        self.url = url
+        self.eventTypes = eventTypes
+        self.createdAt = createdAt
+    }
+
+    /// Whether an event of `type` goes to this subscription.
+    public func wants(_ type: String) -> Bool {
+        eventTypes.contains { pattern in
+            pattern == "*" || pattern == type || (pattern.hasSuffix(".*") && type.hasPrefix(pattern.dropLast()))
+        }
+    }
+
+    /// A subscription needs an absolute http(s) URL, at least one event pattern and, when the
+    /// caller brings one, a secret long enough to resist guessing.
+    public static func validate(url: String, eventTypes: [String], secret: String?) throws(OrderlyError) {
+        var v = Validator()
+        let parsed = URLComponents(string: url)
+        v.check(
+            parsed?.scheme.map { ["http", "https"].contains($0.lowercased()) } == true && !(parsed?.host ?? "").isEmpty,
+            "url", "must be an absolute http or https URL")
+        v.check(url.utf8.count <= 2048, "url", "must be at most 2048 bytes")
+        v.check(!eventTypes.isEmpty, "events", "must name at least one event type, a family such as `order.*`, or `*`")
+        v.check(eventTypes.count <= 100, "events", "may name at most 100 patterns")
+        for (i, pattern) in eventTypes.enumerated() {
+            let body = pattern.hasSuffix(".*") ? String(pattern.dropLast(2)) : pattern
+            v.check(
+                pattern == "*" || (!body.isEmpty && body.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }),
+                "events[\(i)]", "must be an event type such as `order.created`, a family such as `order.*`, or `*`")
+        }
+        if let secret { v.check((16...256).contains(secret.utf8.count), "secret", "must be 16 to 256 bytes") }
+        try v.validate()
+    }
+}
+
+/// Where a delivery stands.
+public enum WebhookDeliveryStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting for its first or next attempt.
+    case pending
+    /// The receiver answered 2xx.
+    case delivered
+    /// Every attempt failed; it stays visible and can be redelivered by hand.
+    case failed
+}
+
+/// How hard Orderly tries: exponential backoff from `baseDelay` (the first retry comes within
+/// seconds), capped at `maxDelay`, giving up after `maxAttempts` attempts.
+public struct WebhookRetryPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var baseDelay: Duration
+    public var maxDelay: Duration
+
+    public init(maxAttempts: Int = 8, baseDelay: Duration = .seconds(2), maxDelay: Duration = .seconds(3600)) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// What follows a failed attempt number `attempt` (1-based): a retry after a delay, or giving up.
+    public func afterFailure(attempt: Int) -> Duration? {
+        guard attempt < maxAttempts else { return nil }
+        let factor = 1 << min(max(attempt - 1, 0), 30)
+        return min(baseDelay * factor, maxDelay)
+    }
+}
