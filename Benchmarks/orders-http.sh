@@ -10,6 +10,8 @@ CONNECTIONS=${2:-"1 8 32"}
 SECONDS_PER_POINT=${SECONDS_PER_POINT:-10}
 SKUS=${BENCH_SKUS:-1000}
 export ORDERLY_ADMIN_KEY=ork_bench_$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# The benchmark is one key at thousands of requests per second: no per-key rate limit.
+export ORDERLY_RATE_LIMIT=0
 export BENCH_SKUS=$SKUS
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }

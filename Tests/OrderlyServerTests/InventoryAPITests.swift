@@ -81,8 +81,10 @@ struct InventoryAPITests {
             #expect(done.int("changed") == 2)
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("onHand") == 9)
             #expect(try await app.send(.get, "/v1/inventory/SKU-2/ST-RTM").int("onHand") == 2)
-            let json = try await app.send(.post, "/v1/inventory/import", json: ["sku": "SKU-1"]).expect(415)
-            #expect(json["code"] as? String == "unsupported_media_type")
+            let json = try await app.send(.post, "/v1/inventory/import", json: ["sku": "SKU-1"]).expect(400)
+            #expect(json["code"] as? String == "validation_failed", "JSON snapshots must be {levels: [...]}")
+            let xml = try await app.send(.post, "/v1/inventory/import", body: "<levels/>", contentType: "application/xml").expect(415)
+            #expect(xml["code"] as? String == "unsupported_media_type")
         }
     }
 

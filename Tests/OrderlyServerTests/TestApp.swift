@@ -22,10 +22,10 @@ struct TestApp {
     let stores: Stores
 
     static func run(
-        _ engine: Engine, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ engine: Engine, time: any TimeSource = SystemTime(), configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (TestApp) async throws -> Void
     ) async throws {
-        try await TestDatabase.withStores(engine, poolSize: 16) { stores in
+        try await TestDatabase.withStores(engine, time: time, poolSize: 16) { stores in
             try await stores.apiKeys.ensureAdmin(secret: adminKey)
             var configuration = ServerConfiguration()
             // Tests fire requests far faster than any integration should; the rate-limit test turns it back on.

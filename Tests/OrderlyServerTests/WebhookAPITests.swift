@@ -8,10 +8,10 @@ import Testing
 
 @Suite("Webhooks and rate limits")
 struct WebhookAPITests {
-    static let fastRetry = WebhookRetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200))
+    static let retry = WebhookRetryPolicy(maxAttempts: 3, baseDelay: .seconds(2))
 
     static func dispatcher(_ app: TestApp) -> WebhookDispatcher {
-        WebhookDispatcher(store: app.stores.webhooks, policy: fastRetry, timeout: .seconds(5), pollInterval: .milliseconds(50), logger: TestDatabase.logger)
+        WebhookDispatcher(store: app.stores.webhooks, policy: retry, timeout: .seconds(5), pollInterval: .milliseconds(50), logger: TestDatabase.logger)
     }
 
     static func placeOrder(_ app: TestApp, _ externalId: String) async throws -> String {
@@ -21,8 +21,10 @@ struct WebhookAPITests {
 
     @Test(arguments: Engine.all)
     func deliveriesAreSignedRetriedGivenUpAndRedelivered(engine: Engine) async throws {
+        // The store's clock is driven by hand, so that backoff is exact whatever the machine's load.
+        let clock = ManualTime(Date())
         try await WebhookReceiver.run { url, receiver in
-            try await TestApp.run(engine) { app in
+            try await TestApp.run(engine, time: clock) { app in
                 try await app.seed()
                 try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
                 let created = try await app.send(.post, "/v1/webhooks", json: ["url": url, "events": ["order.created", "order.note_added"]]).expect(201)
@@ -41,9 +43,10 @@ struct WebhookAPITests {
                 #expect(pending.first?["status"] as? String == "pending")
                 #expect((pending.first?["attempts"] as? NSNumber)?.intValue == 1)
                 #expect((pending.first?["lastStatusCode"] as? NSNumber)?.intValue == 500)
+                clock.advance(by: 1.9)
                 try await dispatcher.runOnce(client: client)
                 #expect(receiver.requests.count == 1, "not retried before its backoff")
-                try await Task.sleep(for: .milliseconds(250))
+                clock.advance(by: 0.2)
                 try await dispatcher.runOnce(client: client)
 
                 let requests = receiver.requests
@@ -67,9 +70,9 @@ struct WebhookAPITests {
                 receiver.answer([.internalServerError, .badGateway, .serviceUnavailable])
                 try await app.send(.post, "/v1/orders/\(orderId)/notes", json: ["text": "customer called"]).expect(201)
                 try await dispatcher.runOnce(client: client)
-                try await Task.sleep(for: .milliseconds(250))
+                clock.advance(by: 2)
                 try await dispatcher.runOnce(client: client)
-                try await Task.sleep(for: .milliseconds(450))
+                clock.advance(by: 4)
                 try await dispatcher.runOnce(client: client)
                 let failed = try await app.send(.get, "/v1/webhooks/\(webhookId)/deliveries?status=failed").expect(200).items
                 #expect(failed.count == 1)
@@ -139,7 +142,7 @@ struct WebhookAPITests {
 
     @Test(arguments: Engine.all)
     func eachKeyIsRateLimitedOnItsOwn(engine: Engine) async throws {
-        try await TestApp.run(engine, configure: { $0.rateLimitPerSecond = 1; $0.rateLimitBurst = 3 }) { app in
+        try await TestApp.run(engine, configure: { $0.rateLimitPerSecond = 0.01; $0.rateLimitBurst = 3 }) { app in
             for _ in 0..<3 { try await app.send(.get, "/v1/locations").expect(200) }
             let limited = try await app.send(.get, "/v1/locations").expect(429)
             #expect(limited["code"] as? String == "rate_limited")

@@ -29,7 +29,9 @@ extension FulfillmentOrder {
     /// Records a shipment of `shipped` units per order line; partial shipments are allowed,
     /// more than is still open on a line is refused.
     public mutating func ship(_ shipped: [(orderLine: Int, quantity: Int64)]) throws(OrderlyError) {
-        guard type != .pickup else { throw OrderlyError.conflict("Fulfillment order \(id) is a pickup; hand it over with the pickup code") }
+        guard type == .ship || type == .dropship else {
+            throw OrderlyError.conflict("Fulfillment order \(id) is a \(type.rawValue) order; it is handed over, not shipped")
+        }
         guard status == .accepted || status == .partiallyShipped else { throw refuse("shipped (accept it first)") }
         var v = Validator()
         v.check(!shipped.isEmpty, "lines", "must hold at least one line")
@@ -64,6 +66,14 @@ extension FulfillmentOrder {
         guard let issued, Self.codesMatch(code, issued) else {
             throw OrderlyError.invalid("pickupCode", "is not the code issued for this pickup")
         }
+        for index in lines.indices { lines[index].fulfilledQuantity = lines[index].quantity }
+        status = .pickedUp
+    }
+
+    /// A counter sale: everything leaves with the customer the moment the order is released.
+    public mutating func handOverAtCounter() throws(OrderlyError) {
+        guard type == .carryOut else { throw OrderlyError.conflict("Fulfillment order \(id) is a \(type.rawValue) order, not a counter sale") }
+        guard status == .open else { throw refuse("handed over at the counter") }
         for index in lines.indices { lines[index].fulfilledQuantity = lines[index].quantity }
         status = .pickedUp
     }

@@ -61,22 +61,30 @@ public struct StockSnapshotCSV: Sendable {
         let trimmed = fields.map { String($0.trimmingWhitespace) }
         if lineNumber == 1, trimmed.map({ $0.lowercased() }) == ["sku", "locationid", "onhand"] { return }
         guard trimmed.count == 3 else { return fail("has \(trimmed.count) fields; expected sku,locationId,onHand") }
+        guard let onHand = Int64(trimmed[2]) else { return fail("onHand '\(trimmed[2])' is not a whole number") }
+        addRow(sku: trimmed[0], locationId: trimmed[1], onHand: onHand)
+    }
+
+    /// Adds the next row of a snapshot sent as JSON (`{sku, locationId, onHand}` entries):
+    /// the same checks as a CSV line, with the entry's 1-based position as its line.
+    public mutating func add(sku: String, locationId: String, onHand: Int64) {
+        lineNumber += 1
+        addRow(sku: sku, locationId: locationId, onHand: onHand)
+    }
+
+    private mutating func addRow(sku: String, locationId: String, onHand: Int64) {
         var v = Validator()
-        v.identifier(trimmed[0], "sku")
-        v.identifier(trimmed[1], "locationId")
-        if let onHand = Int64(trimmed[2]) {
-            v.quantity(onHand, "onHand", allowZero: true)
-        } else {
-            v.add("onHand", "'\(trimmed[2])' is not a whole number")
-        }
+        v.identifier(sku, "sku")
+        v.identifier(locationId, "locationId")
+        v.quantity(onHand, "onHand", allowZero: true)
         for error in v.errors { fail("\(error.field) \(error.message)") }
-        guard v.errors.isEmpty, let onHand = Int64(trimmed[2]) else { return }
-        let key = trimmed[0] + "\u{0}" + trimmed[1]
+        guard v.errors.isEmpty else { return }
+        let key = sku + "\u{0}" + locationId
         if let first = seen[key] {
-            return fail("repeats \(trimmed[0]) at \(trimmed[1]) from line \(first)")
+            return fail("repeats \(sku) at \(locationId) from line \(first)")
         }
         seen[key] = lineNumber
-        rows.append(Row(line: lineNumber, sku: SKU(trimmed[0]), locationId: LocationID(trimmed[1]), onHand: onHand))
+        rows.append(Row(line: lineNumber, sku: SKU(sku), locationId: LocationID(locationId), onHand: onHand))
     }
 
     /// Splits one CSV line into fields (RFC 4180 quoting within a line); `nil` if a quote is left open.

@@ -6,6 +6,16 @@ public struct CurrencyCode: StringIdentifier {
     /// Whether this is an active ISO 4217 code.
     public var isKnown: Bool { Self.iso4217.contains(rawValue) }
 
+    /// Digits after the decimal point in ISO 4217 (2 for most; 0 for JPY, 3 for KWD…).
+    public var minorUnitDigits: Int {
+        if Self.noMinorUnits.contains(rawValue) { return 0 }
+        if Self.threeDigitMinorUnits.contains(rawValue) { return 3 }
+        return 2
+    }
+
+    static let noMinorUnits: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
+    static let threeDigitMinorUnits: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
+
     static let iso4217: Set<String> = Set(
         """
         AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF

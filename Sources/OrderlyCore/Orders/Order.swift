@@ -21,11 +21,32 @@ public struct FulfillmentOrderID: StringIdentifier {
 /// How a line reaches the customer.
 public enum Delivery: Sendable, Equatable, Hashable, Codable {
     case ship
+    /// Collected later at the store the customer chose, against a pickup code.
     case pickup(LocationID)
+    /// Sold at the counter: the customer leaves with it (a POS sale). Fulfilled as the order is placed.
+    case carryOut(LocationID)
 
+    /// A line collected by the customer (later) at this store.
     public var pickupLocation: LocationID? {
         if case .pickup(let location) = self { return location }
         return nil
+    }
+
+    /// The store a line must come from: where it is picked up or carried out.
+    public var storeLocation: LocationID? {
+        switch self {
+        case .ship: nil
+        case .pickup(let location), .carryOut(let location): location
+        }
+    }
+
+    /// How units of this line are fulfilled when they come from `storeLocation`.
+    public var storeFulfillment: FulfillmentType? {
+        switch self {
+        case .ship: nil
+        case .pickup: .pickup
+        case .carryOut: .carryOut
+        }
     }
 }
 

@@ -47,6 +47,13 @@ public struct OrderDraft: Sendable, Equatable {
         self.reservationId = reservationId
     }
 
+    /// A sale at the counter may have no customer details at all (a walk-in); it gets a
+    /// customer record of its own. Every other order needs an email or a phone.
+    public var isAnonymousCounterSale: Bool {
+        customer.normalizedEmail == nil && customer.normalizedPhone == nil && customer.email == nil && customer.phone == nil
+            && !lines.isEmpty && lines.allSatisfy { if case .carryOut = $0.delivery { true } else { false } }
+    }
+
     /// Checks everything that needs no database: quantities, prices, currency, addresses,
     /// totals that fit in 64 bits. Returns the totals.
     public func validate() throws(OrderlyError) -> OrderTotals {
@@ -55,7 +62,7 @@ public struct OrderDraft: Sendable, Equatable {
         v.check(currency.isKnown, "currency", "'\(currency)' is not an ISO 4217 currency code")
         v.check(!lines.isEmpty, "lines", "must hold at least one line")
         v.check(lines.count <= 500, "lines", "may hold at most 500 lines")
-        customer.validate(into: &v)
+        if !isAnonymousCounterSale { customer.validate(into: &v) }
         var subtotal: Int64 = 0
         var overflow = false
         for (i, line) in lines.enumerated() {
@@ -63,7 +70,7 @@ public struct OrderDraft: Sendable, Equatable {
             v.quantity(line.quantity, "lines[\(i)].quantity")
             v.check(line.unitPrice >= 0, "lines[\(i)].unitPrice", "must not be negative")
             v.check(line.unitPrice <= Money.maxUnitPrice, "lines[\(i)].unitPrice", "must be at most \(Money.maxUnitPrice)")
-            if case .pickup(let location) = line.delivery { v.identifier(location.rawValue, "lines[\(i)].delivery.locationId") }
+            if let location = line.delivery.storeLocation { v.identifier(location.rawValue, "lines[\(i)].delivery.locationId") }
             let (amount, o1) = line.quantity.multipliedReportingOverflow(by: line.unitPrice)
             let (sum, o2) = subtotal.addingReportingOverflow(amount)
             overflow = overflow || o1 || o2

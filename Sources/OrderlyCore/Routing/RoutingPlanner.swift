@@ -3,6 +3,7 @@ import Foundation
 /// How a fulfillment order reaches the customer.
 public enum FulfillmentType: String, Sendable, Codable, CaseIterable {
     case ship, pickup, dropship
+    case carryOut = "carry_out"
 }
 
 /// Decides where each unit of an order is fulfilled from: a pure function of the order's
@@ -98,12 +99,12 @@ public enum RoutingPlanner {
                     reason: "pre-order: not released before \(release.formatted(.iso8601))"))
                 continue
             }
-            if let store = line.delivery.pickupLocation {
+            if let store = line.delivery.storeLocation, let type = line.delivery.storeFulfillment {
                 let taken = snapshot.excluded.contains(store) ? 0 : take(&stock, sku, store, line.quantity)
                 if taken > 0 {
                     plan.allocations.append(.init(
-                        lineIndex: line.index, sku: sku, locationId: store, quantity: taken, type: .pickup,
-                        reason: "pickup at \(store), the store the customer chose"))
+                        lineIndex: line.index, sku: sku, locationId: store, quantity: taken, type: type,
+                        reason: type == .carryOut ? "sold at the counter in \(store)" : "pickup at \(store), the store the customer chose"))
                 }
                 if taken < line.quantity { short[line.index, default: 0] += line.quantity - taken }
             } else if let supplier = line.product.dropshipSupplier, !snapshot.excluded.contains(supplier) {
@@ -129,6 +130,11 @@ public enum RoutingPlanner {
             let sku = line.product.sku
             let incoming = (snapshot.incoming[sku] ?? []).filter { snapshot.locations[$0.locationId].map(snapshot.channel.sells(from:)) ?? false }
             let awaiting = incoming.first.map { "awaiting supply at \($0.locationId) expected \($0.expectedAt.formatted(.iso8601))" } ?? "awaiting stock"
+            // What is sold at the counter must be in the store now: never backordered.
+            if case .carryOut(let store) = line.delivery {
+                refused.append(.init(sku: sku, locationId: store, requested: line.quantity, available: line.quantity - missing))
+                continue
+            }
             switch (line.product.sellBeyondStock, snapshot.channel.routing.onShortage) {
             case (.backorder, _), (.preorder, _):
                 plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "backorder (\(line.product.sellBeyondStock.rawValue) product): \(awaiting)"))
@@ -138,7 +144,7 @@ public enum RoutingPlanner {
                 plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "partial allocation (channel policy): awaiting stock"))
             case (.never, .reject):
                 let available = line.quantity - missing
-                refused.append(.init(sku: sku, locationId: line.delivery.pickupLocation, requested: line.quantity, available: available))
+                refused.append(.init(sku: sku, locationId: line.delivery.storeLocation, requested: line.quantity, available: available))
             }
         }
         if !refused.isEmpty { throw OrderlyError.insufficientStock(refused) }

@@ -76,7 +76,7 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(
             fulfillmentOrderId: fo.id.rawValue, orderId: order.id.rawValue, orderNumber: order.number, channel: order.channel.rawValue,
             locationId: fo.locationId.rawValue, _type: .init(rawValue: fo.type.rawValue) ?? .ship, customerName: slip.customerName,
-            shipTo: fo.type == .pickup ? nil : address, pickupCode: slip.fulfillmentOrder.pickupCode,
+            shipTo: fo.type == .ship || fo.type == .dropship ? address : nil, pickupCode: slip.fulfillmentOrder.pickupCode,
             lines: slip.fulfillmentOrder.lines.filter { $0.quantity > 0 }.map {
                 .init(orderLineId: "\(order.id):\($0.orderLine)", sku: $0.sku.rawValue, name: slip.names[$0.sku] ?? $0.sku.rawValue, quantity: $0.quantity)
             }))))

@@ -43,18 +43,22 @@ extension OrderlyAPIService {
 
     func importInventory(_ input: Operations.ImportInventory.Input) async throws -> Operations.ImportInventory.Output {
         let caller = try RequestScope.caller(may: .importInventory)
-        guard case .csv(let body) = input.body else { throw OrderlyError(.unsupportedMediaType, "Send the snapshot as text/csv") }
         if let reference = input.query.reference, reference.count > 200 {
             throw OrderlyError.invalid("reference", "must be at most 200 characters")
         }
         var parser = StockSnapshotCSV()
-        var received = 0
-        for try await chunk in body {
-            received += chunk.count
-            guard received <= maxImportBytes else {
-                throw OrderlyError(.payloadTooLarge, "The snapshot is larger than the \(maxImportBytes) bytes accepted")
+        switch input.body {
+        case .csv(let body):
+            var received = 0
+            for try await chunk in body {
+                received += chunk.count
+                guard received <= maxImportBytes else {
+                    throw OrderlyError(.payloadTooLarge, "The snapshot is larger than the \(maxImportBytes) bytes accepted")
+                }
+                parser.consume(chunk)
             }
-            parser.consume(chunk)
+        case .json(let snapshot):
+            for level in snapshot.levels { parser.add(sku: level.sku, locationId: level.locationId, onHand: level.onHand) }
         }
         let rows = try parser.finish()
         let summary = try await stores.inventory.importSnapshot(

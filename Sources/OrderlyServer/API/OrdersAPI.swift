@@ -140,10 +140,12 @@ extension OrderDraft {
             if let d = line.delivery {
                 switch d.method {
                 case .ship:
-                    v.check(d.locationId == nil, "lines[\(i)].delivery.locationId", "is only for pickup")
-                case .pickup:
-                    if let location = d.locationId { delivery = .pickup(LocationID(location)) } else {
-                        v.add("lines[\(i)].delivery.locationId", "is required for pickup")
+                    v.check(d.locationId == nil, "lines[\(i)].delivery.locationId", "is only for pickup and carryOut")
+                case .pickup, .carryOut:
+                    if let location = d.locationId.map(LocationID.init) {
+                        delivery = d.method == .pickup ? .pickup(location) : .carryOut(location)
+                    } else {
+                        v.add("lines[\(i)].delivery.locationId", "is required for \(d.method.rawValue)")
                     }
                 }
             }
@@ -152,7 +154,7 @@ extension OrderDraft {
         try v.validate()
         self.init(
             channel: ChannelID(body.channel), externalId: body.externalId,
-            customer: CustomerDetails(email: body.customer.email, name: body.customer.name, phone: body.customer.phone),
+            customer: CustomerDetails(email: body.customer?.email, name: body.customer?.name, phone: body.customer?.phone),
             currency: CurrencyCode(body.currency), shippingAddress: address?.address, coordinates: try address?.coordinates(), lines: lines,
             shippingPrice: body.shippingPrice ?? 0, discount: body.discount ?? 0, tags: body.tags ?? [], note: body.note,
             reservationId: body.reservationId.map(ReservationID.init))
@@ -173,7 +175,7 @@ extension Components.Schemas.Order {
             lines: o.lines.map { line in
                 .init(
                     id: "\(o.id):\(line.number)", number: line.number, sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice,
-                    delivery: .init(method: line.delivery.pickupLocation == nil ? .ship : .pickup, locationId: line.delivery.pickupLocation?.rawValue),
+                    delivery: .init(line.delivery),
                     allocatedQuantity: line.allocatedQuantity, backorderedQuantity: line.backorderedQuantity, fulfilledQuantity: line.fulfilledQuantity,
                     cancelledQuantity: line.cancelledQuantity, returnedQuantity: line.returnedQuantity)
             },
@@ -211,5 +213,15 @@ extension Components.Schemas.Event {
         self.init(
             id: event.id, _type: event.type, at: event.at, subject: event.subject, actor: event.actor,
             data: try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.data.utf8)))
+    }
+}
+
+extension Components.Schemas.Delivery {
+    init(_ delivery: Delivery) {
+        switch delivery {
+        case .ship: self.init(method: .ship)
+        case .pickup(let store): self.init(method: .pickup, locationId: store.rawValue)
+        case .carryOut(let store): self.init(method: .carryOut, locationId: store.rawValue)
+        }
     }
 }

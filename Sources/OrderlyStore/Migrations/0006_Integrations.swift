@@ -1,4 +1,5 @@
-/// The gap-free event feed on PostgreSQL, and webhook subscriptions with their deliveries.
+/// The gap-free event feed on PostgreSQL, webhook subscriptions with their deliveries, and
+/// counter sales (POS lines the customer carries out).
 enum Migration0006Integrations {
     static let migration = Migration(version: 6, name: "integrations") { engine in
         var statements: [String] = []
@@ -59,6 +60,8 @@ enum Migration0006Integrations {
             """,
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
             "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, event_id)",
+            // A POS sale's lines are carried out at the counter (`pickup_location_id` names the store).
+            "ALTER TABLE order_lines ADD COLUMN carry_out BOOLEAN NOT NULL DEFAULT FALSE",
         ]
         return statements
     }

@@ -34,7 +34,7 @@ enum Allocations {
     /// Creates one fulfillment order per location and type for every allocated unit not yet
     /// in one, unless the order is on hold. Returns the fulfillment orders created.
     @discardableResult
-    static func release(_ db: any SQLDatabase, _ order: Order, actor: String?, at now: Date) async throws -> [FulfillmentOrder] {
+    static func release(_ db: any SQLDatabase, _ order: inout Order, actor: String?, at now: Date) async throws -> [FulfillmentOrder] {
         guard order.holds.isEmpty else { return [] }
         let rows = try await db.raw(
             """
@@ -71,6 +71,18 @@ enum Allocations {
             }
             try await EventLog.append(
                 db, type: "fulfillment.created", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+            if fo.type == .carryOut {
+                // A counter sale leaves with the customer now: the units go out through the ledger at once.
+                var sale = fo
+                try sale.handOverAtCounter()
+                let units = fo.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
+                try await FulfillmentOrderStore.fulfil(db, fo: fo, order: &order, units: units, reference: fo.id.rawValue, actor: actor, at: now)
+                try await FulfillmentOrderStore.saveStatus(db, sale, at: now)
+                try await EventLog.append(
+                    db, type: "fulfillment.carried_out", subject: "order:\(order.id)", data: FulfillmentEvent(sale), actor: actor, at: now)
+                created.append(sale)
+                continue
+            }
             created.append(fo)
         }
         return created

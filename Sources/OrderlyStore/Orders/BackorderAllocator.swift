@@ -27,7 +27,7 @@ enum BackorderAllocator {
             let products = try await OrderStore.products(db, order.lines.map(\.sku))
             let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
                 guard line.backorderedQuantity > 0, skus.contains(line.sku), let product = products[line.sku] else { return nil }
-                if let store = line.delivery.pickupLocation, let location, store != location { return nil }
+                if let store = line.delivery.storeLocation, let location, store != location { return nil }
                 return .init(index: index, quantity: line.backorderedQuantity, delivery: line.delivery, product: product)
             }
             guard !lines.isEmpty else { continue }
@@ -47,7 +47,7 @@ enum BackorderAllocator {
             for allocation in allocated.allocations { order.lines[allocation.lineIndex].backorderedQuantity -= allocation.quantity }
             try await OrderRows.saveProgress(db, order, at: now)
             try await OrderStore.recordRouting(db, order, allocated, actor: actor, at: now)
-            try await Allocations.release(db, order, actor: actor, at: now)
+            try await Allocations.release(db, &order, actor: actor, at: now)
         }
     }
 }

@@ -92,7 +92,7 @@ extension FulfillmentOrderStore {
                 from: fo.locationId.rawValue, excluded: excluded.map(\.rawValue).sorted(),
                 allocations: plan.allocations.map { AllocationEvent(order: order, $0) }, backorders: plan.backorders.map { BackorderEvent(order: order, $0) }),
             actor: actor, at: now)
-        try await Allocations.release(db, order, actor: actor, at: now)
+        try await Allocations.release(db, &order, actor: actor, at: now)
         return fo
     }
 

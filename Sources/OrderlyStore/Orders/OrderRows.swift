@@ -26,7 +26,7 @@ enum OrderRows {
             var line = OrderLine(
                 number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
                 unitPrice: try row.int64("unit_price"),
-                delivery: try row.optionalString("pickup_location_id").map { .pickup(LocationID($0)) } ?? .ship)
+                delivery: try row.optionalString("pickup_location_id").map { try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0)) } ?? .ship)
             line.allocatedQuantity = try row.int64("allocated")
             line.backorderedQuantity = try row.int64("backordered")
             line.fulfilledQuantity = try row.int64("fulfilled")
@@ -66,11 +66,11 @@ enum OrderRows {
             """
         ).run()
         var insert = SQLQueryString(
-            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, allocated, backordered) VALUES ")
+            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered) VALUES ")
         for (i, line) in order.lines.enumerated() {
             if i > 0 { insert.appendInterpolation(", " as SQLQueryString) }
             insert.appendInterpolation(SQLQueryString(
-                "(\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.pickupLocation?.rawValue), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity))"
+                "(\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity))"
             ))
         }
         try await db.raw(insert).run()

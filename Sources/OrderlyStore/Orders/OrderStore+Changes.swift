@@ -137,7 +137,7 @@ extension OrderStore {
             try await EventLog.append(
                 db, type: "order.released", subject: "order:\(id)", data: ["holdId": hold.id, "reason": hold.reason, "remainingHolds": "\(order.holds.count)"],
                 actor: actor, at: now)
-            try await Allocations.release(db, order, actor: actor, at: now)
+            try await Allocations.release(db, &order, actor: actor, at: now)
             return order
         }
     }

@@ -94,3 +94,32 @@ extension OrderStore {
         return (createdAt, String(parts[1]))
     }
 }
+
+extension OrderStore {
+    /// Every order created in `[since, until)`, oldest first, handed to `emit` a batch at a
+    /// time (so an export of any size runs in bounded memory).
+    public func export(since: Date, until: Date?, batchSize: Int = 500, _ emit: ([Order]) async throws -> Void) async throws {
+        var after: (createdAt: Int64, id: String) = (since.stored, "")
+        let end = (until ?? .distantFuture).stored
+        while true {
+            let position = after
+            let batch = try await database.read { db in
+                let rows = try await db.raw(
+                    """
+                    SELECT * FROM orders
+                    WHERE (created_at > \(bind: position.createdAt) OR (created_at = \(bind: position.createdAt) AND id > \(bind: position.id)))
+                      AND created_at < \(bind: end)
+                    ORDER BY created_at, id LIMIT \(literal: batchSize)
+                    """
+                ).all()
+                var orders: [Order] = []
+                for row in rows { orders.append(try await OrderRows.decode(db, row)) }
+                return orders
+            }
+            guard let last = batch.last else { return }
+            try await emit(batch)
+            after = (last.createdAt.stored, last.id.rawValue)
+            if batch.count < batchSize { return }
+        }
+    }
+}

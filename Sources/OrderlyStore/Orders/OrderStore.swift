@@ -71,7 +71,7 @@ public struct OrderStore: Sendable {
         try await Allocations.commit(db, plan, to: &order, at: now)
         try await OrderRows.saveProgress(db, order, at: now)
         try await Self.recordRouting(db, order, plan, actor: actor, at: now)
-        try await Allocations.release(db, order, actor: actor, at: now)
+        try await Allocations.release(db, &order, actor: actor, at: now)
         return Placement(order: order, created: true)
     }
 
@@ -97,9 +97,9 @@ public struct OrderStore: Sendable {
             var units = held.quantity
             for index in order.lines.indices where units > 0 && order.lines[index].sku == held.sku && remaining[index] > 0 {
                 let line = order.lines[index]
-                if let store = line.delivery.pickupLocation, store != held.locationId { continue }
+                if let store = line.delivery.storeLocation, store != held.locationId { continue }
                 let take = min(units, remaining[index])
-                let type: FulfillmentType = line.delivery.pickupLocation == nil ? .ship : .pickup
+                let type: FulfillmentType = line.delivery.storeFulfillment ?? .ship
                 try await Allocations.record(db, order.id, line: line.number, held.locationId, type, take, reason: "held at checkout by reservation \(id)")
                 order.lines[index].allocatedQuantity += take
                 remaining[index] -= take
@@ -156,19 +156,21 @@ public struct OrderStore: Sendable {
     /// Unknown skus, and pickups at places that cannot hand them over, refuse the order.
     private static func checkReferences(_ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product]) async throws {
         var v = Validator()
-        let pickupStores = Set(draft.lines.compactMap(\.delivery.pickupLocation))
+        let pickupStores = Set(draft.lines.compactMap(\.delivery.storeLocation))
         var stores: [LocationID: Location] = [:]
         for id in pickupStores { stores[id] = try await LocationStore.fetch(db, id) }
         for (i, line) in draft.lines.enumerated() {
             v.check(products[line.sku] != nil, "lines[\(i)].sku", "product '\(line.sku)' does not exist")
-            guard let store = line.delivery.pickupLocation else { continue }
+            guard let store = line.delivery.storeLocation else { continue }
             guard let location = stores[store] else {
                 v.add("lines[\(i)].delivery.locationId", "location '\(store)' does not exist")
                 continue
             }
             v.check(
                 location.active && location.capabilities.pickup && channel.pools(store), "lines[\(i)].delivery.locationId",
-                "\(store) is not a pickup location of channel \(channel.id)")
+                line.delivery.pickupLocation == nil
+                    ? "\(store) is not a store of channel \(channel.id) that hands goods over"
+                    : "\(store) is not a pickup location of channel \(channel.id)")
         }
         try v.validate()
     }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OrderlyCore
+import OrderlyServer
+import OrderlyStore
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write data out for other systems.", subcommands: [ExportOrders.self])
+}
+
+struct ExportOrders: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orders", abstract: "Orders created since a date, as CSV for finance (to standard output).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Orders created at or after this moment: 2026-11-01 or 2026-11-01T00:00:00Z.") var since: String
+    @Option(help: "Orders created before this moment (default: now).") var until: String?
+
+    func run() async throws {
+        guard let sinceDate = Self.parse(since) else { throw ValidationError("--since must be a date such as 2026-11-01 or 2026-11-01T00:00:00Z") }
+        let untilDate = try until.map { text in
+            guard let date = Self.parse(text) else { throw ValidationError("--until must be a date such as 2026-12-01") }
+            return date
+        }
+        let configuration = ServerConfiguration.fromEnvironment()
+        let logger = LogSetup.bootstrap()
+        let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
+        do {
+            try await Migrator.migrate(db)
+            print(OrderExportCSV.header)
+            try await Stores(database: db).orders.export(since: sinceDate, until: untilDate) { orders in
+                for order in orders { print(OrderExportCSV.row(order)) }
+            }
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+    }
+
+    static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text + "T00:00:00Z", strategy: .iso8601)
+    }
+}
