@@ -66,3 +66,30 @@ struct AccessAndChannelTests {
         #expect(error?.fieldErrors.map(\.field) == ["id", "name", "locations", "routing.maxSplits", "routing.criteria"])
     }
 }
+
+@Suite("Access: what a key may see")
+struct VisibilityTests {
+    static let web = Principal(keyId: "k1", name: "webshop", role: .channel, channel: "web")
+    static let utrecht = Principal(keyId: "k2", name: "utrecht", role: .store, locations: ["ST-UTR"])
+    static let service = Principal(keyId: "k3", name: "cs", role: .service)
+
+    static func code(_ body: () throws -> Void) -> OrderlyError.Code? {
+        do { try body(); return nil } catch { return (error as? OrderlyError)?.code }
+    }
+
+    @Test func outsideTheOwnScopeIsNotFoundAndAForbiddenRoleIsForbidden() {
+        // A channel key: its own order yes, another channel's is not found (not forbidden).
+        #expect(Self.code { try Self.web.authorize(.changeOrder("web"), on: "Order", "o1", seenWith: .readOrders("web")) } == nil)
+        #expect(Self.code { try Self.web.authorize(.changeOrder("pos"), on: "Order", "o1", seenWith: .readOrders("pos")) } == .notFound)
+        // A store key reading an order at all: its role never may, so forbidden.
+        #expect(Self.code { try Self.utrecht.authorize(.readOrders("web"), on: "Order", "o1", seenWith: .readOrders("web")) } == .forbidden)
+        // A store key and another location's fulfillment order: not found; its own: allowed.
+        #expect(Self.code { try Self.utrecht.authorize(.fulfil("WH-AMS"), on: "FO", "f1", seenWith: .readFulfillment("WH-AMS")) } == .notFound)
+        #expect(Self.code { try Self.utrecht.authorize(.fulfil("ST-UTR"), on: "FO", "f1", seenWith: .readFulfillment("ST-UTR")) } == nil)
+        // Service sees everything but may not ship: forbidden, not hidden.
+        #expect(Self.code { try Self.service.authorize(.fulfil("WH-AMS"), on: "FO", "f1", seenWith: .readFulfillment("WH-AMS")) } == .forbidden)
+        #expect(Self.code { try Self.service.authorize(.changeOrder("pos"), on: "Order", "o1", seenWith: .readOrders("pos")) } == nil)
+        // Webhooks are the admin's.
+        #expect(!Self.service.may(.manageWebhooks) && !Self.web.may(.manageWebhooks) && !Self.utrecht.may(.manageWebhooks))
+    }
+}

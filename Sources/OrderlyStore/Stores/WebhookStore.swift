@@ -141,7 +141,18 @@ public struct WebhookStore: Sendable {
     @discardableResult
     public func fanOut(limit: Int = 500) async throws -> Int {
         let now = time.now
-        let horizon = try await database.read { db in try await EventLog.settledHorizon(db) }
+        // Reads first: an idle server (the usual case) takes no write lock at all.
+        let (horizon, pending) = try await database.read { db in
+            let horizon = try await EventLog.settledHorizon(db)
+            let pending = try await db.raw(
+                """
+                SELECT 1 AS pending FROM events WHERE id > (SELECT last_event_id FROM webhook_fanout WHERE name = 'events')
+                  AND id <= \(bind: horizon) LIMIT 1
+                """
+            ).first() != nil
+            return (horizon, pending)
+        }
+        guard pending else { return 0 }
         return try await database.transaction { db in
             guard let cursor = try await db.raw(
                 "SELECT last_event_id FROM webhook_fanout WHERE name = 'events'\(db.forUpdateSkipLocked)"
@@ -154,6 +165,16 @@ public struct WebhookStore: Sendable {
             guard let last = events.last?.id else { return 0 }
             let hooks = try await db.raw("SELECT id, url, event_types, created_at, after_event_id FROM webhooks WHERE deleted_at IS NULL").all().map {
                 (webhook: try Self.decode($0), after: try $0.int64("after_event_id"))
+            }
+            if hooks.isEmpty {
+                // Nobody listens: pass every settled event at once.
+                try await db.raw(
+                    """
+                    UPDATE webhook_fanout SET last_event_id = (SELECT coalesce(max(id), \(bind: last)) FROM events WHERE id <= \(bind: horizon))
+                    WHERE name = 'events'
+                    """
+                ).run()
+                return events.count
             }
             var values: [SQLQueryString] = []
             for event in events {
@@ -183,6 +204,12 @@ public struct WebhookStore: Sendable {
     public func claim(limit: Int, lease: Duration) async throws -> [Job] {
         let now = time.now
         let until = now.addingTimeInterval(lease.seconds)
+        let due = try await database.read { db in
+            try await db.raw(
+                "SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= \(bind: now.stored) LIMIT 1"
+            ).first() != nil
+        }
+        guard due else { return [] }
         return try await database.transaction { db in
             let ids = try await db.raw(
                 """
