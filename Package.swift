@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .target(
@@ -48,6 +50,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,6 +78,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [
+                .embedInCode("Web/Assets/app.css"),
+                .embedInCode("Web/Templates/layout.mustache"),
+                .embedInCode("Web/Templates/login.mustache"),
+                .embedInCode("Web/Templates/dashboard.mustache"),
+                .embedInCode("Web/Templates/orders.mustache"),
+                .embedInCode("Web/Templates/order.mustache"),
+                .embedInCode("Web/Templates/customer.mustache"),
+                .embedInCode("Web/Templates/inventory.mustache"),
+                .embedInCode("Web/Templates/store.mustache"),
+                .embedInCode("Web/Templates/error.mustache"),
             ],
             swiftSettings: swiftSettings
         ),

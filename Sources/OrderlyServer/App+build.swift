@@ -66,5 +66,6 @@ public func buildRouter(
     let api = OrderlyAPIService(
         stores: stores, metrics: metrics, openAPIJSON: try OpenAPIJSON(), maxImportBytes: configuration.maxImportBytes)
     try api.registerHandlers(on: router)
+    try WebUI(stores: stores, secureCookies: configuration.secureCookies).register(on: router)
     return router
 }

@@ -32,6 +32,12 @@ public struct ServerConfiguration: Sendable {
     /// How often an idle webhook worker looks for new events.
     public var webhookPollInterval: Duration = .milliseconds(250)
 
+    /// The bootstrap back-office account (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`).
+    public var adminEmail: String?
+    public var adminPassword: String?
+    /// Marks session cookies `Secure` (`ORDERLY_SECURE_COOKIES=true` when served over HTTPS).
+    public var secureCookies: Bool = false
+
     public init() {}
 
     /// Defaults overridden by the environment (flags are applied on top by the CLI).
@@ -43,6 +49,9 @@ public struct ServerConfiguration: Sendable {
         if let size = environment["ORDERLY_DATABASE_POOL_SIZE"].flatMap(Int.init) { configuration.databasePoolSize = size }
         if let key = environment["ORDERLY_ADMIN_KEY"], !key.isEmpty { configuration.adminKey = key }
         if let days = environment["ORDERLY_PICKUP_EXPIRY_DAYS"].flatMap(Int.init), days > 0 { configuration.pickupExpiryDays = days }
+        if let email = environment["ORDERLY_ADMIN_EMAIL"], !email.isEmpty { configuration.adminEmail = email }
+        if let password = environment["ORDERLY_ADMIN_PASSWORD"], !password.isEmpty { configuration.adminPassword = password }
+        if environment["ORDERLY_SECURE_COOKIES"] == "true" { configuration.secureCookies = true }
         if let rate = environment["ORDERLY_RATE_LIMIT"].flatMap(Double.init), rate >= 0 { configuration.rateLimitPerSecond = rate }
         if let burst = environment["ORDERLY_RATE_LIMIT_BURST"].flatMap(Double.init), burst >= 1 { configuration.rateLimitBurst = burst }
         if let attempts = environment["ORDERLY_WEBHOOK_MAX_ATTEMPTS"].flatMap(Int.init), attempts >= 1 { configuration.webhookRetry.maxAttempts = attempts }

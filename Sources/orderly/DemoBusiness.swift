@@ -7,6 +7,9 @@ import OrderlyStore
 /// three stores, a drop-ship supplier, web/marketplace/POS channels and thirty products with
 /// stock spread over the network. Seeds only an empty database, so restarts keep its changes.
 enum DemoBusiness {
+    /// The demo staff accounts' password (a demo database is not for real data).
+    static let staffPassword = "orderly-demo-2026"
+
     static func seed(_ stores: Stores, logger: Logger) async throws {
         guard try await stores.locations.list(after: nil, limit: 1).items.isEmpty else {
             logger.info("demo: the database already holds data; not seeding")
@@ -31,6 +34,15 @@ enum DemoBusiness {
                      coordinates: .init(latitude: 52.9563, longitude: 4.7601), priority: 90),
         ]
         for location in locations { _ = try await stores.locations.create(location, actor: actor) }
+        for (email, name, role, stores_) in [
+            ("admin@orderly.demo", "Demo administrator", StaffUser.Role.admin, [LocationID]()),
+            ("agent@orderly.demo", "Sam (customer service)", .service, []),
+            ("utrecht@orderly.demo", "Noor (Utrecht store)", .store, ["ST-UTRECHT"]),
+        ] {
+            try await stores.staff.create(email: email, name: name, password: Self.staffPassword, role: role, locations: stores_, actor: actor)
+        }
+        logger.info(
+            "demo: back office at / — sign in as admin@orderly.demo, agent@orderly.demo or utrecht@orderly.demo with password \(Self.staffPassword)")
 
         let catalogue: [(String, String, [String: String])] = [
             ("TENT-2P", "Ridge 2-person tent", ["category": "tents"]), ("TENT-4P", "Basecamp 4-person tent", ["category": "tents"]),

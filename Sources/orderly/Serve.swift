@@ -31,6 +31,9 @@ struct Serve: AsyncParsableCommand {
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
             let stores = Stores(database: db)
             try await bootstrapAdminKey(stores, configuration: configuration, logger: logger)
+            if let email = configuration.adminEmail, let password = configuration.adminPassword {
+                try await stores.staff.ensureAdmin(email: email, password: password)
+            }
             if demo { try await DemoBusiness.seed(stores, logger: logger) }
             logger.info("Orderly on \(db.engine) listening", metadata: ["address": "http://\(configuration.host):\(configuration.port)"])
             let app = try buildApplication(configuration: configuration, stores: stores, logger: logger, metrics: registry)

@@ -60,8 +60,9 @@ struct IntegrationRulesTests {
         #expect(fields.count == 17)
         #expect(row.hasPrefix("ORD-000001,ord_1,web,\"'=cmd|x,\"\"y\"\"\",2023-11-14T22:13:20Z,"), "quoted, and never a formula")
         #expect(row.contains(",EUR,12345,495,1000,11840,118.40,3,2,0,1,cus_1"))
-        #expect(OrderExportCSV.decimal(500, currency: "JPY") == "500")
-        #expect(OrderExportCSV.decimal(-5, currency: "EUR") == "-0.05")
-        #expect(OrderExportCSV.decimal(1_234, currency: "KWD") == "1.234")
+        #expect(CurrencyCode("JPY").decimal(500) == "500")
+        #expect(CurrencyCode("EUR").decimal(-5) == "-0.05")
+        #expect(CurrencyCode("KWD").decimal(1_234) == "1.234")
+        #expect(CurrencyCode("EUR").format(24_900) == "EUR 249.00")
     }
 }

@@ -40,7 +40,8 @@ public enum TestDatabase {
     ) async throws -> T {
         let database = try await make(engine, poolSize: poolSize)
         do {
-            let result = try await body(Stores(database: database, time: time))
+            // bcrypt at its lowest cost: tests sign in often, and the cost changes nothing they check.
+            let result = try await body(Stores(database: database, time: time, bcryptCost: 4))
             await database.close()
             return result
         } catch {

@@ -13,6 +13,20 @@ public struct CurrencyCode: StringIdentifier {
         return 2
     }
 
+    /// An amount in minor units as a decimal in this currency: `12345` EUR → `123.45`, `500` JPY → `500`.
+    public func decimal(_ minor: Int64) -> String {
+        let digits = minorUnitDigits
+        guard digits > 0 else { return String(minor) }
+        var scale: UInt64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let sign = minor < 0 ? "-" : ""
+        let fraction = String(minor.magnitude % scale)
+        return "\(sign)\(minor.magnitude / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
+
+    /// An amount for people: `EUR 123.45`.
+    public func format(_ minor: Int64) -> String { "\(rawValue) \(decimal(minor))" }
+
     static let noMinorUnits: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
     static let threeDigitMinorUnits: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
 

@@ -13,21 +13,9 @@ public enum OrderExportCSV {
         return [
             order.number, order.id.rawValue, order.channel.rawValue, order.externalId ?? "", order.createdAt.formatted(.iso8601), order.status.rawValue,
             order.currency.rawValue, String(order.totals.subtotal), String(order.totals.shipping), String(order.totals.discount),
-            String(order.totals.total), decimal(order.totals.total, currency: order.currency), units(\.quantity), units(\.fulfilledQuantity),
+            String(order.totals.total), order.currency.decimal(order.totals.total), units(\.quantity), units(\.fulfilledQuantity),
             units(\.cancelledQuantity), units(\.returnedQuantity), order.customerId.rawValue,
         ].map(quote).joined(separator: ",")
-    }
-
-    /// `12345` EUR → `123.45`; `500` JPY → `500`.
-    static func decimal(_ minor: Int64, currency: CurrencyCode) -> String {
-        let digits = currency.minorUnitDigits
-        guard digits > 0 else { return String(minor) }
-        var scale: Int64 = 1
-        for _ in 0..<digits { scale *= 10 }
-        let sign = minor < 0 ? "-" : ""
-        let magnitude = minor.magnitude
-        let fraction = String(magnitude % UInt64(scale))
-        return "\(sign)\(magnitude / UInt64(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
     }
 
     /// Quotes a field when it holds a comma, quote or line break; a leading `=`, `+`, `-` or

@@ -123,3 +123,32 @@ extension OrderStore {
         }
     }
 }
+
+extension OrderStore {
+    /// What the back office's dashboard shows: orders since a moment by channel and status,
+    /// and how many wait for stock or sit on hold (whenever placed).
+    public struct Dashboard: Sendable {
+        public var byChannel: [ChannelID: [OrderStatus: Int]]
+        public var awaitingStock: Int
+        public var onHold: Int
+    }
+
+    public func dashboard(since: Date) async throws -> Dashboard {
+        try await database.read { db in
+            var dashboard = Dashboard(byChannel: [:], awaitingStock: 0, onHold: 0)
+            for row in try await db.raw(
+                "SELECT channel_id, status, COUNT(*) AS n FROM orders WHERE created_at >= \(bind: since.stored) GROUP BY channel_id, status"
+            ).all() {
+                guard let status = OrderStatus(rawValue: try row.string("status")) else { continue }
+                dashboard.byChannel[ChannelID(try row.string("channel_id")), default: [:]][status] = Int(try row.int64("n"))
+            }
+            for row in try await db.raw(
+                "SELECT status, COUNT(*) AS n FROM orders WHERE status IN ('awaiting_stock', 'on_hold') GROUP BY status"
+            ).all() {
+                if try row.string("status") == "awaiting_stock" { dashboard.awaitingStock = Int(try row.int64("n")) }
+                else { dashboard.onHold = Int(try row.int64("n")) }
+            }
+            return dashboard
+        }
+    }
+}

@@ -6,9 +6,13 @@ public struct Stores: Sendable {
     public let database: Database
     public let time: any TimeSource
 
-    public init(database: Database, time: any TimeSource = SystemTime()) {
+    /// bcrypt's cost for staff passwords (tests lower it to keep sign-ins fast).
+    public let bcryptCost: UInt8
+
+    public init(database: Database, time: any TimeSource = SystemTime(), bcryptCost: UInt8 = 12) {
         self.database = database
         self.time = time
+        self.bcryptCost = bcryptCost
     }
 
     public var locations: LocationStore { LocationStore(database: database, time: time) }
@@ -27,4 +31,5 @@ public struct Stores: Sendable {
     public var returns: ReturnStore { ReturnStore(database: database, time: time) }
     public var subscriptions: SubscriptionStore { SubscriptionStore(database: database, time: time) }
     public var webhooks: WebhookStore { WebhookStore(database: database, time: time) }
+    public var staff: StaffStore { StaffStore(database: database, time: time, bcryptCost: bcryptCost) }
 }

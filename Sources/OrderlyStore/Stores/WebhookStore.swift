@@ -257,6 +257,19 @@ public struct WebhookStore: Sendable {
         }
     }
 
+    /// Deliveries given up on, over every subscription still active (the dashboard's warning).
+    public func failedCount() async throws -> Int {
+        try await database.read { db in
+            let row = try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                WHERE d.status = 'failed' AND w.deleted_at IS NULL
+                """
+            ).first()
+            return Int(try row?.int64("n") ?? 0)
+        }
+    }
+
     static func decode(_ row: any SQLRow) throws -> Webhook {
         Webhook(
             id: WebhookID(try row.string("id")), url: try row.string("url"), eventTypes: try row.json("event_types", as: [String].self),

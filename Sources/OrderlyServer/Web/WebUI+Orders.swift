@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+import OrderlyCore
+import OrderlyStore
+
+/// The customer-service side: dashboard, order search, the order with its actions, customers.
+extension WebUI {
+    func dashboard(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        let principal = session.user.principal
+        guard principal.may(.readOrders(nil)) else {
+            // A store associate's home is their store.
+            return .redirect(to: "/stores/\(session.user.locations.first ?? "")", type: .found)
+        }
+        let today = Calendar(identifier: .gregorian).startOfDay(for: stores.time.now)
+        let dashboard = try await stores.orders.dashboard(since: today)
+        let statuses = OrderStatus.allCases
+        let rows = dashboard.byChannel.sorted { $0.key < $1.key }.map { channel, counts -> [String: Any] in
+            ["channel": channel.rawValue, "counts": statuses.map { counts[$0] ?? 0 }, "total": counts.values.reduce(0, +)]
+        }
+        return render(
+            "dashboard",
+            [
+                "ordersToday": dashboard.byChannel.values.flatMap(\.values).reduce(0, +), "awaitingStock": dashboard.awaitingStock,
+                "onHold": dashboard.onHold, "failedWebhooks": try await stores.webhooks.failedCount(),
+                "statuses": statuses.map(\.rawValue), "byChannel": rows,
+            ], session: session, request: request, here: "dashboard")
+    }
+
+    func orders(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        try session.user.principal.authorize(.readOrders(nil))
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? {
+            query[name[...]].map(String.init).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let day = { (name: String) -> Date? in text(name).flatMap { try? Date($0 + "T00:00:00Z", strategy: .iso8601) } }
+        let status = text("status").flatMap(OrderStatus.init(rawValue:))
+        let search = OrderStore.Search(
+            q: text("q"), channel: text("channel").map(ChannelID.init), status: status, sku: text("sku").map(SKU.init),
+            createdFrom: day("from"), createdTo: day("to").map { $0.addingTimeInterval(86_400) })
+        let page = try await stores.orders.search(search, after: text("cursor"), limit: 50)
+        let channels = try await stores.channels.list(after: nil, limit: 500).items
+        var next: String?
+        if let cursor = page.nextCursor {
+            var components = URLComponents()
+            components.queryItems = ["q", "sku", "channel", "status", "from", "to"].compactMap { name in text(name).map { URLQueryItem(name: name, value: $0) } }
+                + [URLQueryItem(name: "cursor", value: cursor)]
+            next = "/orders" + (components.string ?? "")
+        }
+        var values: [String: Any] = [
+            "q": text("q") ?? "", "sku": text("sku") ?? "", "from": text("from") ?? "", "to": text("to") ?? "",
+            "channels": channels.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id.rawValue == text("channel")] },
+            "statuses": OrderStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == status] },
+            "orders": page.items.map { o -> [String: Any] in
+                [
+                    "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
+                    "externalId": o.externalId ?? "", "status": o.status.rawValue, "total": o.currency.format(o.total),
+                ]
+            },
+        ]
+        // Absent keys, not nil values: a template section must see nothing to skip.
+        if let next { values["next"] = next }
+        return render("orders", values, session: session, request: request, here: "orders")
+    }
+
+    func order(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
+        let principal = session.user.principal
+        let detail = try await stores.orders.detail(OrderID(id))
+        let order = detail.order
+        try principal.authorize(.readOrders(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+        let customer = try? await stores.customers.get(order.customerId).customer
+        let events = try await stores.orders.timeline(order.id, after: nil, limit: 500).items
+        let money = { (minor: Int64) in order.currency.format(minor) }
+        let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
+        let canChange = principal.may(.changeOrder(order.channel))
+        var values: [String: Any] = [
+        "id": order.id.rawValue, "number": order.number, "status": order.status.rawValue, "channel": order.channel.rawValue,
+        "createdAt": Self.when(order.createdAt), "customerId": order.customerId.rawValue,
+        "customerName": customer?.name ?? customer?.email ?? "walk-in customer",
+        "total": money(order.totals.total), "subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shipping),
+        "discount": money(order.totals.discount), "canChange": canChange, "csrf": session.csrfToken,
+        "lines": order.lines.map { line -> [String: Any] in
+            [
+                "number": line.number, "sku": line.sku.rawValue, "delivery": Self.describe(line.delivery), "quantity": line.quantity,
+                "unitPrice": money(line.unitPrice), "allocated": line.allocatedQuantity, "backordered": line.backorderedQuantity,
+                "fulfilled": line.fulfilledQuantity, "cancelled": line.cancelledQuantity, "returned": line.returnedQuantity,
+            ]
+        },
+        "holds": order.holds.map { ["id": $0.id, "reason": $0.reason, "source": $0.source.rawValue, "orderId": order.id.rawValue, "canChange": canChange, "csrf": session.csrfToken] },
+        "fulfillmentOrders": detail.fulfillmentOrders.map { fo -> [String: Any] in
+            [
+                "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
+                "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }.joined(separator: ", "),
+            ]
+        },
+        "returnLocations": returnLocations.map { ["id": $0.id.rawValue, "name": $0.name] },
+        "events": events.reversed().map { event -> [String: Any] in
+            ["at": Self.when(event.at), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
+        },
+    ]
+    if let externalId = order.externalId { values["externalId"] = externalId }
+    if let email = customer?.email { values["customerEmail"] = email }
+    if let address = order.shippingAddress {
+        values["address"] = [
+            "name": address.name ?? "", "line1": address.line1 ?? "", "postalCode": address.postalCode ?? "", "city": address.city ?? "",
+            "country": address.country ?? "",
+        ]
+        }
+        if detail.refundPending > 0 || detail.refunded > 0 { values["refunds"] = ["pending": money(detail.refundPending), "paid": money(detail.refunded)] }
+        return render("order", values, session: session, request: request, here: "orders")
+    }
+
+    func customer(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
+        try session.user.principal.authorize(.readCustomers)
+        let profile = try await stores.customers.get(CustomerID(id))
+        let c = profile.customer
+        return render(
+            "customer",
+            [
+                "name": c.name ?? c.email ?? c.phone ?? "Customer", "email": c.email ?? "—", "phone": c.phone ?? "—", "createdAt": "",
+                "addresses": c.addresses.map { ["line1": $0.line1 ?? "", "postalCode": $0.postalCode ?? "", "city": $0.city ?? "", "country": $0.country ?? ""] },
+                "orders": profile.orders.map { o -> [String: Any] in
+                    [
+                        "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
+                        "status": o.status.rawValue, "total": o.currency.format(o.total),
+                    ]
+                },
+            ], session: session, request: request, here: "orders")
+    }
+
+    static func describe(_ delivery: Delivery) -> String {
+        switch delivery {
+        case .ship: "ship"
+        case .pickup(let store): "pickup at \(store)"
+        case .carryOut(let store): "sold at \(store)"
+        }
+    }
+
+    // MARK: Actions on an order (customer service)
+
+    func registerOrderActions(on router: Router<BasicRequestContext>) {
+        router.post("/orders/:id/notes") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await changeable(id, session)
+                try await stores.orders.addNote(order.id, text: form["text"] ?? "", actor: session.user.principal.name)
+                return ("/orders/\(id)", "Note added.")
+            }
+        }
+        router.post("/orders/:id/holds") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await changeable(id, session)
+                _ = try await stores.orders.hold(order.id, reason: form["reason"] ?? "", actor: session.user.principal.name)
+                return ("/orders/\(id)", "The order is on hold.")
+            }
+        }
+        router.post("/orders/:id/holds/:hold/release") { request, context in
+            let id = try context.parameters.require("id")
+            let hold = try context.parameters.require("hold")
+            return try await action(request, context, back: "/orders/\(id)") { _, session in
+                let order = try await changeable(id, session)
+                _ = try await stores.orders.releaseHold(order.id, hold: hold, actor: session.user.principal.name)
+                return ("/orders/\(id)", "Hold released.")
+            }
+        }
+        router.post("/orders/:id/cancel") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await changeable(id, session)
+                var lines: [OrderCancellation]? = nil
+                if let line = form["line"].flatMap(Int.init) {
+                    let quantity = try form["quantity"].flatMap { $0.isEmpty ? nil : $0 }.map { text throws(OrderlyError) -> Int64 in
+                        guard let value = Int64(text) else { throw OrderlyError.invalid("quantity", "'\(text)' is not a whole number") }
+                        return value
+                    }
+                    lines = [OrderCancellation(line: line, quantity: quantity)]
+                }
+                let reason = form["reason"].flatMap { $0.isEmpty ? nil : $0 }
+                _ = try await stores.orders.cancel(order.id, lines: lines, reason: reason, actor: session.user.principal.name)
+                return ("/orders/\(id)", lines == nil ? "The order is cancelled." : "Cancelled.")
+            }
+        }
+        router.post("/orders/:id/address") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await changeable(id, session)
+                let value = { (name: String) in form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+                let address = Address(
+                    name: value("name"), line1: value("line1"), city: value("city"), postalCode: value("postalCode"), country: value("country"))
+                _ = try await stores.orders.update(order.id, shippingAddress: address, coordinates: nil, tags: nil, actor: session.user.principal.name)
+                return ("/orders/\(id)", "Address changed.")
+            }
+        }
+        router.post("/orders/:id/returns") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await stores.orders.get(OrderID(id))
+                let location = LocationID(form["locationId"] ?? "")
+                try session.user.principal.authorize(.handleReturn(location), on: "Order", id, seenWith: .readOrders(order.channel))
+                guard let line = form["line"].flatMap(Int.init), let quantity = form["quantity"].flatMap(Int64.init) else {
+                    throw OrderlyError.invalid("quantity", "choose a line and a whole number of units")
+                }
+                let ret = try await stores.returns.create(
+                    orderId: order.id, locationId: location, method: Return.Method(rawValue: form["method"] ?? "") ?? .mail,
+                    lines: [(line, quantity, form["reason"] ?? "")], actor: session.user.principal.name)
+                return ("/orders/\(id)", "Return \(ret.id) started; refund \(order.currency.format(ret.refundAmount)) when it arrives.")
+            }
+        }
+    }
+
+    /// The order, if this person may change it (the same rule as for an API key of their role).
+    func changeable(_ id: String, _ session: StaffStore.Session) async throws -> Order {
+        let order = try await stores.orders.get(OrderID(id))
+        try session.user.principal.authorize(.changeOrder(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+        return order
+    }
+}

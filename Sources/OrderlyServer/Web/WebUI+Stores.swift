@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import OrderlyCore
+import OrderlyStore
+
+/// Stock and the stores' work: inventory across locations, a store's pick list, fulfillment
+/// orders, pickups and returns, with the actions an associate takes.
+extension WebUI {
+    func inventory(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        let principal = session.user.principal
+        let sku = request.uri.queryParameters["sku"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        var values: [String: Any] = ["sku": sku]
+        if !sku.isEmpty {
+            // A store associate sees their own stores' levels; everyone else every location's.
+            let mine: [LocationID]? = principal.may(.readInventory(nil)) ? nil : session.user.locations
+            var levels: [InventoryStore.LevelView] = []
+            var ledger: [InventoryStore.LedgerEntry] = []
+            for location in mine.map({ $0.map(Optional.some) }) ?? [nil] {
+                try principal.authorize(.readInventory(location))
+                levels += try await stores.inventory.levels(sku: SKU(sku), locationId: location, after: nil, limit: 500).items
+                ledger += try await stores.inventory.ledger(sku: SKU(sku), locationId: location, before: nil, limit: 50).items
+            }
+            let product = try? await stores.products.get(SKU(sku))
+            let row = { (l: InventoryLevel, incoming: Int64) -> [String: Any] in
+                [
+                    "locationId": l.locationId.rawValue, "onHand": l.onHand, "reserved": l.reserved, "safetyStock": l.safetyStock,
+                    "available": l.available, "incoming": incoming,
+                ]
+            }
+            values["searched"] = true
+            if let product { values["product"] = ["sku": product.sku.rawValue, "name": product.name] }
+            values["levels"] = levels.map { row($0.level, $0.incoming) }
+            if levels.count > 1 {
+                values["totals"] = [
+                    "onHand": levels.reduce(0) { $0 + $1.level.onHand }, "reserved": levels.reduce(0) { $0 + $1.level.reserved },
+                    "safetyStock": levels.reduce(0) { $0 + $1.level.safetyStock }, "available": levels.reduce(0) { $0 + $1.level.available },
+                    "incoming": levels.reduce(0) { $0 + $1.incoming },
+                ]
+            }
+            values["ledger"] = ledger.sorted { $0.id > $1.id }.prefix(50).map { e -> [String: Any] in
+                [
+                    "at": Self.when(e.at), "locationId": e.locationId.rawValue, "delta": e.delta > 0 ? "+\(e.delta)" : "\(e.delta)",
+                    "onHandAfter": e.onHandAfter, "reason": e.reason.rawValue, "reference": e.reference ?? "", "actor": e.actor ?? "",
+                ]
+            }
+        }
+        return render("inventory", values, session: session, request: request, here: "inventory")
+    }
+
+    func store(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
+        let location = LocationID(id)
+        let principal = session.user.principal
+        try principal.authorize(.readFulfillment(location), on: "Location", id, seenWith: .readFulfillment(location))
+        let place = try await stores.locations.get(location)
+        let live: Set<FulfillmentOrder.Status> = [.open, .accepted, .partiallyShipped, .readyForPickup]
+        let work = try await stores.fulfillmentOrders.list(orderId: nil, locationId: location, status: nil, after: nil, limit: 500).items
+            .filter { live.contains($0.status) }
+        let numbers = try await withThrowingTaskGroup(of: (OrderID, String).self) { group in
+            for orderId in Set(work.map(\.orderId)) { group.addTask { (orderId, try await stores.orders.get(orderId).number) } }
+            return try await group.reduce(into: [OrderID: String]()) { $0[$1.0] = $1.1 }
+        }
+        let pickList = try await stores.fulfillmentOrders.pickList(location)
+        let returns = try await stores.returns.list(orderId: nil, locationId: location, status: .requested, after: nil, limit: 200).items
+        let mayWork = principal.may(.fulfil(location))
+        return render(
+            "store",
+            [
+                "id": id, "name": place.name,
+                "pickList": pickList.map { item -> [String: Any] in
+                    ["sku": item.sku.rawValue, "name": item.sku.rawValue, "quantity": item.quantity, "orders": item.orders.map(\.orderNumber).joined(separator: ", ")]
+                },
+                "work": work.map { fo -> [String: Any] in
+                    [
+                        "id": fo.id.rawValue, "locationId": id, "orderId": fo.orderId.rawValue, "orderNumber": numbers[fo.orderId] ?? fo.orderId.rawValue,
+                        "type": fo.type.rawValue, "status": fo.status.rawValue, "csrf": session.csrfToken,
+                        "lines": fo.lines.map { "\($0.sku) × \($0.quantity - $0.fulfilledQuantity)" }.joined(separator: ", "),
+                        "canAccept": mayWork && fo.status == .open && fo.type != .pickup,
+                        "canShip": mayWork && (fo.status == .accepted || fo.status == .partiallyShipped) && fo.type != .pickup,
+                        "canReady": mayWork && fo.type == .pickup && (fo.status == .open || fo.status == .accepted),
+                        "canHandOver": mayWork && fo.status == .readyForPickup,
+                    ]
+                },
+                "returns": returns.map { ret -> [String: Any] in
+                    [
+                        "id": ret.id.rawValue, "orderId": ret.orderId.rawValue, "method": ret.method.rawValue, "locationId": id, "csrf": session.csrfToken,
+                        "lines": ret.lines.map { "\($0.sku) × \($0.quantity) (\($0.reason))" }.joined(separator: ", "),
+                    ]
+                },
+            ], session: session, request: request, here: "store:\(id)")
+    }
+
+    func registerStoreActions(on router: Router<BasicRequestContext>) {
+        router.post("/stores/:location/fulfillment-orders/:id/:step") { request, context in
+            let location = try context.parameters.require("location")
+            let id = FulfillmentOrderID(try context.parameters.require("id"))
+            let step = try context.parameters.require("step")
+            let back = "/stores/\(location)"
+            return try await action(request, context, back: back) { form, session in
+                let fo = try await stores.fulfillmentOrders.get(id)
+                try session.user.principal.authorize(.fulfil(fo.locationId), on: "Fulfillment order", id, seenWith: .readFulfillment(fo.locationId))
+                let actor = session.user.principal.name
+                switch step {
+                case "accept":
+                    _ = try await stores.fulfillmentOrders.accept(id, actor: actor)
+                    return (back, "Accepted.")
+                case "ship":
+                    let open = fo.lines.map { ($0.orderLine, $0.quantity - $0.fulfilledQuantity) }.filter { $0.1 > 0 }
+                    let value = { (name: String) in form[name].flatMap { $0.isEmpty ? nil : $0 } }
+                    _ = try await stores.fulfillmentOrders.ship(id, lines: open, carrier: value("carrier"), trackingNumber: value("trackingNumber"), actor: actor)
+                    return (back, "Shipped.")
+                case "ready":
+                    let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)
+                    return (back, "Ready for pickup. Code: \(ready.pickupCode ?? "")")
+                case "pickup":
+                    _ = try await stores.fulfillmentOrders.pickUp(id, code: form["pickupCode"] ?? "", actor: actor)
+                    return (back, "Handed over.")
+                default:
+                    throw OrderlyError.notFound("Step", step)
+                }
+            }
+        }
+        router.post("/stores/:location/returns/:id/receive") { request, context in
+            let location = try context.parameters.require("location")
+            let id = ReturnID(try context.parameters.require("id"))
+            let back = "/stores/\(location)"
+            return try await action(request, context, back: back) { form, session in
+                let ret = try await stores.returns.get(id)
+                try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
+                let condition = Return.Condition(rawValue: form["condition"] ?? "") ?? .resellable
+                let lines = ret.lines.map { ($0.orderLine, $0.quantity - $0.receivedQuantity, condition) }.filter { $0.1 > 0 }
+                _ = try await stores.returns.receive(id, lines: lines, actor: session.user.principal.name)
+                return (back, "Return received.")
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Drives the back office in headless Chromium: signs in (a wrong password first), searches,
+opens an order, adds a note and puts it on hold and releases it, checks the timeline; then a
+store associate hands over a pickup against its code. Saves screenshots of the main pages.
+
+Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
+"""
+import json
+import os
+import re
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = sys.argv[1].rstrip("/")
+SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
+PASSWORD = "orderly-demo-2026"
+
+
+def browser(width=1280, height=1000):
+    options = Options()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"]:
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def click(driver, element):
+    """Clicks something that loads a new page and waits until that page has loaded."""
+    driver.execute_script("window.__previousPage = true")
+    element.click()
+    # A new document has none of the old one's variables; errors while it loads are retried.
+    WebDriverWait(driver, 20, ignored_exceptions=[WebDriverException]).until(
+        lambda d: d.execute_script("return window.__previousPage === undefined && document.readyState === 'complete'"))
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("ok -", message)
+
+
+def shot(driver, name):
+    if SHOTS:
+        driver.save_screenshot(f"{SHOTS}/{name}.png")
+
+
+def sign_in(driver, email, password):
+    driver.get(BASE + "/login")
+    driver.find_element(By.NAME, "email").clear()
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    click(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+
+
+def api(method, path, body=None):
+    request = urllib.request.Request(
+        BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": "Bearer " + os.environ["ORDERLY_ADMIN_KEY"], "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def flash(driver):
+    found = driver.find_elements(By.CSS_SELECTOR, ".flash")
+    return found[0].text if found else ""
+
+
+def main():
+    driver = browser()
+    try:
+        # A wrong password shows the form again with an error, and signs nobody in.
+        sign_in(driver, "agent@orderly.demo", "not-the-password")
+        check("/login" in driver.current_url, "a wrong password stays on the sign-in form")
+        check("not right" in flash(driver), "the form says the password is not right")
+        shot(driver, "login")
+
+        sign_in(driver, "agent@orderly.demo", PASSWORD)
+        check(driver.current_url.rstrip("/") == BASE, "customer service lands on the dashboard")
+        check(int(driver.find_element(By.ID, "orders-today").text) >= 1, "the dashboard counts today's orders")
+        shot(driver, "dashboard")
+
+        # Search across channels by the customer's email.
+        driver.get(BASE + "/orders?q=sanne")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#orders tbody tr a")
+        check(len(rows) >= 1, "searching by email finds the customer's order")
+        click(driver, rows[0])
+        check("/orders/ord_" in driver.current_url, "the order opens")
+        order_url = driver.current_url
+
+        # Add a note: it is on the timeline, with who wrote it.
+        note = f"Customer called at {time.strftime('%H:%M:%S')}"
+        form = driver.find_element(By.CSS_SELECTOR, "form[action$='/notes']")
+        form.find_element(By.NAME, "text").send_keys(note)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Note added" in flash(driver), "adding a note confirms it")
+        timeline = driver.find_element(By.ID, "timeline").text
+        check(note in timeline and "agent@orderly.demo" in timeline, "the note is on the timeline with its author")
+
+        # Put it on hold, then release it.
+        form = driver.find_element(By.CSS_SELECTOR, "form[action$='/holds']")
+        form.find_element(By.NAME, "reason").send_keys("address check")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check(driver.find_element(By.ID, "order-status").text == "on_hold", "the order is on hold")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "form[action*='/release'] button"))
+        check(driver.find_element(By.ID, "order-status").text != "on_hold", "releasing the hold takes it off hold")
+        shot(driver, "order")
+
+        click(driver, driver.find_element(By.CSS_SELECTOR, "a[href^='/customers/']"))
+        check("Orders from every channel" in driver.page_source, "the customer profile lists their orders")
+        shot(driver, "customer")
+
+        driver.get(BASE + "/orders")
+        shot(driver, "orders")
+        driver.get(BASE + "/inventory?sku=TENT-2P")
+        levels = driver.find_elements(By.CSS_SELECTOR, "#levels tbody tr")
+        check(len(levels) >= 2, "one sku across all locations")
+        shot(driver, "inventory")
+
+        driver.get(order_url)
+        click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
+        check("/login" in driver.current_url, "signing out returns to the sign-in form")
+        driver.get(BASE + "/orders")
+        check("/login" in driver.current_url, "after signing out, pages need a session again")
+
+        # A click & collect order for the Utrecht store, placed through the API.
+        level = next(l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["available"] > 0)
+        placed = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-{int(time.time() * 1000)}", "currency": "EUR",
+            "customer": {"email": "pickup.tester@example.nl", "name": "Pickup Tester"},
+            "lines": [{"sku": level["sku"], "quantity": 1, "unitPrice": 1000, "delivery": {"method": "pickup", "locationId": "ST-UTRECHT"}}]})
+        number = placed["number"]
+
+        # A store associate: their store's work; that pickup made ready and handed over against its code.
+        sign_in(driver, "utrecht@orderly.demo", PASSWORD)
+        check("/stores/ST-UTRECHT" in driver.current_url, "a store associate lands on their store")
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if number in r.text)
+        click(driver, row.find_element(By.CSS_SELECTOR, "form[action$='/ready'] button"))
+        code = re.search(r"Code: (\w+)", flash(driver))
+        check(code is not None, "making it ready issues a pickup code")
+        shot(driver, "store")
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if number in r.text)
+        form = row.find_element(By.CSS_SELECTOR, "form[action$='/pickup']")
+        form.find_element(By.NAME, "pickupCode").send_keys("WRONG234")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("pickupCode" in flash(driver), "a wrong pickup code is refused")
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if number in r.text)
+        form = row.find_element(By.CSS_SELECTOR, "form[action$='/pickup']")
+        form.find_element(By.NAME, "pickupCode").send_keys(code.group(1))
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Handed over" in flash(driver), "the right code hands the pickup over")
+        check(number not in driver.find_element(By.ID, "work").text, "the handed-over pickup leaves the store's work list")
+        check(api("GET", "/v1/orders/" + placed["id"])["status"] == "fulfilled", "the order is fulfilled")
+        driver.get(BASE + "/orders")
+        check("Forbidden" in driver.page_source, "a store associate may not search orders")
+    except Exception:
+        print("failed at", driver.current_url, file=sys.stderr)
+        print(driver.find_element(By.TAG_NAME, "body").text[:1500], file=sys.stderr)
+        raise
+    finally:
+        driver.quit()
+
+    if SHOTS:
+        tablet = browser(820, 1180)
+        try:
+            sign_in(tablet, "agent@orderly.demo", PASSWORD)
+            tablet.get(BASE + "/orders")
+            shot(tablet, "orders-tablet")
+        finally:
+            tablet.quit()
+    print("back office: all checks passed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import OrderlyCore
+import OrderlyServer
+import OrderlyStore
+import Testing
+
+/// The back office over HTTP (the browser test in Tests/Browser drives the same pages in Chromium).
+@Suite("Back office")
+struct BackOfficeTests {
+    static let password = "correct horse battery"
+
+    /// A browser's cookie jar, enough for these tests.
+    final class Browser: @unchecked Sendable {
+        let app: TestApp
+        var cookies: [String: String] = [:]
+        init(_ app: TestApp) { self.app = app }
+
+        @discardableResult
+        func go(_ method: HTTPRequest.Method, _ uri: String, form: [String: String]? = nil) async throws -> Reply {
+            var headers: HTTPFields = [:]
+            if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+            var body: String?
+            if let form {
+                body = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+                headers[.contentType] = "application/x-www-form-urlencoded"
+            }
+            let reply = try await app.send(method, uri, body: body, contentType: "application/x-www-form-urlencoded", key: nil, headers: headers)
+            for header in reply.headers[values: .setCookie] {
+                let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard pair.count == 2 else { continue }
+                if pair[1].isEmpty || header.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+            }
+            return reply
+        }
+
+        func csrf(_ page: Reply) -> String {
+            guard let range = page.text.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression) else { return "" }
+            return String(page.text[range].split(separator: "\"")[3])
+        }
+
+        func signIn(_ email: String, _ password: String = BackOfficeTests.password) async throws -> Reply {
+            let form = try await go(.get, "/login")
+            return try await go(.post, "/login", form: ["csrf": csrf(form), "email": email, "password": password])
+        }
+    }
+
+    static func staff(_ app: TestApp) async throws {
+        try await app.stores.staff.create(email: "agent@shop.test", name: "Agent", password: password, role: .service, locations: [], actor: "test")
+        try await app.stores.staff.create(email: "utrecht@shop.test", name: "Utrecht", password: password, role: .store, locations: ["ST-UTR"], actor: "test")
+    }
+
+    @Test(arguments: Engine.all)
+    func signInSessionsAndThrottling(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.staff(app)
+            let browser = Browser(app)
+            let away = try await browser.go(.get, "/orders")
+            #expect(away.status == 302 && away.headers[.location] == "/login", "pages need a session")
+
+            let wrong = try await browser.signIn("agent@shop.test", "wrong password!")
+            #expect(wrong.status == 401 && wrong.text.contains("not right"), "a wrong password shows the form with an error")
+            #expect(browser.cookies["orderly_session"] == nil)
+            let noToken = try await browser.go(.post, "/login", form: ["email": "agent@shop.test", "password": Self.password])
+            #expect(noToken.status == 403 && browser.cookies["orderly_session"] == nil, "a form without its CSRF token is refused")
+
+            let signedIn = try await browser.signIn("agent@shop.test")
+            #expect(signedIn.status == 303 && signedIn.headers[.location] == "/")
+            let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("orderly_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+            let dashboard = try await browser.go(.get, "/").expect(200)
+            #expect(dashboard.text.contains("Orders today") && dashboard.headers[.contentType]?.hasPrefix("text/html") == true)
+
+            // Signing out needs the session's CSRF token and ends the session for good.
+            let token = browser.csrf(dashboard)
+            let stolen = browser.cookies["orderly_session"]
+            try await browser.go(.post, "/logout", form: ["csrf": token])
+            #expect(browser.cookies["orderly_session"] == nil)
+            browser.cookies["orderly_session"] = stolen
+            #expect(try await browser.go(.get, "/orders").status == 302, "a signed-out session is dead")
+
+            // Guessing: after five wrong passwords, even the right one must wait.
+            let guesser = Browser(app)
+            for _ in 0..<LoginThrottle.freeFailures { try await guesser.signIn("utrecht@shop.test", "guess guess guess").expect(401) }
+            let throttled = try await guesser.signIn("utrecht@shop.test")
+            #expect(throttled.status == 429 && throttled.headers[.retryAfter] != nil && throttled.text.contains("Too many"))
+            #expect(guesser.cookies["orderly_session"] == nil)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func customerServiceWorksAnOrderThroughTheSameRules(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
+            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: "bo-1", lines: [
+                ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000],
+            ], email: "ada@example.com")).expect(201)
+            let id = try #require(order["id"] as? String)
+            let number = try #require(order["number"] as? String)
+
+            let agent = Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let found = try await agent.go(.get, "/orders?q=ada%40example.com").expect(200)
+            #expect(found.text.contains(number))
+            #expect(!found.text.contains("Older orders"), "no next page when everything fits")
+            #expect(try await agent.go(.get, "/orders?q=nobody%40example.com").expect(200).text.contains("No orders match"))
+            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(page.text.contains("SKU-1") && page.text.contains("order.created"))
+            let csrf = agent.csrf(page)
+
+            // A form without the token changes nothing.
+            try await agent.go(.post, "/orders/\(id)/holds", form: ["reason": "check"]).expect(403)
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "processing")
+
+            let held = try await agent.go(.post, "/orders/\(id)/holds", form: ["csrf": csrf, "reason": "fraud check"])
+            #expect(held.status == 303 && held.headers[.location] == "/orders/\(id)")
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "on_hold")
+            let after = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(after.text.contains("The order is on hold.") && after.text.contains("fraud check"))
+            try await agent.go(.post, "/orders/\(id)/notes", form: ["csrf": csrf, "text": "called the customer"])
+            try await agent.go(.post, "/orders/\(id)/cancel", form: ["csrf": csrf, "line": "1", "quantity": "1", "reason": "changed mind"])
+            let api = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            let line = try #require((api["lines"] as? [[String: Any]])?.first)
+            #expect((line["cancelledQuantity"] as? NSNumber)?.intValue == 1)
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 1, "the cancelled unit's reservation is released")
+            let events = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items
+            #expect(events.contains { $0["type"] as? String == "order.note_added" && $0["actor"] as? String == "agent@shop.test" }, "audit names the person")
+
+            // A refused action explains itself and changes nothing.
+            let tooMany = try await agent.go(.post, "/orders/\(id)/cancel", form: ["csrf": csrf, "line": "1", "quantity": "9"])
+            #expect(tooMany.status == 303 && (agent.cookies["orderly_flash"] ?? "").hasPrefix("error"))
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 1)
+
+            // A store associate may not see or change the order.
+            let store = Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            try await store.go(.get, "/orders").expect(403)
+            let storePage = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            try await store.go(.post, "/orders/\(id)/notes", form: ["csrf": store.csrf(storePage), "text": "x"]).expect(403)
+            try await store.go(.get, "/stores/WH-AMS").expect(404)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func storeAssociateHandsOverAPickupAndReceivesAReturn(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
+            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: "bo-2", lines: [
+                ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
+            ])).expect(201)
+            let id = try #require(order["id"] as? String)
+            let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+
+            let store = Browser(app)
+            #expect(try await store.signIn("utrecht@shop.test").headers[.location] == "/stores/ST-UTR", "an associate starts at their store")
+            let page = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(page.text.contains("Ready for pickup") && page.text.contains("SKU-1"))
+            let csrf = store.csrf(page)
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/ready", form: ["csrf": csrf])
+            let code = try #require(try await app.send(.get, "/v1/fulfillment-orders/\(fo)").expect(200)["pickupCode"] as? String)
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/pickup", form: ["csrf": csrf, "pickupCode": "WRONG234"])
+            #expect(try await app.send(.get, "/v1/fulfillment-orders/\(fo)").expect(200)["status"] as? String == "ready_for_pickup")
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/pickup", form: ["csrf": csrf, "pickupCode": code])
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "fulfilled")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 2)
+
+            // The customer brings it back to the store: received as resellable, back on the shelf.
+            let ret = try await app.send(.post, "/v1/returns", json: ["orderId": id, "locationId": "ST-UTR", "method": "store", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "size"]]]).expect(201)
+            let retId = try #require(ret["id"] as? String)
+            #expect(try await store.go(.get, "/stores/ST-UTR").expect(200).text.contains(retId))
+            try await store.go(.post, "/stores/ST-UTR/returns/\(retId)/receive", form: ["csrf": csrf, "condition": "resellable"])
+            #expect(try await app.send(.get, "/v1/returns/\(retId)").expect(200)["status"] as? String == "received")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 3)
+            let inventory = try await store.go(.get, "/inventory?sku=SKU-1").expect(200)
+            #expect(inventory.text.contains("return_restock") && !inventory.text.contains("WH-AMS"), "an associate sees their own store's stock")
+        }
+    }
+}
