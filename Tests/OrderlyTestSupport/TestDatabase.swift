@@ -41,8 +41,12 @@ public enum TestDatabase {
         let database = try await make(engine, poolSize: poolSize)
         do {
             // bcrypt at its lowest cost: tests sign in often, and the cost changes nothing they check.
-            let result = try await body(Stores(database: database, time: time, bcryptCost: 4))
+            let stores = Stores(database: database, time: time, bcryptCost: 4)
+            let result = try await body(stores)
+            // Whatever a test did, stock, reservations, the ledger and orders must still agree.
+            let findings = try await stores.consistency.run()
             await database.close()
+            if !findings.isEmpty { throw Inconsistent(findings: findings) }
             return result
         } catch {
             await database.close()
@@ -128,4 +132,10 @@ extension String {
         components.path = "/" + name
         return components.string ?? self
     }
+}
+
+/// A test left the database in a state `ConsistencyCheck` refuses.
+public struct Inconsistent: Error, CustomStringConvertible {
+    public let findings: [ConsistencyCheck.Finding]
+    public var description: String { "the database is inconsistent after the test:\n" + findings.map(\.description).joined(separator: "\n") }
 }

@@ -60,6 +60,8 @@ extension WebUI {
             return try await group.reduce(into: [OrderID: String]()) { $0[$1.0] = $1.1 }
         }
         let pickList = try await stores.fulfillmentOrders.pickList(location)
+        var names: [SKU: String] = [:]
+        for item in pickList { names[item.sku] = (try? await stores.products.get(item.sku))?.name }
         let returns = try await stores.returns.list(orderId: nil, locationId: location, status: .requested, after: nil, limit: 200).items
         let mayWork = principal.may(.fulfil(location))
         return render(
@@ -67,7 +69,7 @@ extension WebUI {
             [
                 "id": id, "name": place.name,
                 "pickList": pickList.map { item -> [String: Any] in
-                    ["sku": item.sku.rawValue, "name": item.sku.rawValue, "quantity": item.quantity, "orders": item.orders.map(\.orderNumber).joined(separator: ", ")]
+                    ["sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity, "orders": item.orders.map(\.orderNumber).joined(separator: ", ")]
                 },
                 "work": work.map { fo -> [String: Any] in
                     [

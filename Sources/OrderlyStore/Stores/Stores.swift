@@ -31,5 +31,6 @@ public struct Stores: Sendable {
     public var returns: ReturnStore { ReturnStore(database: database, time: time) }
     public var subscriptions: SubscriptionStore { SubscriptionStore(database: database, time: time) }
     public var webhooks: WebhookStore { WebhookStore(database: database, time: time) }
+    public var consistency: ConsistencyCheck { ConsistencyCheck(database: database) }
     public var staff: StaffStore { StaffStore(database: database, time: time, bcryptCost: bcryptCost) }
 }

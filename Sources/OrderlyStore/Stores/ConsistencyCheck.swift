@@ -1,0 +1,79 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Invariants that must hold whatever happened before — a crash, `kill -9` in the middle of
+/// a load, concurrent writers on several instances. `orderly check` runs it; tests run it
+/// after their flows. An empty result means the stock and the orders agree.
+public struct ConsistencyCheck: Sendable {
+    let database: Database
+
+    public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        public var rule: String
+        public var subject: String
+        public var detail: String
+        public var description: String { "\(rule) \(subject): \(detail)" }
+    }
+
+    public func run() async throws -> [Finding] {
+        try await database.read { db in
+            var findings: [Finding] = []
+            // (PostgreSQL sums BIGINTs as NUMERIC: the sums are cast back.)
+            // 1. What a level holds reserved is exactly what orders hold there plus live checkout reservations.
+            for row in try await db.raw(
+                """
+                SELECT l.sku, l.location_id, l.reserved, CAST(
+                    COALESCE((SELECT SUM(a.quantity) FROM order_allocations a
+                              JOIN order_lines ol ON ol.order_id = a.order_id AND ol.line_no = a.line_no
+                              WHERE ol.sku = l.sku AND a.location_id = l.location_id), 0)
+                  + COALESCE((SELECT SUM(rl.quantity) FROM reservation_lines rl JOIN reservations r ON r.id = rl.reservation_id
+                              WHERE r.status = 'active' AND rl.sku = l.sku AND rl.location_id = l.location_id), 0) AS BIGINT) AS expected
+                FROM inventory_levels l
+                """
+            ).all() {
+                let reserved = try row.int64("reserved")
+                let expected = try row.int64("expected")
+                if reserved != expected {
+                    findings.append(.init(
+                        rule: "reserved", subject: "\(try row.string("sku"))@\(try row.string("location_id"))",
+                        detail: "reserved \(reserved), but orders and reservations hold \(expected)"))
+                }
+            }
+            // 2. On-hand is what the ledger's last entry says it became.
+            for row in try await db.raw(
+                """
+                SELECT l.sku, l.location_id, l.on_hand, g.on_hand_after FROM inventory_levels l
+                JOIN inventory_ledger g ON g.sku = l.sku AND g.location_id = l.location_id
+                WHERE g.id = (SELECT MAX(id) FROM inventory_ledger m WHERE m.sku = l.sku AND m.location_id = l.location_id)
+                  AND g.on_hand_after <> l.on_hand
+                """
+            ).all() {
+                findings.append(.init(
+                    rule: "ledger", subject: "\(try row.string("sku"))@\(try row.string("location_id"))",
+                    detail: "on hand \(try row.int64("on_hand")), but the ledger ends at \(try row.int64("on_hand_after"))"))
+            }
+            // 3. Every unit of every line is in exactly one state, and allocated units are where the allocations say.
+            for row in try await db.raw(
+                """
+                SELECT ol.order_id, ol.line_no, ol.quantity, ol.allocated, ol.backordered, ol.fulfilled, ol.cancelled,
+                    CAST(COALESCE((SELECT SUM(a.quantity) FROM order_allocations a WHERE a.order_id = ol.order_id AND a.line_no = ol.line_no), 0) AS BIGINT) AS held
+                FROM order_lines ol
+                WHERE ol.allocated + ol.backordered + ol.fulfilled + ol.cancelled <> ol.quantity
+                   OR ol.allocated <> COALESCE((SELECT SUM(a.quantity) FROM order_allocations a WHERE a.order_id = ol.order_id AND a.line_no = ol.line_no), 0)
+                """
+            ).all() {
+                findings.append(.init(
+                    rule: "line", subject: "\(try row.string("order_id")):\(try row.int64("line_no"))",
+                    detail: "quantity \(try row.int64("quantity")) = allocated \(try row.int64("allocated")) + backordered \(try row.int64("backordered")) "
+                        + "+ fulfilled \(try row.int64("fulfilled")) + cancelled \(try row.int64("cancelled"))? allocations hold \(try row.int64("held"))"))
+            }
+            // 4. No order without lines (a half-written order).
+            for row in try await db.raw(
+                "SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id)"
+            ).all() {
+                findings.append(.init(rule: "order", subject: try row.string("id"), detail: "has no lines"))
+            }
+            return findings
+        }
+    }
+}
