@@ -61,7 +61,7 @@ client() {  # base round client deadline
     local ext; ext=$(printf "r%d-c%02d-%05d" "$round" "$3" "$n"); local sku="SKU-$(( (n * 7 + $3) % 20 ))"
     local status
     status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "$AUTH" -H 'Content-Type: application/json' -X POST "$base/v1/orders" \
-      -d "{\"channel\":\"web\",\"externalId\":\"$ext\",\"customer\":{\"email\":\"c$3@example.com\"},\"currency\":\"EUR\",\"lines\":[{\"sku\":\"$sku\",\"quantity\":$(( n % 3 + 1 )),\"unitPrice\":1000}]}" || true)
+      -d "{\"channel\":\"web\",\"externalId\":\"$ext\",\"customer\":{\"email\":\"c$3@example.com\"},\"currency\":\"EUR\",\"shippingAddress\":{\"line1\":\"Damrak 1\",\"city\":\"Amsterdam\",\"country\":\"NL\"},\"lines\":[{\"sku\":\"$sku\",\"quantity\":$(( n % 3 + 1 )),\"unitPrice\":1000}]}" || true)
     case $status in
       201|200) echo "$ext" >>"$WORK/acked-$round-$3" ;;
       000) break ;;  # the server is gone
@@ -88,7 +88,7 @@ for engine in $ENGINES; do
     sleep "$LOAD_SECONDS"
     kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
     wait  # the clients stop on the first refused connection
-    acked=$(cat "$WORK"/acked-"$round"-* 2>/dev/null | sort -u)
+    acked=$(cat "$WORK"/acked-"$round"-* 2>/dev/null | sort -u || true)
     count=$(printf '%s\n' "$acked" | grep -c . || true)
     start "$url" "$port"
     missing=0
@@ -97,6 +97,7 @@ for engine in $ENGINES; do
       [ "$found" = 1 ] || { missing=$((missing + 1)); echo "  lost: $ext"; }
     done
     echo "$engine round $round: killed after ${LOAD_SECONDS}s; $count orders acknowledged, $missing missing after restart"
+    [ "$count" -gt 0 ] || { echo "no order was acknowledged: the load did not run"; tail -20 "$WORK/server.log"; exit 1; }
     [ $missing -eq 0 ] || exit 1
     total=$((total + count))
     rm -f "$WORK"/acked-"$round"-*

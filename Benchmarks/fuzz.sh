@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the whole API with schemathesis (PyPI) from /openapi.json against `orderly serve --demo`
-# on 127.0.0.1: no request may get a 5xx. Bounded by $MAX_SECONDS per engine.
+# on 127.0.0.1: no request may get a 5xx, and afterwards `orderly check` must find stock and
+# orders consistent. Bounded by $MAX_SECONDS per engine. Revoking API keys is left out (the
+# fuzzer would revoke its own key and test nothing more); schemathesis' coverage phase is left
+# out because it fails inside schemathesis 4.32 itself.
 #   Benchmarks/fuzz.sh [engines (sqlite postgres)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +41,8 @@ for engine in $ENGINES; do
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
   echo "fuzz: $engine"
   if ! schemathesis run "http://127.0.0.1:$port/openapi.json" -H "Authorization: Bearer $ORDERLY_ADMIN_KEY" \
-      --checks not_a_server_error --max-examples "$EXAMPLES" --max-time "$MAX_SECONDS" --workers 2 --no-color \
+      --checks not_a_server_error --max-examples "$EXAMPLES" --max-time "$MAX_SECONDS" --workers 2 \
+      --phases examples,fuzzing,stateful --exclude-operation-id revokeAPIKey \
       --report junit --report-dir "$WORK/report-$engine"; then
     status=1
   fi

@@ -39,6 +39,17 @@ struct InventoryRulesTests {
         #expect(throws: OrderlyError.self) { try StockAdjustment.validate([]) }
     }
 
+    @Test func extremeDeltasAreRefusedNotTrapped() {
+        // Found by fuzzing: abs(Int64.min) trapped and took the server down.
+        let error = #expect(throws: OrderlyError.self) {
+            try StockAdjustment.validate([.init(sku: "A", locationId: "L", delta: .min, reason: .adjustment)])
+        }
+        #expect(error?.fieldErrors.map(\.field) == ["adjustments[0].delta"])
+        let level = InventoryLevel(sku: "A", locationId: "L", onHand: 10, reserved: 0)
+        #expect(throws: OrderlyError.self) { try StockChange.adjust(level, by: .max, field: "d") }
+        #expect(throws: OrderlyError.self) { try StockChange.adjust(level, by: .min, field: "d") }
+    }
+
     @Test func supplyReceiptsCannotExceedWhatIsExpected() throws {
         let supply = Supply(id: "PO", locationId: "L", expectedAt: Date(), status: .partiallyReceived,
                             lines: [.init(sku: "A", quantity: 10, receivedQuantity: 6), .init(sku: "B", quantity: 2)])

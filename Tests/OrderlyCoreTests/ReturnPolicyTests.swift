@@ -39,4 +39,17 @@ struct ReturnPolicyTests {
         #expect(inStore?.fieldErrors.map(\.field) == ["locationId"])
         #expect(try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [:], location: warehouse, method: .mail).count == 1)
     }
+
+    @Test func hugeQuantitiesAreRefusedNotTrapped() {
+        // Found by fuzzing: several huge quantities on one line overflowed while being added up.
+        let store = Location(id: "ST", name: "Store", kind: .store)
+        let error = #expect(throws: OrderlyError.self) {
+            try ReturnPolicy.validate([(1, .max, "x"), (1, .max, "x"), (1, -5, "x")], order: Self.order(), pending: [:], location: store, method: .store)
+        }
+        #expect(error?.fieldErrors.map(\.field) == ["lines[0].quantity", "lines[1].quantity", "lines[2].quantity"])
+        let cancel = #expect(throws: OrderlyError.self) {
+            try Self.order().cancellationTargets([OrderCancellation(line: 1, quantity: .max), OrderCancellation(line: 1, quantity: .max)])
+        }
+        #expect(cancel?.fieldErrors.map(\.field) == ["lines[0].quantity", "lines[1].quantity"])
+    }
 }

@@ -89,4 +89,16 @@ struct SystemAndAuthTests {
             try await app.send(.get, "/v1/locations/A").expect(404)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func nulCharactersAreRefusedOnBothEngines(engine: Engine) async throws {
+        // Found by fuzzing: PostgreSQL cannot store NUL in text and answered 500.
+        try await TestApp.run(engine) { app in
+            let query = try await app.send(.get, "/v1/events?type=order%00created").expect(400)
+            #expect(query.fields == ["query"])
+            let body = try await app.send(.post, "/v1/locations", body: #"{"id":"X-1","name":"a\u0000b","type":"store"}"#).expect(400)
+            #expect(body.fields == ["body"])
+            try await app.send(.get, "/v1/locations/X-1").expect(404)
+        }
+    }
 }

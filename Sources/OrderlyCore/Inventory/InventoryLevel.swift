@@ -58,7 +58,8 @@ public enum StockChange {
 
     /// The on-hand after applying `delta`, refused when it would fall below what is reserved.
     public static func adjust(_ level: InventoryLevel, by delta: Int64, field: String) throws(OrderlyError) -> Int64 {
-        let newOnHand = level.onHand + delta
+        let (newOnHand, overflow) = level.onHand.addingReportingOverflow(delta)
+        guard !overflow else { throw OrderlyError.invalid(field, "must be within ±\(Limits.maxQuantity)") }
         guard newOnHand >= level.reserved else {
             throw OrderlyError.invalid(
                 field,
@@ -96,7 +97,8 @@ public struct StockAdjustment: Sendable, Equatable {
         for (i, a) in batch.enumerated() {
             let field = "adjustments[\(i)]"
             v.check(a.delta != 0, "\(field).delta", "must not be 0")
-            v.check(abs(a.delta) <= Limits.maxQuantity, "\(field).delta", "must be within ±\(Limits.maxQuantity)")
+            // `magnitude`, not `abs`: abs(Int64.min) traps (found by fuzzing).
+            v.check(a.delta.magnitude <= UInt64(Limits.maxQuantity), "\(field).delta", "must be within ±\(Limits.maxQuantity)")
             v.check(
                 LedgerReason.manual.contains(a.reason), "\(field).reason",
                 "must be one of \(LedgerReason.manual.map(\.rawValue).joined(separator: ", "))")

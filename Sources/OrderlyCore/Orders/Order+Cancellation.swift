@@ -22,7 +22,11 @@ extension Order {
                 continue
             }
             let quantity = request.quantity ?? line.cancellable
-            if let asked = request.quantity { v.quantity(asked, "lines[\(i)].quantity") }
+            if let asked = request.quantity {
+                v.quantity(asked, "lines[\(i)].quantity")
+                // Out of range is already refused; adding it up could overflow.
+                guard (1...Limits.maxQuantity).contains(asked) else { continue }
+            }
             let already = targets.filter { $0.line == request.line }.reduce(Int64(0)) { $0 + $1.quantity }
             v.check(quantity + already <= line.cancellable, "lines[\(i)].quantity", "only \(line.cancellable - already) of line \(line.number) can still be cancelled")
             targets.append((request.line, quantity))

@@ -86,6 +86,8 @@ public enum ReturnPolicy {
                 v.add("lines[\(i)].orderLineId", "order \(order.number) has no line \(request.orderLine)")
                 continue
             }
+            // Sum only quantities already known to be in range: the sum of several huge ones would overflow (found by fuzzing).
+            guard (1...Limits.maxQuantity).contains(request.quantity) else { continue }
             asked[line.number, default: 0] += request.quantity
             let returnable = line.fulfilledQuantity - line.returnedQuantity - (pending[line.number] ?? 0)
             if asked[line.number, default: 0] > returnable {

@@ -70,6 +70,8 @@ public struct Supply: Sendable, Equatable {
                 v.add("lines[\(i)].sku", "\(line.sku) is not on supply \(id)")
                 continue
             }
+            // Sum only quantities in range: several huge ones would overflow.
+            guard (1...Limits.maxQuantity).contains(line.quantity) else { continue }
             totals[line.sku, default: 0] += line.quantity
             v.check(
                 totals[line.sku, default: 0] <= supplied.outstanding, "lines[\(i)].quantity",
