@@ -24,7 +24,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+source Benchmarks/lib.sh  # free_port
 
 status=0
 for engine in $ENGINES; do

@@ -1,0 +1,29 @@
+# Shared by the benchmark and reliability scripts (sourced, not run).
+
+# A free TCP port on loopback.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# A bench business through the API: 4 locations (BL-0 a warehouse, BL-1..3 stores), channel
+# `bench`, $SKUS products BENCH-0… with 1,000,000 units at every location. Needs $WORK.
+seed() {
+  local base=$1 auth="Authorization: Bearer $ORDERLY_ADMIN_KEY"
+  for i in 0 1 2 3; do
+    local type=warehouse; [ "$i" -gt 0 ] && type=store
+    curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/locations" \
+      -d "{\"id\":\"BL-$i\",\"name\":\"Bench $i\",\"type\":\"$type\",\"latitude\":52.$i,\"longitude\":4.$i,\"priority\":$((i * 10))}" >/dev/null
+  done
+  curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/channels" -d '{"id":"bench","name":"Bench","type":"web"}' >/dev/null
+  python3 - "$SKUS" > "$WORK/products.json" <<'PY'
+import json, sys
+print(json.dumps([{"sku": f"BENCH-{i}", "name": f"Bench product {i}"} for i in range(int(sys.argv[1]))]))
+PY
+  curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/products" --data-binary @"$WORK/products.json" >/dev/null
+  python3 - "$SKUS" > "$WORK/stock.csv" <<'PY'
+import sys
+print("sku,locationId,onHand")
+for i in range(int(sys.argv[1])):
+    for l in range(4):
+        print(f"BENCH-{i},BL-{l},1000000")
+PY
+  curl -sf -H "$auth" -H 'Content-Type: text/csv' -X POST "$base/v1/inventory/import" --data-binary @"$WORK/stock.csv" >/dev/null
+}
