@@ -1,3 +1,4 @@
+import Foundation
 import OrderlyCore
 import Testing
 
@@ -91,5 +92,18 @@ struct VisibilityTests {
         #expect(Self.code { try Self.service.authorize(.changeOrder("pos"), on: "Order", "o1", seenWith: .readOrders("pos")) } == nil)
         // Webhooks are the admin's.
         #expect(!Self.service.may(.manageWebhooks) && !Self.web.may(.manageWebhooks) && !Self.utrecht.may(.manageWebhooks))
+    }
+}
+
+@Suite("Sign-in throttle")
+struct LoginThrottleTests {
+    @Test func waitsOnlyAfterTheFreeFailuresAndDoubles() {
+        let last = Date(timeIntervalSince1970: 1_000)
+        // A failure stored a fraction of a millisecond "later" than now must not throttle the next attempt.
+        #expect(LoginThrottle.retryAfter(failures: 1, lastFailure: last.addingTimeInterval(0.0004), now: last) == 0)
+        #expect(LoginThrottle.retryAfter(failures: LoginThrottle.freeFailures - 1, lastFailure: last, now: last) == 0)
+        #expect(LoginThrottle.retryAfter(failures: LoginThrottle.freeFailures, lastFailure: last, now: last) == 1)
+        #expect(LoginThrottle.retryAfter(failures: LoginThrottle.freeFailures + 3, lastFailure: last, now: last.addingTimeInterval(2)) == 6)
+        #expect(LoginThrottle.wait(afterFailures: 100) == 900, "at most a quarter of an hour")
     }
 }

@@ -67,7 +67,9 @@ public enum LoginThrottle {
 
     /// Seconds until an attempt is allowed again (0: allowed now).
     public static func retryAfter(failures: Int, lastFailure: Date?, now: Date) -> TimeInterval {
-        guard let lastFailure else { return 0 }
+        // Below the free failures there is no wait at all (not even a rounding error's worth:
+        // times are stored to the millisecond).
+        guard let lastFailure, failures >= freeFailures else { return 0 }
         return max(0, lastFailure.addingTimeInterval(wait(afterFailures: failures)).timeIntervalSince(now))
     }
 }
