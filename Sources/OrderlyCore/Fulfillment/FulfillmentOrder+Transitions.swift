@@ -17,6 +17,24 @@ extension FulfillmentOrder {
 
     public var isFinished: Bool { [.shipped, .pickedUp, .rejected, .cancelled].contains(status) }
 
+    /// Each line's units still to ship or hand over (lines with none left out).
+    public var openLines: [(orderLine: Int, quantity: Int64)] {
+        lines.map { ($0.orderLine, $0.quantity - $0.fulfilledQuantity) }.filter { $0.1 > 0 }
+    }
+
+    /// The steps a location may take now, for screens that offer them: each is a dry run of
+    /// the transition itself, so a screen never offers what the transition would refuse.
+    /// A pickup is not accepted first: it goes straight to ready for pickup.
+    public var canAccept: Bool { type != .pickup && allows { try $0.accept() } }
+    public var canShipEverything: Bool { allows { try $0.ship($0.openLines) } }
+    public var canMakeReady: Bool { allows { try $0.readyForPickup() } }
+    public var canHandOver: Bool { type == .pickup && status == .readyForPickup }
+
+    private func allows(_ step: (inout FulfillmentOrder) throws -> Void) -> Bool {
+        var copy = self
+        do { try step(&copy); return true } catch { return false }
+    }
+
     private func refuse(_ action: String) -> OrderlyError {
         OrderlyError.conflict("Fulfillment order \(id) is \(status.rawValue); it cannot be \(action)")
     }

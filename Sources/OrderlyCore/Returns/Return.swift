@@ -61,6 +61,13 @@ public struct Return: Sendable, Equatable {
     }
 }
 
+extension Return {
+    /// Each line's units announced but not yet received (lines with none left out).
+    public var outstandingLines: [(orderLine: Int, quantity: Int64)] {
+        lines.map { ($0.orderLine, $0.quantity - $0.receivedQuantity) }.filter { $0.1 > 0 }
+    }
+}
+
 /// The return rules: what may come back, and what is refunded for it.
 public enum ReturnPolicy {
     /// A requested line: `orderLine` with `quantity` units, for `reason`.

@@ -52,9 +52,8 @@ extension WebUI {
         let principal = session.user.principal
         try principal.authorize(.readFulfillment(location), on: "Location", id, seenWith: .readFulfillment(location))
         let place = try await stores.locations.get(location)
-        let live: Set<FulfillmentOrder.Status> = [.open, .accepted, .partiallyShipped, .readyForPickup]
         let work = try await stores.fulfillmentOrders.list(orderId: nil, locationId: location, status: nil, after: nil, limit: 500).items
-            .filter { live.contains($0.status) }
+            .filter { !$0.isFinished }
         let numbers = try await withThrowingTaskGroup(of: (OrderID, String).self) { group in
             for orderId in Set(work.map(\.orderId)) { group.addTask { (orderId, try await stores.orders.get(orderId).number) } }
             return try await group.reduce(into: [OrderID: String]()) { $0[$1.0] = $1.1 }
@@ -76,10 +75,8 @@ extension WebUI {
                         "id": fo.id.rawValue, "locationId": id, "orderId": fo.orderId.rawValue, "orderNumber": numbers[fo.orderId] ?? fo.orderId.rawValue,
                         "type": fo.type.rawValue, "status": fo.status.rawValue, "csrf": session.csrfToken,
                         "lines": fo.lines.map { "\($0.sku) × \($0.quantity - $0.fulfilledQuantity)" }.joined(separator: ", "),
-                        "canAccept": mayWork && fo.status == .open && fo.type != .pickup,
-                        "canShip": mayWork && (fo.status == .accepted || fo.status == .partiallyShipped) && fo.type != .pickup,
-                        "canReady": mayWork && fo.type == .pickup && (fo.status == .open || fo.status == .accepted),
-                        "canHandOver": mayWork && fo.status == .readyForPickup,
+                        "canAccept": mayWork && fo.canAccept, "canShip": mayWork && fo.canShipEverything,
+                        "canReady": mayWork && fo.canMakeReady, "canHandOver": mayWork && fo.canHandOver,
                     ]
                 },
                 "returns": returns.map { ret -> [String: Any] in
@@ -106,9 +103,8 @@ extension WebUI {
                     _ = try await stores.fulfillmentOrders.accept(id, actor: actor)
                     return (back, "Accepted.")
                 case "ship":
-                    let open = fo.lines.map { ($0.orderLine, $0.quantity - $0.fulfilledQuantity) }.filter { $0.1 > 0 }
                     let value = { (name: String) in form[name].flatMap { $0.isEmpty ? nil : $0 } }
-                    _ = try await stores.fulfillmentOrders.ship(id, lines: open, carrier: value("carrier"), trackingNumber: value("trackingNumber"), actor: actor)
+                    _ = try await stores.fulfillmentOrders.ship(id, lines: fo.openLines, carrier: value("carrier"), trackingNumber: value("trackingNumber"), actor: actor)
                     return (back, "Shipped.")
                 case "ready":
                     let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)
@@ -129,7 +125,7 @@ extension WebUI {
                 let ret = try await stores.returns.get(id)
                 try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
                 let condition = Return.Condition(rawValue: form["condition"] ?? "") ?? .resellable
-                let lines = ret.lines.map { ($0.orderLine, $0.quantity - $0.receivedQuantity, condition) }.filter { $0.1 > 0 }
+                let lines = ret.outstandingLines.map { ($0.orderLine, $0.quantity, condition) }
                 _ = try await stores.returns.receive(id, lines: lines, actor: session.user.principal.name)
                 return (back, "Return received.")
             }
