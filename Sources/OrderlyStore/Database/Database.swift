@@ -99,10 +99,11 @@ extension Database {
 
 extension SQLDatabase {
     /// Runs `body` between `begin` and COMMIT on this one connection, rolling back if it throws.
+    /// The events it appends are written together just before COMMIT.
     func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await raw(SQLQueryString(begin)).run()
         do {
-            let result = try await body(self)
+            let result = try await EventLog.collecting(self, body)
             try await raw("COMMIT").run()
             return result
         } catch {

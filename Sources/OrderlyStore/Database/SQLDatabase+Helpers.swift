@@ -16,6 +16,20 @@ extension SQLDatabase {
     }
 }
 
+extension SQLQueryString {
+    /// `(…), (…), …`: one parenthesised row per item, for a multi-row `VALUES` list, so that
+    /// writing many rows costs one round trip. `items` must not be empty.
+    static func rows<Item>(_ items: some Sequence<Item>, _ row: (Item) -> SQLQueryString) -> SQLQueryString {
+        var list = SQLQueryString("")
+        for (i, item) in items.enumerated() {
+            list.appendInterpolation(SQLQueryString(i == 0 ? "(" : ", ("))
+            list.appendInterpolation(row(item))
+            list.appendInterpolation(SQLQueryString(")"))
+        }
+        return list
+    }
+}
+
 /// JSON stored in TEXT columns (addresses, attributes, policies, event data): the same
 /// representation on both engines, with sorted keys so equal values are equal text.
 enum StoredJSON {

@@ -8,24 +8,59 @@ enum Allocations {
     /// Reserves and records `plan`'s allocations and backorders on `order` (in memory and in
     /// the database); throws `ReservationStore.StockMoved` when stock moved since the snapshot.
     static func commit(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan, to order: inout Order, at now: Date) async throws {
+        try await record(db, order.id, try await reserve(db, plan, to: &order))
+    }
+
+    /// Reserves `plan`'s stock and applies it to `order` in memory; returns the allocations
+    /// still to be recorded. Throws `ReservationStore.StockMoved` when stock moved since the snapshot.
+    static func reserve(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan, to order: inout Order) async throws -> [Entry] {
         try await ReservationStore.reserve(db, plan.allocations.map { ($0.sku, $0.locationId, $0.quantity) })
         for allocation in plan.allocations {
-            try await record(db, order.id, line: order.lines[allocation.lineIndex].number, allocation.locationId, allocation.type, allocation.quantity, reason: allocation.reason)
             order.lines[allocation.lineIndex].allocatedQuantity += allocation.quantity
         }
         for backorder in plan.backorders {
             order.lines[backorder.lineIndex].backorderedQuantity += backorder.quantity
         }
+        return plan.allocations.map {
+            Entry(line: order.lines[$0.lineIndex].number, location: $0.locationId, type: $0.type, quantity: $0.quantity, reason: $0.reason)
+        }
+    }
+
+    /// Units of an order line allocated at a location, for one kind of fulfillment.
+    struct Entry {
+        var line: Int
+        var location: LocationID
+        var type: FulfillmentType
+        var quantity: Int64
+        var reason: String
     }
 
     /// Adds `quantity` to the allocation of a line at a location (creating it).
     static func record(
         _ db: any SQLDatabase, _ order: OrderID, line: Int, _ location: LocationID, _ type: FulfillmentType, _ quantity: Int64, reason: String
     ) async throws {
+        try await record(db, order, [Entry(line: line, location: location, type: type, quantity: quantity, reason: reason)])
+    }
+
+    /// Adds every entry to its allocation (creating them) with one statement; entries for the
+    /// same line, location and type are summed first (one row may be touched once per statement).
+    static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry]) async throws {
+        var merged: [Entry] = []
+        for entry in entries {
+            if let i = merged.firstIndex(where: { $0.line == entry.line && $0.location == entry.location && $0.type == entry.type }) {
+                merged[i].quantity += entry.quantity
+                merged[i].reason = entry.reason
+            } else {
+                merged.append(entry)
+            }
+        }
+        guard !merged.isEmpty else { return }
+        let rows = SQLQueryString.rows(merged) { entry in
+            "\(bind: order.rawValue), \(bind: Int64(entry.line)), \(bind: entry.location.rawValue), \(bind: entry.type.rawValue), \(bind: entry.quantity), 0, \(bind: entry.reason)"
+        }
         try await db.raw(
             """
-            INSERT INTO order_allocations (order_id, line_no, location_id, type, quantity, released, reason)
-            VALUES (\(bind: order.rawValue), \(bind: Int64(line)), \(bind: location.rawValue), \(bind: type.rawValue), \(bind: quantity), 0, \(bind: reason))
+            INSERT INTO order_allocations (order_id, line_no, location_id, type, quantity, released, reason) VALUES \(rows)
             ON CONFLICT (order_id, line_no, location_id, type) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity, reason = excluded.reason
             """
         ).run()
@@ -53,22 +88,26 @@ enum Allocations {
             if groups[key] == nil { keys.append(key) }
             groups[key, default: (location, type, [])].lines.append(.init(orderLine: lineNo, sku: sku, quantity: try row.int64("pending")))
         }
-        var created: [FulfillmentOrder] = []
-        for key in keys {
-            guard let group = groups[key] else { continue }
-            let fo = FulfillmentOrder(
+        let opened = keys.compactMap { groups[$0] }.map { group in
+            FulfillmentOrder(
                 id: FulfillmentOrderID("fo_" + Token.random(bytes: 10)), orderId: order.id, locationId: group.location, type: group.type,
                 status: .open, lines: group.lines, createdAt: now)
-            try await FulfillmentOrderStore.insert(db, fo)
-            for line in fo.lines {
-                try await db.raw(
-                    """
-                    UPDATE order_allocations SET released = released + \(bind: line.quantity)
-                    WHERE order_id = \(bind: order.id.rawValue) AND line_no = \(bind: Int64(line.orderLine))
-                        AND location_id = \(bind: fo.locationId.rawValue) AND type = \(bind: fo.type.rawValue)
-                    """
-                ).run()
-            }
+        }
+        guard !opened.isEmpty else { return [] }
+        try await FulfillmentOrderStore.insert(db, opened)
+        // The units now in fulfillment orders are released, each allocation by what it gave.
+        let releases = SQLQueryString.rows(opened.flatMap { fo in fo.lines.map { (fo, $0) } }) { fo, line in
+            "\(bind: Int64(line.orderLine)), \(bind: fo.locationId.rawValue), \(bind: fo.type.rawValue), \(bind: line.quantity)"
+        }
+        try await db.raw(
+            """
+            UPDATE order_allocations SET released = order_allocations.released + v.column4 FROM (VALUES \(releases)) AS v
+            WHERE order_allocations.order_id = \(bind: order.id.rawValue) AND order_allocations.line_no = v.column1
+                AND order_allocations.location_id = v.column2 AND order_allocations.type = v.column3
+            """
+        ).run()
+        var created: [FulfillmentOrder] = []
+        for fo in opened {
             try await EventLog.append(
                 db, type: "fulfillment.created", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
             if fo.type == .carryOut {

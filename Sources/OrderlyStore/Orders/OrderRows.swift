@@ -65,15 +65,12 @@ enum OrderRows {
                 \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored))
             """
         ).run()
-        var insert = SQLQueryString(
-            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered) VALUES ")
-        for (i, line) in order.lines.enumerated() {
-            if i > 0 { insert.appendInterpolation(", " as SQLQueryString) }
-            insert.appendInterpolation(SQLQueryString(
-                "(\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity))"
-            ))
+        let lines = SQLQueryString.rows(order.lines) { line in
+            "\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity)"
         }
-        try await db.raw(insert).run()
+        try await db.raw(
+            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered) VALUES \(lines)"
+        ).run()
         for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
     }
 
@@ -88,15 +85,15 @@ enum OrderRows {
 
     /// Writes every line's quantities and the order's derived status.
     static func saveProgress(_ db: any SQLDatabase, _ order: Order, at now: Date) async throws {
-        for line in order.lines {
-            try await db.raw(
-                """
-                UPDATE order_lines SET allocated = \(bind: line.allocatedQuantity), backordered = \(bind: line.backorderedQuantity),
-                    fulfilled = \(bind: line.fulfilledQuantity), cancelled = \(bind: line.cancelledQuantity), returned = \(bind: line.returnedQuantity)
-                WHERE order_id = \(bind: order.id.rawValue) AND line_no = \(bind: Int64(line.number))
-                """
-            ).run()
+        let lines = SQLQueryString.rows(order.lines) { line in
+            "\(bind: Int64(line.number)), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity), \(bind: line.fulfilledQuantity), \(bind: line.cancelledQuantity), \(bind: line.returnedQuantity)"
         }
+        try await db.raw(
+            """
+            UPDATE order_lines SET allocated = v.column2, backordered = v.column3, fulfilled = v.column4, cancelled = v.column5, returned = v.column6
+            FROM (VALUES \(lines)) AS v WHERE order_lines.order_id = \(bind: order.id.rawValue) AND order_lines.line_no = v.column1
+            """
+        ).run()
         try await saveStatus(db, order, at: now)
     }
 

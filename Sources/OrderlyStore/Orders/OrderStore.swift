@@ -12,16 +12,28 @@ public struct OrderStore: Sendable {
     public struct Placement: Sendable {
         public var order: Order
         public var created: Bool
+        /// The fulfillment orders this call opened (all the order has, when it was created).
+        public var fulfillmentOrders: [FulfillmentOrder] = []
     }
 
     /// Registers an order exactly once, reserves its stock where routing sends it, and
     /// releases it to fulfilment unless a hold rule or a pre-order keeps it back.
+    ///
+    /// What routing needs is read first, outside the write transaction (on SQLite the readers
+    /// work beside the one writer); the transaction then only writes. Stock that moved since
+    /// the read fails a conditional update and the order is routed again from a fresh read.
     public func place(_ draft: OrderDraft, actor: String?) async throws -> Placement {
         let totals = try draft.validate()
         do {
-            let placement = try await Replanning.untilStockSettles {
-                try await database.transaction { [time] db in
-                    try await Self.place(db, draft, totals: totals, actor: actor, at: time.now)
+            let placement = try await Replanning.untilStockSettles { [database, time] in
+                let now = time.now
+                let intake = try await database.read { db in try await Intake.read(db, draft, at: now) }
+                guard case .new(let context) = intake else {
+                    guard case .existing(let order) = intake else { preconditionFailure() }
+                    return Placement(order: order, created: false)
+                }
+                return try await database.transaction { db in
+                    try await Self.place(db, draft, totals: totals, context, actor: actor, at: now)
                 }
             }
             guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }
@@ -37,16 +49,45 @@ public struct OrderStore: Sendable {
         }
     }
 
+    /// Places an order inside the caller's transaction (exchanges, subscriptions).
     static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, actor: String?, at now: Date) async throws -> Placement {
-        if let externalId = draft.externalId, let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) {
-            return Placement(order: existing, created: false)
+        switch try await Intake.read(db, draft, at: now) {
+        case .existing(let order): return Placement(order: order, created: false)
+        case .new(let context): return try await place(db, draft, totals: totals, context, actor: actor, at: now)
         }
-        guard let channel = try await ChannelStore.fetch(db, draft.channel) else {
-            throw OrderlyError.invalid("channel", "channel '\(draft.channel)' does not exist")
-        }
-        let products = try await Self.products(db, draft.lines.map(\.sku))
-        try await Self.checkReferences(db, draft, channel: channel, products: products)
+    }
 
+    /// What placing an order reads before it writes: the order itself when the channel sent
+    /// it before, otherwise the channel, the products and the stock routing plans from.
+    enum Intake: Sendable {
+        case existing(Order)
+        case new(Context)
+
+        struct Context: Sendable {
+            var channel: Channel
+            var products: [SKU: Product]
+            var stock: RoutingPlanner.Snapshot
+        }
+
+        static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date) async throws -> Intake {
+            if let externalId = draft.externalId, let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) {
+                return .existing(existing)
+            }
+            guard let channel = try await ChannelStore.fetch(db, draft.channel) else {
+                throw OrderlyError.invalid("channel", "channel '\(draft.channel)' does not exist")
+            }
+            let products = try await OrderStore.products(db, draft.lines.map(\.sku))
+            try await OrderStore.checkReferences(db, draft, channel: channel, products: products)
+            let stock = try await OrderStore.snapshot(db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now)
+            return .new(Context(channel: channel, products: products, stock: stock))
+        }
+    }
+
+    /// The writes of placing an order: customer, number, reservations, the order with its
+    /// lines and allocations, fulfillment orders, and the events — each a single statement.
+    static func place(
+        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ context: Intake.Context, actor: String?, at now: Date
+    ) async throws -> Placement {
         let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
         var order = Order(
             id: OrderID("ord_" + Token.random(bytes: 10)), number: try await OrderRows.nextNumber(db), channel: draft.channel,
@@ -54,32 +95,36 @@ public struct OrderStore: Sendable {
             shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
             lines: draft.lines.enumerated().map { OrderLine(number: $0.offset + 1, sku: $0.element.sku, quantity: $0.element.quantity, unitPrice: $0.element.unitPrice, delivery: $0.element.delivery) },
             tags: draft.tags, createdAt: now)
-        order.holds = channel.holds(for: order, isFirstOrder: customer.isFirstOrder)
-        // The order row goes in first: a concurrent duplicate stops here, before touching stock.
-        try await OrderRows.insert(db, order, customer: draft.customer, at: now)
+        order.holds = context.channel.holds(for: order, isFirstOrder: customer.isFirstOrder)
         try await EventLog.append(db, type: "order.created", subject: "order:\(order.id)", data: OrderCreatedEvent(order, note: draft.note), actor: actor, at: now)
 
         var remaining = order.lines.map(\.quantity)
+        var allocations: [Allocations.Entry] = []
         if let reservationId = draft.reservationId {
-            try await Self.consume(db, reservationId, into: &order, remaining: &remaining, channel: channel.id, actor: actor, at: now)
+            allocations = try await Self.consume(db, reservationId, into: &order, remaining: &remaining, channel: context.channel.id, actor: actor, at: now)
         }
         let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
-            guard remaining[index] > 0, let product = products[line.sku] else { return nil }
+            guard remaining[index] > 0, let product = context.products[line.sku] else { return nil }
             return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
         }
-        let plan = try RoutingPlanner.plan(lines, try await Self.snapshot(db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, at: now))
-        try await Allocations.commit(db, plan, to: &order, at: now)
-        try await OrderRows.saveProgress(db, order, at: now)
+        let plan = try RoutingPlanner.plan(lines, context.stock)
+        allocations += try await Allocations.reserve(db, plan, to: &order)
+        // The order goes in with its final quantities; a concurrent duplicate fails here on the
+        // unique (channel, externalId) and its whole transaction, reservations included, rolls back.
+        try await OrderRows.insert(db, order, customer: draft.customer, at: now)
+        try await Allocations.record(db, order.id, allocations)
         try await Self.recordRouting(db, order, plan, actor: actor, at: now)
-        try await Allocations.release(db, &order, actor: actor, at: now)
-        return Placement(order: order, created: true)
+        let opened = try await Allocations.release(db, &order, actor: actor, at: now)
+        // In the order reading them returns (created together, so by id).
+        return Placement(order: order, created: true, fulfillmentOrders: opened.sorted { $0.id.rawValue < $1.id.rawValue })
     }
 
     /// A checkout reservation becomes the order's allocation: the reservation is closed with
     /// a status-conditional update in this transaction, so its stock is never free in between.
+    /// Returns the allocations the held units become, for the caller to record with the order.
     static func consume(
         _ db: any SQLDatabase, _ id: ReservationID, into order: inout Order, remaining: inout [Int64], channel: ChannelID, actor: String?, at now: Date
-    ) async throws {
+    ) async throws -> [Allocations.Entry] {
         guard let reservation = try await ReservationStore.fetch(db, id), reservation.channel == channel else {
             throw OrderlyError.invalid("reservationId", "reservation '\(id)' does not exist for channel \(channel)")
         }
@@ -93,6 +138,7 @@ public struct OrderStore: Sendable {
             throw OrderlyError.conflict("Reservation '\(id)' is \(reservation.status == .active ? "expired" : reservation.status.rawValue) and holds no stock")
         }
         var leftovers: [(sku: SKU, locationId: LocationID, quantity: Int64)] = []
+        var allocations: [Allocations.Entry] = []
         for held in reservation.lines {
             var units = held.quantity
             for index in order.lines.indices where units > 0 && order.lines[index].sku == held.sku && remaining[index] > 0 {
@@ -100,7 +146,7 @@ public struct OrderStore: Sendable {
                 if let store = line.delivery.storeLocation, store != held.locationId { continue }
                 let take = min(units, remaining[index])
                 let type: FulfillmentType = line.delivery.storeFulfillment ?? .ship
-                try await Allocations.record(db, order.id, line: line.number, held.locationId, type, take, reason: "held at checkout by reservation \(id)")
+                allocations.append(.init(line: line.number, location: held.locationId, type: type, quantity: take, reason: "held at checkout by reservation \(id)"))
                 order.lines[index].allocatedQuantity += take
                 remaining[index] -= take
                 units -= take
@@ -110,6 +156,7 @@ public struct OrderStore: Sendable {
         try await ReservationStore.unreserve(db, leftovers)
         try await EventLog.append(
             db, type: "reservation.consumed", subject: "reservation:\(id)", data: ["orderId": order.id.rawValue], actor: actor, at: now)
+        return allocations
     }
 
     /// What routing sees: stock at active locations, capacity left today, incoming supply.
@@ -154,7 +201,7 @@ public struct OrderStore: Sendable {
     }
 
     /// Unknown skus, and pickups at places that cannot hand them over, refuse the order.
-    private static func checkReferences(_ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product]) async throws {
+    static func checkReferences(_ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product]) async throws {
         var v = Validator()
         let pickupStores = Set(draft.lines.compactMap(\.delivery.storeLocation))
         var stores: [LocationID: Location] = [:]

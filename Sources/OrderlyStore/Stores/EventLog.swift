@@ -1,6 +1,7 @@
 import Foundation
 import OrderlyCore
 import SQLKit
+import Synchronization
 
 /// A domain event as stored in the outbox: the order timeline, the feed and webhooks read it.
 public struct StoredEvent: Sendable, Equatable {
@@ -18,19 +19,58 @@ public struct StoredEvent: Sendable, Equatable {
 public struct EventLog: Sendable {
     let database: Database
 
-    /// Appends an event inside the current transaction; it becomes visible with the change it records.
+    /// Appends an event inside the current transaction; it becomes visible with the change it
+    /// records. Inside `Database.transaction` the events of the whole transaction are kept in
+    /// memory and written with one statement when the body ends (`flush`): one round trip
+    /// for the outbox instead of one per event.
     static func append(
         _ db: any SQLDatabase, type: String, subject: String, data: some Encodable, actor: String?, at: Date
     ) async throws {
+        let event = Pending(type: type, subject: subject, data: try StoredJSON.encode(data), actor: actor, at: at)
+        if let outbox = Self.outbox {
+            outbox.add(event)
+        } else {
+            try await insert(db, [event])
+        }
+    }
+
+    /// An event written by the current transaction, not yet inserted.
+    struct Pending: Sendable {
+        var type: String
+        var subject: String
+        var data: String
+        var actor: String?
+        var at: Date
+    }
+
+    /// The events a transaction has appended so far, in order.
+    final class Outbox: Sendable {
+        private let events = Mutex<[Pending]>([])
+        func add(_ event: Pending) { events.withLock { $0.append(event) } }
+        func take() -> [Pending] { events.withLock { events in defer { events = [] }; return events } }
+    }
+
+    @TaskLocal static var outbox: Outbox?
+
+    /// Runs a transaction body with its events collected, then writes them before it commits.
+    static func collecting<T: Sendable>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let outbox = Outbox()
+        let result = try await Self.$outbox.withValue(outbox) { try await body(db) }
+        try await insert(db, outbox.take())
+        return result
+    }
+
+    /// Inserts events in order, a bounded number of rows per statement (parameter limits).
+    static func insert(_ db: any SQLDatabase, _ events: [Pending]) async throws {
         // SQLite's single writer hands out ids in commit order; PostgreSQL's ids go through
         // the fence that keeps the feed gap-free (migration 0006).
         let id: SQLQueryString = db.dialect.name == "postgresql" ? "orderly_next_event_id()" : "NULL"
-        try await db.raw(
-            """
-            INSERT INTO events (id, type, at, subject, data, actor)
-            VALUES (\(id), \(bind: type), \(bind: at.stored), \(bind: subject), \(bind: try StoredJSON.encode(data)), \(bind: actor))
-            """
-        ).run()
+        for chunk in stride(from: 0, to: events.count, by: 500).map({ events[$0..<min($0 + 500, events.count)] }) {
+            let rows = SQLQueryString.rows(chunk) { event in
+                "\(id), \(bind: event.type), \(bind: event.at.stored), \(bind: event.subject), \(bind: event.data), \(bind: event.actor)"
+            }
+            try await db.raw("INSERT INTO events (id, type, at, subject, data, actor) VALUES \(rows)").run()
+        }
     }
 
     /// The highest event id below which every event is settled: committed (and visible to
