@@ -1,7 +1,9 @@
 -- Places realistic orders: 1-3 lines over BENCH_SKUS skus (default 1000), about one line in
 -- five picked up in a store, a unique externalId per request (thread id + counter), so that
--- every request is a new order.
+-- every request is a new order. With BENCH_HOT=1 it is a flash sale instead: every order is
+-- one unit of HOT-1, which only the warehouse BL-0 stocks (one hot inventory row).
 local skus = tonumber(os.getenv("BENCH_SKUS") or "1000")
+local hot = os.getenv("BENCH_HOT") == "1"
 local key = os.getenv("ORDERLY_ADMIN_KEY") or "ork_bench"
 local stores = { "BL-1", "BL-2", "BL-3" }
 local counter = 0
@@ -23,7 +25,10 @@ end
 request = function()
   counter = counter + 1
   local lines = {}
-  for i = 1, math.random(1, 3) do
+  if hot then
+    lines[1] = string.format('{"sku":"HOT-1","quantity":1,"unitPrice":%d,"delivery":{"method":"ship"}}', math.random(100, 9999))
+  end
+  for i = 1, (hot and 0 or math.random(1, 3)) do
     local sku = string.format("BENCH-%d", math.random(0, skus - 1))
     local delivery = '{"method":"ship"}'
     if math.random(1, 5) == 1 then

@@ -9,6 +9,9 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: String = "sqlite://orderly.sqlite"
     /// Connections in the PostgreSQL pool.
     public var databasePoolSize: Int = 16
+    /// PostgreSQL group commit (`ORDERLY_GROUP_COMMIT_LANES`): how many batches of write
+    /// transactions run at once; 0 runs each on its own. SQLite always batches in one lane.
+    public var groupCommitLanes: Int = 0
     /// The bootstrap admin key (`ORDERLY_ADMIN_KEY`).
     public var adminKey: String?
     /// Largest JSON body accepted, in bytes.
@@ -47,6 +50,7 @@ public struct ServerConfiguration: Sendable {
         if let port = environment["ORDERLY_PORT"].flatMap(Int.init) { configuration.port = port }
         if let url = environment["ORDERLY_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let size = environment["ORDERLY_DATABASE_POOL_SIZE"].flatMap(Int.init) { configuration.databasePoolSize = size }
+        if let lanes = environment["ORDERLY_GROUP_COMMIT_LANES"].flatMap(Int.init), lanes >= 0 { configuration.groupCommitLanes = lanes }
         if let key = environment["ORDERLY_ADMIN_KEY"], !key.isEmpty { configuration.adminKey = key }
         if let days = environment["ORDERLY_PICKUP_EXPIRY_DAYS"].flatMap(Int.init), days > 0 { configuration.pickupExpiryDays = days }
         if let email = environment["ORDERLY_ADMIN_EMAIL"], !email.isEmpty { configuration.adminEmail = email }

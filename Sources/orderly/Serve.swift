@@ -25,7 +25,8 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let db = try await Database.open(url: configuration.databaseURL, poolSize: configuration.databasePoolSize, logger: logger)
+        let db = try await Database.open(
+            url: configuration.databaseURL, poolSize: configuration.databasePoolSize, groupCommitLanes: configuration.groupCommitLanes, logger: logger)
         do {
             let applied = try await Migrator.migrate(db)
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }

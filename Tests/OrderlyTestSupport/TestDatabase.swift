@@ -16,7 +16,7 @@ public enum TestDatabase {
 
     /// Opens a new database of `engine`. PostgreSQL needs `ORDERLY_TEST_POSTGRES_URL`
     /// (`scripts/test` sets it); without it the test fails rather than skipping.
-    public static func make(_ engine: Engine, poolSize: Int = 8) async throws -> Database {
+    public static func make(_ engine: Engine, poolSize: Int = 8, groupCommitLanes: Int = 0) async throws -> Database {
         switch engine {
         case .sqlite:
             let template = try await Templates.shared.sqliteTemplate()
@@ -29,16 +29,17 @@ public enum TestDatabase {
             try await Templates.shared.admin(base) { db in
                 try await db.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
             }
-            return try await Database.open(url: base.replacingDatabase(with: name), poolSize: poolSize, logger: logger)
+            return try await Database.open(
+                url: base.replacingDatabase(with: name), poolSize: poolSize, groupCommitLanes: groupCommitLanes, logger: logger)
         }
     }
 
     /// Runs `body` with the stores of a fresh database and closes it afterwards.
     public static func withStores<T: Sendable>(
-        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8,
+        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8, groupCommitLanes: Int = 0,
         _ body: (Stores) async throws -> T
     ) async throws -> T {
-        let database = try await make(engine, poolSize: poolSize)
+        let database = try await make(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes)
         do {
             // bcrypt at its lowest cost: tests sign in often, and the cost changes nothing they check.
             let stores = Stores(database: database, time: time, bcryptCost: 4)

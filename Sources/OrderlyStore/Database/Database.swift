@@ -17,23 +17,29 @@ public final class Database: Sendable {
     public let engine: Engine
     public let logger: Logger
     let driver: any DatabaseDriver
+    let groupCommit: GroupCommit?
 
-    init(engine: Engine, driver: any DatabaseDriver, logger: Logger) {
+    init(engine: Engine, driver: any DatabaseDriver, groupCommitLanes: Int, logger: Logger) {
         self.engine = engine
         self.driver = driver
         self.logger = logger
+        groupCommit = groupCommitLanes > 0 ? GroupCommit(driver: driver, lanes: groupCommitLanes, logger: logger) : nil
     }
 
     /// Opens the database a URL names: `sqlite:///path/file.sqlite`, `sqlite://relative.sqlite`,
     /// a plain file path, or `postgres://user:password@host:port/db`.
-    public static func open(url: String, poolSize: Int = 16, logger: Logger) async throws -> Database {
+    ///
+    /// `groupCommitLanes`: how many batches of write transactions may run at once (see
+    /// `GroupCommit`); 0 runs every transaction on its own. SQLite always batches in its one
+    /// writer lane; on PostgreSQL the default is 0.
+    public static func open(url: String, poolSize: Int = 16, groupCommitLanes: Int = 0, logger: Logger) async throws -> Database {
         switch try DatabaseURL(url) {
         case .sqlite(let path):
             let driver = try await SQLiteDriver.open(path: path, readers: 4, logger: logger)
-            return Database(engine: .sqlite, driver: driver, logger: logger)
+            return Database(engine: .sqlite, driver: driver, groupCommitLanes: 1, logger: logger)
         case .postgres(let configuration):
             let driver = PostgresDriver(configuration: configuration, poolSize: poolSize, logger: logger)
-            return Database(engine: .postgres, driver: driver, logger: logger)
+            return Database(engine: .postgres, driver: driver, groupCommitLanes: groupCommitLanes, logger: logger)
         }
     }
 
@@ -42,11 +48,13 @@ public final class Database: Sendable {
         try await driver.read(body)
     }
 
-    /// Runs `body` as one transaction, retrying it from the start when the engine reports a
-    /// transient conflict. `body` must therefore have no effect outside the database.
+    /// Runs `body` as one transaction (or, with group commit, in a savepoint of a transaction
+    /// it shares with others that arrived meanwhile), retrying it from the start when the engine
+    /// reports a transient conflict. `body` must therefore have no effect outside the database.
     public func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        if let groupCommit { return try await groupCommit.run(body) }
         var attempt = 0
         while true {
             attempt += 1
