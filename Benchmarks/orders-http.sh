@@ -99,7 +99,7 @@ for engine in $ENGINES; do
     printf "| %s | %s | %.0f | %s | %s | %s | %s |\n" "$c" "${raw%.*}" "$or" "$vs_raw" "$(field p50 "$o")" "$(field p99 "$o")" "$errs"
   done
   level=$(curl -sf -H "Authorization: Bearer $ORDERLY_ADMIN_KEY" "http://127.0.0.1:$port/v1/inventory/HOT-1/BL-0")
-  echo "HOT-1@BL-0 after the sale: $(python3 -c 'import json,sys; l=json.load(sys.stdin); print(f"on hand {l[\"onHand\"]}, reserved {l[\"reserved\"]}")' <<<"$level")"
+  python3 -c "import json,sys; l=json.load(sys.stdin); print('HOT-1@BL-0 after the sale: on hand', l['onHand'], 'reserved', l['reserved'])" <<<"$level"
   "$BIN" check --database-url "$url" | tail -1
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   if [ -n "$PG_DIR" ]; then scripts/postgres stop "$PG_DIR"; PG_DIR=""; fi

@@ -122,6 +122,26 @@ struct OrderStoreTests {
     }
 
     @Test(arguments: Engine.all)
+    func aFirstOrderRuleHoldsOnlyACustomersFirstOrder(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            _ = try await stores.channels.update(Fixtures.web, actor: nil) { $0.holdRules = [HoldRule(name: "new customer", firstOrder: true)] }
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            let first = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "f-1"), actor: nil)
+            #expect(first.order.status == .onHold && first.order.holds.map(\.reason) == ["new customer"])
+            #expect(first.fulfillmentOrders.isEmpty)
+            // The same customer (matched by email) again: known now, not held.
+            let second = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "f-2"), actor: nil)
+            #expect(second.order.customerId == first.order.customerId)
+            #expect(second.order.status == .processing && second.order.holds.isEmpty)
+            #expect(second.fulfillmentOrders.count == 1)
+            let other = try await stores.orders.place(
+                Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "f-3", email: "grace@example.com"), actor: nil)
+            #expect(other.order.status == .onHold)
+        }
+    }
+
+    @Test(arguments: Engine.all)
     func holdRulesAndManualHoldsKeepStockButNotFulfilment(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in
             try await Fixtures.seed(stores)

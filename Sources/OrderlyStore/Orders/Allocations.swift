@@ -44,7 +44,24 @@ enum Allocations {
 
     /// Adds every entry to its allocation (creating them) with one statement; entries for the
     /// same line, location and type are summed first (one row may be touched once per statement).
-    static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry]) async throws {
+    /// `released`: the units go into fulfillment orders in this same transaction.
+    static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry], released: Bool = false) async throws {
+        let merged = merge(entries)
+        guard !merged.isEmpty else { return }
+        let rows = SQLQueryString.rows(merged) { entry in
+            "\(bind: order.rawValue), \(bind: Int64(entry.line)), \(bind: entry.location.rawValue), \(bind: entry.type.rawValue), \(bind: entry.quantity), \(bind: released ? entry.quantity : 0), \(bind: entry.reason)"
+        }
+        try await db.raw(
+            """
+            INSERT INTO order_allocations (order_id, line_no, location_id, type, quantity, released, reason) VALUES \(rows)
+            ON CONFLICT (order_id, line_no, location_id, type) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity,
+                released = order_allocations.released + excluded.released, reason = excluded.reason
+            """
+        ).run()
+    }
+
+    /// Entries summed per line, location and type, in first-seen order.
+    static func merge(_ entries: [Entry]) -> [Entry] {
         var merged: [Entry] = []
         for entry in entries {
             if let i = merged.firstIndex(where: { $0.line == entry.line && $0.location == entry.location && $0.type == entry.type }) {
@@ -54,16 +71,20 @@ enum Allocations {
                 merged.append(entry)
             }
         }
-        guard !merged.isEmpty else { return }
-        let rows = SQLQueryString.rows(merged) { entry in
-            "\(bind: order.rawValue), \(bind: Int64(entry.line)), \(bind: entry.location.rawValue), \(bind: entry.type.rawValue), \(bind: entry.quantity), 0, \(bind: entry.reason)"
-        }
-        try await db.raw(
-            """
-            INSERT INTO order_allocations (order_id, line_no, location_id, type, quantity, released, reason) VALUES \(rows)
-            ON CONFLICT (order_id, line_no, location_id, type) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity, reason = excluded.reason
-            """
-        ).run()
+        return merged
+    }
+
+    /// A new order's allocations: recorded, and — unless the order is on hold — released into
+    /// fulfillment orders at once, without reading back what was just written.
+    static func recordAndRelease(
+        _ db: any SQLDatabase, _ order: inout Order, _ entries: [Entry], actor: String?, at now: Date
+    ) async throws -> [FulfillmentOrder] {
+        let release = order.holds.isEmpty
+        try await record(db, order.id, entries, released: release)
+        guard release else { return [] }
+        let opened = fulfillmentOrders(merge(entries).filter { $0.quantity > 0 }, of: order, at: now)
+        try await FulfillmentOrderStore.insert(db, opened)
+        return try await opening(db, opened, of: &order, actor: actor, at: now)
     }
 
     /// Creates one fulfillment order per location and type for every allocated unit not yet
@@ -74,25 +95,15 @@ enum Allocations {
         let rows = try await db.raw(
             """
             SELECT line_no, location_id, type, quantity - released AS pending FROM order_allocations
-            WHERE order_id = \(bind: order.id.rawValue) AND quantity > released ORDER BY location_id, type, line_no
+            WHERE order_id = \(bind: order.id.rawValue) AND quantity > released
             """
         ).all()
-        var groups: [String: (location: LocationID, type: FulfillmentType, lines: [FulfillmentOrder.Line])] = [:]
-        var keys: [String] = []
-        for row in rows {
-            let location = LocationID(try row.string("location_id"))
-            let type = FulfillmentType(rawValue: try row.string("type")) ?? .ship
-            let lineNo = Int(try row.int64("line_no"))
-            let sku = order.lines.first { $0.number == lineNo }?.sku ?? SKU("")
-            let key = "\(location)|\(type)"
-            if groups[key] == nil { keys.append(key) }
-            groups[key, default: (location, type, [])].lines.append(.init(orderLine: lineNo, sku: sku, quantity: try row.int64("pending")))
+        let pending = try rows.map { row in
+            Entry(
+                line: Int(try row.int64("line_no")), location: LocationID(try row.string("location_id")),
+                type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, quantity: try row.int64("pending"), reason: "")
         }
-        let opened = keys.compactMap { groups[$0] }.map { group in
-            FulfillmentOrder(
-                id: FulfillmentOrderID("fo_" + Token.random(bytes: 10)), orderId: order.id, locationId: group.location, type: group.type,
-                status: .open, lines: group.lines, createdAt: now)
-        }
+        let opened = fulfillmentOrders(pending, of: order, at: now)
         guard !opened.isEmpty else { return [] }
         try await FulfillmentOrderStore.insert(db, opened)
         // The units now in fulfillment orders are released, each allocation by what it gave.
@@ -106,6 +117,31 @@ enum Allocations {
                 AND order_allocations.location_id = v.column2 AND order_allocations.type = v.column3
             """
         ).run()
+        return try await opening(db, opened, of: &order, actor: actor, at: now)
+    }
+
+    /// One fulfillment order per location and type for `pending` units (ordered by location,
+    /// type and line, whatever order they come in).
+    static func fulfillmentOrders(_ pending: [Entry], of order: Order, at now: Date) -> [FulfillmentOrder] {
+        var groups: [String: (location: LocationID, type: FulfillmentType, lines: [FulfillmentOrder.Line])] = [:]
+        var keys: [String] = []
+        for entry in pending.sorted(by: { ($0.location.rawValue, $0.type.rawValue, $0.line) < ($1.location.rawValue, $1.type.rawValue, $1.line) }) {
+            let sku = order.lines.first { $0.number == entry.line }?.sku ?? SKU("")
+            let key = "\(entry.location)|\(entry.type)"
+            if groups[key] == nil { keys.append(key) }
+            groups[key, default: (entry.location, entry.type, [])].lines.append(.init(orderLine: entry.line, sku: sku, quantity: entry.quantity))
+        }
+        return keys.compactMap { groups[$0] }.map { group in
+            FulfillmentOrder(
+                id: FulfillmentOrderID("fo_" + Token.random(bytes: 10)), orderId: order.id, locationId: group.location, type: group.type,
+                status: .open, lines: group.lines, createdAt: now)
+        }
+    }
+
+    /// Announces fulfillment orders just written, and hands a counter sale over at once.
+    private static func opening(
+        _ db: any SQLDatabase, _ opened: [FulfillmentOrder], of order: inout Order, actor: String?, at now: Date
+    ) async throws -> [FulfillmentOrder] {
         var created: [FulfillmentOrder] = []
         for fo in opened {
             try await EventLog.append(

@@ -56,11 +56,13 @@ public struct CustomerStore: Sendable {
         _ db: any SQLDatabase, _ details: CustomerDetails, address: Address?, at now: Date
     ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
         var row: (any SQLRow)? = nil
+        // Whether the customer ordered before comes with the profile (one round trip).
+        let hasOrders: SQLQueryString = "EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id) AS has_orders"
         if let email = details.normalizedEmail {
-            row = try await db.raw("SELECT * FROM customers WHERE email_key = \(bind: email)\(db.forUpdate)").first()
+            row = try await db.raw("SELECT customers.*, \(hasOrders) FROM customers WHERE email_key = \(bind: email)\(db.forUpdate)").first()
         } else if let phone = details.normalizedPhone {
             row = try await db.raw(
-                "SELECT * FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1\(db.forUpdate)").first()
+                "SELECT customers.*, \(hasOrders) FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1\(db.forUpdate)").first()
         }
         guard let row else {
             let id = CustomerID("cus_" + Token.random(bytes: 10))
@@ -94,8 +96,7 @@ public struct CustomerStore: Sendable {
                 """
             ).run()
         }
-        let previous = try await db.raw("SELECT id FROM orders WHERE customer_id = \(bind: customer.id.rawValue) LIMIT 1").first()
-        return (customer.id, previous == nil)
+        return (customer.id, !(try row.bool("has_orders")))
     }
 
     static func decode(_ row: any SQLRow) throws -> Customer {

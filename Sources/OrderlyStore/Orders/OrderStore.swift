@@ -112,9 +112,8 @@ public struct OrderStore: Sendable {
         // The order goes in with its final quantities; a concurrent duplicate fails here on the
         // unique (channel, externalId) and its whole transaction, reservations included, rolls back.
         try await OrderRows.insert(db, order, customer: draft.customer, at: now)
-        try await Allocations.record(db, order.id, allocations)
         try await Self.recordRouting(db, order, plan, actor: actor, at: now)
-        let opened = try await Allocations.release(db, &order, actor: actor, at: now)
+        let opened = try await Allocations.recordAndRelease(db, &order, allocations, actor: actor, at: now)
         // In the order reading them returns (created together, so by id).
         return Placement(order: order, created: true, fulfillmentOrders: opened.sorted { $0.id.rawValue < $1.id.rawValue })
     }
