@@ -2,7 +2,8 @@
 # Soak: a bounded order load (wrk + Benchmarks/wrk/orders.lua) for $SOAK_SECONDS (default an
 # hour) at $CONNECTIONS connections, with the server's resident memory sampled every
 # $SAMPLE_SECONDS. Passes when memory levels off: the last quarter's mean RSS is at most
-# $GROWTH (1.25) times the second quarter's (the first is warm-up).
+# $GROWTH (1.25) times the second quarter's (the first is warm-up). $SOAK_RATE (orders/s,
+# default unbounded) spaces each connection's requests so that a long soak leaves the machine usable.
 #   Benchmarks/soak.sh [engine (sqlite|postgres)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ CONNECTIONS=${CONNECTIONS:-8}
 GROWTH=${GROWTH:-1.25}
 SKUS=${BENCH_SKUS:-1000}
 export BENCH_SKUS=$SKUS ORDERLY_RATE_LIMIT=0
+if [ -n "${SOAK_RATE:-}" ]; then export BENCH_DELAY_MS=$(( CONNECTIONS * 1000 / SOAK_RATE )); fi
 export ORDERLY_ADMIN_KEY=ork_soak_$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 BIN=${ORDERLY_BIN:-.build/release/orderly}
 [ -x "$BIN" ] || BIN=.build/debug/orderly

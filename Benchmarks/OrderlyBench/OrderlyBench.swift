@@ -4,5 +4,5 @@ import ArgumentParser
 struct OrderlyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "OrderlyBench", abstract: "Orderly's micro and store benchmarks.",
-        subcommands: [ReservationBenchmark.self, RoutingBenchmark.self], defaultSubcommand: ReservationBenchmark.self)
+        subcommands: [ReservationBenchmark.self, RoutingBenchmark.self, NetworkBenchmark.self], defaultSubcommand: ReservationBenchmark.self)
 }

@@ -44,6 +44,15 @@ request = function()
   return wrk.format(nil, "/v1/orders", nil, body)
 end
 
+-- BENCH_DELAY_MS: each connection waits this long before its next order (a bounded rate for
+-- long runs such as the soak); unset, it sends as fast as the server answers.
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pause > 0 then
+  function delay()
+    return pause
+  end
+end
+
 local statuses = {}
 response = function(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1

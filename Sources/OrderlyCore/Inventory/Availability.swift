@@ -45,28 +45,29 @@ public enum AvailabilityCalculator {
         channel: Channel, skus: [SKU], levels: [InventoryLevel], locations: [LocationID: Location],
         incoming: [SKU: [SkuAvailability.Incoming]], origin: Coordinates?
     ) -> [SkuAvailability] {
-        var bySku: [SKU: [InventoryLevel]] = [:]
-        for level in levels { bySku[level.sku, default: []].append(level) }
+        // Where and in which order a sku is shown depends on the location only: order the
+        // locations the channel sells from once (nearest, then priority, then id), not per sku.
+        let ordered = locations.values.filter(channel.sells(from:)).map { location in
+            (location, origin.flatMap { o in location.coordinates.map { (o.distanceKm(to: $0) * 10).rounded() / 10 } })
+        }.sorted { a, b in
+            if let da = a.1, let db = b.1, da != db { return da < db }
+            if a.0.priority != b.0.priority { return a.0.priority < b.0.priority }
+            return a.0.id < b.0.id
+        }
+        var bySku: [SKU: [LocationID: Int64]] = [:]
+        for level in levels { bySku[level.sku, default: [:]][level.locationId] = level.available }
         return skus.map { sku in
-            var atLocations: [(SkuAvailability.AtLocation, Location)] = []
-            for level in bySku[sku] ?? [] {
-                guard let location = locations[level.locationId], channel.sells(from: location) else { continue }
-                let distance = origin.flatMap { o in location.coordinates.map { (o.distanceKm(to: $0) * 10).rounded() / 10 } }
-                atLocations.append((
-                    .init(locationId: location.id, available: level.available, pickup: location.capabilities.pickup, distanceKm: distance),
-                    location
-                ))
-            }
-            atLocations.sort { a, b in
-                if let da = a.0.distanceKm, let db = b.0.distanceKm, da != db { return da < db }
-                if a.1.priority != b.1.priority { return a.1.priority < b.1.priority }
-                return a.1.id < b.1.id
+            let stock = bySku[sku] ?? [:]
+            let atLocations = stock.isEmpty ? [] : ordered.compactMap { location, distance in
+                stock[location.id].map {
+                    SkuAvailability.AtLocation(locationId: location.id, available: $0, pickup: location.capabilities.pickup, distanceKm: distance)
+                }
             }
             let pooledIncoming = (incoming[sku] ?? []).filter { supply in
                 locations[supply.locationId].map(channel.sells(from:)) ?? false
             }.sorted { ($0.expectedAt, $0.locationId) < ($1.expectedAt, $1.locationId) }
             return SkuAvailability(
-                sku: sku, available: atLocations.reduce(0) { $0 + $1.0.available }, locations: atLocations.map(\.0),
+                sku: sku, available: atLocations.reduce(0) { $0 + $1.available }, locations: atLocations,
                 incoming: pooledIncoming)
         }
     }

@@ -17,7 +17,7 @@ public struct AvailabilityStore: Sendable {
             guard let channel = try await ChannelStore.fetch(db, channelId) else {
                 throw OrderlyError.invalid("channel", "channel '\(channelId)' does not exist")
             }
-            let snapshot = try await Self.snapshot(db, skus: unique)
+            let snapshot = try await Self.wideSnapshot(db, skus: unique)
             let incoming = try await Self.incoming(db, skus: unique)
             var locations = snapshot.locations
             let missing = Set(incoming.values.joined().map(\.locationId)).subtracting(locations.keys)
@@ -53,7 +53,8 @@ public struct AvailabilityStore: Sendable {
         return incoming
     }
 
-    /// Levels of `skus` at active locations, with those locations, in one query.
+    /// Levels of `skus` at active locations, with those locations, in one query: the right
+    /// shape for an order or a reservation, which name a few skus.
     static func snapshot(_ db: any SQLDatabase, skus: [SKU]) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
         guard !skus.isEmpty else { return ([], [:]) }
         let rows = try await db.raw(
@@ -69,6 +70,30 @@ public struct AvailabilityStore: Sendable {
             let level = try StockLedger.decodeLevel(row)
             levels.append(level)
             if locations[level.locationId] == nil { locations[level.locationId] = try LocationStore.decode(row) }
+        }
+        return (levels, locations)
+    }
+
+    /// The same in two queries — the levels alone, then their locations once each — for
+    /// availability, which asks for up to a hundred skus across every location: joined, each
+    /// location's columns would come back once per level (50 skus × 1,000 locations: 50,000 times).
+    static func wideSnapshot(_ db: any SQLDatabase, skus: [SKU]) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
+        guard !skus.isEmpty else { return ([], [:]) }
+        let rows = try await db.raw(
+            """
+            SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock
+            FROM inventory_levels l JOIN locations loc ON loc.id = l.location_id
+            WHERE l.sku IN (\(binds: skus.map(\.rawValue))) AND loc.active = \(bind: true)
+            """
+        ).all()
+        let levels = try rows.map(StockLedger.decodeLevel)
+        var locations: [LocationID: Location] = [:]
+        let ids = Set(levels.map(\.locationId.rawValue))
+        if !ids.isEmpty {
+            for row in try await db.raw("SELECT * FROM locations WHERE id IN (\(binds: Array(ids)))").all() {
+                let location = try LocationStore.decode(row)
+                locations[location.id] = location
+            }
         }
         return (levels, locations)
     }
