@@ -2,6 +2,7 @@ import Foundation
 import OrderlyCore
 import OrderlyStore
 import OrderlyTestSupport
+import SQLKit
 import Testing
 
 @Suite("Order store")
@@ -118,6 +119,31 @@ struct OrderStoreTests {
             #expect(level.onHand == 4 && level.reserved == 4)
             let fos = try await stores.fulfillmentOrders.list(orderId: first.id, locationId: nil, status: nil, after: nil, limit: nil).items
             #expect(fos.map { $0.lines.reduce(0) { $0 + $1.quantity } }.sorted() == [1, 2])
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func freeTextSearchFindsAnyPartAndPostgresAnswersItFromATrigramIndex(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            for (n, email) in ["ada@example.com", "grace.hopper@navy.example", "ada.byron@example.org"].enumerated() {
+                _ = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "shop-\(n)", email: email), actor: nil)
+            }
+            func search(_ q: String) async throws -> Int { try await stores.orders.search(.init(q: q), after: nil, limit: nil).items.count }
+            #expect(try await search("example") == 3)
+            #expect(try await search("ada.byron") == 1)
+            #expect(try await search("hopper@nav") == 1)
+            #expect(try await search("SHOP-1") == 1, "case-insensitive, external id")
+            #expect(try await search("nobody") == 0)
+            guard engine == .postgres else { return }
+            let plan = try await stores.database.read { db in
+                try await db.raw("SET enable_seqscan = off").run()
+                let rows = try await db.raw("EXPLAIN SELECT * FROM orders o WHERE o.search LIKE '%hopper%'").all()
+                try await db.raw("RESET enable_seqscan").run()
+                return try rows.map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+            }
+            #expect(plan.contains("orders_search_trgm"), "\(plan)")
         }
     }
 
