@@ -15,16 +15,8 @@ BIN=${ORDERLY_BIN:-.build/release/orderly}
 command -v schemathesis >/dev/null || pip install -q schemathesis 2>/dev/null || pip install -q --break-system-packages schemathesis
 export ORDERLY_ADMIN_KEY=ork_fuzz_$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export ORDERLY_RATE_LIMIT=0
-WORK=$(mktemp -d /tmp/orderly-fuzz.XXXXXX)
-SERVER_PID=""
-PG_DIR=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  [ -n "$PG_DIR" ] && scripts/postgres stop "$PG_DIR"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-source Benchmarks/lib.sh  # free_port
+source Benchmarks/lib.sh  # free_port, start_work
+start_work fuzz
 
 status=0
 for engine in $ENGINES; do

@@ -31,3 +31,17 @@ PY
   curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/products" -d '[{"sku":"HOT-1","name":"Flash sale"}]' >/dev/null
   curl -sf -H "$auth" -H 'Content-Type: application/json' -X PUT "$base/v1/inventory/HOT-1/BL-0" -d '{"onHand":100000000}' >/dev/null
 }
+
+# A work folder in $WORK, and on exit: the server ($SERVER_PID) and the PostgreSQL cluster
+# ($PG_DIR) the script started are stopped and the folder removed.
+start_work() { # name
+  WORK=$(mktemp -d "/tmp/orderly-$1.XXXXXX")
+  SERVER_PID=""
+  PG_DIR=""
+  trap stop_work EXIT
+}
+stop_work() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$PG_DIR" ]; then scripts/postgres stop "$PG_DIR"; fi
+  rm -rf "$WORK"
+}

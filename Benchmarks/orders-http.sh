@@ -21,18 +21,9 @@ export BENCH_SKUS=$SKUS
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 swift build -c release --product orderly >/dev/null
 BIN=.build/release/orderly
-WORK=$(mktemp -d /tmp/orderly-bench.XXXXXX)
-SERVER_PID=""
-PG_DIR=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  [ -n "$PG_DIR" ] && scripts/postgres stop "$PG_DIR"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# free_port and seed
+# free_port, seed, start_work
 source Benchmarks/lib.sh
+start_work bench
 
 run_point() { # script url connections
   local threads=$(( $3 < 2 ? 1 : 2 ))

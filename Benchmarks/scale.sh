@@ -21,15 +21,7 @@ BIN=${ORDERLY_BIN:-.build/release/orderly}
 [ -x "$BIN" ] || swift build -c release --product orderly >/dev/null
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | head -1 || command -v psql)
-WORK=$(mktemp -d /tmp/orderly-scale.XXXXXX)
-SERVER_PID=""
-PG_DIR=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  [ -n "$PG_DIR" ] && scripts/postgres stop "$PG_DIR"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+start_work scale
 
 eval "$(ORDERLY_PG_FSYNC=on ORDERLY_PG_SYNC=on scripts/postgres start)"
 PG_DIR=$DIR
