@@ -8,13 +8,18 @@ enum Allocations {
     /// Reserves and records `plan`'s allocations and backorders on `order` (in memory and in
     /// the database); throws `ReservationStore.StockMoved` when stock moved since the snapshot.
     static func commit(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan, to order: inout Order, at now: Date) async throws {
-        try await record(db, order.id, try await reserve(db, plan, to: &order))
+        try await reserve(db, plan)
+        try await record(db, order.id, apply(plan, to: &order))
     }
 
-    /// Reserves `plan`'s stock and applies it to `order` in memory; returns the allocations
-    /// still to be recorded. Throws `ReservationStore.StockMoved` when stock moved since the snapshot.
-    static func reserve(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan, to order: inout Order) async throws -> [Entry] {
+    /// Reserves `plan`'s stock with conditional updates; throws `ReservationStore.StockMoved`
+    /// when stock moved since the snapshot it was made from.
+    static func reserve(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan) async throws {
         try await ReservationStore.reserve(db, plan.allocations.map { ($0.sku, $0.locationId, $0.quantity) })
+    }
+
+    /// Applies `plan` to `order` in memory; returns the allocations to record.
+    static func apply(_ plan: RoutingPlanner.Plan, to order: inout Order) -> [Entry] {
         for allocation in plan.allocations {
             order.lines[allocation.lineIndex].allocatedQuantity += allocation.quantity
         }

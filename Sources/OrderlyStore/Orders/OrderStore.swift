@@ -108,10 +108,13 @@ public struct OrderStore: Sendable {
             return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
         }
         let plan = try RoutingPlanner.plan(lines, context.stock)
-        allocations += try await Allocations.reserve(db, plan, to: &order)
-        // The order goes in with its final quantities; a concurrent duplicate fails here on the
-        // unique (channel, externalId) and its whole transaction, reservations included, rolls back.
+        allocations += Allocations.apply(plan, to: &order)
+        // The order goes in with its final quantities; a concurrent duplicate stops here on the
+        // unique (channel, externalId), before it touches stock.
         try await OrderRows.insert(db, order, customer: draft.customer, at: now)
+        // Stock is reserved as late as it can be (a counter sale's hand-over below needs it):
+        // a hot inventory row stays locked from here to the commit, a few statements.
+        try await Allocations.reserve(db, plan)
         try await Self.recordRouting(db, order, plan, actor: actor, at: now)
         let opened = try await Allocations.recordAndRelease(db, &order, allocations, actor: actor, at: now)
         // In the order reading them returns (created together, so by id).
