@@ -130,12 +130,14 @@ struct OrderStoreTests {
             for (n, email) in ["ada@example.com", "grace.hopper@navy.example", "ada.byron@example.org"].enumerated() {
                 _ = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "shop-\(n)", email: email), actor: nil)
             }
-            func search(_ q: String) async throws -> Int { try await stores.orders.search(.init(q: q), after: nil, limit: nil).items.count }
-            #expect(try await search("example") == 3)
-            #expect(try await search("ada.byron") == 1)
-            #expect(try await search("hopper@nav") == 1)
-            #expect(try await search("SHOP-1") == 1, "case-insensitive, external id")
-            #expect(try await search("nobody") == 0)
+            let found: (String) async throws -> Int = { q in
+                try await stores.orders.search(OrderStore.Search(q: q), after: nil, limit: nil).items.count
+            }
+            #expect(try await found("example") == 3)
+            #expect(try await found("ada.byron") == 1)
+            #expect(try await found("hopper@nav") == 1)
+            #expect(try await found("SHOP-1") == 1, "case-insensitive, external id")
+            #expect(try await found("nobody") == 0)
             guard engine == .postgres else { return }
             let plan = try await stores.database.read { db in
                 try await db.raw("SET enable_seqscan = off").run()
