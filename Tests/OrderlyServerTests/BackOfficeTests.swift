@@ -41,6 +41,7 @@ struct BackOfficeTests {
             return String(page.text[range].split(separator: "\"")[3])
         }
 
+        @discardableResult
         func signIn(_ email: String, _ password: String = BackOfficeTests.password) async throws -> Reply {
             let form = try await go(.get, "/login")
             return try await go(.post, "/login", form: ["csrf": csrf(form), "email": email, "password": password])
