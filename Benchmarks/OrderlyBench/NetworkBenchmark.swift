@@ -22,8 +22,7 @@ struct NetworkBenchmark: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let bench = ReservationBenchmark.parseOrExit(["--engine", engine] + (postgresURL.map { ["--postgres-url", $0] } ?? []))
-        let database = try await bench.openDatabase(logger: logger)
+        let database = try await BenchDatabase.open(engine: engine, postgresURL: postgresURL, poolSize: 4, logger: logger)
         try await Migrator.migrate(database)
         let stores = Stores(database: database)
         try await seed(stores)

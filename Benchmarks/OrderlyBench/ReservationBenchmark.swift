@@ -23,7 +23,7 @@ struct ReservationBenchmark: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let database = try await openDatabase(logger: logger)
+        let database = try await BenchDatabase.open(engine: engine, postgresURL: postgresURL, poolSize: poolSize, logger: logger)
         try await Migrator.migrate(database)
         let stores = Stores(database: database)
         try await seed(stores)
@@ -87,26 +87,6 @@ struct ReservationBenchmark: AsyncParsableCommand {
         let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         return Result(rate: Double(latencies.count) / secondsElapsed, p50: percentile(0.5), p99: percentile(0.99))
-    }
-
-    func openDatabase(logger: Logger) async throws -> Database {
-        switch engine {
-        case "sqlite":
-            let path = NSTemporaryDirectory() + "orderly-bench-\(UUID().uuidString).sqlite"
-            return try await Database.open(url: "sqlite://" + path, logger: logger)
-        case "postgres":
-            guard let postgresURL, var components = URLComponents(string: postgresURL) else {
-                throw ValidationError("--postgres-url is required for postgres")
-            }
-            let admin = try await Database.open(url: postgresURL, poolSize: 1, logger: logger)
-            let name = "orderly_bench_\(Int(Date().timeIntervalSince1970))"
-            try await admin.execute("CREATE DATABASE \(name)")
-            await admin.close()
-            components.path = "/" + name
-            return try await Database.open(url: components.string ?? postgresURL, poolSize: poolSize, logger: logger)
-        default:
-            throw ValidationError("--engine is sqlite or postgres")
-        }
     }
 
     /// Four locations (BL-0 … BL-3) with a million units of every sku, and a channel over them.

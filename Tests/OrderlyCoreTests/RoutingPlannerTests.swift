@@ -1,5 +1,5 @@
 import Foundation
-import OrderlyCore
+@testable import OrderlyCore
 import Testing
 
 @Suite("Routing planner")
@@ -108,11 +108,30 @@ struct RoutingPlannerTests {
         #expect(plan.backorders.first?.reason.contains("awaiting supply at DC") == true)
     }
 
-    @Test func statusIsDerivedFromLinesAndHolds() {
-        var order = Order(
+    /// An order "o" of `lines`, nothing else set.
+    static func order(_ lines: [OrderLine]) -> Order {
+        Order(
             id: "o", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
-            totals: .init(subtotal: 0, shipping: 0, discount: 0), shippingAddress: nil, coordinates: nil,
-            lines: [OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 100, delivery: .ship)], createdAt: Self.now)
+            totals: .init(subtotal: 0, shipping: 0, discount: 0), shippingAddress: nil, coordinates: nil, lines: lines, createdAt: now)
+    }
+
+    @Test func aPlanCountsOnTheOrdersLines() {
+        var order = Self.order([
+            OrderLine(number: 1, sku: "A", quantity: 5, unitPrice: 100, delivery: .ship), OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 100, delivery: .ship),
+        ])
+        order.apply(RoutingPlanner.Plan(
+            allocations: [
+                .init(lineIndex: 0, sku: "A", locationId: "DC", quantity: 2, type: .ship, reason: ""),
+                .init(lineIndex: 0, sku: "A", locationId: "ST", quantity: 1, type: .ship, reason: ""),
+            ],
+            backorders: [.init(lineIndex: 0, sku: "A", quantity: 2, reason: ""), .init(lineIndex: 1, sku: "B", quantity: 1, reason: "")]))
+        #expect(order.lines.map(\.allocatedQuantity) == [3, 0])
+        #expect(order.lines.map(\.backorderedQuantity) == [2, 1])
+        #expect(order.status == .awaitingStock)
+    }
+
+    @Test func statusIsDerivedFromLinesAndHolds() {
+        var order = Self.order([OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 100, delivery: .ship)])
         #expect(order.status == .processing)
         order.lines[0].backorderedQuantity = 1
         #expect(order.status == .awaitingStock)

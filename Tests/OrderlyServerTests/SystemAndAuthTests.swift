@@ -7,6 +7,12 @@ import Testing
 
 @Suite("System endpoints and authentication")
 struct SystemAndAuthTests {
+    @Test func groupCommitLanesComeFromTheEnvironment() {
+        #expect(ServerConfiguration.fromEnvironment([:]).groupCommitLanes == 0, "off unless asked for")
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "2"]).groupCommitLanes == 2)
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "-1"]).groupCommitLanes == 0, "a negative count is ignored")
+    }
+
     @Test(arguments: Engine.all)
     func healthSpecAndMetricsNeedNoKey(engine: Engine) async throws {
         try await TestApp.run(engine) { app in

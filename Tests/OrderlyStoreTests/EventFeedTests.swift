@@ -43,6 +43,29 @@ struct EventFeedTests {
         }
     }
 
+    /// A transaction's events are written together at its end, in chunks (statement parameter
+    /// limits): more than one chunk's worth must all arrive, in the order they were appended.
+    @Test(arguments: Engine.all)
+    func aTransactionsEventsAreWrittenTogetherInOrder(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let count = 1_234
+            try await stores.database.transaction { db in
+                for n in 0..<count {
+                    try await EventLog.append(db, type: "test.many", subject: "test:\(n)", data: ["n": n], actor: "test", at: Date())
+                }
+            }
+            var seen: [StoredEvent] = []
+            var cursor: String? = nil
+            repeat {
+                let page = try await stores.events.list(after: cursor.flatMap { Int64($0) }, limit: 100, types: ["test.many"])
+                seen += page.items
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen.map(\.subject) == (0..<count).map { "test:\($0)" })
+            #expect(seen.map(\.id) == seen.map(\.id).sorted())
+        }
+    }
+
     @Test(arguments: Engine.all)
     func pagingUnderConcurrentWritesHasNoGapsOrRepeats(engine: Engine) async throws {
         try await TestDatabase.withStores(engine, poolSize: 12) { stores in

@@ -67,6 +67,10 @@ struct SupplyAndAvailabilityTests {
             _ = try await stores.supply.create(
                 Supply(id: "PO-7", locationId: Fixtures.warehouse, expectedAt: Date(timeIntervalSince1970: 1_900_000_000), lines: [.init(sku: "SKU-1", quantity: 50)]), actor: nil)
             _ = try await stores.locations.update(Fixtures.utrecht, actor: nil) { $0.active = false }
+            // Supply expected at a location that holds none of these skus yet: it is read apart.
+            _ = try await stores.locations.create(Location(id: "WH-NEW", name: "New DC", kind: .warehouse), actor: nil)
+            _ = try await stores.supply.create(
+                Supply(id: "PO-8", locationId: "WH-NEW", expectedAt: Date(timeIntervalSince1970: 1_900_000_000), lines: [.init(sku: "SKU-3", quantity: 12)]), actor: nil)
 
             let web = try await stores.availability.availability(channel: Fixtures.web, skus: ["SKU-1", "SKU-2", "SKU-3"], origin: Fixtures.amsterdam)
             #expect(web.map(\.sku) == ["SKU-1", "SKU-2", "SKU-3"])
@@ -75,6 +79,7 @@ struct SupplyAndAvailabilityTests {
             #expect(web[0].locations.last?.pickup == true)
             #expect(web[0].incoming.map(\.quantity) == [50])
             #expect(web[1].available == 1 && web[2].available == 0 && web[2].locations.isEmpty)
+            #expect(web[2].incoming.map(\.locationId) == ["WH-NEW"] && web[2].incoming.map(\.quantity) == [12])
 
             _ = try await stores.channels.create(
                 Channel(id: "marketplace", name: "Marketplace", kind: .marketplace, locations: [Fixtures.warehouse, Fixtures.rotterdam], routing: .init(shipFromStore: false)), actor: nil)

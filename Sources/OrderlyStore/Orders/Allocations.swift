@@ -18,14 +18,9 @@ enum Allocations {
         try await ReservationStore.reserve(db, plan.allocations.map { ($0.sku, $0.locationId, $0.quantity) })
     }
 
-    /// Applies `plan` to `order` in memory; returns the allocations to record.
+    /// Applies `plan` to `order` in memory (`Order.apply`); returns the allocations to record.
     static func apply(_ plan: RoutingPlanner.Plan, to order: inout Order) -> [Entry] {
-        for allocation in plan.allocations {
-            order.lines[allocation.lineIndex].allocatedQuantity += allocation.quantity
-        }
-        for backorder in plan.backorders {
-            order.lines[backorder.lineIndex].backorderedQuantity += backorder.quantity
-        }
+        order.apply(plan)
         return plan.allocations.map {
             Entry(line: order.lines[$0.lineIndex].number, location: $0.locationId, type: $0.type, quantity: $0.quantity, reason: $0.reason)
         }
@@ -38,13 +33,9 @@ enum Allocations {
         var type: FulfillmentType
         var quantity: Int64
         var reason: String
-    }
 
-    /// Adds `quantity` to the allocation of a line at a location (creating it).
-    static func record(
-        _ db: any SQLDatabase, _ order: OrderID, line: Int, _ location: LocationID, _ type: FulfillmentType, _ quantity: Int64, reason: String
-    ) async throws {
-        try await record(db, order, [Entry(line: line, location: location, type: type, quantity: quantity, reason: reason)])
+        /// These units, to be released into a fulfillment order.
+        var pending: FulfillmentOrder.Pending { .init(orderLine: line, locationId: location, type: type, quantity: quantity) }
     }
 
     /// Adds every entry to its allocation (creating them) with one statement; entries for the
@@ -87,7 +78,7 @@ enum Allocations {
         let release = order.holds.isEmpty
         try await record(db, order.id, entries, released: release)
         guard release else { return [] }
-        let opened = fulfillmentOrders(merge(entries).filter { $0.quantity > 0 }, of: order, at: now)
+        let opened = FulfillmentOrder.opening(merge(entries).map(\.pending), of: order, at: now, id: Self.newFulfillmentOrderID)
         try await FulfillmentOrderStore.insert(db, opened)
         return try await opening(db, opened, of: &order, actor: actor, at: now)
     }
@@ -104,11 +95,11 @@ enum Allocations {
             """
         ).all()
         let pending = try rows.map { row in
-            Entry(
-                line: Int(try row.int64("line_no")), location: LocationID(try row.string("location_id")),
-                type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, quantity: try row.int64("pending"), reason: "")
+            FulfillmentOrder.Pending(
+                orderLine: Int(try row.int64("line_no")), locationId: LocationID(try row.string("location_id")),
+                type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, quantity: try row.int64("pending"))
         }
-        let opened = fulfillmentOrders(pending, of: order, at: now)
+        let opened = FulfillmentOrder.opening(pending, of: order, at: now, id: Self.newFulfillmentOrderID)
         guard !opened.isEmpty else { return [] }
         try await FulfillmentOrderStore.insert(db, opened)
         // The units now in fulfillment orders are released, each allocation by what it gave.
@@ -125,23 +116,7 @@ enum Allocations {
         return try await opening(db, opened, of: &order, actor: actor, at: now)
     }
 
-    /// One fulfillment order per location and type for `pending` units (ordered by location,
-    /// type and line, whatever order they come in).
-    static func fulfillmentOrders(_ pending: [Entry], of order: Order, at now: Date) -> [FulfillmentOrder] {
-        var groups: [String: (location: LocationID, type: FulfillmentType, lines: [FulfillmentOrder.Line])] = [:]
-        var keys: [String] = []
-        for entry in pending.sorted(by: { ($0.location.rawValue, $0.type.rawValue, $0.line) < ($1.location.rawValue, $1.type.rawValue, $1.line) }) {
-            let sku = order.lines.first { $0.number == entry.line }?.sku ?? SKU("")
-            let key = "\(entry.location)|\(entry.type)"
-            if groups[key] == nil { keys.append(key) }
-            groups[key, default: (entry.location, entry.type, [])].lines.append(.init(orderLine: entry.line, sku: sku, quantity: entry.quantity))
-        }
-        return keys.compactMap { groups[$0] }.map { group in
-            FulfillmentOrder(
-                id: FulfillmentOrderID("fo_" + Token.random(bytes: 10)), orderId: order.id, locationId: group.location, type: group.type,
-                status: .open, lines: group.lines, createdAt: now)
-        }
-    }
+    static func newFulfillmentOrderID() -> FulfillmentOrderID { FulfillmentOrderID("fo_" + Token.random(bytes: 10)) }
 
     /// Announces fulfillment orders just written, and hands a counter sale over at once.
     private static func opening(

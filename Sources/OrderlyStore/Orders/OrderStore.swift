@@ -27,13 +27,11 @@ public struct OrderStore: Sendable {
         do {
             let placement = try await Replanning.untilStockSettles { [database, time] in
                 let now = time.now
-                let intake = try await database.read { db in try await Intake.read(db, draft, at: now) }
-                guard case .new(let context) = intake else {
-                    guard case .existing(let order) = intake else { preconditionFailure() }
+                switch try await database.read({ db in try await Intake.read(db, draft, at: now) }) {
+                case .existing(let order):
                     return Placement(order: order, created: false)
-                }
-                return try await database.transaction { db in
-                    try await Self.place(db, draft, totals: totals, context, actor: actor, at: now)
+                case .new(let context):
+                    return try await database.transaction { db in try await Self.place(db, draft, totals: totals, context, actor: actor, at: now) }
                 }
             }
             guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }

@@ -17,16 +17,10 @@ public struct AvailabilityStore: Sendable {
             guard let channel = try await ChannelStore.fetch(db, channelId) else {
                 throw OrderlyError.invalid("channel", "channel '\(channelId)' does not exist")
             }
-            let snapshot = try await Self.wideSnapshot(db, skus: unique)
+            let snapshot = try await Self.snapshot(db, skus: unique, locationsApart: true)
             let incoming = try await Self.incoming(db, skus: unique)
-            var locations = snapshot.locations
-            let missing = Set(incoming.values.joined().map(\.locationId)).subtracting(locations.keys)
-            if !missing.isEmpty {
-                for row in try await db.raw("SELECT * FROM locations WHERE id IN (\(binds: missing.map(\.rawValue)))").all() {
-                    let location = try LocationStore.decode(row)
-                    locations[location.id] = location
-                }
-            }
+            let missing = Set(incoming.values.joined().map(\.locationId)).subtracting(snapshot.locations.keys)
+            let locations = snapshot.locations.merging(try await LocationStore.fetch(db, ids: missing)) { known, _ in known }
             return AvailabilityCalculator.compute(
                 channel: channel, skus: unique, levels: snapshot.levels, locations: locations, incoming: incoming, origin: origin)
         }
@@ -53,47 +47,28 @@ public struct AvailabilityStore: Sendable {
         return incoming
     }
 
-    /// Levels of `skus` at active locations, with those locations, in one query: the right
-    /// shape for an order or a reservation, which name a few skus.
-    static func snapshot(_ db: any SQLDatabase, skus: [SKU]) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
+    /// Levels of `skus` at active locations, with those locations. Joined in one query by
+    /// default — the right shape for an order or a reservation, which name a few skus.
+    /// `locationsApart`: the levels alone, then their locations once each, for availability,
+    /// which asks for up to a hundred skus across every location (joined, each location's
+    /// columns would come back once per level: 50 skus × 1,000 locations, 50,000 times).
+    static func snapshot(
+        _ db: any SQLDatabase, skus: [SKU], locationsApart: Bool = false
+    ) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
         guard !skus.isEmpty else { return ([], [:]) }
+        let locationColumns: SQLQueryString = locationsApart ? "" : ", loc.*"
         let rows = try await db.raw(
             """
-            SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock, loc.*
-            FROM inventory_levels l JOIN locations loc ON loc.id = l.location_id
-            WHERE l.sku IN (\(binds: skus.map(\.rawValue))) AND loc.active = \(bind: true)
-            """
-        ).all()
-        var levels: [InventoryLevel] = []
-        var locations: [LocationID: Location] = [:]
-        for row in rows {
-            let level = try StockLedger.decodeLevel(row)
-            levels.append(level)
-            if locations[level.locationId] == nil { locations[level.locationId] = try LocationStore.decode(row) }
-        }
-        return (levels, locations)
-    }
-
-    /// The same in two queries — the levels alone, then their locations once each — for
-    /// availability, which asks for up to a hundred skus across every location: joined, each
-    /// location's columns would come back once per level (50 skus × 1,000 locations: 50,000 times).
-    static func wideSnapshot(_ db: any SQLDatabase, skus: [SKU]) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
-        guard !skus.isEmpty else { return ([], [:]) }
-        let rows = try await db.raw(
-            """
-            SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock
+            SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock\(locationColumns)
             FROM inventory_levels l JOIN locations loc ON loc.id = l.location_id
             WHERE l.sku IN (\(binds: skus.map(\.rawValue))) AND loc.active = \(bind: true)
             """
         ).all()
         let levels = try rows.map(StockLedger.decodeLevel)
+        if locationsApart { return (levels, try await LocationStore.fetch(db, ids: Set(levels.map(\.locationId)))) }
         var locations: [LocationID: Location] = [:]
-        let ids = Set(levels.map(\.locationId.rawValue))
-        if !ids.isEmpty {
-            for row in try await db.raw("SELECT * FROM locations WHERE id IN (\(binds: Array(ids)))").all() {
-                let location = try LocationStore.decode(row)
-                locations[location.id] = location
-            }
+        for (row, level) in zip(rows, levels) where locations[level.locationId] == nil {
+            locations[level.locationId] = try LocationStore.decode(row)
         }
         return (levels, locations)
     }

@@ -21,7 +21,7 @@ public struct EventLog: Sendable {
 
     /// Appends an event inside the current transaction; it becomes visible with the change it
     /// records. Inside `Database.transaction` the events of the whole transaction are kept in
-    /// memory and written with one statement when the body ends (`flush`): one round trip
+    /// memory and written with one statement when the body ends (`collecting`): one round trip
     /// for the outbox instead of one per event.
     static func append(
         _ db: any SQLDatabase, type: String, subject: String, data: some Encodable, actor: String?, at: Date

@@ -63,6 +63,13 @@ public struct LocationStore: Sendable {
             .first().map(decode)
     }
 
+    /// The locations among `ids` that exist, by id, in one query.
+    static func fetch(_ db: any SQLDatabase, ids: some Collection<LocationID>) async throws -> [LocationID: Location] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw("SELECT * FROM locations WHERE id IN (\(binds: Set(ids).map(\.rawValue)))").all()
+        return Dictionary(uniqueKeysWithValues: try rows.map(decode).map { ($0.id, $0) })
+    }
+
     /// The locations among `ids` that exist.
     static func existing(_ db: any SQLDatabase, _ ids: some Collection<LocationID>) async throws -> Set<LocationID> {
         guard !ids.isEmpty else { return [] }
