@@ -36,7 +36,7 @@ public enum WebhookSignature {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.encode(bytes)
     }
 
     static func bytes(hex: String) -> [UInt8]? {

@@ -28,7 +28,7 @@ struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.description)\n".utf8))
         hasher.update(data: Self.canonical(Data(body.readableBytesView)))
-        let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hash = Hex.encode(hasher.finalize())
         let scope = principal.keyId.rawValue
 
         switch try await store.claim(scope: scope, key: key, requestHash: hash) {

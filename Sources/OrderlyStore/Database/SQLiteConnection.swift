@@ -59,10 +59,10 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Must be called on the connection's thread.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteValuesRow) -> Void) throws {
         let statement = try prepared(sql)
-        defer {
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
-        }
+        // Reset, but not `clear_bindings`: that marks a statement whose plan took a bound value
+        // into account as expired, and it would be prepared again on every use. Every use binds
+        // all of its parameters anew.
+        defer { sqlite_nio_sqlite3_reset(statement) }
         for (index, bind) in binds.enumerated() {
             try check(Self.bind(bind, at: Int32(index + 1), to: statement))
         }
@@ -80,7 +80,11 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Finalizes the statements and closes the connection; then ends its thread.
     func close() async {
         _ = try? await thread.perform { [self] in
-            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            for (sql, statement) in statements {
+                let n = sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+                if n > 0, ProcessInfo.processInfo.environment["DEBUG_REPREPARE"] != nil { print("REPREPARE \(n): \(sql.prefix(300))") }
+                sqlite_nio_sqlite3_finalize(statement)
+            }
             statements.removeAll()
             sqlite_nio_sqlite3_close_v2(handle)
         }
@@ -195,7 +199,38 @@ struct SQLiteValuesRow: SQLRow {
             throw DecodingError.keyNotFound(
                 SQLiteColumnKey(column), .init(codingPath: [], debugDescription: "No column \(column) in the result"))
         }
-        return try SQLiteDataDecoder().decode(D.self, from: values[offset])
+        let value = values[offset]
+        if let decoded = Self.decodeDirectly(value, as: D.self) { return decoded }
+        return try SQLiteDataDecoder().decode(D.self, from: value)
+    }
+
+    /// The column types rows mostly hold, without the generic decoder (which looks up protocol
+    /// conformances for every value); `nil` for anything else.
+    private static func decodeDirectly<D>(_ value: SQLiteData, as type: D.Type) -> D? {
+        switch value {
+        case .text(let text):
+            if D.self == String.self { return text as? D }
+            if D.self == String?.self { return Optional(text) as? D }
+        case .integer(let integer):
+            if D.self == Int.self { return integer as? D }
+            if D.self == Int?.self { return Optional(integer) as? D }
+            if D.self == Int64.self { return Int64(integer) as? D }
+            if D.self == Int64?.self { return Optional(Int64(integer)) as? D }
+            if D.self == Bool.self { return (integer != 0) as? D }
+            if D.self == Bool?.self { return Optional(integer != 0) as? D }
+        case .float(let float):
+            if D.self == Double.self { return float as? D }
+            if D.self == Double?.self { return Optional(float) as? D }
+        case .null:
+            if D.self == String?.self { return String?.none as? D }
+            if D.self == Int?.self { return Int?.none as? D }
+            if D.self == Int64?.self { return Int64?.none as? D }
+            if D.self == Bool?.self { return Bool?.none as? D }
+            if D.self == Double?.self { return Double?.none as? D }
+        case .blob:
+            break
+        }
+        return nil
     }
 }
 
