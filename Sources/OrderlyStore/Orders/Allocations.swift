@@ -41,19 +41,24 @@ enum Allocations {
     /// Adds every entry to its allocation (creating them) with one statement; entries for the
     /// same line, location and type are summed first (one row may be touched once per statement).
     /// `released`: the units go into fulfillment orders in this same transaction.
-    static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry], released: Bool = false) async throws {
+    /// `newOrder`: the order has no allocations yet, so the rows are all new and the insert
+    /// may be held back (`insertLater`).
+    static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry], released: Bool = false, newOrder: Bool = false) async throws {
         let merged = merge(entries)
         guard !merged.isEmpty else { return }
         let rows = SQLQueryString.rows(merged) { entry in
             "\(bind: order.rawValue), \(bind: Int64(entry.line)), \(bind: entry.location.rawValue), \(bind: entry.type.rawValue), \(bind: entry.quantity), \(bind: released ? entry.quantity : 0), \(bind: entry.reason)"
         }
-        try await db.raw(
-            """
+        let insert: SQLQueryString = """
             INSERT INTO order_allocations (order_id, line_no, location_id, type, quantity, released, reason) VALUES \(rows)
             ON CONFLICT (order_id, line_no, location_id, type) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity,
                 released = order_allocations.released + excluded.released, reason = excluded.reason
             """
-        ).run()
+        if newOrder {
+            try await db.insertLater(insert)
+        } else {
+            try await db.raw(insert).run()
+        }
     }
 
     /// Entries summed per line, location and type, in first-seen order.
@@ -76,7 +81,7 @@ enum Allocations {
         _ db: any SQLDatabase, _ order: inout Order, _ entries: [Entry], actor: String?, at now: Date
     ) async throws -> [FulfillmentOrder] {
         let release = order.holds.isEmpty
-        try await record(db, order.id, entries, released: release)
+        try await record(db, order.id, entries, released: release, newOrder: true)
         guard release else { return [] }
         let opened = FulfillmentOrder.opening(merge(entries).map(\.pending), of: order, at: now, id: Self.newFulfillmentOrderID)
         try await FulfillmentOrderStore.insert(db, opened)

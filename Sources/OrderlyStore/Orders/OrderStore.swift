@@ -107,12 +107,13 @@ public struct OrderStore: Sendable {
         }
         let plan = try RoutingPlanner.plan(lines, context.stock)
         allocations += Allocations.apply(plan, to: &order)
-        // The order goes in with its final quantities; a concurrent duplicate stops here on the
-        // unique (channel, externalId), before it touches stock.
-        try await OrderRows.insert(db, order, customer: draft.customer, at: now)
-        // Stock is reserved as late as it can be (a counter sale's hand-over below needs it):
-        // a hot inventory row stays locked from here to the commit, a few statements.
+        // Stock is reserved, then everything else of the order is written: on PostgreSQL the
+        // order, its lines, allocations, fulfillment orders and events are held inserts sent as
+        // one statement before the commit, so a hot inventory row stays locked for two round
+        // trips. (A concurrent duplicate of the order fails on the unique (channel, externalId)
+        // there and its reservation is rolled back with it.)
         try await Allocations.reserve(db, plan)
+        try await OrderRows.insert(db, order, customer: draft.customer, at: now)
         try await Self.recordRouting(db, order, plan, actor: actor, at: now)
         let opened = try await Allocations.recordAndRelease(db, &order, allocations, actor: actor, at: now)
         // In the order reading them returns (created together, so by id).

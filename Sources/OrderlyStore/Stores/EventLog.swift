@@ -53,23 +53,34 @@ public struct EventLog: Sendable {
     @TaskLocal static var outbox: Outbox?
 
     /// Runs a transaction body with its events collected, then writes them before it commits.
+    /// On PostgreSQL the body's held inserts (`insertLater`) go in the same statement as the events.
     static func collecting<T: Sendable>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let outbox = Outbox()
-        let result = try await Self.$outbox.withValue(outbox) { try await body(db) }
-        try await insert(db, outbox.take())
+        guard db.dialect.name == "postgresql" else {
+            let result = try await Self.$outbox.withValue(outbox) { try await body(db) }
+            try await insert(db, outbox.take())
+            return result
+        }
+        let held = HeldInserts()
+        let result = try await Self.$outbox.withValue(outbox) { try await body(FlushingDatabase(base: db, held: held)) }
+        try await held.flush(on: db, then: statements(db, outbox.take()))
         return result
     }
 
     /// Inserts events in order, a bounded number of rows per statement (parameter limits).
     static func insert(_ db: any SQLDatabase, _ events: [Pending]) async throws {
+        for statement in statements(db, events) { try await db.raw(statement).run() }
+    }
+
+    static func statements(_ db: any SQLDatabase, _ events: [Pending]) -> [SQLQueryString] {
         // SQLite's single writer hands out ids in commit order; PostgreSQL's ids go through
         // the fence that keeps the feed gap-free (migration 0006).
         let id: SQLQueryString = db.dialect.name == "postgresql" ? "orderly_next_event_id()" : "NULL"
-        for chunk in stride(from: 0, to: events.count, by: 500).map({ events[$0..<min($0 + 500, events.count)] }) {
+        return stride(from: 0, to: events.count, by: 500).map { events[$0..<min($0 + 500, events.count)] }.map { chunk in
             let rows = SQLQueryString.rows(chunk) { event in
                 "\(id), \(bind: event.type), \(bind: event.at.stored), \(bind: event.subject), \(bind: event.data), \(bind: event.actor)"
             }
-            try await db.raw("INSERT INTO events (id, type, at, subject, data, actor) VALUES \(rows)").run()
+            return "INSERT INTO events (id, type, at, subject, data, actor) VALUES \(rows)"
         }
     }
 
