@@ -18,6 +18,8 @@ public final class Database: Sendable {
     public let logger: Logger
     let driver: any DatabaseDriver
     let groupCommit: GroupCommit?
+    /// Channels, locations and API keys for a second (`ConfigCache`).
+    let cache = ConfigCache()
 
     init(engine: Engine, driver: any DatabaseDriver, groupCommitLanes: Int, logger: Logger) {
         self.engine = engine

@@ -21,6 +21,9 @@ final class HeldInserts: Sendable {
 
     func hold(_ query: SQLQueryString) { held.withLock { $0.append(query) } }
 
+    /// Inserts held now.
+    var count: Int { held.withLock { $0.count } }
+
     func take() -> [SQLQueryString] { held.withLock { held in defer { held = [] }; return held } }
 
     /// Sends everything held, then `last` (the events, whose ids must follow their order),

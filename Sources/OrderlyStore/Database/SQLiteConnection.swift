@@ -80,11 +80,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Finalizes the statements and closes the connection; then ends its thread.
     func close() async {
         _ = try? await thread.perform { [self] in
-            for (sql, statement) in statements {
-                let n = sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
-                if n > 0, ProcessInfo.processInfo.environment["DEBUG_REPREPARE"] != nil { print("REPREPARE \(n): \(sql.prefix(300))") }
-                sqlite_nio_sqlite3_finalize(statement)
-            }
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
             statements.removeAll()
             sqlite_nio_sqlite3_close_v2(handle)
         }

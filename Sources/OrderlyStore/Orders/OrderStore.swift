@@ -27,7 +27,7 @@ public struct OrderStore: Sendable {
         do {
             let placement = try await Replanning.untilStockSettles { [database, time] in
                 let now = time.now
-                switch try await database.read({ db in try await Intake.read(db, draft, at: now) }) {
+                switch try await database.read({ db in try await Intake.read(db, draft, at: now, cache: database.cache) }) {
                 case .existing(let order):
                     return Placement(order: order, created: false)
                 case .new(let context):
@@ -67,15 +67,16 @@ public struct OrderStore: Sendable {
             var stock: RoutingPlanner.Snapshot
         }
 
-        static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date) async throws -> Intake {
+        /// `cache`: channels and locations may come from it (outside a transaction).
+        static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil) async throws -> Intake {
             if let externalId = draft.externalId, let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) {
                 return .existing(existing)
             }
-            guard let channel = try await ChannelStore.fetch(db, draft.channel) else {
+            guard let channel = try await cache.value("channel:" + draft.channel.rawValue, { try await ChannelStore.fetch(db, draft.channel) }) else {
                 throw OrderlyError.invalid("channel", "channel '\(draft.channel)' does not exist")
             }
             let products = try await OrderStore.products(db, draft.lines.map(\.sku))
-            try await OrderStore.checkReferences(db, draft, channel: channel, products: products)
+            try await OrderStore.checkReferences(db, draft, channel: channel, products: products, cache: cache)
             let stock = try await OrderStore.snapshot(db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now)
             return .new(Context(channel: channel, products: products, stock: stock))
         }
@@ -202,11 +203,13 @@ public struct OrderStore: Sendable {
     }
 
     /// Unknown skus, and pickups at places that cannot hand them over, refuse the order.
-    static func checkReferences(_ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product]) async throws {
+    static func checkReferences(
+        _ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product], cache: ConfigCache? = nil
+    ) async throws {
         var v = Validator()
         let pickupStores = Set(draft.lines.compactMap(\.delivery.storeLocation))
         var stores: [LocationID: Location] = [:]
-        for id in pickupStores { stores[id] = try await LocationStore.fetch(db, id) }
+        for id in pickupStores { stores[id] = try await cache.value("location:" + id.rawValue) { try await LocationStore.fetch(db, id) } }
         for (i, line) in draft.lines.enumerated() {
             v.check(products[line.sku] != nil, "lines[\(i)].sku", "product '\(line.sku)' does not exist")
             guard let store = line.delivery.storeLocation else { continue }

@@ -52,8 +52,10 @@ public struct APIKeyStore: Sendable {
     /// The principal a presented secret stands for, or `nil` for an unknown or revoked key.
     public func authenticate(secret: String) async throws -> Principal? {
         let hash = Token.hash(secret)
-        return try await database.read { db in
-            try await db.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(Self.decode)?.principal
+        return try await database.cache.value("key:" + hash) {
+            try await database.read { db in
+                try await db.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(Self.decode)?.principal
+            }
         }
     }
 
@@ -66,6 +68,7 @@ public struct APIKeyStore: Sendable {
     /// Revokes a key; requests with it are refused from now on.
     public func revoke(_ id: APIKeyID, actor: String?) async throws {
         let now = time.now
+        defer { database.cache.clear() }
         try await database.transaction { db in
             let rows = try await db.raw(
                 "UPDATE api_keys SET revoked_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL RETURNING id"
@@ -82,6 +85,7 @@ public struct APIKeyStore: Sendable {
         let key = Key(
             id: APIKeyID("key_" + Token.random(bytes: 8)), name: name, role: role, channel: channel, locations: locations,
             createdAt: now, revokedAt: nil)
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             if let channel, try await ChannelStore.fetch(db, channel) == nil {
                 throw OrderlyError.invalid("channel", "channel '\(channel)' does not exist")

@@ -10,6 +10,7 @@ public struct ChannelStore: Sendable {
     public func create(_ channel: Channel, actor: String?) async throws -> Channel {
         try channel.validate()
         let now = time.now
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             if try await Self.fetch(db, channel.id) != nil {
                 throw OrderlyError.conflict("Channel '\(channel.id)' already exists")
@@ -25,6 +26,7 @@ public struct ChannelStore: Sendable {
         _ id: ChannelID, actor: String?, _ change: @escaping @Sendable (inout Channel) throws -> Void
     ) async throws -> Channel {
         let now = time.now
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             guard var channel = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Channel", id) }
             try change(&channel)

@@ -11,6 +11,7 @@ public struct LocationStore: Sendable {
     public func create(_ location: Location, actor: String?) async throws -> Location {
         try location.validate()
         let now = time.now
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             if try await Self.fetch(db, location.id) != nil {
                 throw OrderlyError.conflict("Location '\(location.id)' already exists")
@@ -26,6 +27,7 @@ public struct LocationStore: Sendable {
         _ id: LocationID, actor: String?, _ change: @escaping @Sendable (inout Location) throws -> Void
     ) async throws -> Location {
         let now = time.now
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             guard var location = try await Self.fetch(db, id, forUpdate: true) else {
                 throw OrderlyError.notFound("Location", id)

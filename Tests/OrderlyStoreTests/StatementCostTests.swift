@@ -1,0 +1,185 @@
+import Foundation
+import OrderlyCore
+@testable import OrderlyStore
+import OrderlyTestSupport
+import SQLKit
+import Synchronization
+import Testing
+
+/// What makes a statement cheap: SQLite use cases running on their connection's own thread
+/// with prepared statements kept, PostgreSQL inserts held and sent together, and channels,
+/// locations and API keys cached for a second. Each must not change what a use case sees.
+@Suite("Statement cost")
+struct StatementCostTests {
+    static func fanoutNames(_ database: Database, prefix: String) async throws -> [String] {
+        try await database.read { db in
+            try await db.raw("SELECT name FROM webhook_fanout WHERE name LIKE \(bind: prefix + "%") ORDER BY name").all().map { try $0.string("name") }
+        }
+    }
+
+    static func insertRow(_ name: String, _ value: Int64 = 0) -> SQLQueryString {
+        "INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: name), \(bind: value))"
+    }
+
+    @Test(arguments: Engine.all)
+    func heldInsertsAreSeenByTheTransactionsNextStatementAndCommitWithIt(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let database = stores.database
+            let seen = try await database.transaction { db -> [Int] in
+                try await db.insertLater(Self.insertRow("held-a"))
+                try await db.insertLater(Self.insertRow("held-b"))
+                // On PostgreSQL both wait for the next statement; on SQLite they ran at once.
+                let waiting = (db as? FlushingDatabase)?.held.count ?? 0
+                let visible = try await db.raw("SELECT count(*) AS n FROM webhook_fanout WHERE name LIKE 'held-%'").first()?.int64("n") ?? -1
+                let waitingAfter = (db as? FlushingDatabase)?.held.count ?? 0
+                try await db.insertLater(Self.insertRow("held-c"))
+                try await EventLog.append(db, type: "test.held", subject: "test:held", data: ["n": 1], actor: "test", at: Date())
+                return [waiting, Int(visible), waitingAfter]
+            }
+            #expect(seen == [engine == .postgres ? 2 : 0, 2, 0])
+            #expect(try await Self.fanoutNames(database, prefix: "held-") == ["held-a", "held-b", "held-c"])
+            #expect(try await stores.events.list(after: nil, limit: nil, types: ["test.held"]).items.map(\.subject) == ["test:held"])
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func aHeldInsertThatFailsRollsTheWholeTransactionBack(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let database = stores.database
+            try await database.transaction { db in try await db.raw(Self.insertRow("taken")).run() }
+            await #expect(throws: (any Error).self) {
+                try await database.transaction { db in
+                    try await db.raw(Self.insertRow("before")).run()
+                    try await db.insertLater(Self.insertRow("fresh"))
+                    try await db.insertLater(Self.insertRow("taken"))  // unique violation, raised at the commit on PostgreSQL
+                    try await EventLog.append(db, type: "test.rolled-back", subject: "test:x", data: ["n": 1], actor: "test", at: Date())
+                }
+            }
+            #expect(try await Self.fanoutNames(database, prefix: "") == ["events", "taken"])
+            #expect(try await stores.events.list(after: nil, limit: nil, types: ["test.rolled-back"]).items.isEmpty)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func heldInsertsBeyondTheBindLimitGoInSeveralStatementsAndEventsKeepTheirOrder(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let database = stores.database
+            // 3 × 12,000 rows × 2 binds: more than one statement may carry.
+            let statements = (0..<3).map { part in
+                SQLQueryString("INSERT INTO webhook_fanout (name, last_event_id) VALUES ") + SQLQueryString.rows(0..<12_000) { n in
+                    "\(bind: "bulk-\(part)-\(n)"), \(bind: Int64(n))"
+                }
+            }
+            let batches = try await database.read { db in
+                HeldInserts.batches(statements, then: [Self.insertRow("e1"), Self.insertRow("e2")], on: db).map(\.count)
+            }
+            #expect(batches == [1, 1, 2, 1], "24,000 binds each: one statement apiece; the first event closes the last batch, the second has its own")
+            try await database.transaction { db in
+                for statement in statements { try await db.insertLater(statement) }
+                for n in 0..<700 {
+                    try await EventLog.append(db, type: "test.bulk", subject: "test:\(n)", data: ["n": n], actor: "test", at: Date())
+                }
+            }
+            let count = try await database.read { db in
+                try await db.raw("SELECT count(*) AS n FROM webhook_fanout WHERE name LIKE 'bulk-%'").first()?.int64("n")
+            }
+            #expect(count == 36_000)
+            let subjects = try await database.read { db in
+                try await db.raw("SELECT subject FROM events WHERE type = 'test.bulk' ORDER BY id").all().map { try $0.string("subject") }
+            }
+            #expect(subjects == (0..<700).map { "test:\($0)" }, "events in the order appended, ids ascending")
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func useCasesRunOnTheSQLiteConnectionsOwnThreadAndSurviveFailingStatements(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let database = stores.database
+            let onThread = try await database.transaction { db in (db as? SQLiteSession)?.connection.thread.isCurrent }
+            let readOnThread = try await database.read { db in (db as? SQLiteSession)?.connection.thread.isCurrent }
+            #expect(onThread == (engine == .sqlite ? true : nil))
+            #expect(readOnThread == (engine == .sqlite ? true : nil))
+            // More distinct statements than a connection keeps prepared.
+            let sum = try await database.read { db in
+                var sum: Int64 = 0
+                for n in 0..<(SQLiteConnection.cachedStatements + 40) {
+                    sum += try await db.raw("SELECT \(literal: n) AS n").first()?.int64("n") ?? 0
+                }
+                return sum
+            }
+            let count = Int64(SQLiteConnection.cachedStatements + 40)
+            #expect(sum == count * (count - 1) / 2)
+            try await database.transaction { db in try await db.raw(Self.insertRow("once")).run() }
+            do {
+                try await database.transaction { db in try await db.raw(Self.insertRow("once")).run() }
+                Issue.record("a duplicate key was accepted")
+            } catch let failure as SQLiteFailure {
+                #expect(engine == .sqlite)
+                #expect(failure.code & 0xFF == 19, "SQLITE_CONSTRAINT: \(failure)")
+                #expect(failure.message.contains("UNIQUE"))
+                #expect(!failure.isBusy)
+            } catch {
+                #expect(engine == .postgres, "\(String(reflecting: error))")
+            }
+            // The same statement, on the same connection, works again.
+            try await database.transaction { db in try await db.raw(Self.insertRow("twice")).run() }
+            #expect(try await Self.fanoutNames(database, prefix: "") == ["events", "once", "twice"])
+        }
+    }
+
+    @Test func busyAndLockedAreTransientOtherFailuresAreNot() {
+        #expect(SQLiteFailure(code: 5, message: "database is locked").isBusy)  // SQLITE_BUSY
+        #expect(SQLiteFailure(code: 5 | (2 << 8), message: "busy snapshot").isBusy)  // SQLITE_BUSY_SNAPSHOT
+        #expect(SQLiteFailure(code: 6, message: "table is locked").isBusy)  // SQLITE_LOCKED
+        #expect(!SQLiteFailure(code: 19 | (8 << 8), message: "UNIQUE constraint failed").isBusy)
+    }
+
+    @Test func theCacheKeepsAValueForItsLifetimeAndForgetsItWhenCleared() async throws {
+        let cache = ConfigCache(lifetime: .seconds(1))
+        let loads = Atomic<Int>(0)
+        @Sendable func load() async throws -> String? {
+            loads.add(1, ordering: .relaxed)
+            return "v\(loads.load(ordering: .relaxed))"
+        }
+        #expect(try await cache.value("k", load) == "v1")
+        #expect(try await cache.value("k", load) == "v1")
+        cache.clear()
+        #expect(try await cache.value("k", load) == "v2")
+        try await Task.sleep(for: .milliseconds(1_100))
+        #expect(try await cache.value("k", load) == "v3", "expired")
+        // A value loaded while a change committed is not kept.
+        cache.clear()
+        #expect(try await cache.value("k") { () async throws -> String? in cache.clear(); return "stale" } == "stale")
+        #expect(try await cache.value("k", load) == "v4")
+        // Nothing found is not cached.
+        let misses = Atomic<Int>(0)
+        for _ in 0..<2 { _ = try await cache.value("missing") { () async throws -> String? in misses.add(1, ordering: .relaxed); return nil } }
+        #expect(misses.load(ordering: .relaxed) == 2)
+    }
+
+    @Test(arguments: Engine.all)
+    func changesToKeysChannelsAndLocationsTakeEffectAtOnce(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.utrecht, 10)
+            let (key, secret) = try await stores.apiKeys.create(name: "shop", role: .channel, channel: Fixtures.web, locations: [], actor: "test")
+            #expect(try await stores.apiKeys.authenticate(secret: secret)?.keyId == key.id)
+            try await stores.apiKeys.revoke(key.id, actor: "test")
+            #expect(try await stores.apiKeys.authenticate(secret: secret) == nil, "revoked: refused at once")
+
+            let pickup = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))], externalId: "p-1")
+            #expect(try await stores.orders.place(pickup, actor: nil).order.lines[0].allocatedQuantity == 1)
+            _ = try await stores.locations.update(Fixtures.utrecht, actor: "test") { $0.capabilities.pickup = false }
+            var second = pickup
+            second.externalId = "p-2"
+            await #expect(throws: OrderlyError.self, "the store stopped handing over: refused at once") {
+                try await stores.orders.place(second, actor: nil)
+            }
+            _ = try await stores.channels.update(Fixtures.web, actor: "test") { $0.holdRules = [HoldRule(name: "everything", minTotal: 0)] }
+            var third = pickup
+            third.externalId = "p-3"
+            third.lines[0].delivery = .ship
+            #expect(try await stores.orders.place(third, actor: nil).order.holds.map(\.reason).count == 1, "the new hold rule applies at once")
+        }
+    }
+}
