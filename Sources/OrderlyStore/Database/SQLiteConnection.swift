@@ -58,6 +58,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Runs one statement (the first of `sql`) with `binds`, passing each row to `onRow`.
     /// Must be called on the connection's thread.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteValuesRow) -> Void) throws {
+        assert(thread.isCurrent, "an SQLite connection used off its thread")
         let statement = try prepared(sql)
         // Reset, but not `clear_bindings`: that marks a statement whose plan took a bound value
         // into account as expired, and it would be prepared again on every use. Every use binds
