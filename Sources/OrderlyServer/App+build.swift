@@ -65,7 +65,9 @@ public func buildRouter(
     }
     let api = OrderlyAPIService(
         stores: stores, metrics: metrics, openAPIJSON: try OpenAPIJSON(), maxImportBytes: configuration.maxImportBytes)
-    try api.registerHandlers(on: router)
+    // Compact JSON with sorted keys (deterministic): pretty-printing every answer cost CPU and
+    // a third more bytes; `jq` is there for people.
+    try api.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))
     try WebUI(stores: stores, secureCookies: configuration.secureCookies).register(on: router)
     return router
 }

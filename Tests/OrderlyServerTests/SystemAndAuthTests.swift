@@ -24,6 +24,11 @@ struct SystemAndAuthTests {
             #expect(paths["/v1/inventory/{sku}/{locationId}"] != nil)
             #expect(paths["/v1/reservations"] != nil)
             #expect(spec["servers"] == nil, "paths are written whole")
+            let created = try await app.send(
+                .post, "/v1/locations", json: ["id": "WH-1", "name": "Warehouse", "type": "warehouse"]).expect(201)
+            #expect(!created.text.contains("\n"), "answers are compact JSON")
+            let keys = ["\"active\"", "\"id\"", "\"name\"", "\"type\""].compactMap { created.text.range(of: $0)?.lowerBound }
+            #expect(keys.count == 4 && keys == keys.sorted(), "with sorted keys: \(created.text)")
             let metrics = try await app.send(.get, "/metrics", key: nil).expect(200)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
         }
