@@ -81,4 +81,76 @@ struct GroupCommitTests {
             #expect(batches.transactions.load(ordering: .relaxed) < batches.jobs.load(ordering: .relaxed))
         }
     }
+
+    /// A transient failure (SQLite busy, a PostgreSQL deadlock) of the shared transaction runs
+    /// the whole batch again; of one job, runs that job again — each is written exactly once.
+    @Test(arguments: Engine.all)
+    func transientFailuresRunTheirWorkAgain(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine, poolSize: 12) { stores in
+            let database = stores.database
+            let driver = FlakyDriver(base: database.driver, failingTransactions: 1)
+            let batches = GroupCommit(driver: driver, lanes: 1, logger: database.logger)
+            let attempts = Attempts()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<20 {
+                    group.addTask {
+                        try await batches.run { db in
+                            let attempt = attempts.next(n)
+                            try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "flaky-\(n)"), \(bind: Int64(n)))").run()
+                            // Job 7 fails on its first two runs as a lost race would, after writing.
+                            if n == 7 && attempt <= 2 { throw FlakyDriver.Transient() }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await database.read { db in
+                try await db.raw("SELECT name FROM webhook_fanout WHERE name LIKE 'flaky-%'").all().map { try $0.string("name") }
+            }
+            #expect(rows.sorted() == (0..<20).map { "flaky-\($0)" }.sorted(), "every job's row once")
+            #expect(driver.calls.load(ordering: .relaxed) >= 3, "the failed transaction and job 7's reruns were transactions of their own")
+            let runs = attempts.counts
+            #expect(runs[7] == 3)
+            #expect(runs.filter { $0.key != 7 }.values.allSatisfy { $0 <= 2 }, "a rerun of the whole batch at most: \(runs)")
+        }
+    }
+}
+
+/// How many times each job ran.
+final class Attempts: Sendable {
+    private let state = Mutex<[Int: Int]>([:])
+    func next(_ job: Int) -> Int { state.withLock { $0[job, default: 0] += 1; return $0[job]! } }
+    var counts: [Int: Int] { state.withLock { $0 } }
+}
+
+/// A driver whose first transactions fail after their body ran, as a failed commit would, with
+/// an error it calls transient.
+final class FlakyDriver: DatabaseDriver {
+    struct Transient: Error {}
+
+    let base: any DatabaseDriver
+    let failing: Int
+    let calls = Atomic<Int>(0)
+
+    init(base: any DatabaseDriver, failingTransactions: Int) {
+        self.base = base
+        failing = failingTransactions
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await base.read(body)
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let call = calls.add(1, ordering: .relaxed).newValue
+        return try await base.transaction { db in
+            let result = try await body(db)
+            if call <= self.failing { throw Transient() }
+            return result
+        }
+    }
+
+    func isTransient(_ error: any Error) -> Bool { error is Transient || base.isTransient(error) }
+
+    func close() async {}
 }
