@@ -59,6 +59,12 @@ struct AccessAndChannelTests {
         #expect(result.map(\.available) == [10, 0])
         #expect(result[0].locations.map(\.locationId) == ["ST", "WH"])
         #expect(result[0].locations.map(\.pickup) == [true, false])
+
+        let nearest = AvailabilityCalculator.compute(
+            channel: Channel(id: "web", name: "Web", kind: .web), skus: ["A"], levels: levels,
+            locations: ["WH": warehouse, "ST": store], incoming: [:], origin: .init(latitude: 52.37, longitude: 4.9), locationLimit: 1)
+        #expect(nearest[0].locations.map(\.locationId) == ["WH"], "the nearest only")
+        #expect(nearest[0].available == 10, "the total is still the network's")
     }
 
     @Test func channelValidationNamesFields() {

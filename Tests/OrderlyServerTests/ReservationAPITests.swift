@@ -16,6 +16,11 @@ struct ReservationAPITests {
             #expect(availability.items.compactMap { ($0["available"] as? NSNumber)?.intValue } == [5, 0])
             let nearest = (availability.items.first?["locations"] as? [[String: Any]])?.first
             #expect(nearest?["locationId"] as? String == "ST-UTR" && nearest?["pickup"] as? Bool == true)
+            let limited = try await app.send(.get, "/v1/availability?channel=web&sku=SKU-1&latitude=52.09&longitude=5.12&limit=1").expect(200)
+            #expect((limited.items.first?["locations"] as? [[String: Any]])?.compactMap { $0["locationId"] as? String } == ["ST-UTR"])
+            #expect((limited.items.first?["available"] as? NSNumber)?.intValue == 5, "the network total, not the listed locations'")
+            let badLimit = try await app.send(.get, "/v1/availability?channel=web&sku=SKU-1&limit=0").expect(400)
+            #expect(badLimit.fields == ["limit"])
 
             let reservation = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 4]], "ttlSeconds": 300]).expect(201)
             #expect(reservation["status"] as? String == "active")

@@ -40,10 +40,11 @@ extension Channel {
 /// Channel availability arithmetic: the one place that sums location ATP into network ATP.
 public enum AvailabilityCalculator {
     /// Availability of each sku in `skus` (in that order) for `channel`. Locations are ordered
-    /// nearest first when `origin` is given, else by priority then id.
+    /// nearest first when `origin` is given, else by priority then id; with `locationLimit`
+    /// only the first that many are listed, while `available` is still the whole network's.
     public static func compute(
         channel: Channel, skus: [SKU], levels: [InventoryLevel], locations: [LocationID: Location],
-        incoming: [SKU: [SkuAvailability.Incoming]], origin: Coordinates?
+        incoming: [SKU: [SkuAvailability.Incoming]], origin: Coordinates?, locationLimit: Int? = nil
     ) -> [SkuAvailability] {
         // Where and in which order a sku is shown depends on the location only: order the
         // locations the channel sells from once (nearest, then priority, then id), not per sku.
@@ -67,8 +68,8 @@ public enum AvailabilityCalculator {
                 locations[supply.locationId].map(channel.sells(from:)) ?? false
             }.sorted { ($0.expectedAt, $0.locationId) < ($1.expectedAt, $1.locationId) }
             return SkuAvailability(
-                sku: sku, available: atLocations.reduce(0) { $0 + $1.available }, locations: atLocations,
-                incoming: pooledIncoming)
+                sku: sku, available: atLocations.reduce(0) { $0 + $1.available },
+                locations: locationLimit.map { Array(atLocations.prefix($0)) } ?? atLocations, incoming: pooledIncoming)
         }
     }
 }

@@ -17,7 +17,8 @@ extension OrderlyAPIService {
         case (nil, nil): origin = nil
         default: throw OrderlyError.invalid("latitude", "latitude and longitude go together")
         }
-        let items = try await stores.availability.availability(channel: channel, skus: input.query.sku.map(SKU.init), origin: origin)
+        let items = try await stores.availability.availability(
+            channel: channel, skus: input.query.sku.map(SKU.init), origin: origin, locationLimit: input.query.limit)
         return .ok(.init(body: .json(.init(
             channel: channel.rawValue,
             items: items.map { item in

@@ -6,10 +6,14 @@ import SQLKit
 public struct AvailabilityStore: Sendable {
     let database: Database
 
-    public func availability(channel channelId: ChannelID, skus: [SKU], origin: Coordinates?) async throws -> [SkuAvailability] {
+    /// `locationLimit`: at most this many locations per sku in the answer (the totals count all).
+    public func availability(
+        channel channelId: ChannelID, skus: [SKU], origin: Coordinates?, locationLimit: Int? = nil
+    ) async throws -> [SkuAvailability] {
         var v = Validator()
         v.check(!skus.isEmpty, "sku", "name at least one sku")
         v.check(skus.count <= Limits.maxPageSize, "sku", "may name at most \(Limits.maxPageSize) skus")
+        if let locationLimit { v.check((1...1000).contains(locationLimit), "limit", "must be between 1 and 1000") }
         try v.validate()
         var seen = Set<SKU>()
         let unique = skus.filter { seen.insert($0).inserted }
@@ -22,7 +26,8 @@ public struct AvailabilityStore: Sendable {
             let missing = Set(incoming.values.joined().map(\.locationId)).subtracting(snapshot.locations.keys)
             let locations = snapshot.locations.merging(try await LocationStore.fetch(db, ids: missing)) { known, _ in known }
             return AvailabilityCalculator.compute(
-                channel: channel, skus: unique, levels: snapshot.levels, locations: locations, incoming: incoming, origin: origin)
+                channel: channel, skus: unique, levels: snapshot.levels, locations: locations, incoming: incoming, origin: origin,
+                locationLimit: locationLimit)
         }
     }
 
