@@ -106,6 +106,16 @@ struct RoutingPlannerTests {
         #expect(plan.allocations.map(\.quantity) == [1])
         #expect(plan.backorders.map(\.quantity) == [3])
         #expect(plan.backorders.first?.reason.contains("awaiting supply at DC") == true)
+        #expect(plan.dependsOnIncoming)
+
+        // Without backorders incoming supply changes nothing, so placing need not read it.
+        var none = s
+        none.incoming = [:]
+        let covered = try RoutingPlanner.plan([line(0, "A", 1)], s)
+        #expect(!covered.dependsOnIncoming)
+        #expect(covered == (try RoutingPlanner.plan([line(0, "A", 1)], none)))
+        let short = try RoutingPlanner.plan([line(0, "A", 4)], none)
+        #expect(short.dependsOnIncoming && short.backorders.first?.reason.contains("awaiting stock") == true)
     }
 
     /// An order "o" of `lines`, nothing else set.

@@ -81,6 +81,10 @@ public enum RoutingPlanner {
     public struct Plan: Sendable, Equatable {
         public var allocations: [Allocation] = []
         public var backorders: [Backorder] = []
+
+        /// Whether incoming supply can change this plan: it is named only in the reasons of
+        /// backorders, so a plan without any was made the same without it.
+        public var dependsOnIncoming: Bool { !backorders.isEmpty }
     }
 
     /// Plans `lines`; throws `insufficient_stock` (nothing to reserve) when a short line may

@@ -64,6 +64,8 @@ public struct OrderStore: Sendable {
         struct Context: Sendable {
             var channel: Channel
             var products: [SKU: Product]
+            /// Without incoming supply: a plan depends on it only when it backorders
+            /// (`RoutingPlanner.Plan.dependsOnIncoming`), so placing reads it only then.
             var stock: RoutingPlanner.Snapshot
         }
 
@@ -77,7 +79,8 @@ public struct OrderStore: Sendable {
             }
             let products = try await OrderStore.products(db, draft.lines.map(\.sku))
             try await OrderStore.checkReferences(db, draft, channel: channel, products: products, cache: cache)
-            let stock = try await OrderStore.snapshot(db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now)
+            let stock = try await OrderStore.snapshot(
+                db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now, incoming: false)
             return .new(Context(channel: channel, products: products, stock: stock))
         }
     }
@@ -106,7 +109,13 @@ public struct OrderStore: Sendable {
             guard remaining[index] > 0, let product = context.products[line.sku] else { return nil }
             return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
         }
-        let plan = try RoutingPlanner.plan(lines, context.stock)
+        var plan = try RoutingPlanner.plan(lines, context.stock)
+        if plan.dependsOnIncoming {
+            // The backorders' reasons name the supply on its way: read it and plan again.
+            var stock = context.stock
+            stock.incoming = try await AvailabilityStore.incoming(db, skus: Array(Set(lines.map(\.product.sku))))
+            plan = try RoutingPlanner.plan(lines, stock)
+        }
         allocations += Allocations.apply(plan, to: &order)
         // Stock is reserved, then everything else of the order is written: on PostgreSQL the
         // order, its lines, allocations, fulfillment orders and events are held inserts sent as
@@ -161,16 +170,19 @@ public struct OrderStore: Sendable {
         return allocations
     }
 
-    /// What routing sees: stock at active locations, capacity left today, incoming supply.
+    /// What routing sees: stock at active locations, capacity left today, incoming supply
+    /// (unless `incoming` is false: see `Intake.Context.incomingRead`).
     static func snapshot(
-        _ db: any SQLDatabase, channel: Channel, skus: [SKU], destination: Coordinates?, excluded: Set<LocationID> = [], at now: Date
+        _ db: any SQLDatabase, channel: Channel, skus: [SKU], destination: Coordinates?, excluded: Set<LocationID> = [], at now: Date,
+        incoming readIncoming: Bool = true
     ) async throws -> RoutingPlanner.Snapshot {
         let (levels, locations) = try await AvailabilityStore.snapshot(db, skus: Array(Set(skus)))
         var stock: [SKU: [LocationID: Int64]] = [:]
         for level in levels { stock[level.sku, default: [:]][level.locationId] = level.available }
         return RoutingPlanner.Snapshot(
             channel: channel, locations: locations, stock: stock, capacityLeft: try await Allocations.capacityLeft(db, locations, at: now),
-            destination: destination, incoming: try await AvailabilityStore.incoming(db, skus: Array(Set(skus))), excluded: excluded, now: now)
+            destination: destination, incoming: readIncoming ? try await AvailabilityStore.incoming(db, skus: Array(Set(skus))) : [:],
+            excluded: excluded, now: now)
     }
 
     /// Writes the routing decisions on the order's timeline.
