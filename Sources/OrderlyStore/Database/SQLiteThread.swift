@@ -9,7 +9,7 @@ import Synchronization
 /// runs *on* its connection's thread (`withTaskExecutorPreference`), so its statements are
 /// plain function calls: no hand-off, no suspension between them. Work that arrives from
 /// another thread is queued here and run in order.
-final class SQLiteThread: TaskExecutor, @unchecked Sendable {
+final class SQLiteThread: TaskExecutor, Sendable {
     private enum Item {
         case job(UnownedJob)
         case block(@Sendable () -> Void)
