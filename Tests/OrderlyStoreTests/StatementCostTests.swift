@@ -155,6 +155,15 @@ struct StatementCostTests {
         let misses = Atomic<Int>(0)
         for _ in 0..<2 { _ = try await cache.value("missing") { () async throws -> String? in misses.add(1, ordering: .relaxed); return nil } }
         #expect(misses.load(ordering: .relaxed) == 2)
+        // Past its capacity the cache starts afresh rather than growing.
+        let small = ConfigCache(lifetime: .seconds(60), capacity: 2)
+        let smallLoads = Atomic<Int>(0)
+        @Sendable func count(_ key: String) async throws -> String? { smallLoads.add(1, ordering: .relaxed); return key }
+        for key in ["a", "b", "a", "b"] { _ = try await small.value(key) { try await count(key) } }
+        #expect(smallLoads.load(ordering: .relaxed) == 2, "a and b kept")
+        _ = try await small.value("c") { try await count("c") }
+        _ = try await small.value("a") { try await count("a") }
+        #expect(smallLoads.load(ordering: .relaxed) == 4, "c's arrival emptied the full cache, so a was loaded again")
     }
 
     @Test(arguments: Engine.all)

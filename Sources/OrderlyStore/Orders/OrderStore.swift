@@ -171,7 +171,7 @@ public struct OrderStore: Sendable {
     }
 
     /// What routing sees: stock at active locations, capacity left today, incoming supply
-    /// (unless `incoming` is false: see `Intake.Context.incomingRead`).
+    /// (unless `incoming` is false: see `Intake.Context.stock`).
     static func snapshot(
         _ db: any SQLDatabase, channel: Channel, skus: [SKU], destination: Coordinates?, excluded: Set<LocationID> = [], at now: Date,
         incoming readIncoming: Bool = true
