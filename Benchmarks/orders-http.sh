@@ -6,6 +6,8 @@
 # order wants the one hot row HOT-1@BL-0, against pgbench updating one row.
 # Bounded: each point runs for $SECONDS_PER_POINT seconds against 127.0.0.1 only.
 #   Benchmarks/orders-http.sh [engines (sqlite postgres)] [connections (1 8 32 64)]
+# The engine postgres-unprepared is PostgreSQL with ?prepare=false (statements sent unprepared),
+# for comparing the two in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINES=${1:-"sqlite postgres"}
@@ -49,19 +51,21 @@ raw_tps() { # script connections
 ratio() { python3 -c "print(f'{$1/$2:.3f}')"; }
 
 for engine in $ENGINES; do
-  if [ "$engine" = postgres ]; then
+  if [ "$engine" != sqlite ]; then
     eval "$(ORDERLY_PG_FSYNC=on ORDERLY_PG_SYNC=on scripts/postgres start)"
     PG_DIR=$DIR
     url="$URL"
   else
     url="sqlite://$WORK/bench.sqlite"
   fi
+  server_url=$url
+  [ "$engine" = postgres-unprepared ] && server_url="$url?prepare=false"
   port=$(free_port)
-  ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-32} "$BIN" serve --port "$port" --database-url "$url" >"$WORK/server-$engine.log" 2>&1 &
+  ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-32} "$BIN" serve --port "$port" --database-url "$server_url" >"$WORK/server-$engine.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   seed "http://127.0.0.1:$port"
-  if [ "$engine" = postgres ]; then
+  if [ "$engine" != sqlite ]; then
     "$PSQL" -q "$url" -c "CREATE TABLE raw_levels (LIKE inventory_levels INCLUDING ALL)" -c "INSERT INTO raw_levels SELECT * FROM inventory_levels"
   fi
   echo "engine: $engine ($SKUS skus × 4 locations, ${SECONDS_PER_POINT}s per point)"
@@ -69,7 +73,7 @@ for engine in $ENGINES; do
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONNECTIONS; do
     h=$(run_point Benchmarks/wrk/health.lua "http://127.0.0.1:$port/health" "$c")
-    raw="-"; [ "$engine" = postgres ] && raw=$(raw_tps "$WORK/raw-random.sql" "$c")
+    raw="-"; [ "$engine" != sqlite ] && raw=$(raw_tps "$WORK/raw-random.sql" "$c")
     o=$(run_point Benchmarks/wrk/orders.lua "http://127.0.0.1:$port/v1/orders" "$c")
     or=$(field rps "$o")
     errs=$(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$o")
@@ -82,7 +86,7 @@ for engine in $ENGINES; do
   echo "| connections | raw same-row UPDATE tx/s | orders/s | orders ÷ raw | p50 ms | p99 ms | errors |"
   echo "|---:|---:|---:|---:|---:|---:|---:|"
   for c in $HOT_CONNECTIONS; do
-    raw="-"; [ "$engine" = postgres ] && raw=$(raw_tps "$WORK/raw-hot.sql" "$c")
+    raw="-"; [ "$engine" != sqlite ] && raw=$(raw_tps "$WORK/raw-hot.sql" "$c")
     o=$(BENCH_HOT=1 run_point Benchmarks/wrk/orders.lua "http://127.0.0.1:$port/v1/orders" "$c")
     or=$(field rps "$o")
     errs=$(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$o")
@@ -91,7 +95,7 @@ for engine in $ENGINES; do
   done
   level=$(curl -sf -H "Authorization: Bearer $ORDERLY_ADMIN_KEY" "http://127.0.0.1:$port/v1/inventory/HOT-1/BL-0")
   python3 -c "import json,sys; l=json.load(sys.stdin); print('HOT-1@BL-0 after the sale: on hand', l['onHand'], 'reserved', l['reserved'])" <<<"$level"
-  "$BIN" check --database-url "$url" | tail -1
+  "$BIN" check --database-url "$server_url" | tail -1
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   if [ -n "$PG_DIR" ]; then scripts/postgres stop "$PG_DIR"; PG_DIR=""; fi
 done

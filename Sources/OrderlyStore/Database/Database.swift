@@ -39,8 +39,8 @@ public final class Database: Sendable {
         case .sqlite(let path):
             let driver = try await SQLiteDriver.open(path: path, readers: 4, logger: logger)
             return Database(engine: .sqlite, driver: driver, groupCommitLanes: 1, logger: logger)
-        case .postgres(let configuration):
-            let driver = PostgresDriver(configuration: configuration, poolSize: poolSize, logger: logger)
+        case .postgres(let configuration, let prepare):
+            let driver = PostgresDriver(configuration: configuration, poolSize: poolSize, prepare: prepare, logger: logger)
             return Database(engine: .postgres, driver: driver, groupCommitLanes: groupCommitLanes, logger: logger)
         }
     }

@@ -10,27 +10,34 @@ final class PostgresDriver: DatabaseDriver {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// Nil when statements are sent unprepared (`?prepare=false` in the URL).
+    let statements: PreparedStatements?
 
-    init(configuration: PostgresClient.Configuration, poolSize: Int, logger: Logger) {
+    init(configuration: PostgresClient.Configuration, poolSize: Int, prepare: Bool = true, logger: Logger) {
         var configuration = configuration
         configuration.options.maximumConnections = poolSize
         configuration.options.minimumConnections = 0
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.statements = prepare ? PreparedStatements() : nil
         self.runner = Task { await client.run() }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: .trace))
+            try await body(session(connection))
         }
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await connection.sql(queryLogLevel: .trace).inTransaction(begin: "BEGIN", body)
+            try await session(connection).inTransaction(begin: "BEGIN", body)
         }
+    }
+
+    private func session(_ connection: PostgresConnection) -> PostgresSession {
+        PostgresSession(connection: connection, statements: statements, logger: logger, queryLogLevel: .trace)
     }
 
     func isTransient(_ error: any Error) -> Bool {

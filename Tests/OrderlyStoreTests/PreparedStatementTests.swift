@@ -1,0 +1,123 @@
+import Foundation
+import OrderlyCore
+@testable import OrderlyStore
+import OrderlyTestSupport
+import PostgresNIO
+import SQLKit
+import Synchronization
+import Testing
+
+/// PostgreSQL statements prepared once per connection (`PostgresSession`): the same answers as
+/// unprepared, one prepared statement per SQL and parameter types, and no statement left broken
+/// on a connection by a preparation that failed.
+@Suite("Prepared statements")
+struct PreparedStatementTests {
+    static func count(_ db: any SQLDatabase, lastEventID: Int64?) async throws -> Int64 {
+        try await db.raw("SELECT count(*) AS n FROM webhook_fanout WHERE last_event_id = \(bind: lastEventID)").first()?.int64("n") ?? -1
+    }
+
+    @Test(arguments: Engine.all)
+    func aStatementIsPreparedOncePerConnectionForEachSetOfParameterTypes(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine, poolSize: 1) { stores in
+            let database = stores.database
+            try await database.transaction { db in
+                try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES ('a', 7), ('b', 7), ('c', 8)").run()
+            }
+            try await database.read { db in
+                // Three uses, a null and two values: the same answers as ever.
+                #expect(try await Self.count(db, lastEventID: 7) == 2)
+                #expect(try await Self.count(db, lastEventID: 8) == 1)
+                #expect(try await Self.count(db, lastEventID: nil) == 0)
+                // The same text with a text and an integer parameter: two statements, both right.
+                let text = try await db.raw("SELECT \(bind: "x") AS v").first()?.string("v")
+                let number = try await db.raw("SELECT \(bind: 41 as Int64) + 1 AS v").first()?.int64("v")
+                #expect(text == "x" && number == 42)
+                // A value PostgresKit encodes as JSON goes unprepared and still arrives.
+                struct Note: Codable, Sendable { var text: String }
+                let json = try await db.raw("SELECT \(bind: Note(text: "hi")) ->> 'text' AS v").first()?.string("v")
+                #expect(json == "hi")
+                guard engine == .postgres else { return }
+                let prepared = try await db.raw("""
+                    SELECT parameter_types::text AS types FROM pg_prepared_statements
+                    WHERE statement = 'SELECT count(*) AS n FROM webhook_fanout WHERE last_event_id = $1' ORDER BY 1
+                    """).all().map { try $0.string("types") }
+                // One for the integer (used twice), one for the untyped null (whose type
+                // PostgreSQL inferred).
+                #expect(prepared == ["{bigint}", "{bigint}"])
+                let jsonPrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 ->>%'").first()?.int64("n")
+                #expect(jsonPrepared == 0)
+            }
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func aPreparationThatFailedInAnAbortedTransactionDoesNotBreakTheStatementOnThatConnection(engine: Engine) async throws {
+        struct RollBack: Error {}
+        // One connection, so that the statement runs again where its preparation failed.
+        try await TestDatabase.withStores(engine, poolSize: 1) { stores in
+            let database = stores.database
+            try await database.transaction { db in try await db.raw(StatementCostTests.insertRow("taken", 9)).run() }
+            let inAbortedTransaction = Mutex<Bool?>(nil)
+            await #expect(throws: RollBack.self) {
+                try await database.transaction { db in
+                    let duplicate = (try? await db.raw(StatementCostTests.insertRow("taken")).run()) == nil
+                    #expect(duplicate)
+                    // On PostgreSQL the transaction is now aborted, and this statement — never
+                    // prepared on this connection — fails while being prepared.
+                    let failed = (try? await Self.count(db, lastEventID: 9)) == nil
+                    inAbortedTransaction.withLock { $0 = failed }
+                    throw RollBack()
+                }
+            }
+            #expect(inAbortedTransaction.withLock { $0 } == (engine == .postgres))
+            // The same statement on the same connection, in a healthy transaction, works.
+            let counted = try await database.transaction { db in try await Self.count(db, lastEventID: 9) }
+            #expect(counted == 1)
+            let read = try await database.read { db in try await Self.count(db, lastEventID: 9) }
+            #expect(read == 1)
+        }
+    }
+
+    @Test func whatIsPreparedAndWhatIsSentAsItIs() throws {
+        let statements = PreparedStatements(capacity: 2)
+        let first = statements.name(sql: "SELECT $1", types: [.int8])
+        #expect(first != nil)
+        #expect(statements.name(sql: "SELECT $1", types: [.int8]) == first)
+        #expect(statements.name(sql: "SELECT $1", types: [.text]) != first)
+        // Full: a third statement goes unprepared; the known ones keep their names.
+        #expect(statements.name(sql: "SELECT 2", types: []) == nil)
+        #expect(statements.name(sql: "SELECT $1", types: [.int8]) == first)
+        #expect(statements.count == 2)
+        // Transaction control and statements with very many binds are never prepared.
+        let roomy = PreparedStatements()
+        #expect(roomy.name(sql: "BEGIN", types: []) == nil)
+        #expect(roomy.name(sql: "ROLLBACK TO SAVEPOINT s1", types: []) == nil)
+        #expect(roomy.name(sql: "INSERT …", types: Array(repeating: .int8, count: PreparedStatements.maximumBinds + 1)) == nil)
+        // A failure that can come from preparing moves every statement to a new name; one
+        // that comes from the statement itself does not.
+        let before = roomy.name(sql: "SELECT $1", types: [.int8])
+        roomy.failed(sqlState: "23505")
+        #expect(roomy.name(sql: "SELECT $1", types: [.int8]) == before)
+        roomy.failed(sqlState: "25P02")
+        let after = roomy.name(sql: "SELECT $1", types: [.int8])
+        #expect(after != nil && after != before)
+        // Binds: nulls carry no type, plain values theirs; anything else is not preparable.
+        let encoded = try #require(PreparedStatements.encode([Optional<String>.none, "text", Int64(3), UUID()]))
+        #expect(encoded.types == [.null, .text, .int8, .uuid])
+        #expect(encoded.bindings.count == 4)
+        struct Note: Codable, Sendable { var text: String }
+        #expect(PreparedStatements.encode([Note(text: "x")]) == nil)
+    }
+
+    @Test func aPostgresURLMayTurnPreparingOff() throws {
+        func prepares(_ url: String) throws -> Bool? {
+            guard case .postgres(_, let prepare) = try DatabaseURL(url) else { return nil }
+            return prepare
+        }
+        #expect(try prepares("postgres://orderly@db.internal:5432/orderly") == true)
+        #expect(try prepares("postgres://orderly@db.internal/orderly?prepare=false") == false)
+        #expect(try prepares("postgresql://orderly@db.internal/orderly?sslmode=disable&prepare=true") == true)
+        #expect(throws: OrderlyError.self) { try DatabaseURL("postgres://orderly@db.internal/orderly?prepare=maybe") }
+        #expect(throws: OrderlyError.self) { try DatabaseURL("postgres://orderly@db.internal/orderly?sslmode=require") }
+    }
+}
