@@ -88,10 +88,15 @@ struct PreparedStatementTests {
         #expect(statements.name(sql: "SELECT 2", types: []) == nil)
         #expect(statements.name(sql: "SELECT $1", types: [.int8]) == first)
         #expect(statements.count == 2)
-        // Transaction control and statements with very many binds are never prepared.
+        // Only queries and data changes are prepared, and not those with very many binds.
         let roomy = PreparedStatements()
         #expect(roomy.name(sql: "BEGIN", types: []) == nil)
         #expect(roomy.name(sql: "ROLLBACK TO SAVEPOINT s1", types: []) == nil)
+        #expect(roomy.name(sql: "CREATE TABLE t (id BIGINT)", types: []) == nil)
+        #expect(roomy.name(sql: "SET plan_cache_mode = auto", types: []) == nil)
+        #expect(roomy.name(sql: "\n  select 1", types: []) != nil)
+        #expect(roomy.name(sql: "WITH held_0 AS (INSERT INTO t VALUES ($1)) SELECT 1", types: [.int8]) != nil)
+        #expect(roomy.name(sql: "DELETE FROM t WHERE id = $1", types: [.int8]) != nil)
         #expect(roomy.name(sql: "INSERT …", types: Array(repeating: .int8, count: PreparedStatements.maximumBinds + 1)) == nil)
         // A failure that can come from preparing moves every statement to a new name; one
         // that comes from the statement itself does not.

@@ -60,6 +60,54 @@ struct StatementCostTests {
         }
     }
 
+    static func reserved(_ db: any SQLDatabase, _ sku: String) async throws -> Int64? {
+        try await db.raw(
+            "SELECT reserved FROM inventory_levels WHERE sku = \(bind: sku) AND location_id = \(bind: Fixtures.warehouse.rawValue)"
+        ).first()?.int64("reserved")
+    }
+
+    @Test(arguments: Engine.all)
+    func heldStockUpdatesGoWithTheInsertsAndOneThatFindsTooLittleRollsEverythingBack(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 5)
+            try await Fixtures.stock(stores, "SKU-2", Fixtures.warehouse, 5)
+            let database = stores.database
+            let seen = try await database.transaction { db -> [Int64] in
+                // Two takes of SKU-1 become one update of 3; on PostgreSQL both rows wait.
+                try await ReservationStore.reserve(db, [("SKU-1", Fixtures.warehouse, 2), ("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 1)])
+                try await db.insertLater(Self.insertRow("with-stock"))
+                let waiting = Int64((db as? FlushingDatabase)?.held.count ?? 0)
+                return [waiting, try await Self.reserved(db, "SKU-1") ?? -1, try await Self.reserved(db, "SKU-2") ?? -1]
+            }
+            #expect(seen == [engine == .postgres ? 3 : 0, 3, 1])
+            // SKU-1 has 2 free: a take of 3 finds too little, and nothing of that transaction stays.
+            await #expect(throws: ReservationStore.StockMoved.self) {
+                try await database.transaction { db in
+                    try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 3)])
+                    try await db.insertLater(Self.insertRow("lost"))
+                    try await EventLog.append(db, type: "test.lost", subject: "test:lost", data: ["n": 1], actor: "test", at: Date())
+                }
+            }
+            let after = try await database.read { db in [try await Self.reserved(db, "SKU-1"), try await Self.reserved(db, "SKU-2")] }
+            #expect(after == [3, 1])
+            #expect(try await Self.fanoutNames(database, prefix: "") == ["events", "with-stock"])
+            #expect(try await stores.events.list(after: nil, limit: nil, types: ["test.lost"]).items.isEmpty)
+            // A row reserved twice before anything is sent: the second sends the first (one
+            // statement keeps only one change per row), so both count.
+            try await database.transaction { db in
+                try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1)])
+                try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 2)])
+            }
+            let sku2 = try await database.read { db in try await Self.reserved(db, "SKU-2") }
+            #expect(sku2 == 4)
+            // No order holds these units: give them back so the database stays consistent.
+            try await database.transaction { db in
+                try await ReservationStore.unreserve(db, [("SKU-1", Fixtures.warehouse, 3), ("SKU-2", Fixtures.warehouse, 4)])
+            }
+        }
+    }
+
     @Test(arguments: Engine.all)
     func heldInsertsBeyondTheBindLimitGoInSeveralStatementsAndEventsKeepTheirOrder(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in
@@ -71,7 +119,9 @@ struct StatementCostTests {
                 }
             }
             let batches = try await database.read { db in
-                HeldInserts.batches(statements, then: [Self.insertRow("e1"), Self.insertRow("e2")], on: db).map(\.count)
+                HeldInserts.batches(
+                    statements.map { .init(query: $0) }, then: [.init(query: Self.insertRow("e1")), .init(query: Self.insertRow("e2"))], on: db
+                ).map(\.count)
             }
             #expect(batches == [1, 1, 2, 1], "24,000 binds each: one statement apiece; the first event closes the last batch, the second has its own")
             try await database.transaction { db in

@@ -3,7 +3,8 @@ import Logging
 import SQLKit
 import Synchronization
 
-/// Inserts a transaction holds back and sends together, on PostgreSQL.
+/// Inserts (and conditional stock updates) a transaction holds back and sends together, on
+/// PostgreSQL.
 ///
 /// Every statement costs PostgreSQL (and PostgresNIO) a round trip: parse, plan, execute, a
 /// socket write and read each way — ~0.2 ms of CPU apiece on our machine, most of an order's
@@ -13,26 +14,64 @@ import Synchronization
 /// statement, or its commit. Whatever the transaction reads next therefore sees them, exactly
 /// as if each had run when it was issued; only the number of round trips changes.
 ///
-/// Held inserts must not touch the same rows as one another (a data-modifying `WITH` runs its
-/// parts against one snapshot). On SQLite statements are calls on the writer's own thread and
-/// cost little, so they run at once.
+/// A conditional update whose only result is whether it matched a row (reserving stock:
+/// `reserved + q` only where enough is free) may be held too (`updateLater`): the statement
+/// then reports how many rows each such update touched, and if one touched none its error is
+/// thrown there — before the commit, so the transaction rolls back as it would have at once.
+/// Held updates run before the held inserts of the same statement, in the order they were held
+/// (which keeps the order rows are locked in).
+///
+/// Held statements must not touch the same rows as one another (a data-modifying `WITH` runs its
+/// parts against one snapshot, and a row updated twice in one statement keeps only one of the
+/// changes): an update of a row already held sends what is held first. On SQLite statements
+/// are calls on the writer's own thread and cost little, so they run at once.
 final class HeldInserts: Sendable {
-    private let held = Mutex<[SQLQueryString]>([])
+    struct Statement: Sendable {
+        var query: SQLQueryString
+        /// For a held conditional update: the row it touches and what to throw if it touches none.
+        var check: Check?
+    }
 
-    func hold(_ query: SQLQueryString) { held.withLock { $0.append(query) } }
+    struct Check: Sendable {
+        var row: String
+        var failure: any Error & Sendable
+    }
 
-    /// Inserts held now.
+    private let held = Mutex<[Statement]>([])
+
+    func hold(_ query: SQLQueryString) { held.withLock { $0.append(Statement(query: query)) } }
+
+    /// Holds a conditional update of `row`, unless an update of that row is held already
+    /// (then nothing is held and the caller sends what is held first).
+    func hold(update query: SQLQueryString, check: Check) -> Bool {
+        held.withLock { held in
+            guard !held.contains(where: { $0.check?.row == check.row }) else { return false }
+            held.append(Statement(query: query, check: check))
+            return true
+        }
+    }
+
+    /// Statements held now.
     var count: Int { held.withLock { $0.count } }
 
-    func take() -> [SQLQueryString] { held.withLock { held in defer { held = [] }; return held } }
+    func take() -> [Statement] { held.withLock { held in defer { held = [] }; return held } }
 
     /// Sends everything held, then `last` (the events, whose ids must follow their order),
-    /// in as few statements as the bind limit allows.
+    /// in as few statements as the bind limit allows; throws the failure of a held update that
+    /// touched no row.
     func flush(on db: any SQLDatabase, then last: [SQLQueryString] = []) async throws {
         let statements = take()
         guard !statements.isEmpty || !last.isEmpty else { return }
-        for batch in Self.batches(statements, then: last, on: db) {
-            try await db.raw(Self.combined(batch)).run()
+        for batch in Self.batches(statements, then: last.map { Statement(query: $0) }, on: db) {
+            let checks = batch.compactMap(\.check)
+            guard !checks.isEmpty else {
+                try await db.raw(Self.combined(batch.map(\.query))).run()
+                continue
+            }
+            let touched = try await db.raw(Self.checked(batch)).first()
+            for (index, check) in checks.enumerated() where try (touched?.int64("touched_\(index)") ?? 0) == 0 {
+                throw check.failure
+            }
         }
     }
 
@@ -42,13 +81,13 @@ final class HeldInserts: Sendable {
     /// Consecutive statements grouped so that no group exceeds `maxBinds`. Each of `last` ends
     /// a group: it is that statement's main part, and the main part runs before the parts of
     /// its `WITH`, so statements whose order matters must not share one.
-    static func batches(_ statements: [SQLQueryString], then last: [SQLQueryString], on db: any SQLDatabase) -> [[SQLQueryString]] {
-        var batches: [[SQLQueryString]] = []
+    static func batches(_ statements: [Statement], then last: [Statement], on db: any SQLDatabase) -> [[Statement]] {
+        var batches: [[Statement]] = []
         var open = false
         var binds = 0
         for (index, statement) in (statements + last).enumerated() {
             var serializer = SQLSerializer(database: db)
-            statement.serialize(to: &serializer)
+            statement.query.serialize(to: &serializer)
             let count = serializer.binds.count
             if !open || binds + count > maxBinds {
                 batches.append([statement])
@@ -76,6 +115,22 @@ final class HeldInserts: Sendable {
         query.appendInterpolation(last)
         return query
     }
+
+    /// One statement running every statement of `batch` as a part of a `WITH`, whose result is
+    /// how many rows each held update touched (`touched_0`, … in the order held). The updates
+    /// are read by the main query, so they run first and in that order; the inserts run after.
+    static func checked(_ batch: [Statement]) -> SQLQueryString {
+        var query = SQLQueryString("WITH ")
+        var counts: [String] = []
+        for (index, statement) in batch.enumerated() {
+            query.appendLiteral(index == 0 ? "held_\(index) AS (" : ", held_\(index) AS (")
+            query.appendInterpolation(statement.query)
+            query.appendLiteral(")")
+            if statement.check != nil { counts.append("(SELECT count(*) FROM held_\(index)) AS touched_\(counts.count)") }
+        }
+        query.appendLiteral(" SELECT " + counts.joined(separator: ", "))
+        return query
+    }
 }
 
 extension SQLDatabase {
@@ -88,6 +143,22 @@ extension SQLDatabase {
             flushing.held.hold(query)
         } else {
             try await raw(query).run()
+        }
+    }
+
+    /// Runs a conditional `UPDATE … RETURNING` of one `row` that must touch it, else throws
+    /// `failure`. In a PostgreSQL transaction it is held like `insertLater` and `failure` is
+    /// thrown at the statement that sends it (before the commit at the latest).
+    func updateLater(_ query: SQLQueryString, row: String, orElse failure: any Error & Sendable) async throws {
+        guard let flushing = self as? FlushingDatabase else {
+            if try await raw(query).first() == nil { throw failure }
+            return
+        }
+        let check = HeldInserts.Check(row: row, failure: failure)
+        if !flushing.held.hold(update: query, check: check) {
+            // The row has an update held already: send that first (one change per row and statement).
+            try await flushing.held.flush(on: flushing.base)
+            _ = flushing.held.hold(update: query, check: check)
         }
     }
 }

@@ -19,7 +19,8 @@ import Synchronization
 ///
 /// Statements are sent unprepared when preparing them would not pay or cannot work: binds that
 /// are not plain PostgreSQL values (PostgresKit encodes those through its JSON machinery),
-/// more than `PreparedStatements.maximumBinds` of them, transaction control, and every
+/// more than `PreparedStatements.maximumBinds` of them, statements other than queries and data
+/// changes (transaction control, migrations), and every
 /// statement once `PreparedStatements.capacity` (1,000) different ones exist (so that generated SQL of
 /// many shapes cannot grow each connection's statements without bound).
 struct PostgresSession: SQLDatabase {
@@ -87,7 +88,7 @@ final class PreparedStatements: Sendable {
 
     /// The name `sql` is prepared under, or nil if it is to be sent unprepared.
     func name(sql: String, types: [PostgresDataType]) -> String? {
-        guard types.count <= Self.maximumBinds, !Self.isTransactionControl(sql) else { return nil }
+        guard types.count <= Self.maximumBinds, Self.isQueryOrDML(sql) else { return nil }
         let key = Key(sql: sql, types: types)
         return state.withLock { state -> String? in
             let number: Int
@@ -119,9 +120,11 @@ final class PreparedStatements: Sendable {
     /// ("cached plan must not change result type"), invalid_sql_statement_name.
     static let renamingStates: Set<String> = ["25P02", "57014", "55P03", "0A000", "26000"]
 
-    private static func isTransactionControl(_ sql: String) -> Bool {
-        let word = sql.prefix { $0 != " " }.uppercased()
-        return ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "START", "END", "ABORT"].contains(word)
+    /// Queries and data changes are prepared; transaction control, schema changes (migrations)
+    /// and settings are sent as they are — they run once, or gain nothing from a plan.
+    static func isQueryOrDML(_ sql: String) -> Bool {
+        let word = sql.drop { $0.isWhitespace }.prefix { !$0.isWhitespace && $0 != "(" }.uppercased()
+        return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(word)
     }
 
     /// The binds as PostgreSQL values with their types, or nil when one needs PostgresKit's

@@ -117,11 +117,12 @@ public struct OrderStore: Sendable {
             plan = try RoutingPlanner.plan(lines, stock)
         }
         allocations += Allocations.apply(plan, to: &order)
-        // Stock is reserved, then everything else of the order is written: on PostgreSQL the
-        // order, its lines, allocations, fulfillment orders and events are held inserts sent as
-        // one statement before the commit, so a hot inventory row stays locked for two round
-        // trips. (A concurrent duplicate of the order fails on the unique (channel, externalId)
-        // there and its reservation is rolled back with it.)
+        // Stock is reserved, then everything else of the order is written. On PostgreSQL the
+        // conditional reserves are held with the order, its lines, allocations, fulfillment
+        // orders and events, and all go as one statement before the commit (the reserves
+        // first): a hot inventory row stays locked for the rest of that statement and the
+        // commit, and stock that moved throws there. (A concurrent duplicate of the order fails
+        // on the unique (channel, externalId) there and its reservation is rolled back with it.)
         try await Allocations.reserve(db, plan)
         try await OrderRows.insert(db, order, customer: draft.customer, at: now)
         try await Self.recordRouting(db, order, plan, actor: actor, at: now)

@@ -115,17 +115,25 @@ public struct ReservationStore: Sendable {
     /// Takes stock with conditional updates in (sku, location) order; throws `StockMoved` when
     /// a level no longer has what the plan counted on.
     static func reserve(_ db: any SQLDatabase, _ takes: [(sku: SKU, locationId: LocationID, quantity: Int64)]) async throws {
-        for take in takes.sorted(by: { ($0.sku, $0.locationId) < ($1.sku, $1.locationId) }) {
-            let rows = try await db.raw(
+        // One update per row (two takes of one row checked as their sum), in (sku, location)
+        // order; held on PostgreSQL and sent with the order's inserts (`updateLater`).
+        var merged: [Row: Int64] = [:]
+        for take in takes { merged[Row(sku: take.sku, locationId: take.locationId), default: 0] += take.quantity }
+        for (key, quantity) in merged.sorted(by: { ($0.key.sku, $0.key.locationId) < ($1.key.sku, $1.key.locationId) }) {
+            try await db.updateLater(
                 """
-                UPDATE inventory_levels SET reserved = reserved + \(bind: take.quantity)
-                WHERE sku = \(bind: take.sku.rawValue) AND location_id = \(bind: take.locationId.rawValue)
-                    AND on_hand - reserved - safety_stock >= \(bind: take.quantity)
+                UPDATE inventory_levels SET reserved = reserved + \(bind: quantity)
+                WHERE sku = \(bind: key.sku.rawValue) AND location_id = \(bind: key.locationId.rawValue)
+                    AND on_hand - reserved - safety_stock >= \(bind: quantity)
                 RETURNING sku
-                """
-            ).all()
-            if rows.isEmpty { throw StockMoved() }
+                """,
+                row: "inventory_levels:\(key.sku)@\(key.locationId)", orElse: StockMoved())
         }
+    }
+
+    private struct Row: Hashable {
+        var sku: SKU
+        var locationId: LocationID
     }
 
     /// Gives reserved stock back, in (sku, location) order.
