@@ -52,6 +52,28 @@ struct OrderStoreTests {
     }
 
     @Test(arguments: Engine.all)
+    func aRepeatGetsTheOriginalOrderEvenWhenItCouldNotBePlacedNow(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            _ = try await stores.channels.update(Fixtures.web, actor: nil) { $0.routing.onShortage = .reject }
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 1)
+            let draft = Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "web-last-unit")
+            let first = try await stores.orders.place(draft, actor: "web")
+            #expect(first.created)
+            // The last unit is taken: placing the order now would be refused, but it was placed.
+            let again = try await stores.orders.place(draft, actor: "web")
+            #expect(!again.created && again.order.id == first.order.id && again.order.number == first.order.number)
+            // And with stock again, a repeat still creates nothing and reserves nothing more.
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            let third = try await stores.orders.place(draft, actor: "web")
+            #expect(!third.created && third.order.id == first.order.id)
+            #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.warehouse).level.reserved == 1)
+            let created = try await stores.events.list(after: nil, limit: nil, types: ["order.created"]).items
+            #expect(created.count == 1)
+        }
+    }
+
+    @Test(arguments: Engine.all)
     func concurrentDuplicatesCreateOneOrder(engine: Engine) async throws {
         try await TestDatabase.withStores(engine, poolSize: 16) { stores in
             try await Fixtures.seed(stores)

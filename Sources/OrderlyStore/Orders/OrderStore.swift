@@ -22,12 +22,17 @@ public struct OrderStore: Sendable {
     /// What routing needs is read first, outside the write transaction (on SQLite the readers
     /// work beside the one writer); the transaction then only writes. Stock that moved since
     /// the read fails a conditional update and the order is routed again from a fresh read.
+    ///
+    /// An order the channel sent before is not looked up first (a round trip every new order
+    /// would pay): placing it again fails on the unique (channel, externalId) at the commit,
+    /// or fails on its own (its stock is gone now, its reservation used), and either way the
+    /// original is answered — the same order whether the repeat came later or at the same time.
     public func place(_ draft: OrderDraft, actor: String?) async throws -> Placement {
         let totals = try draft.validate()
         do {
             let placement = try await Replanning.untilStockSettles { [database, time] in
                 let now = time.now
-                switch try await database.read({ db in try await Intake.read(db, draft, at: now, cache: database.cache) }) {
+                switch try await database.read({ db in try await Intake.read(db, draft, at: now, cache: database.cache, lookUpExisting: false) }) {
                 case .existing(let order):
                     return Placement(order: order, created: false)
                 case .new(let context):
@@ -36,8 +41,7 @@ public struct OrderStore: Sendable {
             }
             guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }
             return placement
-        } catch let error where !(error is OrderlyError) {
-            // A concurrent duplicate won the unique (channel, externalId) race: answer with its order.
+        } catch {
             if let externalId = draft.externalId,
                 let existing = try await database.read({ db in try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) })
             {
@@ -70,8 +74,15 @@ public struct OrderStore: Sendable {
         }
 
         /// `cache`: channels and locations may come from it (outside a transaction).
-        static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil) async throws -> Intake {
-            if let externalId = draft.externalId, let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) {
+        /// `lookUpExisting`: false when the caller answers a repeat from the failure of placing
+        /// it again (`OrderStore.place`); inside a larger transaction a unique violation would
+        /// end the whole transaction, so there the order is looked up first.
+        static func read(
+            _ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil, lookUpExisting: Bool = true
+        ) async throws -> Intake {
+            if lookUpExisting, let externalId = draft.externalId,
+                let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId)
+            {
                 return .existing(existing)
             }
             guard let channel = try await cache.value("channel:" + draft.channel.rawValue, { try await ChannelStore.fetch(db, draft.channel) }) else {
