@@ -25,14 +25,27 @@ source Benchmarks/lib.sh  # free_port
 eval "$(scripts/postgres start)"
 PG_DIR=$DIR
 BASES=()
+# One at a time, each answering /health before the next starts. A port free_port found can be
+# taken before the server binds it (another instance's connections to PostgreSQL use ports of
+# the same range): then the server exits, and it is started again on another port.
 for i in $(seq 1 "$INSTANCES"); do
-  port=$(free_port)
-  "$BIN" serve --port "$port" --database-url "$URL" >"$WORK/server-$i.log" 2>&1 &
-  PIDS+=($!)
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    "$BIN" serve --port "$port" --database-url "$URL" >"$WORK/server-$i.log" 2>&1 &
+    pid=$!
+    up=""
+    for _ in $(seq 1 300); do
+      curl -sf "http://127.0.0.1:$port/health" >/dev/null && { up=1; break; }
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    [ -n "$up" ] && break
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+    echo "instance $i did not start on port $port (attempt $attempt):" >&2; tail -3 "$WORK/server-$i.log" >&2
+  done
+  [ -n "$up" ] || { echo "instance $i did not start" >&2; exit 1; }
+  PIDS+=("$pid")
   BASES+=("http://127.0.0.1:$port")
-done
-for base in "${BASES[@]}"; do
-  for _ in $(seq 1 150); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
 done
 python3 Benchmarks/multi_instance.py "${BASES[@]}"
 "$BIN" check --database-url "$URL"

@@ -125,4 +125,20 @@ struct PreparedStatementTests {
         #expect(throws: OrderlyError.self) { try DatabaseURL("postgres://orderly@db.internal/orderly?prepare=maybe") }
         #expect(throws: OrderlyError.self) { try DatabaseURL("postgres://orderly@db.internal/orderly?sslmode=require") }
     }
+
+    @Test func withPrepareFalseNothingIsPrepared() async throws {
+        guard let base = ProcessInfo.processInfo.environment["ORDERLY_TEST_POSTGRES_URL"], !base.isEmpty else { throw MissingPostgres() }
+        let database = try await Database.open(url: base + "?prepare=false", poolSize: 1, logger: TestDatabase.logger)
+        do {
+            let prepared = try await database.read { db in
+                for n in 1...3 { _ = try await db.raw("SELECT \(bind: Int64(n)) AS n").first() }
+                return try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements").first()?.int64("n")
+            }
+            #expect(prepared == 0)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
 }

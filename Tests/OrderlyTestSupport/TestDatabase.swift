@@ -57,6 +57,8 @@ public enum TestDatabase {
 }
 
 public struct MissingPostgres: Error, CustomStringConvertible {
+    public init() {}
+
     public var description: String {
         "ORDERLY_TEST_POSTGRES_URL is not set: PostgreSQL tests need a server (run scripts/test, which starts one)"
     }

@@ -79,8 +79,9 @@ final class HeldInserts: Sendable {
     static let maxBinds = 30_000
 
     /// Consecutive statements grouped so that no group exceeds `maxBinds`. Each of `last` ends
-    /// a group: it is that statement's main part, and the main part runs before the parts of
-    /// its `WITH`, so statements whose order matters must not share one.
+    /// a group: it is that statement's main part (or, beside held updates, its last part), and
+    /// the parts of a `WITH` run in no order the statement promises, so statements whose order
+    /// matters must not share one.
     static func batches(_ statements: [Statement], then last: [Statement], on db: any SQLDatabase) -> [[Statement]] {
         var batches: [[Statement]] = []
         var open = false
