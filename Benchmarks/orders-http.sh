@@ -61,7 +61,7 @@ for engine in $ENGINES; do
   server_url=$url
   [ "$engine" = postgres-unprepared ] && server_url="$url?prepare=false"
   port=$(free_port)
-  ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-32} "$BIN" serve --port "$port" --database-url "$server_url" >"$WORK/server-$engine.log" 2>&1 &
+  ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-8} "$BIN" serve --port "$port" --database-url "$server_url" >"$WORK/server-$engine.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   seed "http://127.0.0.1:$port"
