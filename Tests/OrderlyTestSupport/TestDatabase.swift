@@ -17,21 +17,33 @@ public enum TestDatabase {
     /// Opens a new database of `engine`. PostgreSQL needs `ORDERLY_TEST_POSTGRES_URL`
     /// (`scripts/test` sets it); without it the test fails rather than skipping.
     public static func make(_ engine: Engine, poolSize: Int = 8, groupCommitLanes: Int = 0) async throws -> Database {
+        try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes).database
+    }
+
+    /// A new database, and on SQLite its file (for the caller to remove when done).
+    static func open(_ engine: Engine, poolSize: Int, groupCommitLanes: Int) async throws -> (database: Database, file: String?) {
         switch engine {
         case .sqlite:
             let template = try await Templates.shared.sqliteTemplate()
             let path = NSTemporaryDirectory() + "orderly-test-\(UUID().uuidString).sqlite"
             try FileManager.default.copyItem(atPath: template, toPath: path)
-            return try await Database.open(url: "sqlite://" + path, logger: logger)
+            return (try await Database.open(url: "sqlite://" + path, logger: logger), path)
         case .postgres:
             let (base, template) = try await Templates.shared.postgresTemplate()
             let name = "orderly_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
             try await Templates.shared.admin(base) { db in
                 try await db.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
             }
-            return try await Database.open(
+            let database = try await Database.open(
                 url: base.replacingDatabase(with: name), poolSize: poolSize, groupCommitLanes: groupCommitLanes, logger: logger)
+            return (database, nil)
         }
+    }
+
+    /// Removes an SQLite database file with its write-ahead log and shared memory.
+    static func remove(_ file: String?) {
+        guard let file else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
     }
 
     /// Runs `body` with the stores of a fresh database and closes it afterwards.
@@ -39,7 +51,7 @@ public enum TestDatabase {
         _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8, groupCommitLanes: Int = 0,
         _ body: (Stores) async throws -> T
     ) async throws -> T {
-        let database = try await make(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes)
+        let (database, file) = try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes)
         do {
             // bcrypt at its lowest cost: tests sign in often, and the cost changes nothing they check.
             let stores = Stores(database: database, time: time, bcryptCost: 4)
@@ -47,10 +59,12 @@ public enum TestDatabase {
             // Whatever a test did, stock, reservations, the ledger and orders must still agree.
             let findings = try await stores.consistency.run()
             await database.close()
+            remove(file)
             if !findings.isEmpty { throw Inconsistent(findings: findings) }
             return result
         } catch {
             await database.close()
+            remove(file)
             throw error
         }
     }
