@@ -13,6 +13,11 @@ struct SystemAndAuthTests {
         #expect(ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "-1"]).groupCommitLanes == 0, "a negative count is ignored")
     }
 
+    @Test func thePostgresPoolIsSmallUnlessAskedOtherwise() {
+        #expect(ServerConfiguration.fromEnvironment([:]).databasePoolSize == 8)
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_DATABASE_POOL_SIZE": "24"]).databasePoolSize == 24)
+    }
+
     @Test(arguments: Engine.all)
     func healthSpecAndMetricsNeedNoKey(engine: Engine) async throws {
         try await TestApp.run(engine) { app in

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import OrderlyCore
 @testable import OrderlyStore
 import OrderlyTestSupport
@@ -64,6 +65,22 @@ struct StatementCostTests {
         try await db.raw(
             "SELECT reserved FROM inventory_levels WHERE sku = \(bind: sku) AND location_id = \(bind: Fixtures.warehouse.rawValue)"
         ).first()?.int64("reserved")
+    }
+
+    @Test(arguments: Engine.all)
+    func sqlKitsFutureEntryPointRunsTheSameStatements(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let rows = Mutex<[Int64]>([])
+            let seen = try await stores.database.transaction { db -> [Int64] in
+                // The session (and, on PostgreSQL, the database sending held inserts first).
+                try await db.insertLater(Self.insertRow("future", 5))
+                try await db.execute(sql: SQLQueryString("SELECT last_event_id FROM webhook_fanout WHERE name = 'future'")) { row in
+                    if let value = try? row.decode(column: "last_event_id", as: Int64.self) { rows.withLock { $0.append(value) } }
+                }.get()
+                return rows.withLock { $0 }
+            }
+            #expect(seen == [5])
+        }
     }
 
     @Test(arguments: Engine.all)

@@ -166,7 +166,7 @@ extension SQLDatabase {
 
 /// The database a PostgreSQL transaction body sees: before any statement it sends the held
 /// inserts, so that the body reads its own writes.
-struct FlushingDatabase: SQLDatabase {
+struct FlushingDatabase: AsyncSQLDatabase {
     let base: any SQLDatabase
     let held: HeldInserts
 
@@ -175,10 +175,6 @@ struct FlushingDatabase: SQLDatabase {
     var version: (any SQLDatabaseReportedVersion)? { base.version }
     var dialect: any SQLDialect { base.dialect }
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         try await held.flush(on: base)

@@ -23,7 +23,7 @@ import Synchronization
 /// changes (transaction control, migrations), and every
 /// statement once `PreparedStatements.capacity` (1,000) different ones exist (so that generated SQL of
 /// many shapes cannot grow each connection's statements without bound).
-struct PostgresSession: SQLDatabase {
+struct PostgresSession: AsyncSQLDatabase {
     let connection: PostgresConnection
     let statements: PreparedStatements?
     let logger: Logger
@@ -32,10 +32,6 @@ struct PostgresSession: SQLDatabase {
     var eventLoop: any EventLoop { connection.eventLoop }
     var version: (any SQLDatabaseReportedVersion)? { nil }
     var dialect: any SQLDialect { PostgresDialect() }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, binds) = serialize(query)

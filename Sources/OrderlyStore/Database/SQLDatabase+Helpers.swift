@@ -1,6 +1,18 @@
 import Foundation
+import NIOCore
 import OrderlyCore
 import SQLKit
+
+/// An `SQLDatabase` of ours whose statements run in its `async` `execute`: SQLKit's
+/// future-based entry point forwards to that (the SQLite and PostgreSQL sessions, and the
+/// database that sends held inserts first).
+protocol AsyncSQLDatabase: SQLDatabase {}
+
+extension AsyncSQLDatabase {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
+    }
+}
 
 extension SQLDatabase {
     /// `FOR UPDATE` where the engine needs row locks. SQLite serializes writers on the file

@@ -241,7 +241,7 @@ private struct SQLiteColumnKey: CodingKey {
 
 /// `SQLDatabase` over one `SQLiteConnection`: serializes the query, encodes the binds and runs
 /// the statement on the connection's thread — inline when the caller is already there.
-struct SQLiteSession: SQLDatabase {
+struct SQLiteSession: AsyncSQLDatabase {
     let connection: SQLiteConnection
     let logger: Logger
     let queryLogLevel: Logger.Level?
@@ -249,10 +249,6 @@ struct SQLiteSession: SQLDatabase {
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var version: (any SQLDatabaseReportedVersion)? { nil }
     var dialect: any SQLDialect { SQLiteDialect() }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, rawBinds) = serialize(query)

@@ -32,59 +32,45 @@ public struct OrderStore: Sendable {
         do {
             let placement = try await Replanning.untilStockSettles { [database, time] in
                 let now = time.now
-                switch try await database.read({ db in try await Intake.read(db, draft, at: now, cache: database.cache, lookUpExisting: false) }) {
-                case .existing(let order):
-                    return Placement(order: order, created: false)
-                case .new(let context):
-                    return try await database.transaction { db in try await Self.place(db, draft, totals: totals, context, actor: actor, at: now) }
-                }
+                let intake = try await database.read { db in try await Intake.read(db, draft, at: now, cache: database.cache) }
+                return try await database.transaction { db in try await Self.place(db, draft, totals: totals, intake, actor: actor, at: now) }
             }
             guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }
             return placement
         } catch {
-            if let externalId = draft.externalId,
-                let existing = try await database.read({ db in try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) })
-            {
+            // A repeat (later, or at the same time) failed on the unique (channel, externalId)
+            // or on its own: answer with the original.
+            if draft.externalId != nil, let existing = try await database.read({ db in try await Self.existing(db, draft) }) {
                 return Placement(order: existing, created: false)
             }
             throw error
         }
     }
 
-    /// Places an order inside the caller's transaction (exchanges, subscriptions).
+    /// Places an order inside the caller's transaction (exchanges, subscriptions). A repeat is
+    /// looked up first here: a unique violation would end the caller's whole transaction.
     static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, actor: String?, at now: Date) async throws -> Placement {
-        switch try await Intake.read(db, draft, at: now) {
-        case .existing(let order): return Placement(order: order, created: false)
-        case .new(let context): return try await place(db, draft, totals: totals, context, actor: actor, at: now)
-        }
+        if let existing = try await existing(db, draft) { return Placement(order: existing, created: false) }
+        return try await place(db, draft, totals: totals, try await Intake.read(db, draft, at: now), actor: actor, at: now)
     }
 
-    /// What placing an order reads before it writes: the order itself when the channel sent
-    /// it before, otherwise the channel, the products and the stock routing plans from.
-    enum Intake: Sendable {
-        case existing(Order)
-        case new(Context)
+    /// The order the channel already sent with this draft's external id, if any.
+    private static func existing(_ db: any SQLDatabase, _ draft: OrderDraft) async throws -> Order? {
+        guard let externalId = draft.externalId else { return nil }
+        return try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId)
+    }
 
-        struct Context: Sendable {
-            var channel: Channel
-            var products: [SKU: Product]
-            /// Without incoming supply: a plan depends on it only when it backorders
-            /// (`RoutingPlanner.Plan.dependsOnIncoming`), so placing reads it only then.
-            var stock: RoutingPlanner.Snapshot
-        }
+    /// What placing a new order reads before it writes: the channel, the products and the
+    /// stock routing plans from.
+    struct Intake: Sendable {
+        var channel: Channel
+        var products: [SKU: Product]
+        /// Without incoming supply: a plan depends on it only when it backorders
+        /// (`RoutingPlanner.Plan.dependsOnIncoming`), so placing reads it only then.
+        var stock: RoutingPlanner.Snapshot
 
         /// `cache`: channels and locations may come from it (outside a transaction).
-        /// `lookUpExisting`: false when the caller answers a repeat from the failure of placing
-        /// it again (`OrderStore.place`); inside a larger transaction a unique violation would
-        /// end the whole transaction, so there the order is looked up first.
-        static func read(
-            _ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil, lookUpExisting: Bool = true
-        ) async throws -> Intake {
-            if lookUpExisting, let externalId = draft.externalId,
-                let existing = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId)
-            {
-                return .existing(existing)
-            }
+        static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil) async throws -> Intake {
             guard let channel = try await cache.value("channel:" + draft.channel.rawValue, { try await ChannelStore.fetch(db, draft.channel) }) else {
                 throw OrderlyError.invalid("channel", "channel '\(draft.channel)' does not exist")
             }
@@ -92,14 +78,14 @@ public struct OrderStore: Sendable {
             try await OrderStore.checkReferences(db, draft, channel: channel, products: products, cache: cache)
             let stock = try await OrderStore.snapshot(
                 db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now, incoming: false)
-            return .new(Context(channel: channel, products: products, stock: stock))
+            return Intake(channel: channel, products: products, stock: stock)
         }
     }
 
     /// The writes of placing an order: customer, number, reservations, the order with its
     /// lines and allocations, fulfillment orders, and the events — each a single statement.
     static func place(
-        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ context: Intake.Context, actor: String?, at now: Date
+        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date
     ) async throws -> Placement {
         let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
         var order = Order(
@@ -108,22 +94,22 @@ public struct OrderStore: Sendable {
             shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
             lines: draft.lines.enumerated().map { OrderLine(number: $0.offset + 1, sku: $0.element.sku, quantity: $0.element.quantity, unitPrice: $0.element.unitPrice, delivery: $0.element.delivery) },
             tags: draft.tags, createdAt: now)
-        order.holds = context.channel.holds(for: order, isFirstOrder: customer.isFirstOrder)
+        order.holds = intake.channel.holds(for: order, isFirstOrder: customer.isFirstOrder)
         try await EventLog.append(db, type: "order.created", subject: "order:\(order.id)", data: OrderCreatedEvent(order, note: draft.note), actor: actor, at: now)
 
         var remaining = order.lines.map(\.quantity)
         var allocations: [Allocations.Entry] = []
         if let reservationId = draft.reservationId {
-            allocations = try await Self.consume(db, reservationId, into: &order, remaining: &remaining, channel: context.channel.id, actor: actor, at: now)
+            allocations = try await Self.consume(db, reservationId, into: &order, remaining: &remaining, channel: intake.channel.id, actor: actor, at: now)
         }
         let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
-            guard remaining[index] > 0, let product = context.products[line.sku] else { return nil }
+            guard remaining[index] > 0, let product = intake.products[line.sku] else { return nil }
             return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
         }
-        var plan = try RoutingPlanner.plan(lines, context.stock)
+        var plan = try RoutingPlanner.plan(lines, intake.stock)
         if plan.dependsOnIncoming {
             // The backorders' reasons name the supply on its way: read it and plan again.
-            var stock = context.stock
+            var stock = intake.stock
             stock.incoming = try await AvailabilityStore.incoming(db, skus: Array(Set(lines.map(\.product.sku))))
             plan = try RoutingPlanner.plan(lines, stock)
         }
@@ -183,7 +169,7 @@ public struct OrderStore: Sendable {
     }
 
     /// What routing sees: stock at active locations, capacity left today, incoming supply
-    /// (unless `incoming` is false: see `Intake.Context.stock`).
+    /// (unless `incoming` is false: see `Intake.stock`).
     static func snapshot(
         _ db: any SQLDatabase, channel: Channel, skus: [SKU], destination: Coordinates?, excluded: Set<LocationID> = [], at now: Date,
         incoming readIncoming: Bool = true

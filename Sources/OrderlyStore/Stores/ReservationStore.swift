@@ -117,9 +117,9 @@ public struct ReservationStore: Sendable {
     static func reserve(_ db: any SQLDatabase, _ takes: [(sku: SKU, locationId: LocationID, quantity: Int64)]) async throws {
         // One update per row (two takes of one row checked as their sum), in (sku, location)
         // order; held on PostgreSQL and sent with the order's inserts (`updateLater`).
-        var merged: [Row: Int64] = [:]
-        for take in takes { merged[Row(sku: take.sku, locationId: take.locationId), default: 0] += take.quantity }
-        for (key, quantity) in merged.sorted(by: { ($0.key.sku, $0.key.locationId) < ($1.key.sku, $1.key.locationId) }) {
+        var merged: [StockLedger.Key: Int64] = [:]
+        for take in takes { merged[StockLedger.Key(sku: take.sku, locationId: take.locationId), default: 0] += take.quantity }
+        for (key, quantity) in merged.sorted(by: { $0.key < $1.key }) {
             try await db.updateLater(
                 """
                 UPDATE inventory_levels SET reserved = reserved + \(bind: quantity)
@@ -129,11 +129,6 @@ public struct ReservationStore: Sendable {
                 """,
                 row: "inventory_levels:\(key.sku)@\(key.locationId)", orElse: StockMoved())
         }
-    }
-
-    private struct Row: Hashable {
-        var sku: SKU
-        var locationId: LocationID
     }
 
     /// Gives reserved stock back, in (sku, location) order.
