@@ -194,6 +194,73 @@ struct StatementCostTests {
         }
     }
 
+    /// SQLite only: PostgreSQL has no write-ahead log of ours to checkpoint.
+    @Test func theSQLiteLogIsCheckpointedBesideTheWriterAndStaysBounded() async throws {
+        try await TestDatabase.withStores(.sqlite) { stores in
+            let database = stores.database
+            let checkpointer = try #require((database.driver as? SQLiteDriver)?.checkpointer)
+            let walFile = try await database.read { db in try await db.raw("PRAGMA database_list").first()?.string("file") } .map { $0 + "-wal" }
+            let wal = try #require(walFile)
+            try await database.transaction { db in try await db.raw("CREATE TABLE scratch (payload BLOB)").run() }
+            /// ~`pages` pages of the log in commits of 100.
+            func write(pages: Int) async throws {
+                for _ in 0..<(pages / 100) {
+                    try await database.transaction { db in
+                        try await db.raw("""
+                            INSERT INTO scratch (payload) SELECT randomblob(3000) FROM
+                                (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT i FROM n)
+                            """).run()
+                    }
+                }
+            }
+            func logFrames() async throws -> Int64 {
+                // A passive checkpoint from a reader answers how many frames the log holds.
+                try await database.read { db in try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").first()?.int64("log") } ?? -1
+            }
+            func pagesOnDisk() throws -> Int {
+                ((try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0) / 4096
+            }
+
+            // The checkpointer's thread is held: the writer does not checkpoint past 1,000 pages
+            // (SQLite's default would have, and the log would have started again at ~1,000).
+            let gate = DispatchSemaphore(value: 0)
+            checkpointer.connection.thread.schedule { gate.wait() }
+            try await write(pages: 1_500)
+            #expect(try pagesOnDisk() >= 1_450, "the writer left the log to the checkpointer")
+            #expect(checkpointer.inline.load(ordering: .relaxed) == 0)
+            gate.signal()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while checkpointer.background.load(ordering: .relaxed) == 0 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(checkpointer.background.load(ordering: .relaxed) >= 1)
+            // The next commit after a full checkpoint starts the log from its beginning.
+            try await write(pages: 100)
+            #expect(try await logFrames() < 300)
+
+            // Held long enough, the writer catches up itself and the log stays bounded.
+            checkpointer.connection.thread.schedule { gate.wait() }
+            try await write(pages: SQLiteCheckpointer.inlinePages + 200)
+            #expect(checkpointer.inline.load(ordering: .relaxed) >= 1)
+            try await write(pages: 100)
+            #expect(try await logFrames() < 1_000)
+            #expect(try pagesOnDisk() < SQLiteCheckpointer.inlinePages + 400)
+            gate.signal()
+            let rows = try await database.read { db in try await db.raw("SELECT count(*) AS n FROM scratch").first()?.int64("n") }
+            #expect(rows == Int64(100 * (15 + 1 + SQLiteCheckpointer.inlinePages / 100 + 2 + 1)))
+        }
+    }
+
+    /// SQLite only: where savepoints keep the pages they change.
+    @Test func sqliteKeepsStatementJournalsInMemoryOnTheWriterAndTheReaders() async throws {
+        try await TestDatabase.withStores(.sqlite) { stores in
+            let database = stores.database
+            let writer = try await database.transaction { db in try await db.raw("PRAGMA temp_store").first()?.int64("temp_store") }
+            let reader = try await database.read { db in try await db.raw("PRAGMA temp_store").first()?.int64("temp_store") }
+            #expect(writer == 2 && reader == 2, "2 = MEMORY")
+        }
+    }
+
     @Test func busyAndLockedAreTransientOtherFailuresAreNot() {
         #expect(SQLiteFailure(code: 5, message: "database is locked").isBusy)  // SQLITE_BUSY
         #expect(SQLiteFailure(code: 5 | (2 << 8), message: "busy snapshot").isBusy)  // SQLITE_BUSY_SNAPSHOT

@@ -78,6 +78,19 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// Leaves this connection's checkpoints to `checkpointer` (SQLite's automatic checkpoint
+    /// after a commit is off from then on). `checkpointer` must outlive the connection.
+    func handCheckpoints(to checkpointer: SQLiteCheckpointer) async throws {
+        try await thread.perform { [self] in
+            let context = Unmanaged.passUnretained(checkpointer).toOpaque()
+            _ = sqlite_nio_sqlite3_wal_hook(handle, { context, handle, _, pages in
+                guard let context, let handle else { return SQLITE_OK }
+                Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue().walGrew(to: Int(pages), writer: handle)
+                return SQLITE_OK
+            }, context)
+        }
+    }
+
     /// Finalizes the statements and closes the connection; then ends its thread.
     func close() async {
         _ = try? await thread.perform { [self] in

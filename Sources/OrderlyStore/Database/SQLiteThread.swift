@@ -47,6 +47,11 @@ final class SQLiteThread: TaskExecutor, Sendable {
         }
     }
 
+    /// Queues `body` to run on this thread, without waiting for it.
+    func schedule(_ body: @escaping @Sendable () -> Void) {
+        push(.block(body))
+    }
+
     /// Lets the thread finish what is queued and end; waits for it.
     func stop() {
         state.withLock { $0.stopping = true }
