@@ -113,3 +113,24 @@ struct LoginThrottleTests {
         #expect(LoginThrottle.wait(afterFailures: 100) == 900, "at most a quarter of an hour")
     }
 }
+
+@Suite("Text that clients send")
+struct ClientTextTests {
+    @Test func emailsAreMatchedTrimmedAndLowercasedWhitespaceOnlyIsNothing() {
+        #expect(CustomerDetails(email: " \tAna@Example.COM \n").normalizedEmail == "ana@example.com")
+        #expect(CustomerDetails(email: "ana@example.com").normalizedEmail == "ana@example.com")
+        #expect(CustomerDetails(email: "Ana").normalizedEmail == "ana")
+        #expect(CustomerDetails(email: "a").normalizedEmail == "a")
+        #expect(CustomerDetails(email: " \u{00A0}\n").normalizedEmail == nil)
+        #expect(CustomerDetails(email: "").normalizedEmail == nil)
+    }
+
+    @Test func textThatIsOnlyWhitespaceIsEmpty() {
+        var validator = Validator()
+        validator.text("  \n", "name")
+        validator.text("", "note")
+        validator.text(" Ana ", "first")
+        validator.text("Ana", "last")
+        #expect(validator.errors.map(\.field) == ["name", "note"])
+    }
+}

@@ -4,6 +4,7 @@ import OrderlyCore
 @testable import OrderlyStore
 import OrderlyTestSupport
 import SQLKit
+import SQLiteKit
 import Synchronization
 import Testing
 
@@ -259,6 +260,32 @@ struct StatementCostTests {
             let reader = try await database.read { db in try await db.raw("PRAGMA temp_store").first()?.int64("temp_store") }
             #expect(writer == 2 && reader == 2, "2 = MEMORY")
         }
+    }
+
+    @Test func randomTokensAreHexOfTheirLengthAndDiffer() {
+        for bytes in [1, 4, 6, 8, 10, 12, 16, 24, 32] {
+            let tokens = (0..<200).map { _ in Token.random(bytes: bytes) }
+            #expect(tokens.allSatisfy { $0.count == 2 * bytes && $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() })
+            if bytes >= 4 { #expect(Set(tokens).count == 200, "no repeats among 200 draws of \(bytes) bytes") }
+        }
+        // Every byte position takes many values: no position is left at zero or constant.
+        let tokens = (0..<64).map { _ in Array(Token.random(bytes: 10).utf8) }
+        for position in 0..<20 {
+            #expect(Set(tokens.map { $0[position] }).count > 4, "hex digit \(position)")
+        }
+    }
+
+    @Test func sqliteBindsAreStoredAsSQLiteKitWouldStoreThem() throws {
+        let binds: [any Encodable & Sendable] = [
+            "text", Int64(-7), 42, 2.5, true, false, String?.none, Int64?.none, String?.some("wrapped"), Int64?.some(9),
+            ["a", "b"], Data([1, 2]),
+        ]
+        for bind in binds {
+            #expect(try SQLiteSession.data(bind) == SQLiteDataEncoder().encode(bind), "\(bind)")
+        }
+        #expect(try SQLiteSession.data(Int64?.some(9)) == .integer(9))
+        #expect(try SQLiteSession.data(String?.none) == .null)
+        #expect(try SQLiteSession.data(true) == .integer(1))
     }
 
     @Test func busyAndLockedAreTransientOtherFailuresAreNot() {

@@ -60,6 +60,9 @@ public enum Limits {
 
 extension StringProtocol {
     var trimmingWhitespace: String {
+        // Most values have nothing to trim; rebuilding the string is what costs.
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return "" }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return String(self) }
         var scalars = Substring(self).unicodeScalars[...]
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }

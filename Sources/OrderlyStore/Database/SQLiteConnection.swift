@@ -268,10 +268,22 @@ struct SQLiteSession: AsyncSQLDatabase {
         if let queryLogLevel {
             logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": .string(sql), "binds": .array(rawBinds.map { .string("\($0)") })])
         }
-        let encoder = SQLiteDataEncoder()
-        let binds = try rawBinds.map { try encoder.encode($0) }
+        let binds = try rawBinds.map(Self.data)
         try await connection.thread.perform { [connection] in
             try connection.run(sql, binds) { onRow($0) }
+        }
+    }
+
+    /// A bind as SQLite stores it: the types we bind, directly; anything else as SQLiteKit's
+    /// encoder does (which makes a JSON encoder and looks up a protocol conformance per value).
+    static func data(_ bind: any Encodable & Sendable) throws -> SQLiteData {
+        switch bind {
+        case let text as String: .text(text)
+        case let integer as Int64: .integer(Int(integer))
+        case let integer as Int: .integer(integer)
+        case let float as Double: .float(float)
+        case let bool as Bool: .integer(bool ? 1 : 0)
+        default: try SQLiteDataEncoder().encode(bind)
         }
     }
 }
