@@ -111,14 +111,25 @@ struct StatementCostTests {
             #expect(after == [3, 1])
             #expect(try await Self.fanoutNames(database, prefix: "") == ["events", "with-stock"])
             #expect(try await stores.events.list(after: nil, limit: nil, types: ["test.lost"]).items.isEmpty)
-            // A row reserved twice before anything is sent: the second sends the first (one
-            // statement keeps only one change per row), so both count.
-            try await database.transaction { db in
+            // A row reserved twice before anything is sent: the second is merged into the first
+            // (one statement keeps only one change per row), so both count — and together they
+            // must fit: with 4 free, 1 + 2 do; then with 1 free, three takes of 1 do not.
+            let heldTogether = try await database.transaction { db -> Int in
                 try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1)])
                 try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 2)])
+                return (db as? FlushingDatabase)?.held.count ?? 0
             }
+            #expect(heldTogether == (engine == .postgres ? 1 : 0))
             let sku2 = try await database.read { db in try await Self.reserved(db, "SKU-2") }
             #expect(sku2 == 4)
+            await #expect(throws: ReservationStore.StockMoved.self) {
+                try await database.transaction { db in
+                    try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1)])
+                    try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1)])
+                    try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1)])
+                }
+            }
+            #expect(try await database.read { db in try await Self.reserved(db, "SKU-2") } == 4)
             // No order holds these units: give them back so the database stays consistent.
             try await database.transaction { db in
                 try await ReservationStore.unreserve(db, [("SKU-1", Fixtures.warehouse, 3), ("SKU-2", Fixtures.warehouse, 4)])

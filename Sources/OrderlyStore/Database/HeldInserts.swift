@@ -14,17 +14,18 @@ import Synchronization
 /// statement, or its commit. Whatever the transaction reads next therefore sees them, exactly
 /// as if each had run when it was issued; only the number of round trips changes.
 ///
-/// A conditional update whose only result is whether it matched a row (reserving stock:
-/// `reserved + q` only where enough is free) may be held too (`updateLater`): the statement
-/// then reports how many rows each such update touched, and if one touched none its error is
-/// thrown there — before the commit, so the transaction rolls back as it would have at once.
-/// Held updates run before the held inserts of the same statement, in the order they were held
-/// (which keeps the order rows are locked in).
+/// A conditional update that adds a quantity to one row and whose only result is whether it
+/// matched (reserving stock: `reserved + q` only where enough is free) may be held too
+/// (`updateLater`): the statement then reports how many rows each such update touched, and if
+/// one touched none its error is thrown there — before the commit, so the transaction rolls back
+/// as it would have at once. Held updates run before the held inserts of the same statement,
+/// in the order of the rows they touch (every transaction locks rows in that one order).
 ///
 /// Held statements must not touch the same rows as one another (a data-modifying `WITH` runs its
 /// parts against one snapshot, and a row updated twice in one statement keeps only one of the
-/// changes): an update of a row already held sends what is held first. On SQLite statements
-/// are calls on the writer's own thread and cost little, so they run at once.
+/// changes): a second update of a row already held is merged into the first — one update of
+/// the sum, which succeeds exactly when both would have one after the other. On SQLite
+/// statements are calls on the writer's own thread and cost little, so they run at once.
 final class HeldInserts: Sendable {
     struct Statement: Sendable {
         var query: SQLQueryString
@@ -33,28 +34,51 @@ final class HeldInserts: Sendable {
     }
 
     struct Check: Sendable {
-        var row: String
+        /// The row, as values that order rows the way every transaction locks them.
+        var row: [String]
         var failure: any Error & Sendable
     }
 
-    private let held = Mutex<[Statement]>([])
+    /// A held conditional update: `quantity` added to `row`, by `update(quantity)`.
+    struct Update: Sendable {
+        var check: Check
+        var quantity: Int64
+        var update: @Sendable (Int64) -> SQLQueryString
 
-    func hold(_ query: SQLQueryString) { held.withLock { $0.append(Statement(query: query)) } }
+        var statement: Statement { Statement(query: update(quantity), check: check) }
+    }
 
-    /// Holds a conditional update of `row`, unless an update of that row is held already
-    /// (then nothing is held and the caller sends what is held first).
-    func hold(update query: SQLQueryString, check: Check) -> Bool {
+    private struct State {
+        var inserts: [Statement] = []
+        var updates: [[String]: Update] = [:]
+    }
+
+    private let held = Mutex(State())
+
+    func hold(_ query: SQLQueryString) { held.withLock { $0.inserts.append(Statement(query: query)) } }
+
+    /// Holds a conditional update; one of a row already held is merged into it (the sum).
+    func hold(_ update: Update) {
         held.withLock { held in
-            guard !held.contains(where: { $0.check?.row == check.row }) else { return false }
-            held.append(Statement(query: query, check: check))
-            return true
+            if let first = held.updates[update.check.row] {
+                held.updates[update.check.row]?.quantity = first.quantity + update.quantity
+            } else {
+                held.updates[update.check.row] = update
+            }
         }
     }
 
     /// Statements held now.
-    var count: Int { held.withLock { $0.count } }
+    var count: Int { held.withLock { $0.inserts.count + $0.updates.count } }
 
-    func take() -> [Statement] { held.withLock { held in defer { held = [] }; return held } }
+    /// The held updates in the order of their rows, then the held inserts in the order held.
+    func take() -> [Statement] {
+        held.withLock { held in
+            defer { held = State() }
+            let updates = held.updates.values.sorted { $0.check.row.lexicographicallyPrecedes($1.check.row) }
+            return updates.map(\.statement) + held.inserts
+        }
+    }
 
     /// Sends everything held, then `last` (the events, whose ids must follow their order),
     /// in as few statements as the bind limit allows; throws the failure of a held update that
@@ -147,20 +171,18 @@ extension SQLDatabase {
         }
     }
 
-    /// Runs a conditional `UPDATE … RETURNING` of one `row` that must touch it, else throws
-    /// `failure`. In a PostgreSQL transaction it is held like `insertLater` and `failure` is
+    /// Runs `update(quantity)`, a conditional `UPDATE … RETURNING` that adds `quantity` to one
+    /// `row` and must touch it, else throws `failure`. In a PostgreSQL transaction it is held
+    /// like `insertLater` (merged with an update of the same row held already) and `failure` is
     /// thrown at the statement that sends it (before the commit at the latest).
-    func updateLater(_ query: SQLQueryString, row: String, orElse failure: any Error & Sendable) async throws {
+    func updateLater(
+        row: [String], adding quantity: Int64, orElse failure: any Error & Sendable, _ update: @escaping @Sendable (Int64) -> SQLQueryString
+    ) async throws {
         guard let flushing = self as? FlushingDatabase else {
-            if try await raw(query).first() == nil { throw failure }
+            if try await raw(update(quantity)).first() == nil { throw failure }
             return
         }
-        let check = HeldInserts.Check(row: row, failure: failure)
-        if !flushing.held.hold(update: query, check: check) {
-            // The row has an update held already: send that first (one change per row and statement).
-            try await flushing.held.flush(on: flushing.base)
-            _ = flushing.held.hold(update: query, check: check)
-        }
+        flushing.held.hold(HeldInserts.Update(check: HeldInserts.Check(row: row, failure: failure), quantity: quantity, update: update))
     }
 }
 

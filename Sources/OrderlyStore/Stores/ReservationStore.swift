@@ -120,14 +120,14 @@ public struct ReservationStore: Sendable {
         var merged: [StockLedger.Key: Int64] = [:]
         for take in takes { merged[StockLedger.Key(sku: take.sku, locationId: take.locationId), default: 0] += take.quantity }
         for (key, quantity) in merged.sorted(by: { $0.key < $1.key }) {
-            try await db.updateLater(
+            try await db.updateLater(row: ["inventory_levels", key.sku.rawValue, key.locationId.rawValue], adding: quantity, orElse: StockMoved()) { quantity in
                 """
                 UPDATE inventory_levels SET reserved = reserved + \(bind: quantity)
                 WHERE sku = \(bind: key.sku.rawValue) AND location_id = \(bind: key.locationId.rawValue)
                     AND on_hand - reserved - safety_stock >= \(bind: quantity)
                 RETURNING sku
-                """,
-                row: "inventory_levels:\(key.sku)@\(key.locationId)", orElse: StockMoved())
+                """
+            }
         }
     }
 
