@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     /// PostgreSQL group commit (`ORDERLY_GROUP_COMMIT_LANES`): how many batches of write
     /// transactions run at once; 0 runs each on its own. SQLite always batches in one lane.
     public var groupCommitLanes: Int = 0
+    /// PostgreSQL (`ORDERLY_ORDER_BATCH_LANES`): how many transactions placing several new
+    /// orders that arrived together may run at once; 0 places each order alone.
+    public var orderBatchLanes: Int = 4
     /// The bootstrap admin key (`ORDERLY_ADMIN_KEY`).
     public var adminKey: String?
     /// Largest JSON body accepted, in bytes.
@@ -53,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         if let url = environment["ORDERLY_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let size = environment["ORDERLY_DATABASE_POOL_SIZE"].flatMap(Int.init) { configuration.databasePoolSize = size }
         if let lanes = environment["ORDERLY_GROUP_COMMIT_LANES"].flatMap(Int.init), lanes >= 0 { configuration.groupCommitLanes = lanes }
+        if let lanes = environment["ORDERLY_ORDER_BATCH_LANES"].flatMap(Int.init), lanes >= 0 { configuration.orderBatchLanes = lanes }
         if let key = environment["ORDERLY_ADMIN_KEY"], !key.isEmpty { configuration.adminKey = key }
         if let days = environment["ORDERLY_PICKUP_EXPIRY_DAYS"].flatMap(Int.init), days > 0 { configuration.pickupExpiryDays = days }
         if let email = environment["ORDERLY_ADMIN_EMAIL"], !email.isEmpty { configuration.adminEmail = email }

@@ -26,7 +26,8 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let db = try await Database.open(
-            url: configuration.databaseURL, poolSize: configuration.databasePoolSize, groupCommitLanes: configuration.groupCommitLanes, logger: logger)
+            url: configuration.databaseURL, poolSize: configuration.databasePoolSize, groupCommitLanes: configuration.groupCommitLanes,
+            orderBatchLanes: configuration.orderBatchLanes, logger: logger)
         do {
             let applied = try await Migrator.migrate(db)
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }

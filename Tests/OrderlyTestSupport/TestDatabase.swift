@@ -16,12 +16,13 @@ public enum TestDatabase {
 
     /// Opens a new database of `engine`. PostgreSQL needs `ORDERLY_TEST_POSTGRES_URL`
     /// (`scripts/test` sets it); without it the test fails rather than skipping.
-    public static func make(_ engine: Engine, poolSize: Int = 8, groupCommitLanes: Int = 0) async throws -> Database {
-        try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes).database
+    /// PostgreSQL places orders in batches (`orderBatchLanes`) as the server does by default.
+    public static func make(_ engine: Engine, poolSize: Int = 8, groupCommitLanes: Int = 0, orderBatchLanes: Int = 4) async throws -> Database {
+        try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes).database
     }
 
     /// A new database, and on SQLite its file (for the caller to remove when done).
-    static func open(_ engine: Engine, poolSize: Int, groupCommitLanes: Int) async throws -> (database: Database, file: String?) {
+    static func open(_ engine: Engine, poolSize: Int, groupCommitLanes: Int, orderBatchLanes: Int) async throws -> (database: Database, file: String?) {
         switch engine {
         case .sqlite:
             let template = try await Templates.shared.sqliteTemplate()
@@ -35,7 +36,8 @@ public enum TestDatabase {
                 try await db.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
             }
             let database = try await Database.open(
-                url: base.replacingDatabase(with: name), poolSize: poolSize, groupCommitLanes: groupCommitLanes, logger: logger)
+                url: base.replacingDatabase(with: name), poolSize: poolSize, groupCommitLanes: groupCommitLanes,
+                orderBatchLanes: orderBatchLanes, logger: logger)
             return (database, nil)
         }
     }
@@ -48,10 +50,10 @@ public enum TestDatabase {
 
     /// Runs `body` with the stores of a fresh database and closes it afterwards.
     public static func withStores<T: Sendable>(
-        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8, groupCommitLanes: Int = 0,
+        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8, groupCommitLanes: Int = 0, orderBatchLanes: Int = 4,
         _ body: (Stores) async throws -> T
     ) async throws -> T {
-        let (database, file) = try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes)
+        let (database, file) = try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes)
         do {
             // bcrypt at its lowest cost: tests sign in often, and the cost changes nothing they check.
             let stores = Stores(database: database, time: time, bcryptCost: 4)

@@ -18,14 +18,18 @@ public final class Database: Sendable {
     public let logger: Logger
     let driver: any DatabaseDriver
     let groupCommit: GroupCommit?
+    /// New orders placed together, several per transaction (PostgreSQL; nil: each alone).
+    let orderBatches: Batches<OrderStore.Batched, OrderStore.Placement>?
     /// Channels, locations and API keys for a second (`ConfigCache`).
     let cache = ConfigCache()
 
-    init(engine: Engine, driver: any DatabaseDriver, groupCommitLanes: Int, logger: Logger) {
+    init(engine: Engine, driver: any DatabaseDriver, groupCommitLanes: Int, orderBatchLanes: Int = 0, logger: Logger) {
         self.engine = engine
         self.driver = driver
         self.logger = logger
         groupCommit = groupCommitLanes > 0 ? GroupCommit(driver: driver, lanes: groupCommitLanes, logger: logger) : nil
+        orderBatches = orderBatchLanes > 0
+            ? Batches(lanes: orderBatchLanes, logger: logger) { [driver] batch in try await OrderStore.placeTogether(batch, in: driver) } : nil
     }
 
     /// Opens the database a URL names: `sqlite:///path/file.sqlite`, `sqlite://relative.sqlite`,
@@ -34,14 +38,20 @@ public final class Database: Sendable {
     /// `groupCommitLanes`: how many batches of write transactions may run at once (see
     /// `GroupCommit`); 0 runs every transaction on its own. SQLite always batches in its one
     /// writer lane; on PostgreSQL the default is 0.
-    public static func open(url: String, poolSize: Int = 16, groupCommitLanes: Int = 0, logger: Logger) async throws -> Database {
+    ///
+    /// `orderBatchLanes` (PostgreSQL): how many transactions placing several new orders each
+    /// may run at once (`OrderStore.placeTogether`); 0 places every order alone. SQLite's one
+    /// writer batches everything already.
+    public static func open(
+        url: String, poolSize: Int = 16, groupCommitLanes: Int = 0, orderBatchLanes: Int = 0, logger: Logger
+    ) async throws -> Database {
         switch try DatabaseURL(url) {
         case .sqlite(let path):
             let driver = try await SQLiteDriver.open(path: path, readers: 4, logger: logger)
             return Database(engine: .sqlite, driver: driver, groupCommitLanes: 1, logger: logger)
         case .postgres(let configuration, let prepare):
             let driver = PostgresDriver(configuration: configuration, poolSize: poolSize, prepare: prepare, logger: logger)
-            return Database(engine: .postgres, driver: driver, groupCommitLanes: groupCommitLanes, logger: logger)
+            return Database(engine: .postgres, driver: driver, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes, logger: logger)
         }
     }
 

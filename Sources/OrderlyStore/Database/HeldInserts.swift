@@ -159,10 +159,11 @@ final class HeldInserts: Sendable {
 }
 
 extension SQLDatabase {
-    /// Runs an INSERT of new rows whose result is not read. In a PostgreSQL transaction it is
-    /// held and sent with the transaction's other held inserts in one statement (`HeldInserts`),
-    /// before the next statement that is not one. Its rows must not conflict with those of
-    /// other held inserts; an error it raises surfaces at that later statement.
+    /// Runs an INSERT of new rows (or an UPDATE of a row nothing else held touches) whose result
+    /// is not read. In a PostgreSQL transaction it is held and sent with the transaction's other
+    /// held inserts in one statement (`HeldInserts`), before the next statement that is not one.
+    /// Its rows must not conflict with those of other held statements; an error it raises
+    /// surfaces at that later statement.
     func insertLater(_ query: SQLQueryString) async throws {
         if let flushing = self as? FlushingDatabase {
             flushing.held.hold(query)

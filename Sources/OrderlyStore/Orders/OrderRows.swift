@@ -106,16 +106,24 @@ enum OrderRows {
     /// The next human order number: a sequence on PostgreSQL (no hot row), a counter row under
     /// SQLite's single writer.
     static func nextNumber(_ db: any SQLDatabase) async throws -> String {
+        guard let number = try await nextNumbers(db, count: 1).first else { throw OrderlyError.conflict("No order number was drawn") }
+        return number
+    }
+
+    /// `count` new order numbers, ascending, with one statement.
+    static func nextNumbers(_ db: any SQLDatabase, count: Int) async throws -> [String] {
+        guard count > 0 else { return [] }
         if db.dialect.name == "postgresql" {
-            let row = try await db.raw("SELECT nextval('order_number_seq') AS n").first()
-            return Order.number(try row?.int64("n") ?? 0)
+            let rows = try await db.raw("SELECT nextval('order_number_seq') AS n FROM generate_series(1, \(bind: Int64(count)))").all()
+            return try rows.map { try $0.int64("n") }.sorted().map(Order.number)
         }
         let row = try await db.raw(
             """
-            INSERT INTO counters (name, value) VALUES ('order_number', 1)
-            ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
+            INSERT INTO counters (name, value) VALUES ('order_number', \(bind: Int64(count)))
+            ON CONFLICT (name) DO UPDATE SET value = counters.value + \(bind: Int64(count)) RETURNING value
             """
         ).first()
-        return Order.number(try row?.int64("value") ?? 0)
+        let last = try row?.int64("value") ?? 0
+        return (last - Int64(count) + 1 ... last).map(Order.number)
     }
 }

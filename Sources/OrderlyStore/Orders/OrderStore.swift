@@ -33,6 +33,10 @@ public struct OrderStore: Sendable {
             let placement = try await Replanning.untilStockSettles { [database, time] in
                 let now = time.now
                 let intake = try await database.read { db in try await Intake.read(db, draft, at: now, cache: database.cache) }
+                let job = Batched(draft: draft, totals: totals, intake: intake, actor: actor, now: now)
+                if let batches = database.orderBatches, let key = job.key, let placement = await batches.submit(job, key: key) {
+                    return placement
+                }
                 return try await database.transaction { db in try await Self.place(db, draft, totals: totals, intake, actor: actor, at: now) }
             }
             guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }
@@ -44,6 +48,39 @@ public struct OrderStore: Sendable {
                 return Placement(order: existing, created: false)
             }
             throw error
+        }
+    }
+
+    /// An order to place together with others that arrive at the same time (PostgreSQL,
+    /// `Database.orderBatches`).
+    struct Batched: Sendable {
+        var draft: OrderDraft
+        var totals: OrderTotals
+        var intake: Intake
+        var actor: String?
+        var now: Date
+
+        /// Orders of one customer never share a batch (both would complete one profile); orders
+        /// drawing on a checkout reservation, or of a customer known only by phone, go alone.
+        var key: String? { draft.reservationId == nil ? draft.customer.normalizedEmail : nil }
+    }
+
+    /// Places orders that arrived together in one transaction: their customers read with one
+    /// statement, their numbers drawn with another, and everything they write — reserves of
+    /// one stock row merged into one update — sent as one statement before the one commit. Five
+    /// round trips for the batch instead of five or more per order, and a hot stock row locked
+    /// once per batch. Each order is placed exactly as alone (`place`), so when anything fails
+    /// the whole batch rolls back and each order is placed alone (`Batches`).
+    static func placeTogether(_ batch: [Batched], in driver: any DatabaseDriver) async throws -> [Placement] {
+        try await driver.transaction { db in
+            let customers = try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key)))
+            let numbers = try await OrderRows.nextNumbers(db, count: batch.count)
+            var placements: [Placement] = []
+            for (job, number) in zip(batch, numbers) {
+                let prefetched = Prefetched(customer: job.key.flatMap { customers[$0] }, number: number)
+                placements.append(try await place(db, job.draft, totals: job.totals, job.intake, actor: job.actor, at: job.now, prefetched: prefetched))
+            }
+            return placements
         }
     }
 
@@ -82,14 +119,30 @@ public struct OrderStore: Sendable {
         }
     }
 
+    /// What placing an order reads inside its transaction, when it was read for several orders
+    /// at once (`OrderBatches`): the customer's profile (nil: none yet) and the order's number.
+    struct Prefetched: Sendable {
+        var customer: CustomerStore.Found?
+        var number: String
+    }
+
     /// The writes of placing an order: customer, number, reservations, the order with its
     /// lines and allocations, fulfillment orders, and the events — each a single statement.
     static func place(
-        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date
+        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date,
+        prefetched: Prefetched? = nil
     ) async throws -> Placement {
-        let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
+        let customer: (id: CustomerID, isFirstOrder: Bool)
+        let number: String
+        if let prefetched {
+            customer = try await CustomerStore.settle(db, draft.customer, found: prefetched.customer, address: draft.shippingAddress, at: now)
+            number = prefetched.number
+        } else {
+            customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
+            number = try await OrderRows.nextNumber(db)
+        }
         var order = Order(
-            id: OrderID("ord_" + Token.random(bytes: 10)), number: try await OrderRows.nextNumber(db), channel: draft.channel,
+            id: OrderID("ord_" + Token.random(bytes: 10)), number: number, channel: draft.channel,
             externalId: draft.externalId, customerId: customer.id, currency: draft.currency, totals: totals,
             shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
             lines: draft.lines.enumerated().map { OrderLine(number: $0.offset + 1, sku: $0.element.sku, quantity: $0.element.quantity, unitPrice: $0.element.unitPrice, delivery: $0.element.delivery) },

@@ -1,0 +1,106 @@
+import Logging
+import Synchronization
+
+/// Jobs that arrive while others run, gathered and run together: by one call of `run`, in one
+/// transaction of its making, at most `lanes` batches at a time.
+///
+/// Unlike `GroupCommit` (each job in its own savepoint, one after the other), `run` sees the
+/// whole batch and may do for all of it what each job would have done alone — one read for all
+/// their customers, one statement for all their writes. The price is all or nothing: when a
+/// batch fails, nothing of it was written and every job of it is answered `nil`, for its caller
+/// to run alone as it would have without batches.
+///
+/// Jobs with the same key never share a batch (their writes would touch the same rows).
+final class Batches<Job: Sendable, Output: Sendable>: Sendable {
+    typealias Run = @Sendable ([Job]) async throws -> [Output]
+
+    private struct Waiting {
+        let job: Job
+        let key: String?
+        let continuation: CheckedContinuation<Output?, Never>
+    }
+
+    private struct State {
+        var queue: [Waiting] = []
+        var running = 0
+    }
+
+    private let state = Mutex(State())
+    let lanes: Int
+    let maxBatch: Int
+    private let run: Run
+    private let logger: Logger
+    /// Batches run, jobs run in them and batches that failed, for tests and metrics.
+    let batches = Atomic<Int>(0)
+    let jobs = Atomic<Int>(0)
+    let failures = Atomic<Int>(0)
+
+    init(lanes: Int, maxBatch: Int = 32, logger: Logger, run: @escaping Run) {
+        self.lanes = max(1, lanes)
+        self.maxBatch = max(1, maxBatch)
+        self.logger = logger
+        self.run = run
+    }
+
+    /// Jobs waiting for a batch.
+    var queued: Int { state.withLock { $0.queue.count } }
+
+    /// `job`'s output once its batch has committed, or nil when its batch failed.
+    func submit(_ job: Job, key: String?) async -> Output? {
+        await withCheckedContinuation { continuation in
+            let startLane = state.withLock { state -> Bool in
+                state.queue.append(Waiting(job: job, key: key, continuation: continuation))
+                guard state.running < lanes else { return false }
+                state.running += 1
+                return true
+            }
+            if startLane { Task { [self] in await lane() } }
+        }
+    }
+
+    /// Takes batches off the queue until it is empty.
+    private func lane() async {
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                guard !state.queue.isEmpty else {
+                    state.running -= 1
+                    return []
+                }
+                return Self.take(from: &state.queue, upTo: maxBatch)
+            }
+            if batch.isEmpty { return }
+            await run(batch)
+        }
+    }
+
+    /// The first jobs of the queue, up to `limit`, skipping any whose key is taken already
+    /// (they wait for a later batch, in their place).
+    private static func take(from queue: inout [Waiting], upTo limit: Int) -> [Waiting] {
+        var batch: [Waiting] = []
+        var keys = Set<String>()
+        var left: [Waiting] = []
+        for waiting in queue {
+            if batch.count < limit, waiting.key.map({ keys.insert($0).inserted }) ?? true {
+                batch.append(waiting)
+            } else {
+                left.append(waiting)
+            }
+        }
+        queue = left
+        return batch
+    }
+
+    private func run(_ batch: [Waiting]) async {
+        batches.add(1, ordering: .relaxed)
+        jobs.add(batch.count, ordering: .relaxed)
+        do {
+            let outputs = try await run(batch.map(\.job))
+            precondition(outputs.count == batch.count, "a batch answered \(outputs.count) of \(batch.count) jobs")
+            for (waiting, output) in zip(batch, outputs) { waiting.continuation.resume(returning: output) }
+        } catch {
+            failures.add(1, ordering: .relaxed)
+            logger.debug("a batch failed; its jobs run alone", metadata: ["jobs": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            for waiting in batch { waiting.continuation.resume(returning: nil) }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import OrderlyCore
+@testable import OrderlyStore
+import OrderlyTestSupport
+import Synchronization
+import Testing
+
+/// Several new orders placed in one transaction (`OrderStore.placeTogether`, run by
+/// `Batches` on PostgreSQL): each must come out exactly as if placed alone.
+@Suite("Orders placed together")
+struct OrderBatchTests {
+    static func job(_ stores: Stores, _ draft: OrderDraft) async throws -> OrderStore.Batched {
+        let totals = try draft.validate()
+        let now = Date()
+        let intake = try await stores.database.read { db in try await OrderStore.Intake.read(db, draft, at: now) }
+        return OrderStore.Batched(draft: draft, totals: totals, intake: intake, actor: "test", now: now)
+    }
+
+    static func reserved(_ stores: Stores, _ sku: SKU, _ location: LocationID = Fixtures.warehouse) async throws -> Int64 {
+        try await stores.inventory.level(sku: sku, locationId: location).level.reserved
+    }
+
+    /// Exercises the batch itself on both engines (the server batches on PostgreSQL only).
+    @Test(arguments: Engine.all)
+    func ordersPlacedTogetherAreEachAsIfPlacedAlone(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            _ = try await stores.channels.update(Fixtures.web, actor: "test") { $0.holdRules = [HoldRule(name: "first orders", firstOrder: true)] }
+            // Grace has ordered before (and is held as a first order then); Ada and Linus are new.
+            let earlier = try await stores.orders.place(OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "e-0", email: "grace@example.com"), actor: nil)
+            #expect(earlier.order.holds.count == 1)
+            let drafts = [
+                OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "b-1", email: "ada@example.com"),
+                OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "b-2", email: "Grace@Example.com"),
+                OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 50)], externalId: "b-3", email: "linus@example.com"),
+            ]
+            var jobs: [OrderStore.Batched] = []
+            for draft in drafts { jobs.append(try await Self.job(stores, draft)) }
+            let placed = try await OrderStore.placeTogether(jobs, in: stores.database.driver)
+
+            #expect(placed.map(\.created) == [true, true, true])
+            #expect(placed.map(\.order.externalId) == ["b-1", "b-2", "b-3"])
+            #expect(placed.map(\.order.number) == ["ORD-000002", "ORD-000003", "ORD-000004"])
+            #expect(placed.map { $0.order.holds.count } == [1, 0, 1], "only Grace had ordered before")
+            #expect(placed[1].order.customerId == earlier.order.customerId)
+            #expect(Set(placed.map(\.order.customerId)).count == 3)
+            #expect(placed[2].order.lines.map(\.backorderedQuantity) == [0, 1], "SKU-2 has no stock: backordered, as alone")
+            // Reserves of the one row from three orders: 1 + 2 + 3 + 1 units.
+            #expect(try await Self.reserved(stores, "SKU-1") == 7)
+            for placement in placed {
+                let stored = try await stores.orders.get(placement.order.id)
+                #expect(stored.lines.map(\.allocatedQuantity) == placement.order.lines.map(\.allocatedQuantity))
+                #expect(stored.customerId == placement.order.customerId)
+            }
+            #expect(placed[1].fulfillmentOrders.count == 1, "Grace's order was released at once")
+            let created = try await stores.events.list(after: nil, limit: nil, types: ["order.created"]).items
+            #expect(created.map(\.subject) == ([earlier.order] + placed.map(\.order)).map { "order:\($0.id)" }, "in the order placed")
+            let customers = try await stores.customers.search(nil, after: nil, limit: nil).items
+            #expect(Set(customers.compactMap(\.email)) == ["grace@example.com", "ada@example.com", "linus@example.com"])
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func aBatchWithOneOrderThatCannotBePlacedWritesNothing(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 4)
+            let first = try await Self.job(stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-1", email: "a@example.com"))
+            let second = try await Self.job(stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "x-2", email: "b@example.com"))
+            // Each fits what was read; together they want 5 of 4.
+            await #expect(throws: ReservationStore.StockMoved.self) {
+                try await OrderStore.placeTogether([first, second], in: stores.database.driver)
+            }
+            #expect(try await Self.reserved(stores, "SKU-1") == 0)
+            #expect(try await stores.orders.search(.init(), after: nil, limit: nil).items.isEmpty)
+            #expect(try await stores.customers.search(nil, after: nil, limit: nil).items.isEmpty)
+            #expect(try await stores.events.list(after: nil, limit: nil, types: ["order.created"]).items.isEmpty)
+        }
+    }
+
+    @Test func batchesGatherWhatArrivesMeanwhileKeepKeysApartAndAnswerNilWhenTheyFail() async throws {
+        let gate = Gate()
+        let seen = Mutex<[[Int]]>([])
+        let batches = Batches<Int, Int>(lanes: 1, maxBatch: 4, logger: TestDatabase.logger) { jobs in
+            let count = seen.withLock { seen -> Int in
+                seen.append(jobs)
+                return seen.count
+            }
+            if count == 1 { await gate.wait() }
+            if jobs.contains(13) { throw CancellationError() }
+            return jobs.map { $0 * 10 }
+        }
+        // Odd jobs share one key (never two in a batch); even ones and 13 have their own.
+        let key: @Sendable (Int) -> String = { $0 % 2 == 1 && $0 != 13 ? "shared" : "own-\($0)" }
+        let answers = Mutex<[Int: Int]>([:])
+        let failed = Mutex<Set<Int>>([])
+        await withTaskGroup(of: Void.self) { group in
+            let submit: @Sendable (Int) async -> Void = { job in
+                if let answer = await batches.submit(job, key: key(job)) {
+                    answers.withLock { $0[job] = answer }
+                } else {
+                    failed.withLock { _ = $0.insert(job) }
+                }
+            }
+            group.addTask { await submit(0) }
+            while batches.jobs.load(ordering: .relaxed) < 1 { try? await Task.sleep(for: .milliseconds(2)) }
+            // While the first batch runs, nine more arrive.
+            for job in [1, 3, 5, 7, 2, 4, 6, 8, 13] { group.addTask { await submit(job) } }
+            while batches.queued < 9 { try? await Task.sleep(for: .milliseconds(2)) }
+            await gate.open()
+        }
+        let all = seen.withLock { $0 }
+        let batchOf13 = Set(all.first { $0.contains(13) } ?? [])
+        #expect(all.first == [0])
+        #expect(all.allSatisfy { $0.count <= 4 })
+        #expect(all.allSatisfy { batch in batch.filter { key($0) == "shared" }.count <= 1 }, "one job per key in a batch: \(all)")
+        #expect(all.flatMap { $0 }.sorted() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 13])
+        #expect(all.count < 10, "what arrived meanwhile was gathered: \(all)")
+        #expect(failed.withLock { $0 } == batchOf13, "every job of the failed batch, and only those, answered nil")
+        for (job, answer) in answers.withLock({ $0 }) { #expect(answer == job * 10) }
+        #expect(answers.withLock { $0.count } + batchOf13.count == 10)
+        #expect(batches.failures.load(ordering: .relaxed) == 1)
+    }
+
+    /// Places `count` one-unit orders of SKU-1 at once; whether each was placed (false: refused
+    /// for want of stock).
+    static func placeAtOnce(_ stores: Stores, _ count: Int) async throws -> [Bool] {
+        try await withThrowingTaskGroup(of: Bool.self, returning: [Bool].self) { group in
+            for n in 0..<count {
+                group.addTask {
+                    let draft = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "flash-\(n)", email: "buyer\(n)@example.com")
+                    do {
+                        return try await stores.orders.place(draft, actor: nil).created
+                    } catch let error as OrderlyError where error.code == .insufficientStock {
+                        return false
+                    }
+                }
+            }
+            var outcomes: [Bool] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+    }
+
+    /// A flash sale through the server's path: many orders for one hot row at once, more than it
+    /// holds. Exactly what it holds is sold, whatever shares a batch or falls back to alone.
+    @Test(arguments: Engine.all)
+    func aFlashSaleSellsExactlyWhatTheRowHolds(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine, orderBatchLanes: 2) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 25)
+            _ = try await stores.channels.update(Fixtures.web, actor: "test") { $0.routing.onShortage = .reject }
+            let outcomes = try await Self.placeAtOnce(stores, 40)
+            let sold = outcomes.filter { $0 }.count
+            #expect(sold == 25)
+            #expect(try await Self.reserved(stores, "SKU-1") == 25)
+            #expect(try await stores.orders.search(.init(), after: nil, limit: 100).items.count == 25)
+            if engine == .postgres, let batches = stores.database.orderBatches {
+                #expect(batches.jobs.load(ordering: .relaxed) >= 25)
+                #expect(batches.batches.load(ordering: .relaxed) < batches.jobs.load(ordering: .relaxed), "orders shared batches")
+            }
+        }
+    }
+}
+
+/// Holds whoever waits until it is opened.
+actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+    }
+}
