@@ -7,9 +7,10 @@ local hot = os.getenv("BENCH_HOT") == "1"
 local key = os.getenv("ORDERLY_ADMIN_KEY") or "ork_bench"
 local stores = { "BL-1", "BL-2", "BL-3" }
 local counter = 0
-local thread_id = 0
 local threads = {}
 
+-- thread_id is a global that setup gives each thread (a local here would hide it: every
+-- thread would be 0, and two threads' orders could share an externalId — a repeat).
 function setup(thread)
   thread:set("thread_id", #threads + 1)
   table.insert(threads, thread)
