@@ -24,9 +24,10 @@ struct PreparedStatementTests {
                 try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES ('a', 7), ('b', 7), ('c', 8)").run()
             }
             try await database.read { db in
-                // Three uses, a null and two values: the same answers as ever.
+                // Four uses, nulls and values: the same answers as ever.
                 #expect(try await Self.count(db, lastEventID: 7) == 2)
                 #expect(try await Self.count(db, lastEventID: 8) == 1)
+                #expect(try await Self.count(db, lastEventID: nil) == 0)
                 #expect(try await Self.count(db, lastEventID: nil) == 0)
                 // The same text with a text and an integer parameter: two statements, both right.
                 let text = try await db.raw("SELECT \(bind: "x") AS v").first()?.string("v")
@@ -41,11 +42,14 @@ struct PreparedStatementTests {
                     SELECT parameter_types::text AS types FROM pg_prepared_statements
                     WHERE statement = 'SELECT count(*) AS n FROM webhook_fanout WHERE last_event_id = $1' ORDER BY 1
                     """).all().map { try $0.string("types") }
-                // One for the integer (used twice), one for the untyped null (whose type
-                // PostgreSQL inferred).
+                // Each prepared on its second use: one for the integer, one for the untyped null
+                // (whose type PostgreSQL inferred).
                 #expect(prepared == ["{bigint}", "{bigint}"])
                 let jsonPrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 ->>%'").first()?.int64("n")
                 #expect(jsonPrepared == 0)
+                // Used once: not prepared.
+                let oncePrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 + 1%'").first()?.int64("n")
+                #expect(oncePrepared == 0)
             }
         }
     }
@@ -57,13 +61,15 @@ struct PreparedStatementTests {
         try await TestDatabase.withStores(engine, poolSize: 1) { stores in
             let database = stores.database
             try await database.transaction { db in try await db.raw(StatementCostTests.insertRow("taken", 9)).run() }
+            // Seen once (unprepared): its next use prepares it.
+            #expect(try await database.read { db in try await Self.count(db, lastEventID: 9) } == 1)
             let inAbortedTransaction = Mutex<Bool?>(nil)
             await #expect(throws: RollBack.self) {
                 try await database.transaction { db in
                     let duplicate = (try? await db.raw(StatementCostTests.insertRow("taken")).run()) == nil
                     #expect(duplicate)
-                    // On PostgreSQL the transaction is now aborted, and this statement — never
-                    // prepared on this connection — fails while being prepared.
+                    // On PostgreSQL the transaction is now aborted, and this statement — seen
+                    // before, never prepared — fails while being prepared.
                     let failed = (try? await Self.count(db, lastEventID: 9)) == nil
                     inAbortedTransaction.withLock { $0 = failed }
                     throw RollBack()
@@ -80,27 +86,40 @@ struct PreparedStatementTests {
 
     @Test func whatIsPreparedAndWhatIsSentAsItIs() throws {
         let statements = PreparedStatements(capacity: 2)
+        // Prepared the second time it is seen.
+        #expect(statements.name(sql: "SELECT $1", types: [.int8]) == nil)
         let first = statements.name(sql: "SELECT $1", types: [.int8])
         #expect(first != nil)
         #expect(statements.name(sql: "SELECT $1", types: [.int8]) == first)
+        #expect(statements.name(sql: "SELECT $1", types: [.text]) == nil)
         #expect(statements.name(sql: "SELECT $1", types: [.text]) != first)
-        // Full: a third statement goes unprepared; the known ones keep their names.
+        // Full: a third statement goes unprepared however often it comes; the known ones keep their names.
+        #expect(statements.name(sql: "SELECT 2", types: []) == nil)
         #expect(statements.name(sql: "SELECT 2", types: []) == nil)
         #expect(statements.name(sql: "SELECT $1", types: [.int8]) == first)
         #expect(statements.count == 2)
         // Only queries and data changes are prepared, and not those with very many binds.
         let roomy = PreparedStatements()
-        #expect(roomy.name(sql: "BEGIN", types: []) == nil)
-        #expect(roomy.name(sql: "ROLLBACK TO SAVEPOINT s1", types: []) == nil)
-        #expect(roomy.name(sql: "CREATE TABLE t (id BIGINT)", types: []) == nil)
-        #expect(roomy.name(sql: "SET plan_cache_mode = auto", types: []) == nil)
-        #expect(roomy.name(sql: "\n  select 1", types: []) != nil)
-        #expect(roomy.name(sql: "WITH held_0 AS (INSERT INTO t VALUES ($1)) SELECT 1", types: [.int8]) != nil)
-        #expect(roomy.name(sql: "DELETE FROM t WHERE id = $1", types: [.int8]) != nil)
-        #expect(roomy.name(sql: "INSERT …", types: Array(repeating: .int8, count: PreparedStatements.maximumBinds + 1)) == nil)
+        func twice(_ sql: String, _ types: [PostgresDataType] = []) -> String? {
+            _ = roomy.name(sql: sql, types: types)
+            return roomy.name(sql: sql, types: types)
+        }
+        #expect(twice("BEGIN") == nil)
+        #expect(twice("ROLLBACK TO SAVEPOINT s1") == nil)
+        #expect(twice("CREATE TABLE t (id BIGINT)") == nil)
+        #expect(twice("SET plan_cache_mode = auto") == nil)
+        #expect(twice("\n  select 1") != nil)
+        #expect(twice("WITH held_0 AS (INSERT INTO t VALUES ($1)) SELECT 1", [.int8]) != nil)
+        #expect(twice("DELETE FROM t WHERE id = $1", [.int8]) != nil)
+        #expect(twice("INSERT …", Array(repeating: .int8, count: PreparedStatements.maximumBinds + 1)) == nil)
+        // What is seen once is forgotten past the capacity, and never prepared.
+        let small = PreparedStatements(capacity: 2)
+        for n in 0..<3 { #expect(small.name(sql: "SELECT \(n)", types: []) == nil) }
+        #expect(small.name(sql: "SELECT 0", types: []) == nil, "forgotten when the third arrived")
+        #expect(small.count == 0)
         // A failure that can come from preparing moves every statement to a new name; one
         // that comes from the statement itself does not.
-        let before = roomy.name(sql: "SELECT $1", types: [.int8])
+        let before = twice("SELECT $1", [.int8])
         roomy.failed(sqlState: "23505")
         #expect(roomy.name(sql: "SELECT $1", types: [.int8]) == before)
         roomy.failed(sqlState: "25P02")

@@ -73,6 +73,8 @@ final class PreparedStatements: Sendable {
 
     private struct State {
         var numbers: [Key: Int] = [:]
+        /// Statements seen once and not prepared yet (forgotten when it grows past `capacity`).
+        var seenOnce: Set<Key> = []
         var generation = 0
     }
 
@@ -83,6 +85,10 @@ final class PreparedStatements: Sendable {
     }
 
     /// The name `sql` is prepared under, or nil if it is to be sent unprepared.
+    ///
+    /// A statement is prepared the second time it is seen: one seen once may never come again
+    /// (the statement of several orders placed together has a shape of its own), and preparing
+    /// it would cost a round of describing, a slot of `capacity` and memory on every connection.
     func name(sql: String, types: [PostgresDataType]) -> String? {
         guard types.count <= Self.maximumBinds, Self.isQueryOrDML(sql) else { return nil }
         let key = Key(sql: sql, types: types)
@@ -92,6 +98,11 @@ final class PreparedStatements: Sendable {
                 number = known
             } else {
                 guard state.numbers.count < capacity else { return nil }
+                guard state.seenOnce.remove(key) != nil else {
+                    if state.seenOnce.count >= capacity { state.seenOnce.removeAll() }
+                    state.seenOnce.insert(key)
+                    return nil
+                }
                 number = state.numbers.count + 1
                 state.numbers[key] = number
             }
