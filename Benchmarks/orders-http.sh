@@ -7,7 +7,8 @@
 # Bounded: each point runs for $SECONDS_PER_POINT seconds against 127.0.0.1 only.
 #   Benchmarks/orders-http.sh [engines (sqlite postgres)] [connections (1 8 32 64)]
 # The engine postgres-unprepared is PostgreSQL with ?prepare=false (statements sent unprepared),
-# for comparing the two in one run.
+# postgres-alone PostgreSQL with every order in a transaction of its own
+# (ORDERLY_ORDER_BATCH_LANES=0), for comparing them with the default in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINES=${1:-"sqlite postgres"}
@@ -60,8 +61,11 @@ for engine in $ENGINES; do
   fi
   server_url=$url
   [ "$engine" = postgres-unprepared ] && server_url="$url?prepare=false"
+  lanes=${ORDERLY_ORDER_BATCH_LANES:-4}
+  [ "$engine" = postgres-alone ] && lanes=0
   port=$(free_port)
-  ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-8} "$BIN" serve --port "$port" --database-url "$server_url" >"$WORK/server-$engine.log" 2>&1 &
+  ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-8} ORDERLY_ORDER_BATCH_LANES=$lanes \
+    "$BIN" serve --port "$port" --database-url "$server_url" >"$WORK/server-$engine.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   seed "http://127.0.0.1:$port"

@@ -22,6 +22,7 @@ public struct OrderStore: Sendable {
     /// What routing needs is read first, outside the write transaction (on SQLite the readers
     /// work beside the one writer); the transaction then only writes. Stock that moved since
     /// the read fails a conditional update and the order is routed again from a fresh read.
+    /// On PostgreSQL new orders that arrive together share one transaction (`placeTogether`).
     ///
     /// An order the channel sent before is not looked up first (a round trip every new order
     /// would pay): placing it again fails on the unique (channel, externalId) at the commit,
@@ -120,7 +121,7 @@ public struct OrderStore: Sendable {
     }
 
     /// What placing an order reads inside its transaction, when it was read for several orders
-    /// at once (`OrderBatches`): the customer's profile (nil: none yet) and the order's number.
+    /// at once (`placeTogether`): the customer's profile (nil: none yet) and the order's number.
     struct Prefetched: Sendable {
         var customer: CustomerStore.Found?
         var number: String
