@@ -2,6 +2,7 @@ import Foundation
 import OrderlyCore
 @testable import OrderlyStore
 import OrderlyTestSupport
+import SQLKit
 import Synchronization
 import Testing
 
@@ -58,6 +59,28 @@ struct OrderBatchTests {
             #expect(created.map(\.subject) == ([earlier.order] + placed.map(\.order)).map { "order:\($0.id)" }, "in the order placed")
             let customers = try await stores.customers.search(nil, after: nil, limit: nil).items
             #expect(Set(customers.compactMap(\.email)) == ["grace@example.com", "ada@example.com", "linus@example.com"])
+        }
+    }
+
+    /// PostgreSQL only: what is prepared on its connections. Two batches of the same shape leave
+    /// none of their statements prepared (one connection, so that both run on it).
+    @Test func aBatchsStatementsAreSentUnprepared() async throws {
+        try await TestDatabase.withStores(.postgres, poolSize: 1) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            for round in 0..<2 {
+                var jobs: [OrderStore.Batched] = []
+                for n in 0..<2 {
+                    let draft = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "u-\(round)-\(n)", email: "u\(round)-\(n)@example.com")
+                    jobs.append(try await Self.job(stores, draft))
+                }
+                #expect(try await OrderStore.placeTogether(jobs, in: stores.database.driver).count == 2)
+            }
+            let prepared = try await stores.database.read { db in
+                try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO orders %'").first()?.int64("n")
+            }
+            #expect(prepared == 0)
+            #expect(try await Self.reserved(stores, "SKU-1") == 4)
         }
     }
 

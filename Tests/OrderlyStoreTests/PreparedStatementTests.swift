@@ -112,6 +112,12 @@ struct PreparedStatementTests {
         #expect(twice("WITH held_0 AS (INSERT INTO t VALUES ($1)) SELECT 1", [.int8]) != nil)
         #expect(twice("DELETE FROM t WHERE id = $1", [.int8]) != nil)
         #expect(twice("INSERT …", Array(repeating: .int8, count: PreparedStatements.maximumBinds + 1)) == nil)
+        // Work whose statements rarely repeat sends them unprepared however often they come.
+        PreparedStatements.$sendUnprepared.withValue(true) {
+            for _ in 0..<3 { #expect(roomy.name(sql: "SELECT $1 AS batch", types: [.int8]) == nil) }
+        }
+        #expect(roomy.name(sql: "SELECT $1 AS batch", types: [.int8]) == nil, "seen first now")
+        #expect(roomy.name(sql: "SELECT $1 AS batch", types: [.int8]) != nil)
         // What is seen once is forgotten past the capacity, and never prepared.
         let small = PreparedStatements(capacity: 2)
         for n in 0..<3 { #expect(small.name(sql: "SELECT \(n)", types: []) == nil) }

@@ -73,10 +73,16 @@ final class PreparedStatements: Sendable {
 
     private struct State {
         var numbers: [Key: Int] = [:]
-        /// Statements seen once and not prepared yet (forgotten when it grows past `capacity`).
-        var seenOnce: Set<Key> = []
+        /// Statements seen once and not prepared yet, by hash (a collision only prepares a
+        /// statement one use early); forgotten when it grows past `capacity`.
+        var seenOnce: Set<Int> = []
         var generation = 0
     }
+
+    /// Set around work whose statements have shapes that rarely come again (several orders
+    /// placed together): they are sent unprepared, so that they take no slot of `capacity` and
+    /// no memory on the connections.
+    @TaskLocal static var sendUnprepared = false
 
     private let state = Mutex(State())
 
@@ -90,7 +96,7 @@ final class PreparedStatements: Sendable {
     /// (the statement of several orders placed together has a shape of its own), and preparing
     /// it would cost a round of describing, a slot of `capacity` and memory on every connection.
     func name(sql: String, types: [PostgresDataType]) -> String? {
-        guard types.count <= Self.maximumBinds, Self.isQueryOrDML(sql) else { return nil }
+        guard !Self.sendUnprepared, types.count <= Self.maximumBinds, Self.isQueryOrDML(sql) else { return nil }
         let key = Key(sql: sql, types: types)
         return state.withLock { state -> String? in
             let number: Int
@@ -98,9 +104,9 @@ final class PreparedStatements: Sendable {
                 number = known
             } else {
                 guard state.numbers.count < capacity else { return nil }
-                guard state.seenOnce.remove(key) != nil else {
+                guard state.seenOnce.remove(key.hashValue) != nil else {
                     if state.seenOnce.count >= capacity { state.seenOnce.removeAll() }
-                    state.seenOnce.insert(key)
+                    state.seenOnce.insert(key.hashValue)
                     return nil
                 }
                 number = state.numbers.count + 1

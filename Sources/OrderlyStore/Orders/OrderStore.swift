@@ -72,16 +72,21 @@ public struct OrderStore: Sendable {
     /// round trips for the batch instead of five or more per order, and a hot stock row locked
     /// once per batch. Each order is placed exactly as alone (`place`), so when anything fails
     /// the whole batch rolls back and each order is placed alone (`Batches`).
+    ///
+    /// The batch's statements are sent unprepared: how many orders, lines and fulfillment
+    /// orders a batch holds gives each of its statements a shape that rarely comes again.
     static func placeTogether(_ batch: [Batched], in driver: any DatabaseDriver) async throws -> [Placement] {
-        try await driver.transaction { db in
-            let customers = try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key)))
-            let numbers = try await OrderRows.nextNumbers(db, count: batch.count)
-            var placements: [Placement] = []
-            for (job, number) in zip(batch, numbers) {
-                let prefetched = Prefetched(customer: job.key.flatMap { customers[$0] }, number: number)
-                placements.append(try await place(db, job.draft, totals: job.totals, job.intake, actor: job.actor, at: job.now, prefetched: prefetched))
+        try await PreparedStatements.$sendUnprepared.withValue(true) {
+            try await driver.transaction { db in
+                let customers = try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key)))
+                let numbers = try await OrderRows.nextNumbers(db, count: batch.count)
+                var placements: [Placement] = []
+                for (job, number) in zip(batch, numbers) {
+                    let prefetched = Prefetched(customer: job.key.flatMap { customers[$0] }, number: number)
+                    placements.append(try await place(db, job.draft, totals: job.totals, job.intake, actor: job.actor, at: job.now, prefetched: prefetched))
+                }
+                return placements
             }
-            return placements
         }
     }
 
