@@ -18,6 +18,13 @@ struct SystemAndAuthTests {
         #expect(ServerConfiguration.fromEnvironment(["ORDERLY_DATABASE_POOL_SIZE": "24"]).databasePoolSize == 24)
     }
 
+    @Test func newOrdersArePlacedInFourBatchesAtOnceUnlessAskedOtherwise() {
+        #expect(ServerConfiguration.fromEnvironment([:]).orderBatchLanes == 4)
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "0"]).orderBatchLanes == 0)
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "2"]).orderBatchLanes == 2)
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "-1"]).orderBatchLanes == 4, "a negative count is ignored")
+    }
+
     @Test(arguments: Engine.all)
     func healthSpecAndMetricsNeedNoKey(engine: Engine) async throws {
         try await TestApp.run(engine) { app in

@@ -179,10 +179,14 @@ struct OrderBatchTests {
             #expect(sold == 25)
             #expect(try await Self.reserved(stores, "SKU-1") == 25)
             #expect(try await stores.orders.search(.init(), after: nil, limit: 100).items.count == 25)
-            if engine == .postgres, let batches = stores.database.orderBatches {
-                #expect(batches.jobs.load(ordering: .relaxed) >= 25)
-                #expect(batches.batches.load(ordering: .relaxed) < batches.jobs.load(ordering: .relaxed), "orders shared batches")
+            // SQLite's one writer batches every write already: it has no order batches.
+            guard engine == .postgres else {
+                #expect(stores.database.orderBatches == nil)
+                return
             }
+            let batches = try #require(stores.database.orderBatches)
+            #expect(batches.jobs.load(ordering: .relaxed) >= 25)
+            #expect(batches.batches.load(ordering: .relaxed) < batches.jobs.load(ordering: .relaxed), "orders shared batches")
         }
     }
 }

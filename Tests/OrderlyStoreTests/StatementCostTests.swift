@@ -138,6 +138,42 @@ struct StatementCostTests {
     }
 
     @Test(arguments: Engine.all)
+    func heldUpdatesGoFirstInTheOrderOfTheirRowsMergedPerRowThenTheInsertsAsHeld(engine: Engine) async throws {
+        let held = HeldInserts()
+        func update(_ sku: String, _ location: String, _ quantity: Int64) -> HeldInserts.Update {
+            HeldInserts.Update(check: .init(row: ["inventory_levels", sku, location], failure: ReservationStore.StockMoved()), quantity: quantity) {
+                "UPDATE inventory_levels SET reserved = reserved + \(literal: $0) WHERE sku = \(literal: sku) AND location_id = \(literal: location)"
+            }
+        }
+        held.hold("INSERT INTO t VALUES (1)")
+        held.hold(update("SKU-B", "WH-1", 1))
+        held.hold(update("SKU-A", "WH-2", 2))
+        held.hold("INSERT INTO t VALUES (2)")
+        held.hold(update("SKU-A", "WH-10", 3))
+        held.hold(update("SKU-B", "WH-1", 4))
+        #expect(held.count == 5)
+        let statements = held.take()
+        #expect(held.count == 0)
+        let sql = try await TestDatabase.withStores(engine) { stores in
+            try await stores.database.read { db in
+                statements.map { statement -> String in
+                    var serializer = SQLSerializer(database: db)
+                    statement.query.serialize(to: &serializer)
+                    return serializer.sql
+                }
+            }
+        }
+        // Rows in (table, sku, location) order, as every transaction locks them.
+        #expect(sql == [
+            "UPDATE inventory_levels SET reserved = reserved + 3 WHERE sku = 'SKU-A' AND location_id = 'WH-10'",
+            "UPDATE inventory_levels SET reserved = reserved + 2 WHERE sku = 'SKU-A' AND location_id = 'WH-2'",
+            "UPDATE inventory_levels SET reserved = reserved + 5 WHERE sku = 'SKU-B' AND location_id = 'WH-1'",
+            "INSERT INTO t VALUES (1)",
+            "INSERT INTO t VALUES (2)",
+        ])
+    }
+
+    @Test(arguments: Engine.all)
     func heldInsertsBeyondTheBindLimitGoInSeveralStatementsAndEventsKeepTheirOrder(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in
             let database = stores.database

@@ -2,7 +2,7 @@ import Logging
 import Synchronization
 
 /// Jobs that arrive while others run, gathered and run together: by one call of `run`, in one
-/// transaction of its making, at most `lanes` batches at a time.
+/// transaction of its making, at most `lanes` batches at a time (`Lanes`).
 ///
 /// Unlike `GroupCommit` (each job in its own savepoint, one after the other), `run` sees the
 /// whole batch and may do for all of it what each job would have done alone — one read for all
@@ -14,20 +14,13 @@ import Synchronization
 final class Batches<Job: Sendable, Output: Sendable>: Sendable {
     typealias Run = @Sendable ([Job]) async throws -> [Output]
 
-    private struct Waiting {
+    private struct Waiting: Sendable {
         let job: Job
         let key: String?
         let continuation: CheckedContinuation<Output?, Never>
     }
 
-    private struct State {
-        var queue: [Waiting] = []
-        var running = 0
-    }
-
-    private let state = Mutex(State())
-    let lanes: Int
-    let maxBatch: Int
+    private let lanes: Lanes<Waiting>
     private let run: Run
     private let logger: Logger
     /// Batches run, jobs run in them and batches that failed, for tests and metrics.
@@ -36,40 +29,19 @@ final class Batches<Job: Sendable, Output: Sendable>: Sendable {
     let failures = Atomic<Int>(0)
 
     init(lanes: Int, maxBatch: Int = 32, logger: Logger, run: @escaping Run) {
-        self.lanes = max(1, lanes)
-        self.maxBatch = max(1, maxBatch)
+        let maxBatch = max(1, maxBatch)
+        self.lanes = Lanes(count: lanes) { queue in Self.take(from: &queue, upTo: maxBatch) }
         self.logger = logger
         self.run = run
     }
 
     /// Jobs waiting for a batch.
-    var queued: Int { state.withLock { $0.queue.count } }
+    var queued: Int { lanes.queued }
 
     /// `job`'s output once its batch has committed, or nil when its batch failed.
     func submit(_ job: Job, key: String?) async -> Output? {
         await withCheckedContinuation { continuation in
-            let startLane = state.withLock { state -> Bool in
-                state.queue.append(Waiting(job: job, key: key, continuation: continuation))
-                guard state.running < lanes else { return false }
-                state.running += 1
-                return true
-            }
-            if startLane { Task { [self] in await lane() } }
-        }
-    }
-
-    /// Takes batches off the queue until it is empty.
-    private func lane() async {
-        while true {
-            let batch = state.withLock { state -> [Waiting] in
-                guard !state.queue.isEmpty else {
-                    state.running -= 1
-                    return []
-                }
-                return Self.take(from: &state.queue, upTo: maxBatch)
-            }
-            if batch.isEmpty { return }
-            await run(batch)
+            lanes.add([Waiting(job: job, key: key, continuation: continuation)]) { [self] batch in await run(batch) }
         }
     }
 

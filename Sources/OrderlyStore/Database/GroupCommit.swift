@@ -18,30 +18,27 @@ import Synchronization
 final class GroupCommit: Sendable {
     typealias Work = @Sendable (any SQLDatabase) async throws -> any Sendable
 
-    private struct Job {
+    private struct Job: Sendable {
         let work: Work
         let continuation: CheckedContinuation<any Sendable, any Error>
         var attempts: Int
     }
 
-    private struct State {
-        var queue: [Job] = []
-        var running = 0
-    }
-
-    private let state = Mutex(State())
     /// Transactions run and jobs finished in them, for tests and metrics.
     let transactions = Atomic<Int>(0)
     let jobs = Atomic<Int>(0)
-    private let lanes: Int
-    private let maxBatch: Int
+    private let lanes: Lanes<Job>
     private let driver: any DatabaseDriver
     private let logger: Logger
 
     init(driver: any DatabaseDriver, lanes: Int, maxBatch: Int = 64, logger: Logger) {
         self.driver = driver
-        self.lanes = max(1, lanes)
-        self.maxBatch = max(1, maxBatch)
+        let maxBatch = max(1, maxBatch)
+        self.lanes = Lanes(count: lanes) { queue in
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            return batch
+        }
         self.logger = logger
     }
 
@@ -55,30 +52,7 @@ final class GroupCommit: Sendable {
     }
 
     private func enqueue(_ jobs: [Job]) {
-        let startLane = state.withLock { state -> Bool in
-            state.queue.append(contentsOf: jobs)
-            guard state.running < lanes else { return false }
-            state.running += 1
-            return true
-        }
-        if startLane { Task { await lane() } }
-    }
-
-    /// Takes batches off the queue until it is empty.
-    private func lane() async {
-        while true {
-            let batch = state.withLock { state -> [Job] in
-                guard !state.queue.isEmpty else {
-                    state.running -= 1
-                    return []
-                }
-                let batch = Array(state.queue.prefix(maxBatch))
-                state.queue.removeFirst(batch.count)
-                return batch
-            }
-            if batch.isEmpty { return }
-            await run(batch)
-        }
+        lanes.add(jobs) { [self] batch in await run(batch) }
     }
 
     private func run(_ batch: [Job]) async {

@@ -60,11 +60,7 @@ final class HeldInserts: Sendable {
     /// Holds a conditional update; one of a row already held is merged into it (the sum).
     func hold(_ update: Update) {
         held.withLock { held in
-            if let first = held.updates[update.check.row] {
-                held.updates[update.check.row]?.quantity = first.quantity + update.quantity
-            } else {
-                held.updates[update.check.row] = update
-            }
+            held.updates[update.check.row, default: Update(check: update.check, quantity: 0, update: update.update)].quantity += update.quantity
         }
     }
 

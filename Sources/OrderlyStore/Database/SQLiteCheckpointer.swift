@@ -49,7 +49,7 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     /// Runs a checkpoint soon; requests made while one runs are served by one more run.
-    func request() {
+    private func request() {
         let start = state.withLock { state -> Bool in
             if state.running {
                 state.again = true
