@@ -84,6 +84,46 @@ struct OrderBatchTests {
         }
     }
 
+    /// PostgreSQL only: a batch looks its customers up by equality on `email_key`, which only
+    /// the unique B-tree can answer since migration 9. Before, PostgreSQL could answer it from the
+    /// trigram search index and scan that index's pending entries: milliseconds per batch, and
+    /// growing with the table. Customer search still uses the trigram indexes.
+    @Test func aBatchFindsItsCustomersByTheUniqueEmailIndexAndSearchByTrigrams() async throws {
+        try await TestDatabase.withStores(.postgres) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            for n in 0..<3 {
+                _ = try await stores.orders.place(
+                    OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "i-\(n)", email: "c\(n)@example.com"), actor: nil)
+            }
+            let found = try await stores.database.transaction { db in
+                try await CustomerStore.lookUp(db, emails: ["c0@example.com", "c2@example.com", "nobody@example.com"])
+            }
+            #expect(found.keys.sorted() == ["c0@example.com", "c2@example.com"])
+            let (lookUp, search) = try await stores.database.read { db in
+                try await db.raw("SET enable_seqscan = off").run()
+                let lookUp = try await Self.plan(db, CustomerStore.lookUpQuery(emails: ["c0@example.com", "c2@example.com"], dialect: db.dialect))
+                let search = try await Self.plan(db, "SELECT id FROM customers WHERE LOWER(email_key) LIKE \(bind: "%c1@exa%")")
+                try await db.raw("RESET enable_seqscan").run()
+                return (lookUp, search)
+            }
+            // The only indexes on the columns themselves (not an expression of them) are B-trees.
+            let onColumns = try await stores.database.read { db in
+                try await db.raw(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'customers' AND indexdef ~ 'USING \\w+ \\((email|phone)_key[ ,)]' ORDER BY indexname"
+                ).all().map { try $0.string("indexname") }
+            }
+            #expect(onColumns == ["customers_email_key_key", "customers_phone"])
+            #expect(lookUp.contains("customers_email_key_key") && !lookUp.contains("trgm"), "\(lookUp)")
+            #expect(search.contains("customers_email_trgm"), "\(search)")
+            #expect(try await stores.customers.search("C1@Exa", after: nil, limit: nil).items.compactMap(\.email) == ["c1@example.com"])
+        }
+    }
+
+    static func plan(_ db: any SQLDatabase, _ query: SQLQueryString) async throws -> String {
+        try await db.raw("EXPLAIN " + query).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+    }
+
     @Test(arguments: Engine.all)
     func aBatchWithOneOrderThatCannotBePlacedWritesNothing(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in

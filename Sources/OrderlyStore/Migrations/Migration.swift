@@ -25,7 +25,7 @@ public enum Migrator {
     static let all: [Migration] = [
         Migration0001Foundation.migration, Migration0002Orders.migration, Migration0003Fulfillment.migration,
         Migration0004Returns.migration, Migration0005Subscriptions.migration, Migration0006Integrations.migration,
-        Migration0007Staff.migration, Migration0008Search.migration,
+        Migration0007Staff.migration, Migration0008Search.migration, Migration0009SearchIndexesForLike.migration,
     ]
 
     /// The newest schema version this build knows.

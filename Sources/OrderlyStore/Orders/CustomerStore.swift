@@ -41,7 +41,7 @@ public struct CustomerStore: Sendable {
             if let q, !q.isEmpty {
                 let pattern = "%" + q.lowercased() + "%"
                 query.appendInterpolation(SQLQueryString(
-                    " AND (email_key LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR phone_key LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"))
+                    " AND (LOWER(email_key) LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR LOWER(phone_key) LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
             return try await db.raw(query).all()
@@ -90,21 +90,19 @@ public struct CustomerStore: Sendable {
     /// locked in email order, for placing several orders in one transaction (`settle`).
     static func lookUp(_ db: any SQLDatabase, emails: Set<String>) async throws -> [String: Found] {
         guard !emails.isEmpty else { return [:] }
-        // Equality written as a range: PostgreSQL costed the trigram index (migration 8, which
-        // also answers `=`) below the unique one for a list of emails and spent most of its time
-        // scanning that index's pending entries; a range only the unique index can answer.
-        let wanted = SQLQueryString.rows(emails.sorted()) { "\(bind: $0)" }
-        let lock: SQLQueryString = db.dialect.name == "postgresql" ? " FOR UPDATE OF customers" : ""
-        let rows = try await db.raw(
-            """
-            SELECT \(foundColumns) FROM (VALUES \(wanted)) AS wanted
-            JOIN customers ON customers.email_key >= wanted.column1 AND customers.email_key <= wanted.column1
-            ORDER BY customers.email_key\(lock)
-            """
-        ).all()
+        let rows = try await db.raw(lookUpQuery(emails: emails, dialect: db.dialect)).all()
         var found: [String: Found] = [:]
         for row in rows { found[try row.string("email_key")] = try Found(row) }
         return found
+    }
+
+    /// The profiles with these email keys, locked in email order on PostgreSQL. One array
+    /// bind there, so the statement has one shape however many emails a batch holds.
+    static func lookUpQuery(emails: Set<String>, dialect: any SQLDialect) -> SQLQueryString {
+        guard dialect.name == "postgresql" else {
+            return "SELECT \(foundColumns) FROM customers WHERE email_key IN (\(binds: emails.sorted())) ORDER BY email_key"
+        }
+        return "SELECT \(foundColumns) FROM customers WHERE email_key = ANY(\(bind: emails.sorted())) ORDER BY email_key FOR UPDATE OF customers"
     }
 
     /// `match` with the profile looked up already (`lookUp`; nil: none has this email): its
