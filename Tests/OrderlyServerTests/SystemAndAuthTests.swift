@@ -46,6 +46,50 @@ struct SystemAndAuthTests {
         }
     }
 
+    /// `/metrics` says how the database gathered writes: group commit on SQLite, order batches
+    /// on PostgreSQL (counted in the store, read when scraped).
+    @Test(arguments: Engine.all)
+    func metricsSayHowWritesWereGathered(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            func scrape() async throws -> [String: Int] {
+                let text = try await app.send(.get, "/metrics", key: nil).expect(200).text
+                var values: [String: Int] = [:]
+                for line in text.split(separator: "\n") where line.hasPrefix("orderly_group_commit") || line.hasPrefix("orderly_order_batch") {
+                    let parts = line.split(separator: " ")
+                    values[String(parts[0])] = Int(parts[1])
+                }
+                return values
+            }
+            let before = try await scrape()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<3 {
+                    group.addTask {
+                        let body = OrdersAPITests.order(externalId: "m-\(n)", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]], email: "m\(n)@example.com")
+                        try await app.send(.post, "/v1/orders", json: body).expect(201)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let after = try await scrape()
+            let delta = { (name: String) in (after[name] ?? -1) - (before[name] ?? 0) }
+            switch engine {
+            case .sqlite:
+                #expect(after["orderly_order_batches_total"] == nil)
+                #expect(delta("orderly_group_commit_jobs_total") >= 3, "\(after)")
+                #expect((1...delta("orderly_group_commit_jobs_total")).contains(delta("orderly_group_commit_transactions_total")), "\(after)")
+            case .postgres:
+                #expect(after["orderly_group_commit_jobs_total"] == nil)
+                #expect(delta("orderly_order_batch_orders_total") == 3, "\(after)")
+                #expect((1...3).contains(delta("orderly_order_batches_total")), "\(after)")
+                #expect(after["orderly_order_batch_failures_total"] == 0)
+                #expect(after["orderly_order_batch_queued"] == 0)
+            }
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 3)
+        }
+    }
+
     @Test(arguments: Engine.all)
     func everythingUnderV1NeedsAValidKey(engine: Engine) async throws {
         try await TestApp.run(engine) { app in

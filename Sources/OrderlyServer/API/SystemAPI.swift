@@ -21,11 +21,35 @@ extension OrderlyAPIService {
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
         var buffer: [UInt8] = []
         metrics.emit(into: &buffer)
+        buffer += Self.metricsText(stores.database.writeStatistics).utf8
         return .ok(.init(body: .plainText(HTTPBody(buffer))))
     }
 
     func getOpenAPIDocument(_ input: Operations.GetOpenAPIDocument.Input) async throws -> Operations.GetOpenAPIDocument.Output {
         .ok(.init(body: .json(try openAPIJSON.container())))
+    }
+}
+
+extension OrderlyAPIService {
+    /// How the database gathered writes, read when scraped (the counters live in the store),
+    /// in Prometheus' text format: an operator sees how many orders share a batch and how
+    /// often a batch fails and its orders are placed alone.
+    static func metricsText(_ statistics: Database.WriteStatistics) -> String {
+        var text = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+        }
+        if let commits = statistics.groupCommits {
+            metric("orderly_group_commit_transactions_total", "counter", "Transactions committed by group commit.", commits.transactions)
+            metric("orderly_group_commit_jobs_total", "counter", "Use cases run in group-committed transactions.", commits.jobs)
+        }
+        if let batches = statistics.orderBatches {
+            metric("orderly_order_batches_total", "counter", "Transactions that placed new orders together.", batches.batches)
+            metric("orderly_order_batch_orders_total", "counter", "New orders submitted to those transactions.", batches.orders)
+            metric("orderly_order_batch_failures_total", "counter", "Order batches that failed; their orders were placed alone.", batches.failures)
+            metric("orderly_order_batch_queued", "gauge", "New orders waiting for a batch.", batches.queued)
+        }
+        return text
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OrderlyCore
 import SQLKit
+import Synchronization
 
 /// The two engines Orderly runs on. One SQL implementation serves both; the few places
 /// where they differ branch on this.
@@ -53,6 +54,39 @@ public final class Database: Sendable {
             let driver = PostgresDriver(configuration: configuration, poolSize: poolSize, prepare: prepare, logger: logger)
             return Database(engine: .postgres, driver: driver, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes, logger: logger)
         }
+    }
+
+    /// How writes were gathered since the database was opened, for `/metrics`.
+    public struct WriteStatistics: Sendable, Equatable {
+        /// Group commit (always on SQLite): transactions committed, and the use cases they ran.
+        public struct GroupCommits: Sendable, Equatable {
+            public var transactions: Int
+            public var jobs: Int
+        }
+
+        /// Order batches (PostgreSQL): batches run, the orders in them, batches that failed (their
+        /// orders were then placed alone), and orders waiting for a batch now.
+        public struct OrderBatches: Sendable, Equatable {
+            public var batches: Int
+            public var orders: Int
+            public var failures: Int
+            public var queued: Int
+        }
+
+        public var groupCommits: GroupCommits?
+        public var orderBatches: OrderBatches?
+    }
+
+    public var writeStatistics: WriteStatistics {
+        WriteStatistics(
+            groupCommits: groupCommit.map {
+                .init(transactions: $0.transactions.load(ordering: .relaxed), jobs: $0.jobs.load(ordering: .relaxed))
+            },
+            orderBatches: orderBatches.map {
+                .init(
+                    batches: $0.batches.load(ordering: .relaxed), orders: $0.jobs.load(ordering: .relaxed),
+                    failures: $0.failures.load(ordering: .relaxed), queued: $0.queued)
+            })
     }
 
     /// Runs `body` on a connection outside any explicit transaction (each statement is atomic).
