@@ -63,7 +63,8 @@ struct OrderBatchTests {
     }
 
     /// PostgreSQL only: what is prepared on its connections. Two batches of the same shape leave
-    /// none of their statements prepared (one connection, so that both run on it).
+    /// none of their writes prepared, and their two reads prepared (one connection, so that
+    /// both batches run on it).
     @Test func aBatchsStatementsAreSentUnprepared() async throws {
         try await TestDatabase.withStores(.postgres, poolSize: 1) { stores in
             try await Fixtures.seed(stores)
@@ -80,6 +81,10 @@ struct OrderBatchTests {
                 try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO orders %'").first()?.int64("n")
             }
             #expect(prepared == 0)
+            let reads = try await stores.database.read { db in
+                try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%email_key = ANY%' OR statement LIKE '%nextval(%'").first()?.int64("n")
+            }
+            #expect(reads == 2, "the batch's two reads have one shape, and are prepared")
             #expect(try await Self.reserved(stores, "SKU-1") == 4)
         }
     }

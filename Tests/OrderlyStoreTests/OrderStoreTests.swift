@@ -171,6 +171,27 @@ struct OrderStoreTests {
         }
     }
 
+    /// PostgreSQL only (one connection, whose prepared statements are visible): a free-text
+    /// search is never prepared, so PostgreSQL plans it for its pattern every time; a search
+    /// without text is prepared like any other statement.
+    @Test func freeTextSearchesAreNeverPreparedSoTheirPlanSeesThePattern() async throws {
+        try await TestDatabase.withStores(.postgres, poolSize: 1) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
+            _ = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "s-1", email: "hopper@example.com"), actor: nil)
+            for _ in 0..<8 {
+                #expect(try await stores.orders.search(OrderStore.Search(q: "hopper"), after: nil, limit: nil).items.count == 1)
+                #expect(try await stores.customers.search("hopper", after: nil, limit: nil).items.count == 1)
+                #expect(try await stores.orders.search(OrderStore.Search(status: .processing), after: nil, limit: nil).items.count == 1)
+            }
+            let prepared = try await stores.database.read { db in
+                try await db.raw("SELECT statement FROM pg_prepared_statements").all().map { try $0.decode(column: "statement", as: String.self) }
+            }
+            #expect(!prepared.contains { $0.contains("LIKE") }, "\(prepared)")
+            #expect(prepared.contains { $0.contains("FROM orders o WHERE 1 = 1 AND o.status") }, "\(prepared)")
+        }
+    }
+
     @Test(arguments: Engine.all)
     func aFirstOrderRuleHoldsOnlyACustomersFirstOrder(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in

@@ -84,6 +84,14 @@ final class PreparedStatements: Sendable {
     /// no memory on the connections.
     @TaskLocal static var sendUnprepared = false
 
+    /// Runs a search, unprepared when it has free text (`text` not empty). The best plan for
+    /// `LIKE '%…%'` depends on the pattern, and a prepared statement may be given a generic plan
+    /// that cannot see it: at a million orders PostgreSQL's generic plan for the order search
+    /// walked the orders by date instead of asking the trigram index (0.36 s instead of 3 ms).
+    static func planned<T>(forText text: String?, _ body: () async throws -> T) async rethrows -> T {
+        try await $sendUnprepared.withValue(sendUnprepared || !(text ?? "").isEmpty, operation: body)
+    }
+
     private let state = Mutex(State())
 
     init(capacity: Int = 1_000) {

@@ -44,7 +44,7 @@ public struct CustomerStore: Sendable {
                     " AND (LOWER(email_key) LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR LOWER(phone_key) LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
-            return try await db.raw(query).all()
+            return try await PreparedStatements.planned(forText: q) { try await db.raw(query).all() }
         }
         let items = try rows.prefix(size).map(Self.decode)
         return Page(items: items, nextCursor: rows.count > size ? items.last?.id.rawValue : nil)

@@ -73,7 +73,7 @@ extension OrderStore {
                 query.appendInterpolation(SQLQueryString(" AND (o.created_at, o.id) < (\(bind: after.createdAt), \(bind: after.id))"))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: size + 1)"))
-            return try await db.raw(query).all()
+            return try await PreparedStatements.planned(forText: search.q) { try await db.raw(query).all() }
         }
         let items = try rows.prefix(size).map(OrderSummary.init)
         let next = rows.count > size ? items.last.map { "\($0.createdAt.stored):\($0.id.rawValue)" } : nil

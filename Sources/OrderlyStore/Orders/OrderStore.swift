@@ -73,13 +73,15 @@ public struct OrderStore: Sendable {
     /// once per batch. Each order is placed exactly as alone (`place`), so when anything fails
     /// the whole batch rolls back and each order is placed alone (`Batches`).
     ///
-    /// The batch's statements are sent unprepared: how many orders, lines and fulfillment
-    /// orders a batch holds gives each of its statements a shape that rarely comes again.
+    /// The batch's writes are sent unprepared: how many orders, lines and fulfillment orders a
+    /// batch holds gives their statement a shape that rarely comes again. Its two reads have one
+    /// shape for any batch, and are prepared as usual.
     static func placeTogether(_ batch: [Batched], in driver: any DatabaseDriver) async throws -> [Placement] {
         try await PreparedStatements.$sendUnprepared.withValue(true) {
             try await driver.transaction { db in
-                let customers = try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key)))
-                let numbers = try await OrderRows.nextNumbers(db, count: batch.count)
+                let (customers, numbers) = try await PreparedStatements.$sendUnprepared.withValue(false) {
+                    (try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key))), try await OrderRows.nextNumbers(db, count: batch.count))
+                }
                 var placements: [Placement] = []
                 for (job, number) in zip(batch, numbers) {
                     let prefetched = Prefetched(customer: job.key.flatMap { customers[$0] }, number: number)
