@@ -138,7 +138,7 @@ struct StatementCostTests {
     }
 
     @Test(arguments: Engine.all)
-    func heldUpdatesGoFirstInTheOrderOfTheirRowsMergedPerRowThenTheInsertsAsHeld(engine: Engine) async throws {
+    func heldUpdatesGoFirstInTheOrderOfTheirRowsMergedPerRowThenTheInsertsAsHeldRowsOfOneTableTogether(engine: Engine) async throws {
         let held = HeldInserts()
         func update(_ sku: String, _ location: String, _ quantity: Int64) -> HeldInserts.Update {
             HeldInserts.Update(check: .init(row: ["inventory_levels", sku, location], failure: ReservationStore.StockMoved()), quantity: quantity) {
@@ -147,11 +147,15 @@ struct StatementCostTests {
         }
         held.hold("INSERT INTO t VALUES (1)")
         held.hold(update("SKU-B", "WH-1", 1))
+        held.hold(into: "r (a, b)", values: "(1, 'x')", then: "")
         held.hold(update("SKU-A", "WH-2", 2))
         held.hold("INSERT INTO t VALUES (2)")
+        held.hold(into: "r (a, b)", values: "(2, 'y'), (3, 'z')", then: "")
+        held.hold(into: "r (a, b)", values: "(4, 'w')", then: " ON CONFLICT DO NOTHING")
         held.hold(update("SKU-A", "WH-10", 3))
         held.hold(update("SKU-B", "WH-1", 4))
-        #expect(held.count == 5)
+        held.hold(into: "r (a)", values: "(5)", then: "")
+        #expect(held.count == 8)
         let statements = held.take()
         #expect(held.count == 0)
         let sql = try await TestDatabase.withStores(engine) { stores in
@@ -169,7 +173,11 @@ struct StatementCostTests {
             "UPDATE inventory_levels SET reserved = reserved + 2 WHERE sku = 'SKU-A' AND location_id = 'WH-2'",
             "UPDATE inventory_levels SET reserved = reserved + 5 WHERE sku = 'SKU-B' AND location_id = 'WH-1'",
             "INSERT INTO t VALUES (1)",
+            // Rows for one table, columns and ending join the first insert of them, in its place.
+            "INSERT INTO r (a, b) VALUES (1, 'x'), (2, 'y'), (3, 'z')",
             "INSERT INTO t VALUES (2)",
+            "INSERT INTO r (a, b) VALUES (4, 'w') ON CONFLICT DO NOTHING",
+            "INSERT INTO r (a) VALUES (5)",
         ])
     }
 

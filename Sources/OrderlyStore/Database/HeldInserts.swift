@@ -48,14 +48,47 @@ final class HeldInserts: Sendable {
         var statement: Statement { Statement(query: update(quantity), check: check) }
     }
 
+    /// A held statement: as given, or an insert of new rows whose rows later inserts into the
+    /// same table and columns join (`into`: `table (columns)`, `then`: what follows the rows).
+    private enum Held {
+        case statement(SQLQueryString)
+        case rows(into: String, values: SQLQueryString, then: String)
+
+        var query: SQLQueryString {
+            switch self {
+            case .statement(let query): query
+            case .rows(let into, let values, let then): SQLQueryString.insert(into: into, values: values, then: then)
+            }
+        }
+    }
+
     private struct State {
-        var inserts: [Statement] = []
+        var inserts: [Held] = []
+        /// Where in `inserts` the rows for each `into` and `then` are held.
+        var rows: [[String]: Int] = [:]
         var updates: [[String]: Update] = [:]
     }
 
     private let held = Mutex(State())
 
-    func hold(_ query: SQLQueryString) { held.withLock { $0.inserts.append(Statement(query: query)) } }
+    func hold(_ query: SQLQueryString) { held.withLock { $0.inserts.append(.statement(query)) } }
+
+    /// Holds new rows for `into` (`table (columns)`); they join the rows held for the same
+    /// `into` and `then`, so that the orders of a batch are one insert per table, whose
+    /// statement PostgreSQL plans and runs once, in the place of the first of them.
+    func hold(into: String, values: SQLQueryString, then: String) {
+        held.withLock { held in
+            let key = [into, then]
+            if let index = held.rows[key], case .rows(_, var rows, _) = held.inserts[index] {
+                rows.appendLiteral(", ")
+                rows.appendInterpolation(values)
+                held.inserts[index] = .rows(into: into, values: rows, then: then)
+            } else {
+                held.rows[key] = held.inserts.count
+                held.inserts.append(.rows(into: into, values: values, then: then))
+            }
+        }
+    }
 
     /// Holds a conditional update; one of a row already held is merged into it (the sum).
     func hold(_ update: Update) {
@@ -67,12 +100,13 @@ final class HeldInserts: Sendable {
     /// Statements held now.
     var count: Int { held.withLock { $0.inserts.count + $0.updates.count } }
 
-    /// The held updates in the order of their rows, then the held inserts in the order held.
+    /// The held updates in the order of their rows, then the held inserts in the order held
+    /// (rows joined to an earlier insert of the same table go with it).
     func take() -> [Statement] {
         held.withLock { held in
             defer { held = State() }
             let updates = held.updates.values.sorted { $0.check.row.lexicographicallyPrecedes($1.check.row) }
-            return updates.map(\.statement) + held.inserts
+            return updates.map(\.statement) + held.inserts.map { Statement(query: $0.query) }
         }
     }
 
@@ -165,6 +199,18 @@ extension SQLDatabase {
             flushing.held.hold(query)
         } else {
             try await raw(query).run()
+        }
+    }
+
+    /// Runs `INSERT INTO \(into) VALUES \(values)\(then)` (`into`: `table (columns)`, `values`:
+    /// rows of new rows, `then`: an `ON CONFLICT` clause or nothing), held like `insertLater(_:)`
+    /// in a PostgreSQL transaction, where its rows join those held for the same `into` and `then`
+    /// (one insert per table for all the orders of a batch).
+    func insertLater(into: String, values: SQLQueryString, then: String = "") async throws {
+        if let flushing = self as? FlushingDatabase {
+            flushing.held.hold(into: into, values: values, then: then)
+        } else {
+            try await raw(SQLQueryString.insert(into: into, values: values, then: then)).run()
         }
     }
 

@@ -29,6 +29,12 @@ extension SQLDatabase {
 }
 
 extension SQLQueryString {
+    /// `INSERT INTO \(into) VALUES \(values)\(then)`: `into` is `table (columns)`, `values` one or
+    /// more parenthesised rows (`rows`), `then` what follows them (`ON CONFLICT …`, `RETURNING …`).
+    static func insert(into: String, values: SQLQueryString, then: String = "") -> SQLQueryString {
+        "INSERT INTO \(unsafeRaw: into) VALUES \(values)\(unsafeRaw: then)"
+    }
+
     /// `(…), (…), …`: one parenthesised row per item, for a multi-row `VALUES` list, so that
     /// writing many rows costs one round trip. `items` must not be empty.
     static func rows<Item>(_ items: some Sequence<Item>, _ row: (Item) -> SQLQueryString) -> SQLQueryString {

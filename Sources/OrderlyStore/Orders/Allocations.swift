@@ -49,15 +49,15 @@ enum Allocations {
         let rows = SQLQueryString.rows(merged) { entry in
             "\(bind: order.rawValue), \(bind: Int64(entry.line)), \(bind: entry.location.rawValue), \(bind: entry.type.rawValue), \(bind: entry.quantity), \(bind: released ? entry.quantity : 0), \(bind: entry.reason)"
         }
-        let insert: SQLQueryString = """
-            INSERT INTO order_allocations (order_id, line_no, location_id, type, quantity, released, reason) VALUES \(rows)
-            ON CONFLICT (order_id, line_no, location_id, type) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity,
+        let into = "order_allocations (order_id, line_no, location_id, type, quantity, released, reason)"
+        let then = """
+             ON CONFLICT (order_id, line_no, location_id, type) DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity,
                 released = order_allocations.released + excluded.released, reason = excluded.reason
             """
         if newOrder {
-            try await db.insertLater(insert)
+            try await db.insertLater(into: into, values: rows, then: then)
         } else {
-            try await db.raw(insert).run()
+            try await db.raw(SQLQueryString.insert(into: into, values: rows, then: then)).run()
         }
     }
 

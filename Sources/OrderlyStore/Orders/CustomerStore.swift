@@ -79,7 +79,9 @@ public struct CustomerStore: Sendable {
         }
         guard let row else {
             let id = CustomerID("cus_" + Token.random(bytes: 10))
-            let inserted = try await db.raw(insert(id, details, address: address, at: now) + " ON CONFLICT (email_key) DO NOTHING RETURNING id").all()
+            let inserted = try await db.raw(
+                SQLQueryString.insert(into: columns, values: try values(id, details, address: address, at: now), then: " ON CONFLICT (email_key) DO NOTHING RETURNING id")
+            ).all()
             if inserted.isEmpty { return try await match(db, details, address: address, at: now) }
             return (id, true)
         }
@@ -114,16 +116,17 @@ public struct CustomerStore: Sendable {
     ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
         guard let found else {
             let id = CustomerID("cus_" + Token.random(bytes: 10))
-            try await db.insertLater(insert(id, details, address: address, at: now))
+            try await db.insertLater(into: Self.columns, values: try values(id, details, address: address, at: now))
             return (id, true)
         }
         return try await complete(db, found, details, address: address, at: now)
     }
 
-    private static func insert(_ id: CustomerID, _ details: CustomerDetails, address: Address?, at now: Date) throws -> SQLQueryString {
+    private static let columns = "customers (id, email, email_key, name, phone, phone_key, addresses, created_at, updated_at)"
+
+    private static func values(_ id: CustomerID, _ details: CustomerDetails, address: Address?, at now: Date) throws -> SQLQueryString {
         """
-        INSERT INTO customers (id, email, email_key, name, phone, phone_key, addresses, created_at, updated_at)
-        VALUES (\(bind: id.rawValue), \(bind: details.email), \(bind: details.normalizedEmail), \(bind: details.name),
+        (\(bind: id.rawValue), \(bind: details.email), \(bind: details.normalizedEmail), \(bind: details.name),
             \(bind: details.phone), \(bind: details.normalizedPhone), \(bind: try StoredJSON.encode(address.map { [$0] } ?? [])),
             \(bind: now.stored), \(bind: now.stored))
         """

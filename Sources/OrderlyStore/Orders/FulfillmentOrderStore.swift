@@ -86,13 +86,11 @@ public struct FulfillmentOrderStore: Sendable {
         let orders = SQLQueryString.rows(fos) { fo in
             "\(bind: fo.id.rawValue), \(bind: fo.orderId.rawValue), \(bind: fo.locationId.rawValue), \(bind: fo.type.rawValue), \(bind: fo.status.rawValue), \(bind: fo.createdAt.stored), \(bind: fo.createdAt.stored)"
         }
-        try await db.insertLater("INSERT INTO fulfillment_orders (id, order_id, location_id, type, status, created_at, updated_at) VALUES \(orders)")
+        try await db.insertLater(into: "fulfillment_orders (id, order_id, location_id, type, status, created_at, updated_at)", values: orders)
         let lines = SQLQueryString.rows(fos.flatMap { fo in fo.lines.map { (fo.id, $0) } }) { id, line in
             "\(bind: id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.fulfilledQuantity)"
         }
-        try await db.insertLater(
-            "INSERT INTO fulfillment_order_lines (fulfillment_order_id, order_line_no, sku, quantity, fulfilled_quantity) VALUES \(lines)"
-        )
+        try await db.insertLater(into: "fulfillment_order_lines (fulfillment_order_id, order_line_no, sku, quantity, fulfilled_quantity)", values: lines)
     }
 
 }

@@ -54,33 +54,30 @@ enum OrderRows {
         let search = [order.number, order.externalId, customer.normalizedEmail, customer.name, customer.phone, customer.normalizedPhone]
             .compactMap { $0?.lowercased() }.joined(separator: " ")
         try await db.insertLater(
-            """
-            INSERT INTO orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, total,
-                shipping_address, latitude, longitude, tags, status, search, created_at, updated_at)
-            VALUES (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
+            into: """
+                orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, total,
+                    shipping_address, latitude, longitude, tags, status, search, created_at, updated_at)
+                """,
+            values: """
+                (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
                 \(bind: order.customerId.rawValue), \(bind: order.currency.rawValue), \(bind: order.totals.subtotal),
                 \(bind: order.totals.shipping), \(bind: order.totals.discount), \(bind: order.totals.total),
                 \(bind: try order.shippingAddress.map(StoredJSON.encode)), \(bind: order.coordinates?.latitude),
                 \(bind: order.coordinates?.longitude), \(bind: try StoredJSON.encode(order.tags)), \(bind: order.status.rawValue),
                 \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored))
-            """
-        )
+                """)
         let lines = SQLQueryString.rows(order.lines) { line in
             "\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity)"
         }
         try await db.insertLater(
-            "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered) VALUES \(lines)"
-        )
+            into: "order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered)", values: lines)
         for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
     }
 
     static func insertHold(_ db: any SQLDatabase, _ order: OrderID, _ hold: Hold, at now: Date) async throws {
         try await db.insertLater(
-            """
-            INSERT INTO order_holds (order_id, hold_id, reason, source, created_at)
-            VALUES (\(bind: order.rawValue), \(bind: hold.id), \(bind: hold.reason), \(bind: hold.source.rawValue), \(bind: now.stored))
-            """
-        )
+            into: "order_holds (order_id, hold_id, reason, source, created_at)",
+            values: "(\(bind: order.rawValue), \(bind: hold.id), \(bind: hold.reason), \(bind: hold.source.rawValue), \(bind: now.stored))")
     }
 
     /// Writes every line's quantities and the order's derived status.
