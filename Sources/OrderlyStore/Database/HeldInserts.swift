@@ -12,7 +12,9 @@ import Synchronization
 /// fulfillment orders, events) need not be sent on its own: it is held, and the held inserts go
 /// as **one** statement (a data-modifying `WITH`) just before the transaction's next other
 /// statement, or its commit. Whatever the transaction reads next therefore sees them, exactly
-/// as if each had run when it was issued; only the number of round trips changes.
+/// as if each had run when it was issued; only the number of round trips changes. Rows held for
+/// the same table and columns (`insertLater(into:values:then:)`) join one insert, so a batch of
+/// orders writes each table with one part of that statement, which PostgreSQL plans once.
 ///
 /// A conditional update that adds a quantity to one row and whose only result is whether it
 /// matched (reserving stock: `reserved + q` only where enough is free) may be held too
