@@ -61,7 +61,7 @@ for engine in $ENGINES; do
   fi
   server_url=$url
   [ "$engine" = postgres-unprepared ] && server_url="$url?prepare=false"
-  lanes=${ORDERLY_ORDER_BATCH_LANES:-4}
+  lanes=${ORDERLY_ORDER_BATCH_LANES:-2}
   [ "$engine" = postgres-alone ] && lanes=0
   port=$(free_port)
   ORDERLY_LOG_LEVEL=error ORDERLY_DATABASE_POOL_SIZE=${POOL_SIZE:-8} ORDERLY_ORDER_BATCH_LANES=$lanes \

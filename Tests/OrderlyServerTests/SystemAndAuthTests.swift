@@ -19,10 +19,10 @@ struct SystemAndAuthTests {
     }
 
     @Test func newOrdersArePlacedInFourBatchesAtOnceUnlessAskedOtherwise() {
-        #expect(ServerConfiguration.fromEnvironment([:]).orderBatchLanes == 4)
+        #expect(ServerConfiguration.fromEnvironment([:]).orderBatchLanes == 2)
         #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "0"]).orderBatchLanes == 0)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "2"]).orderBatchLanes == 2)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "-1"]).orderBatchLanes == 4, "a negative count is ignored")
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "6"]).orderBatchLanes == 6)
+        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "-1"]).orderBatchLanes == 2, "a negative count is ignored")
     }
 
     @Test(arguments: Engine.all)

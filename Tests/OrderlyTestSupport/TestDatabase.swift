@@ -17,7 +17,7 @@ public enum TestDatabase {
     /// Opens a new database of `engine`. PostgreSQL needs `ORDERLY_TEST_POSTGRES_URL`
     /// (`scripts/test` sets it); without it the test fails rather than skipping.
     /// PostgreSQL places orders in batches (`orderBatchLanes`) as the server does by default.
-    public static func make(_ engine: Engine, poolSize: Int = 8, groupCommitLanes: Int = 0, orderBatchLanes: Int = 4) async throws -> Database {
+    public static func make(_ engine: Engine, poolSize: Int = 8, groupCommitLanes: Int = 0, orderBatchLanes: Int = 2) async throws -> Database {
         try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes).database
     }
 
@@ -50,7 +50,7 @@ public enum TestDatabase {
 
     /// Runs `body` with the stores of a fresh database and closes it afterwards.
     public static func withStores<T: Sendable>(
-        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8, groupCommitLanes: Int = 0, orderBatchLanes: Int = 4,
+        _ engine: Engine, time: any TimeSource = SystemTime(), poolSize: Int = 8, groupCommitLanes: Int = 0, orderBatchLanes: Int = 2,
         _ body: (Stores) async throws -> T
     ) async throws -> T {
         let (database, file) = try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes)
