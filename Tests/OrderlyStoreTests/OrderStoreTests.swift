@@ -287,6 +287,10 @@ struct OrderStoreTests {
             let profile = try await stores.customers.get(a.customerId)
             #expect(profile.orders.map(\.channel).sorted() == ["pos", "web"])
             #expect(try await stores.customers.search("ada", after: nil, limit: nil).items.count == 1)
+            // The phone as matched (digits: +31612345678) and as written (+31 6 1234 5678).
+            #expect(try await stores.customers.search("612345678", after: nil, limit: nil).items.map(\.id) == [a.customerId])
+            #expect(try await stores.customers.search("6 1234", after: nil, limit: nil).items.map(\.id) == [a.customerId])
+            #expect(try await stores.customers.search("0699", after: nil, limit: nil).items.isEmpty)
             let found = try await stores.orders.search(.init(q: a.number.lowercased()), after: nil, limit: nil).items
             #expect(found.map(\.id) == [a.id])
             #expect(try await stores.orders.search(.init(q: "1234 5678"), after: nil, limit: nil).items.count == 2)

@@ -57,16 +57,16 @@ public final class Database: Sendable {
     }
 
     /// How writes were gathered since the database was opened, for `/metrics`.
-    public struct WriteStatistics: Sendable, Equatable {
+    public struct WriteStatistics: Sendable {
         /// Group commit (always on SQLite): transactions committed, and the use cases they ran.
-        public struct GroupCommits: Sendable, Equatable {
+        public struct GroupCommits: Sendable {
             public var transactions: Int
             public var jobs: Int
         }
 
         /// Order batches (PostgreSQL): batches run, the orders in them, batches that failed (their
         /// orders were then placed alone), and orders waiting for a batch now.
-        public struct OrderBatches: Sendable, Equatable {
+        public struct OrderBatches: Sendable {
             public var batches: Int
             public var orders: Int
             public var failures: Int

@@ -55,9 +55,10 @@ extension OrderStore {
     public func search(_ search: Search, after cursor: String?, limit: Int?) async throws -> Page<OrderSummary> {
         let size = try pageSize(limit)
         let after = try cursor.map(Self.decodeCursor)
+        let text = search.q?.trimmingCharacters(in: .whitespaces).lowercased()
         let rows = try await database.read { db in
             var query = SQLQueryString("SELECT * FROM orders o WHERE 1 = 1")
-            if let q = search.q?.trimmingCharacters(in: .whitespaces).lowercased(), !q.isEmpty {
+            if let q = text, !q.isEmpty {
                 query.appendInterpolation(SQLQueryString(" AND o.search LIKE \(bind: "%" + q + "%")"))
             }
             if let channel = search.channel { query.appendInterpolation(SQLQueryString(" AND o.channel_id = \(bind: channel.rawValue)")) }
@@ -73,7 +74,7 @@ extension OrderStore {
                 query.appendInterpolation(SQLQueryString(" AND (o.created_at, o.id) < (\(bind: after.createdAt), \(bind: after.id))"))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: size + 1)"))
-            return try await PreparedStatements.planned(forText: search.q) { try await db.raw(query).all() }
+            return try await PreparedStatements.planned(forText: text) { try await db.raw(query).all() }
         }
         let items = try rows.prefix(size).map(OrderSummary.init)
         let next = rows.count > size ? items.last.map { "\($0.createdAt.stored):\($0.id.rawValue)" } : nil
