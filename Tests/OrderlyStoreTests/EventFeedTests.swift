@@ -26,7 +26,7 @@ struct EventFeedTests {
             // A fast one takes a later id and commits at once (on SQLite it waits for the writer).
             let fast = Task {
                 try await stores.database.transaction { db in
-                    try await EventLog.append(db, type: "test.fast", subject: "test:2", data: ["n": 2], actor: "test", at: Date())
+                    try await EventLog.insert(db, [.init(type: "test.fast", subject: "test:2", data: #"{"n":2}"#, actor: "test", at: Date())])
                 }
             }
             try await Task.sleep(for: .milliseconds(300))
@@ -51,7 +51,7 @@ struct EventFeedTests {
             let count = 1_234
             try await stores.database.transaction { db in
                 for n in 0..<count {
-                    try await EventLog.append(db, type: "test.many", subject: "test:\(n)", data: ["n": n], actor: "test", at: Date())
+                    try await EventLog.append(db, .init(type: "test.many", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                 }
             }
             var seen: [StoredEvent] = []
@@ -90,7 +90,7 @@ struct EventFeedTests {
                         for n in 0..<perWriter {
                             try await stores.database.transaction { db in
                                 try await EventLog.append(
-                                    db, type: "test.write", subject: "test:\(writer)", data: ["n": n], actor: "test", at: Date())
+                                    db, .init(type: "test.write", subject: "test:\(writer)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                                 // Stay open a little, so that transactions overlap and commit out of id order.
                                 try await Task.sleep(for: .microseconds(Int.random(in: 0...3000)))
                             }

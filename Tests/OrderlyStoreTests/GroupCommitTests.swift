@@ -23,7 +23,7 @@ struct GroupCommitTests {
                     group.addTask {
                         do {
                             try await database.transaction { db in
-                                try await EventLog.append(db, type: "test.batch", subject: "test:\(n)", data: ["n": n], actor: "test", at: Date())
+                                try await EventLog.append(db, .init(type: "test.batch", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                                 try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "batch-\(n)"), \(bind: Int64(n)))").run()
                                 // Every third one fails after writing: its event and row must vanish, nothing else.
                                 if n % 3 == 0 { throw OrderlyError.conflict("refused \(n)") }

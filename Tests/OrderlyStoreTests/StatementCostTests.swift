@@ -35,7 +35,7 @@ struct StatementCostTests {
                 let visible = try await db.raw("SELECT count(*) AS n FROM webhook_fanout WHERE name LIKE 'held-%'").first()?.int64("n") ?? -1
                 let waitingAfter = (db as? FlushingDatabase)?.held.count ?? 0
                 try await db.insertLater(Self.insertRow("held-c"))
-                try await EventLog.append(db, type: "test.held", subject: "test:held", data: ["n": 1], actor: "test", at: Date())
+                try await EventLog.append(db, .init(type: "test.held", subject: "test:held", data: #"{"n":1}"#, actor: "test", at: Date()))
                 return [waiting, Int(visible), waitingAfter]
             }
             #expect(seen == [engine == .postgres ? 2 : 0, 2, 0])
@@ -54,7 +54,7 @@ struct StatementCostTests {
                     try await db.raw(Self.insertRow("before")).run()
                     try await db.insertLater(Self.insertRow("fresh"))
                     try await db.insertLater(Self.insertRow("taken"))  // unique violation, raised at the commit on PostgreSQL
-                    try await EventLog.append(db, type: "test.rolled-back", subject: "test:x", data: ["n": 1], actor: "test", at: Date())
+                    try await EventLog.append(db, .init(type: "test.rolled-back", subject: "test:x", data: #"{"n":1}"#, actor: "test", at: Date()))
                 }
             }
             #expect(try await Self.fanoutNames(database, prefix: "") == ["events", "taken"])
@@ -104,7 +104,7 @@ struct StatementCostTests {
                 try await database.transaction { db in
                     try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 3)])
                     try await db.insertLater(Self.insertRow("lost"))
-                    try await EventLog.append(db, type: "test.lost", subject: "test:lost", data: ["n": 1], actor: "test", at: Date())
+                    try await EventLog.append(db, .init(type: "test.lost", subject: "test:lost", data: #"{"n":1}"#, actor: "test", at: Date()))
                 }
             }
             let after = try await database.read { db in [try await Self.reserved(db, "SKU-1"), try await Self.reserved(db, "SKU-2")] }
@@ -200,7 +200,7 @@ struct StatementCostTests {
             try await database.transaction { db in
                 for statement in statements { try await db.insertLater(statement) }
                 for n in 0..<700 {
-                    try await EventLog.append(db, type: "test.bulk", subject: "test:\(n)", data: ["n": n], actor: "test", at: Date())
+                    try await EventLog.append(db, .init(type: "test.bulk", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                 }
             }
             let count = try await database.read { db in

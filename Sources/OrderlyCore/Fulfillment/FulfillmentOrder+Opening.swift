@@ -37,3 +37,42 @@ extension FulfillmentOrder {
         }
     }
 }
+
+extension FulfillmentOrder {
+    /// Allocated units going to fulfillment: the fulfillment orders opened for them
+    /// (`opening`), the counter sales among them handed over at once, and the events.
+    public struct Release: Sendable {
+        /// As inserted (status `open`).
+        public var opened: [FulfillmentOrder]
+        /// Counter sales, handed over: their units leave through the ledger now.
+        public var handedOver: [FulfillmentOrder]
+        /// `fulfillment.created` for each, and `fulfillment.carried_out` after a counter sale's.
+        public var events: [DomainEvent]
+
+        /// Every fulfillment order as it stands once written, by id.
+        public var current: [FulfillmentOrder] {
+            let handed = Dictionary(uniqueKeysWithValues: handedOver.map { ($0.id, $0) })
+            return opened.map { handed[$0.id] ?? $0 }.sorted { $0.id.rawValue < $1.id.rawValue }
+        }
+    }
+
+    /// Releases `pending` units of `order` into fulfillment orders (nothing while the order is
+    /// not releasable).
+    public static func release(
+        _ pending: [Pending], of order: Order, at now: Date, id: () -> FulfillmentOrderID
+    ) throws(OrderlyError) -> Release {
+        guard order.isReleasable else { return Release(opened: [], handedOver: [], events: []) }
+        let opened = opening(pending, of: order, at: now, id: id)
+        var release = Release(opened: opened, handedOver: [], events: [])
+        for fo in opened {
+            release.events.append(.fulfillmentCreated(fo))
+            guard fo.type == .carryOut else { continue }
+            // A counter sale leaves with the customer now.
+            var sale = fo
+            try sale.handOverAtCounter()
+            release.handedOver.append(sale)
+            release.events.append(.fulfillmentCarriedOut(sale))
+        }
+        return release
+    }
+}

@@ -29,10 +29,16 @@ public struct Webhook: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    /// Whether an event of `type` goes to this subscription.
+    /// Whether an event of `type` (as stored) goes to this subscription. A pattern that names
+    /// no known type, which only a subscription saved before patterns were checked can hold,
+    /// matches nothing.
     public func wants(_ type: String) -> Bool {
         eventTypes.contains { pattern in
-            pattern == "*" || pattern == type || (pattern.hasSuffix(".*") && type.hasPrefix(pattern.dropLast()))
+            switch EventPattern(pattern) {
+            case .all: true
+            case .some(let pattern): EventType(rawValue: type).map(pattern.matches) ?? false
+            case nil: false
+            }
         }
     }
 
@@ -48,10 +54,9 @@ public struct Webhook: Sendable, Equatable {
         v.check(!eventTypes.isEmpty, "events", "must name at least one event type, a family such as `order.*`, or `*`")
         v.check(eventTypes.count <= 100, "events", "may name at most 100 patterns")
         for (i, pattern) in eventTypes.enumerated() {
-            let body = pattern.hasSuffix(".*") ? String(pattern.dropLast(2)) : pattern
             v.check(
-                pattern == "*" || (!body.isEmpty && body.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }),
-                "events[\(i)]", "must be an event type such as `order.created`, a family such as `order.*`, or `*`")
+                EventPattern(pattern) != nil, "events[\(i)]",
+                "'\(pattern.prefix(100))' is not an event type (such as `order.created`), a family (such as `order.*`) or `*`")
         }
         if let secret { v.check((16...256).contains(secret.utf8.count), "secret", "must be 16 to 256 bytes") }
         try v.validate()

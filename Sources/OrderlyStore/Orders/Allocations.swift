@@ -26,17 +26,7 @@ enum Allocations {
         }
     }
 
-    /// Units of an order line allocated at a location, for one kind of fulfillment.
-    struct Entry {
-        var line: Int
-        var location: LocationID
-        var type: FulfillmentType
-        var quantity: Int64
-        var reason: String
-
-        /// These units, to be released into a fulfillment order.
-        var pending: FulfillmentOrder.Pending { .init(orderLine: line, locationId: location, type: type, quantity: quantity) }
-    }
+    typealias Entry = OrderAllocation
 
     /// Adds every entry to its allocation (creating them) with one statement; entries for the
     /// same line, location and type are summed first (one row may be touched once per statement).
@@ -44,7 +34,7 @@ enum Allocations {
     /// `newOrder`: the order has no allocations yet, so the rows are all new and the insert
     /// may be held back (`insertLater`).
     static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry], released: Bool = false, newOrder: Bool = false) async throws {
-        let merged = merge(entries)
+        let merged = OrderAllocation.merged(entries)
         guard !merged.isEmpty else { return }
         let rows = SQLQueryString.rows(merged) { entry in
             "\(bind: order.rawValue), \(bind: Int64(entry.line)), \(bind: entry.location.rawValue), \(bind: entry.type.rawValue), \(bind: entry.quantity), \(bind: released ? entry.quantity : 0), \(bind: entry.reason)"
@@ -61,38 +51,11 @@ enum Allocations {
         }
     }
 
-    /// Entries summed per line, location and type, in first-seen order.
-    static func merge(_ entries: [Entry]) -> [Entry] {
-        var merged: [Entry] = []
-        for entry in entries {
-            if let i = merged.firstIndex(where: { $0.line == entry.line && $0.location == entry.location && $0.type == entry.type }) {
-                merged[i].quantity += entry.quantity
-                merged[i].reason = entry.reason
-            } else {
-                merged.append(entry)
-            }
-        }
-        return merged
-    }
-
-    /// A new order's allocations: recorded, and — unless the order is on hold — released into
-    /// fulfillment orders at once, without reading back what was just written.
-    static func recordAndRelease(
-        _ db: any SQLDatabase, _ order: inout Order, _ entries: [Entry], actor: String?, at now: Date
-    ) async throws -> [FulfillmentOrder] {
-        let release = order.holds.isEmpty
-        try await record(db, order.id, entries, released: release, newOrder: true)
-        guard release else { return [] }
-        let opened = FulfillmentOrder.opening(merge(entries).map(\.pending), of: order, at: now, id: Self.newFulfillmentOrderID)
-        try await FulfillmentOrderStore.insert(db, opened)
-        return try await opening(db, opened, of: &order, actor: actor, at: now)
-    }
-
     /// Creates one fulfillment order per location and type for every allocated unit not yet
-    /// in one, unless the order is on hold. Returns the fulfillment orders created.
+    /// in one, unless the order is on hold (`FulfillmentOrder.release`). Returns them.
     @discardableResult
     static func release(_ db: any SQLDatabase, _ order: inout Order, actor: String?, at now: Date) async throws -> [FulfillmentOrder] {
-        guard order.holds.isEmpty else { return [] }
+        guard order.isReleasable else { return [] }
         let rows = try await db.raw(
             """
             SELECT line_no, location_id, type, quantity - released AS pending FROM order_allocations
@@ -104,13 +67,13 @@ enum Allocations {
                 orderLine: Int(try row.int64("line_no")), locationId: LocationID(try row.string("location_id")),
                 type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, quantity: try row.int64("pending"))
         }
-        let opened = FulfillmentOrder.opening(pending, of: order, at: now, id: Self.newFulfillmentOrderID)
-        guard !opened.isEmpty else { return [] }
-        try await FulfillmentOrderStore.insert(db, opened)
+        let release = try FulfillmentOrder.release(pending, of: order, at: now, id: Self.newFulfillmentOrderID)
+        guard !release.opened.isEmpty else { return [] }
         // The units now in fulfillment orders are released, each allocation by what it gave.
-        let releases = SQLQueryString.rows(opened.flatMap { fo in fo.lines.map { (fo, $0) } }) { fo, line in
+        let releases = SQLQueryString.rows(release.opened.flatMap { fo in fo.lines.map { (fo, $0) } }) { fo, line in
             "\(bind: Int64(line.orderLine)), \(bind: fo.locationId.rawValue), \(bind: fo.type.rawValue), \(bind: line.quantity)"
         }
+        try await FulfillmentOrderStore.insert(db, release.opened)
         try await db.raw(
             """
             UPDATE order_allocations SET released = order_allocations.released + v.column4 FROM (VALUES \(releases)) AS v
@@ -118,34 +81,23 @@ enum Allocations {
                 AND order_allocations.location_id = v.column2 AND order_allocations.type = v.column3
             """
         ).run()
-        return try await opening(db, opened, of: &order, actor: actor, at: now)
+        try await write(db, release, of: &order, actor: actor, at: now, events: release.events)
+        return release.current
     }
 
     static func newFulfillmentOrderID() -> FulfillmentOrderID { FulfillmentOrderID("fo_" + Token.random(bytes: 10)) }
 
-    /// Announces fulfillment orders just written, and hands a counter sale over at once.
-    private static func opening(
-        _ db: any SQLDatabase, _ opened: [FulfillmentOrder], of order: inout Order, actor: String?, at now: Date
-    ) async throws -> [FulfillmentOrder] {
-        var created: [FulfillmentOrder] = []
-        for fo in opened {
-            try await EventLog.append(
-                db, type: "fulfillment.created", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
-            if fo.type == .carryOut {
-                // A counter sale leaves with the customer now: the units go out through the ledger at once.
-                var sale = fo
-                try sale.handOverAtCounter()
-                let units = fo.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
-                try await FulfillmentOrderStore.fulfil(db, fo: fo, order: &order, units: units, reference: fo.id.rawValue, actor: actor, at: now)
-                try await FulfillmentOrderStore.saveStatus(db, sale, at: now)
-                try await EventLog.append(
-                    db, type: "fulfillment.carried_out", subject: "order:\(order.id)", data: FulfillmentEvent(sale), actor: actor, at: now)
-                created.append(sale)
-                continue
-            }
-            created.append(fo)
+    /// Writes what a release hands over at the counter (its units leave through the ledger at
+    /// once), then `events`. The fulfillment orders themselves are already inserted.
+    static func write(
+        _ db: any SQLDatabase, _ release: FulfillmentOrder.Release, of order: inout Order, actor: String?, at now: Date, events: [DomainEvent]
+    ) async throws {
+        for sale in release.handedOver {
+            let units = sale.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
+            try await FulfillmentOrderStore.fulfil(db, fo: sale, order: &order, units: units, reference: sale.id.rawValue, actor: actor, at: now)
+            try await FulfillmentOrderStore.saveStatus(db, sale, at: now)
         }
-        return created
+        for event in events { try await EventLog.append(db, event, actor: actor, at: now) }
     }
 
     /// Fulfillment orders created today (UTC) at each location that has a daily capacity.
@@ -176,24 +128,3 @@ extension Calendar {
     }()
 }
 
-struct FulfillmentEvent: Encodable {
-    struct Line: Encodable {
-        var orderLine: Int
-        var sku: String
-        var quantity: Int64
-    }
-    var fulfillmentOrderId: String
-    var orderId: String
-    var locationId: String
-    var type: String
-    var status: String
-    var lines: [Line]
-    init(_ fo: FulfillmentOrder) {
-        fulfillmentOrderId = fo.id.rawValue
-        orderId = fo.orderId.rawValue
-        locationId = fo.locationId.rawValue
-        type = fo.type.rawValue
-        status = fo.status.rawValue
-        lines = fo.lines.map { Line(orderLine: $0.orderLine, sku: $0.sku.rawValue, quantity: $0.quantity) }
-    }
-}

@@ -46,7 +46,7 @@ enum BackorderAllocator {
             try await Allocations.commit(db, allocated, to: &order, at: now)
             for allocation in allocated.allocations { order.lines[allocation.lineIndex].backorderedQuantity -= allocation.quantity }
             try await OrderRows.saveProgress(db, order, at: now)
-            try await OrderStore.recordRouting(db, order, allocated, actor: actor, at: now)
+            try await EventLog.append(db, .orderAllocated(order, allocated.allocations), actor: actor, at: now)
             try await Allocations.release(db, &order, actor: actor, at: now)
         }
     }

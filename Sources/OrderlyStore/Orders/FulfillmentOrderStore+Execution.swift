@@ -22,7 +22,7 @@ extension FulfillmentOrderStore {
         try await withLocked(id) { db, fo, order, now in
             try fo.accept()
             try await Self.saveStatus(db, fo, at: now)
-            try await EventLog.append(db, type: "fulfillment.accepted", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+            try await EventLog.append(db, .fulfillmentAccepted(fo), actor: actor, at: now)
             return fo
         }
     }
@@ -60,11 +60,7 @@ extension FulfillmentOrderStore {
             }
             fo.shipments.append(shipment)
             try await Self.saveStatus(db, fo, at: now)
-            try await EventLog.append(
-                db, type: "fulfillment.shipped", subject: "order:\(order.id)",
-                data: ShipmentEvent(fulfillmentOrderId: fo.id.rawValue, status: fo.status.rawValue, shipmentId: shipment.id, carrier: carrier,
-                                    trackingNumber: trackingNumber, lines: shipment.lines.map { .init(orderLine: $0.orderLine, sku: $0.sku.rawValue, quantity: $0.quantity) }),
-                actor: actor, at: now)
+            try await EventLog.append(db, .fulfillmentShipped(fo, shipment), actor: actor, at: now)
             return fo
         }
     }
@@ -76,9 +72,7 @@ extension FulfillmentOrderStore {
             guard fo.shipments[index].deliveredAt == nil else { return fo }
             fo.shipments[index].deliveredAt = now
             try await db.raw("UPDATE shipments SET delivered_at = \(bind: now.stored) WHERE id = \(bind: shipmentId)").run()
-            try await EventLog.append(
-                db, type: "fulfillment.delivered", subject: "order:\(order.id)",
-                data: ["fulfillmentOrderId": fo.id.rawValue, "shipmentId": shipmentId], actor: actor, at: now)
+            try await EventLog.append(db, .fulfillmentDelivered(fo, shipmentId: shipmentId), actor: actor, at: now)
             return fo
         }
     }
@@ -113,7 +107,7 @@ extension FulfillmentOrderStore {
                 WHERE id = \(bind: fo.id.rawValue)
                 """
             ).run()
-            try await EventLog.append(db, type: "fulfillment.ready_for_pickup", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+            try await EventLog.append(db, .fulfillmentReadyForPickup(fo), actor: actor, at: now)
             return fo
         }
     }
@@ -126,16 +120,14 @@ extension FulfillmentOrderStore {
                 let units = fo.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
                 try await Self.fulfil(db, fo: fo, order: &order, units: units, reference: fo.id.rawValue, actor: actor, at: now)
                 try await Self.saveStatus(db, fo, at: now)
-                try await EventLog.append(db, type: "fulfillment.picked_up", subject: "order:\(order.id)", data: FulfillmentEvent(fo), actor: actor, at: now)
+                try await EventLog.append(db, .fulfillmentPickedUp(fo), actor: actor, at: now)
                 return fo
             }
         } catch let error as OrderlyError where error.fieldErrors.first?.field == "pickupCode" {
             let now = time.now
             try await database.transaction { db in
                 guard let fo = try await Self.fetch(db, id) else { return }
-                try await EventLog.append(
-                    db, type: "fulfillment.pickup_refused", subject: "order:\(fo.orderId)",
-                    data: ["fulfillmentOrderId": id.rawValue, "reason": "wrong pickup code"], actor: actor, at: now)
+                try await EventLog.append(db, .pickupRefused(fo, reason: "wrong pickup code"), actor: actor, at: now)
             }
             throw error
         }
@@ -176,20 +168,6 @@ extension FulfillmentOrderStore {
             "UPDATE fulfillment_orders SET status = \(bind: fo.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: fo.id.rawValue)"
         ).run()
     }
-}
-
-struct ShipmentEvent: Encodable {
-    struct Line: Encodable {
-        var orderLine: Int
-        var sku: String
-        var quantity: Int64
-    }
-    var fulfillmentOrderId: String
-    var status: String
-    var shipmentId: String
-    var carrier: String?
-    var trackingNumber: String?
-    var lines: [Line]
 }
 
 /// What goes in a parcel (or on the pickup shelf) and where it goes.

@@ -54,10 +54,7 @@ extension FulfillmentOrderStore {
             }
             try await StockLedger.apply(db, changes, actor: actor, at: now)
         }
-        try await EventLog.append(
-            db, type: "fulfillment.rejected", subject: "order:\(order.id)",
-            data: RejectionEvent(fulfillmentOrderId: id.rawValue, locationId: fo.locationId.rawValue, reason: reason.rawValue, note: note),
-            actor: actor, at: now)
+        try await EventLog.append(db, .fulfillmentRejected(fo, reason: reason, note: note), actor: actor, at: now)
 
         // Route the units again, excluding every location that rejected this order.
         let excluded = Set(
@@ -81,17 +78,11 @@ extension FulfillmentOrderStore {
             let hold = Hold(id: "reroute-\(Token.random(bytes: 4))", reason: "re-routing after \(fo.locationId) rejected found too little stock", source: .rule)
             try await OrderRows.insertHold(db, order.id, hold, at: now)
             order.holds.append(hold)
-            try await EventLog.append(
-                db, type: "order.held", subject: "order:\(order.id)", data: ["holdId": hold.id, "reason": hold.reason, "source": "rule"], actor: actor, at: now)
+            try await EventLog.append(db, .orderHeld(order.id, hold), actor: actor, at: now)
         }
         try await Allocations.commit(db, plan, to: &order, at: now)
         try await OrderRows.saveProgress(db, order, at: now)
-        try await EventLog.append(
-            db, type: "order.rerouted", subject: "order:\(order.id)",
-            data: RerouteEvent(
-                from: fo.locationId.rawValue, excluded: excluded.map(\.rawValue).sorted(),
-                allocations: plan.allocations.map { AllocationEvent(order: order, $0) }, backorders: plan.backorders.map { BackorderEvent(order: order, $0) }),
-            actor: actor, at: now)
+        try await EventLog.append(db, .orderRerouted(order, from: fo.locationId, excluded: excluded, plan), actor: actor, at: now)
         try await Allocations.release(db, &order, actor: actor, at: now)
         return fo
     }
@@ -163,16 +154,3 @@ public struct PickListItem: Sendable, Equatable {
     public var orders: [Entry]
 }
 
-struct RejectionEvent: Encodable {
-    var fulfillmentOrderId: String
-    var locationId: String
-    var reason: String
-    var note: String?
-}
-
-struct RerouteEvent: Encodable {
-    var from: String
-    var excluded: [String]
-    var allocations: [AllocationEvent]
-    var backorders: [BackorderEvent]
-}

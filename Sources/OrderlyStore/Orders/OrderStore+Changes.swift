@@ -30,8 +30,7 @@ extension OrderStore {
             }
             try await OrderRows.saveProgress(db, order, at: now)
             try await EventLog.append(
-                db, type: "order.cancelled", subject: "order:\(id)",
-                data: CancelEvent(lines: cancelled.map { CancelEvent.Line(line: Int($0["line"] ?? 0), quantity: $0["quantity"] ?? 0) }, reason: reason, status: order.status.rawValue),
+                db, .orderCancelled(order, lines: cancelled.map { .init(line: Int($0["line"] ?? 0), quantity: $0["quantity"] ?? 0) }, reason: reason),
                 actor: actor, at: now)
             return order
         }
@@ -119,8 +118,7 @@ extension OrderStore {
             try await OrderRows.insertHold(db, id, hold, at: now)
             order.holds.append(hold)
             try await OrderRows.saveStatus(db, order, at: now)
-            try await EventLog.append(
-                db, type: "order.held", subject: "order:\(id)", data: ["holdId": hold.id, "reason": reason, "source": "manual"], actor: actor, at: now)
+            try await EventLog.append(db, .orderHeld(id, hold), actor: actor, at: now)
             return (order, hold)
         }
     }
@@ -134,9 +132,7 @@ extension OrderStore {
             try await db.raw("DELETE FROM order_holds WHERE order_id = \(bind: id.rawValue) AND hold_id = \(bind: holdId)").run()
             order.holds.removeAll { $0.id == holdId }
             try await OrderRows.saveStatus(db, order, at: now)
-            try await EventLog.append(
-                db, type: "order.released", subject: "order:\(id)", data: ["holdId": hold.id, "reason": hold.reason, "remainingHolds": "\(order.holds.count)"],
-                actor: actor, at: now)
+            try await EventLog.append(db, .orderReleased(id, hold, remaining: order.holds.count), actor: actor, at: now)
             try await Allocations.release(db, &order, actor: actor, at: now)
             return order
         }
@@ -150,7 +146,7 @@ extension OrderStore {
         let now = time.now
         try await database.transaction { db in
             guard try await OrderRows.fetch(db, id) != nil else { throw OrderlyError.notFound("Order", id) }
-            try await EventLog.append(db, type: "order.note_added", subject: "order:\(id)", data: ["text": text], actor: actor, at: now)
+            try await EventLog.append(db, .orderNoteAdded(id, text: text), actor: actor, at: now)
         }
     }
 
@@ -189,18 +185,9 @@ extension OrderStore {
                 WHERE id = \(bind: id.rawValue)
                 """
             ).run()
-            try await EventLog.append(db, type: "order.updated", subject: "order:\(id)", data: ["changed": changes], actor: actor, at: now)
+            try await EventLog.append(db, .orderUpdated(id, changed: changes), actor: actor, at: now)
             return order
         }
     }
 }
 
-struct CancelEvent: Encodable {
-    struct Line: Encodable {
-        var line: Int
-        var quantity: Int64
-    }
-    var lines: [Line]
-    var reason: String?
-    var status: String
-}

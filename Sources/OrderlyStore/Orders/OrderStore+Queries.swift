@@ -84,7 +84,7 @@ extension OrderStore {
     /// The order's timeline: every event about it, oldest first.
     public func timeline(_ id: OrderID, after: Int64?, limit: Int?) async throws -> Page<StoredEvent> {
         _ = try await get(id)
-        return try await EventLog(database: database).list(after: after, limit: limit ?? Limits.maxPageSize, subject: "order:\(id)")
+        return try await EventLog(database: database).list(after: after, limit: limit ?? Limits.maxPageSize, subject: EventSubject.order(id).text)
     }
 
     private static func decodeCursor(_ cursor: String) throws(OrderlyError) -> (createdAt: Int64, id: String) {

@@ -134,8 +134,9 @@ public struct OrderStore: Sendable {
         var number: String
     }
 
-    /// The writes of placing an order: customer, number, reservations, the order with its
-    /// lines and allocations, fulfillment orders, and the events — each a single statement.
+    /// Places a new order: reads what its decision needs beyond the intake (the customer's
+    /// profile, a number, the reservation it cites), decides in Core (`OrderPlacement`) and
+    /// writes the plan.
     static func place(
         _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date,
         prefetched: Prefetched? = nil
@@ -149,84 +150,40 @@ public struct OrderStore: Sendable {
             customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
             number = try await OrderRows.nextNumber(db)
         }
-        var order = Order(
-            id: OrderID("ord_" + Token.random(bytes: 10)), number: number, channel: draft.channel,
-            externalId: draft.externalId, customerId: customer.id, currency: draft.currency, totals: totals,
-            shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
-            lines: draft.lines.enumerated().map { OrderLine(number: $0.offset + 1, sku: $0.element.sku, quantity: $0.element.quantity, unitPrice: $0.element.unitPrice, delivery: $0.element.delivery) },
-            tags: draft.tags, createdAt: now)
-        order.holds = intake.channel.holds(for: order, isFirstOrder: customer.isFirstOrder)
-        try await EventLog.append(db, type: "order.created", subject: "order:\(order.id)", data: OrderCreatedEvent(order, note: draft.note), actor: actor, at: now)
-
-        var remaining = order.lines.map(\.quantity)
-        var allocations: [Allocations.Entry] = []
-        if let reservationId = draft.reservationId {
-            allocations = try await Self.consume(db, reservationId, into: &order, remaining: &remaining, channel: intake.channel.id, actor: actor, at: now)
+        var reservation: Reservation?
+        if let id = draft.reservationId { reservation = try await ReservationStore.fetch(db, id) }
+        var input = OrderPlacement.Input(
+            draft: draft, totals: totals, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer.id,
+            isFirstOrder: customer.isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
+        var plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
+        if plan.needsIncoming {
+            // The backorders' reasons name the supply on its way: read it and decide again.
+            input.stock.incoming = try await AvailabilityStore.incoming(db, skus: Array(Set(draft.lines.map(\.sku))))
+            plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
         }
-        let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
-            guard remaining[index] > 0, let product = intake.products[line.sku] else { return nil }
-            return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
-        }
-        var plan = try RoutingPlanner.plan(lines, intake.stock)
-        if plan.dependsOnIncoming {
-            // The backorders' reasons name the supply on its way: read it and plan again.
-            var stock = intake.stock
-            stock.incoming = try await AvailabilityStore.incoming(db, skus: Array(Set(lines.map(\.product.sku))))
-            plan = try RoutingPlanner.plan(lines, stock)
-        }
-        allocations += Allocations.apply(plan, to: &order)
-        // Stock is reserved, then everything else of the order is written. On PostgreSQL the
-        // conditional reserves are held with the order, its lines, allocations, fulfillment
-        // orders and events, and all go as one statement before the commit (the reserves
-        // first): a hot inventory row stays locked for the rest of that statement and the
-        // commit, and stock that moved throws there. (A concurrent duplicate of the order fails
-        // on the unique (channel, externalId) there and its reservation is rolled back with it.)
-        try await Allocations.reserve(db, plan)
-        try await OrderRows.insert(db, order, customer: draft.customer, at: now)
-        try await Self.recordRouting(db, order, plan, actor: actor, at: now)
-        let opened = try await Allocations.recordAndRelease(db, &order, allocations, actor: actor, at: now)
-        // In the order reading them returns (created together, so by id).
-        return Placement(order: order, created: true, fulfillmentOrders: opened.sorted { $0.id.rawValue < $1.id.rawValue })
+        return try await write(db, plan, customer: draft.customer, actor: actor, at: now)
     }
 
-    /// A checkout reservation becomes the order's allocation: the reservation is closed with
-    /// a status-conditional update in this transaction, so its stock is never free in between.
-    /// Returns the allocations the held units become, for the caller to record with the order.
-    static func consume(
-        _ db: any SQLDatabase, _ id: ReservationID, into order: inout Order, remaining: inout [Int64], channel: ChannelID, actor: String?, at now: Date
-    ) async throws -> [Allocations.Entry] {
-        guard let reservation = try await ReservationStore.fetch(db, id), reservation.channel == channel else {
-            throw OrderlyError.invalid("reservationId", "reservation '\(id)' does not exist for channel \(channel)")
-        }
-        let closed = try await db.raw(
-            """
-            UPDATE reservations SET status = 'consumed', closed_at = \(bind: now.stored)
-            WHERE id = \(bind: id.rawValue) AND status = 'active' AND expires_at > \(bind: now.stored) RETURNING id
-            """
-        ).all()
-        guard !closed.isEmpty else {
-            throw OrderlyError.conflict("Reservation '\(id)' is \(reservation.status == .active ? "expired" : reservation.status.rawValue) and holds no stock")
-        }
-        var leftovers: [(sku: SKU, locationId: LocationID, quantity: Int64)] = []
-        var allocations: [Allocations.Entry] = []
-        for held in reservation.lines {
-            var units = held.quantity
-            for index in order.lines.indices where units > 0 && order.lines[index].sku == held.sku && remaining[index] > 0 {
-                let line = order.lines[index]
-                if let store = line.delivery.storeLocation, store != held.locationId { continue }
-                let take = min(units, remaining[index])
-                let type: FulfillmentType = line.delivery.storeFulfillment ?? .ship
-                allocations.append(.init(line: line.number, location: held.locationId, type: type, quantity: take, reason: "held at checkout by reservation \(id)"))
-                order.lines[index].allocatedQuantity += take
-                remaining[index] -= take
-                units -= take
-            }
-            if units > 0 { leftovers.append((held.sku, held.locationId, units)) }
-        }
-        try await ReservationStore.unreserve(db, leftovers)
-        try await EventLog.append(
-            db, type: "reservation.consumed", subject: "reservation:\(id)", data: ["orderId": order.id.rawValue], actor: actor, at: now)
-        return allocations
+    /// The writes of placing an order, each a single statement. A checkout reservation is
+    /// closed with a status-conditional update first, so its stock is never free in between.
+    /// Stock is reserved, then everything else of the order is written. On PostgreSQL the
+    /// conditional reserves are held with the order, its lines, allocations, fulfillment
+    /// orders and events, and all go as one statement before the commit (the reserves first): a
+    /// hot inventory row stays locked for the rest of that statement and the commit, and stock
+    /// that moved throws there. (A concurrent duplicate of the order fails on the unique
+    /// (channel, externalId) there and its reservation is rolled back with it.)
+    private static func write(
+        _ db: any SQLDatabase, _ plan: OrderPlacement.Plan, customer: CustomerDetails, actor: String?, at now: Date
+    ) async throws -> Placement {
+        var order = plan.order
+        if let use = plan.reservation { try await ReservationStore.consume(db, use, at: now) }
+        try await Allocations.reserve(db, plan.routing)
+        try await OrderRows.insert(db, order, customer: customer, at: now)
+        try await Allocations.record(db, order.id, plan.allocations, released: plan.released, newOrder: true)
+        try await FulfillmentOrderStore.insert(db, plan.release.opened)
+        try await Allocations.write(db, plan.release, of: &order, actor: actor, at: now, events: plan.events)
+        // In the order reading them returns (created together, so by id).
+        return Placement(order: order, created: true, fulfillmentOrders: plan.release.current)
     }
 
     /// What routing sees: stock at active locations, capacity left today, incoming supply
@@ -242,25 +199,6 @@ public struct OrderStore: Sendable {
             channel: channel, locations: locations, stock: stock, capacityLeft: try await Allocations.capacityLeft(db, locations, at: now),
             destination: destination, incoming: readIncoming ? try await AvailabilityStore.incoming(db, skus: Array(Set(skus))) : [:],
             excluded: excluded, now: now)
-    }
-
-    /// Writes the routing decisions on the order's timeline.
-    static func recordRouting(_ db: any SQLDatabase, _ order: Order, _ plan: RoutingPlanner.Plan, actor: String?, at now: Date) async throws {
-        if !plan.allocations.isEmpty {
-            try await EventLog.append(
-                db, type: "order.allocated", subject: "order:\(order.id)",
-                data: ["allocations": plan.allocations.map { AllocationEvent(order: order, $0) }], actor: actor, at: now)
-        }
-        if !plan.backorders.isEmpty {
-            try await EventLog.append(
-                db, type: "order.backordered", subject: "order:\(order.id)",
-                data: ["backorders": plan.backorders.map { BackorderEvent(order: order, $0) }], actor: actor, at: now)
-        }
-        for hold in order.holds {
-            try await EventLog.append(
-                db, type: "order.held", subject: "order:\(order.id)", data: ["holdId": hold.id, "reason": hold.reason, "source": hold.source.rawValue],
-                actor: actor, at: now)
-        }
     }
 
     static func products(_ db: any SQLDatabase, _ skus: [SKU]) async throws -> [SKU: Product] {
@@ -298,55 +236,3 @@ public struct OrderStore: Sendable {
     }
 }
 
-struct OrderCreatedEvent: Encodable {
-    var id: String
-    var number: String
-    var channel: String
-    var externalId: String?
-    var customerId: String
-    var currency: String
-    var total: Int64
-    var lines: Int
-    var note: String?
-    init(_ order: Order, note: String?) {
-        id = order.id.rawValue
-        number = order.number
-        channel = order.channel.rawValue
-        externalId = order.externalId
-        customerId = order.customerId.rawValue
-        currency = order.currency.rawValue
-        total = order.totals.total
-        lines = order.lines.count
-        self.note = note
-    }
-}
-
-struct AllocationEvent: Encodable {
-    var line: Int
-    var sku: String
-    var locationId: String
-    var quantity: Int64
-    var type: String
-    var reason: String
-    init(order: Order, _ a: RoutingPlanner.Allocation) {
-        line = order.lines[a.lineIndex].number
-        sku = a.sku.rawValue
-        locationId = a.locationId.rawValue
-        quantity = a.quantity
-        type = a.type.rawValue
-        reason = a.reason
-    }
-}
-
-struct BackorderEvent: Encodable {
-    var line: Int
-    var sku: String
-    var quantity: Int64
-    var reason: String
-    init(order: Order, _ b: RoutingPlanner.Backorder) {
-        line = order.lines[b.lineIndex].number
-        sku = b.sku.rawValue
-        quantity = b.quantity
-        reason = b.reason
-    }
-}

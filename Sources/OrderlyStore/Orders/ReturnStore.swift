@@ -74,7 +74,7 @@ public struct ReturnStore: Sendable {
                 ret.exchangeOrderId = placement.order.id
                 try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)").run()
             }
-            try await EventLog.append(db, type: "return.requested", subject: "order:\(orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            try await EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
             return try await Self.fetch(db, ret.id) ?? ret
         }
     }
@@ -135,7 +135,7 @@ public struct ReturnStore: Sendable {
             if ret.lines.allSatisfy({ $0.outstanding == 0 }) { ret.status = .received }
             try await db.raw("UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
             try await OrderRows.saveProgress(db, order, at: now)
-            try await EventLog.append(db, type: "return.received", subject: "order:\(ret.orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            try await EventLog.append(db, .returnReceived(ret), actor: actor, at: now)
             return ret
         }
     }
@@ -150,7 +150,7 @@ public struct ReturnStore: Sendable {
             }
             ret.status = .cancelled
             try await db.raw("UPDATE returns SET status = 'cancelled', updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
-            try await EventLog.append(db, type: "return.cancelled", subject: "order:\(ret.orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            try await EventLog.append(db, .returnCancelled(ret), actor: actor, at: now)
             return ret
         }
     }
@@ -179,7 +179,7 @@ public struct ReturnStore: Sendable {
             guard ret.status != .cancelled else { throw OrderlyError.conflict("Return \(id) is cancelled") }
             ret.refundStatus = .refunded
             try await db.raw("UPDATE returns SET refund_status = 'refunded', updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
-            try await EventLog.append(db, type: "return.refunded", subject: "order:\(ret.orderId)", data: ReturnEvent(ret), actor: actor, at: now)
+            try await EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
             return ret
         }
     }
@@ -250,32 +250,3 @@ public struct ReturnStore: Sendable {
     }
 }
 
-struct ReturnEvent: Encodable {
-    struct Line: Encodable {
-        var orderLine: Int
-        var sku: String
-        var quantity: Int64
-        var received: Int64
-        var restocked: Int64
-        var damaged: Int64
-        var reason: String
-    }
-    var returnId: String
-    var locationId: String
-    var method: String
-    var status: String
-    var refundAmount: Int64
-    var refundStatus: String
-    var exchangeOrderId: String?
-    var lines: [Line]
-    init(_ r: Return) {
-        exchangeOrderId = r.exchangeOrderId?.rawValue
-        returnId = r.id.rawValue
-        locationId = r.locationId.rawValue
-        method = r.method.rawValue
-        status = r.status.rawValue
-        refundAmount = r.refundAmount
-        refundStatus = r.refundStatus.rawValue
-        lines = r.lines.map { Line(orderLine: $0.orderLine, sku: $0.sku.rawValue, quantity: $0.quantity, received: $0.receivedQuantity, restocked: $0.restockedQuantity, damaged: $0.damagedQuantity, reason: $0.reason) }
-    }
-}

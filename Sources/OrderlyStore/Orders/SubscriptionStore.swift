@@ -32,7 +32,7 @@ public struct SubscriptionStore: Sendable {
                     \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
-            try await EventLog.append(db, type: "subscription.created", subject: "subscription:\(subscription.id)", data: ["id": subscription.id.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .subscriptionCreated(subscription.id), actor: actor, at: now)
             return subscription
         }
     }
@@ -46,8 +46,7 @@ public struct SubscriptionStore: Sendable {
             try change(&subscription)
             try subscription.validate()
             try await Self.save(db, subscription, at: now)
-            try await EventLog.append(
-                db, type: "subscription.updated", subject: "subscription:\(id)", data: ["status": subscription.status.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .subscriptionUpdated(subscription), actor: actor, at: now)
             return subscription
         }
     }
@@ -123,9 +122,7 @@ public struct SubscriptionStore: Sendable {
                 ).run()
                 subscription.period += 1
                 try await Self.save(db, subscription, at: now)
-                try await EventLog.append(
-                    db, type: run.error == nil ? "subscription.ran" : "subscription.run_failed", subject: "subscription:\(id)",
-                    data: RunEvent(period: period, orderId: run.orderId?.rawValue, error: run.error), actor: actor, at: now)
+                try await EventLog.append(db, .subscriptionRan(id, run), actor: actor, at: now)
                 return true
             }
             } catch is ReservationStore.StockMoved {
@@ -186,8 +183,3 @@ struct CustomerJSON: Codable {
     var details: CustomerDetails { CustomerDetails(email: email, name: name, phone: phone) }
 }
 
-struct RunEvent: Encodable {
-    var period: Int
-    var orderId: String?
-    var error: String?
-}

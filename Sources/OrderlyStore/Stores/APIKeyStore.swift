@@ -74,7 +74,7 @@ public struct APIKeyStore: Sendable {
                 "UPDATE api_keys SET revoked_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL RETURNING id"
             ).all()
             if rows.isEmpty { throw OrderlyError.notFound("API key", id) }
-            try await EventLog.append(db, type: "api_key.revoked", subject: "api_key:\(id)", data: ["id": id.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .apiKeyRevoked(id), actor: actor, at: now)
         }
     }
 
@@ -103,9 +103,7 @@ public struct APIKeyStore: Sendable {
                     \(bind: try StoredJSON.encode(locations)), \(bind: hash), \(bind: now.stored))
                 """
             ).run()
-            try await EventLog.append(
-                db, type: "api_key.created", subject: "api_key:\(key.id)",
-                data: ["id": key.id.rawValue, "name": name, "role": role.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .apiKeyCreated(key.id, name: name, role: role), actor: actor, at: now)
             return key
         }
     }

@@ -23,10 +23,13 @@ public struct EventLog: Sendable {
     /// records. Inside `Database.transaction` the events of the whole transaction are kept in
     /// memory and written with one statement when the body ends (`collecting`): one round trip
     /// for the outbox instead of one per event.
-    static func append(
-        _ db: any SQLDatabase, type: String, subject: String, data: some Encodable, actor: String?, at: Date
-    ) async throws {
-        let event = Pending(type: type, subject: subject, data: try StoredJSON.encode(data), actor: actor, at: at)
+    static func append(_ db: any SQLDatabase, _ event: DomainEvent, actor: String?, at: Date) async throws {
+        try await append(
+            db, Pending(type: event.type.rawValue, subject: event.subject.text, data: try StoredJSON.encode(event.payload), actor: actor, at: at))
+    }
+
+    /// Appends an event already encoded: the outbox's own tests write rows of made-up types.
+    static func append(_ db: any SQLDatabase, _ event: Pending) async throws {
         if let outbox = Self.outbox {
             outbox.add(event)
         } else {

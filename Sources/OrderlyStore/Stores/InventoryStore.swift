@@ -66,9 +66,7 @@ public struct InventoryStore: Sendable {
                 reference: reference)
             try await StockLedger.apply(db, [change], actor: actor, at: now)
             try await StockLedger.serveWaiting(db, [change], actor: actor, at: now)
-            try await EventLog.append(
-                db, type: "inventory.counted", subject: "inventory:\(sku)@\(locationId)",
-                data: LevelChangeEvent(change), actor: actor, at: now)
+            try await EventLog.append(db, .inventoryCounted(.init(change)), actor: actor, at: now)
             return try await Self.view(db, key)
         }
     }
@@ -102,9 +100,7 @@ public struct InventoryStore: Sendable {
             try v.validate()
             try await StockLedger.apply(db, changes, actor: actor, at: now)
             try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
-            try await EventLog.append(
-                db, type: "inventory.adjusted", subject: "inventory", data: ["changes": changes.map(LevelChangeEvent.init)], actor: actor,
-                at: now)
+            try await EventLog.append(db, .inventoryAdjusted(changes.map(LevelChangePayload.init)), actor: actor, at: now)
             var views: [LevelView] = []
             for a in batch { views.append(try await Self.view(db, .init(sku: a.sku, locationId: a.locationId))) }
             return views
@@ -151,8 +147,7 @@ public struct InventoryStore: Sendable {
             try await StockLedger.apply(db, changes, actor: actor, at: now)
             try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
             try await EventLog.append(
-                db, type: "inventory.imported", subject: "inventory",
-                data: ImportEvent(rows: summary.rows, changed: summary.changed, reference: reference), actor: actor, at: now)
+                db, .inventoryImported(rows: summary.rows, changed: summary.changed, reference: reference), actor: actor, at: now)
             return summary
         }
     }
@@ -248,29 +243,3 @@ enum LevelCursor {
     }
 }
 
-/// Event data for a change of one level.
-struct LevelChangeEvent: Encodable {
-    var sku: String
-    var locationId: String
-    var delta: Int64
-    var onHand: Int64
-    var safetyStock: Int64
-    var reason: String
-    var reference: String?
-
-    init(_ change: StockLedger.Change) {
-        sku = change.level.sku.rawValue
-        locationId = change.level.locationId.rawValue
-        delta = change.delta
-        onHand = change.newOnHand
-        safetyStock = change.newSafetyStock
-        reason = change.reason.rawValue
-        reference = change.reference
-    }
-}
-
-struct ImportEvent: Encodable {
-    var rows: Int
-    var changed: Int
-    var reference: String?
-}

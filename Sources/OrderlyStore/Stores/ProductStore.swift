@@ -54,8 +54,7 @@ public struct ProductStore: Sendable {
                         dropship_supplier = excluded.dropship_supplier, updated_at = excluded.updated_at
                     """
                 ).run()
-                let type = existing == nil ? "product.created" : "product.updated"
-                try await EventLog.append(db, type: type, subject: "product:\(product.sku)", data: product, actor: actor, at: now)
+                try await EventLog.append(db, .productSaved(product, created: existing == nil), actor: actor, at: now)
                 results.append(existing == nil ? .created : .updated)
             }
             return results

@@ -38,9 +38,7 @@ public struct ReservationStore: Sendable {
                     lines: plan.map { .init(sku: $0.sku, locationId: $0.locationId, quantity: $0.quantity) },
                     expiresAt: now.addingTimeInterval(TimeInterval(ttl)), createdAt: now)
                 try await Self.insert(db, reservation)
-                try await EventLog.append(
-                    db, type: "reservation.created", subject: "reservation:\(id)", data: ReservationEvent(reservation),
-                    actor: actor, at: now)
+                try await EventLog.append(db, .reservationCreated(reservation), actor: actor, at: now)
                 return reservation
             }
         }
@@ -72,7 +70,7 @@ public struct ReservationStore: Sendable {
         let due = try await database.read { db in
             try await db.raw(
                 """
-                SELECT id FROM reservations WHERE status = 'active' AND expires_at <= \(bind: now.stored)
+                SELECT id FROM reservations WHERE status = \(bind: Reservation.Status.active.rawValue) AND expires_at <= \(bind: now.stored)
                 ORDER BY expires_at LIMIT \(literal: limit)
                 """
             ).all().map { ReservationID(try $0.string("id")) }
@@ -99,17 +97,33 @@ public struct ReservationStore: Sendable {
             let updated = try await db.raw(
                 """
                 UPDATE reservations SET status = \(bind: status.rawValue), closed_at = \(bind: now.stored)
-                WHERE id = \(bind: id.rawValue) AND status = 'active' RETURNING id
+                WHERE id = \(bind: id.rawValue) AND status = \(bind: Reservation.Status.active.rawValue) RETURNING id
                 """
             ).all()
             guard !updated.isEmpty else { return (reservation, false) }
             try await Self.unreserve(db, reservation.lines.map { ($0.sku, $0.locationId, $0.quantity) })
             reservation.status = status
-            try await EventLog.append(
-                db, type: "reservation.\(status.rawValue)", subject: "reservation:\(id)", data: ReservationEvent(reservation),
-                actor: actor, at: now)
+            try await EventLog.append(db, .reservationClosed(reservation), actor: actor, at: now)
             return (reservation, true)
         }
+    }
+
+    /// Closes a reservation an order takes over (`OrderPlacement.ReservationUse`) with a
+    /// status-conditional update, and gives back the units the order did not need. Throws when
+    /// it was closed or expired since it was read.
+    static func consume(_ db: any SQLDatabase, _ use: OrderPlacement.ReservationUse, at now: Date) async throws {
+        let closed = try await db.raw(
+            """
+            UPDATE reservations SET status = \(bind: Reservation.Status.consumed.rawValue), closed_at = \(bind: now.stored)
+            WHERE id = \(bind: use.id.rawValue) AND status = \(bind: Reservation.Status.active.rawValue) AND expires_at > \(bind: now.stored)
+            RETURNING id
+            """
+        ).all()
+        guard !closed.isEmpty else {
+            guard let reservation = try await fetch(db, use.id) else { throw OrderlyError.notFound("Reservation", use.id) }
+            throw OrderPlacement.unavailable(reservation)
+        }
+        try await unreserve(db, use.leftovers.map { ($0.sku, $0.locationId, $0.quantity) })
     }
 
     /// Takes stock with conditional updates in (sku, location) order; throws `StockMoved` when
@@ -195,22 +209,3 @@ public struct ReservationStore: Sendable {
     }
 }
 
-struct ReservationEvent: Encodable {
-    struct Line: Encodable {
-        var sku: String
-        var locationId: String
-        var quantity: Int64
-    }
-    var id: String
-    var channel: String
-    var status: String
-    var expiresAt: Date
-    var lines: [Line]
-    init(_ r: Reservation) {
-        id = r.id.rawValue
-        channel = r.channel.rawValue
-        status = r.status.rawValue
-        expiresAt = r.expiresAt
-        lines = r.lines.map { Line(sku: $0.sku.rawValue, locationId: $0.locationId.rawValue, quantity: $0.quantity) }
-    }
-}

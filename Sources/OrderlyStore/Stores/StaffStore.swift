@@ -52,8 +52,7 @@ public struct StaffStore: Sendable {
                 """
             ).all()
             guard !inserted.isEmpty else { throw OrderlyError.conflict("A staff account for \(email) already exists") }
-            try await EventLog.append(
-                db, type: "staff.created", subject: "staff:\(user.id)", data: ["email": email, "role": role.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .staffCreated(user.id, email: email, role: role), actor: actor, at: now)
         }
         return user
     }
@@ -109,7 +108,7 @@ public struct StaffStore: Sendable {
                 VALUES (\(bind: Token.hash(token)), \(bind: user.id.rawValue), \(bind: session.csrfToken), \(bind: now.stored), \(bind: session.expiresAt.stored))
                 """
             ).run()
-            try await EventLog.append(db, type: "staff.signed_in", subject: "staff:\(user.id)", data: ["email": user.email], actor: user.email, at: now)
+            try await EventLog.append(db, .staffSignedIn(user), actor: user.email, at: now)
         }
         return .signedIn(token: token, session: session)
     }

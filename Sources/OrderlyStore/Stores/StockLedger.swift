@@ -136,3 +136,12 @@ enum StockLedger {
             onHand: try row.int64("on_hand"), reserved: try row.int64("reserved"), safetyStock: try row.int64("safety_stock"))
     }
 }
+
+extension LevelChangePayload {
+    /// The event data of one change of a level.
+    init(_ change: StockLedger.Change) {
+        self.init(
+            sku: change.level.sku, locationId: change.level.locationId, delta: change.delta, onHand: change.newOnHand,
+            safetyStock: change.newSafetyStock, reason: change.reason, reference: change.reference)
+    }
+}

@@ -41,8 +41,7 @@ public struct SupplyStore: Sendable {
                     """
                 ).run()
             }
-            try await EventLog.append(
-                db, type: "supply.created", subject: "supply:\(created.id)", data: SupplyEvent(created), actor: actor, at: now)
+            try await EventLog.append(db, .supplyCreated(created), actor: actor, at: now)
             return created
         }
     }
@@ -83,8 +82,7 @@ public struct SupplyStore: Sendable {
                 "UPDATE supplies SET status = \(bind: supply.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
             ).run()
             try await EventLog.append(
-                db, type: "supply.received", subject: "supply:\(id)",
-                data: ReceiptEvent(supplyId: id.rawValue, locationId: supply.locationId.rawValue, lines: totals.map { ReceiptLine(sku: $0.key, quantity: $0.value) }.sorted { $0.sku < $1.sku }),
+                db, .supplyReceived(supply, lines: totals.map { SupplyLinePayload(sku: $0.key, quantity: $0.value) }.sorted { $0.sku < $1.sku }),
                 actor: actor, at: now)
             return supply
         }
@@ -131,21 +129,3 @@ struct ReceiptLine: Codable, Sendable {
     var quantity: Int64
 }
 
-struct ReceiptEvent: Encodable {
-    var supplyId: String
-    var locationId: String
-    var lines: [ReceiptLine]
-}
-
-struct SupplyEvent: Encodable {
-    var id: String
-    var locationId: String
-    var expectedAt: Date
-    var lines: [ReceiptLine]
-    init(_ supply: Supply) {
-        id = supply.id.rawValue
-        locationId = supply.locationId.rawValue
-        expectedAt = supply.expectedAt
-        lines = supply.lines.map { ReceiptLine(sku: $0.sku, quantity: $0.quantity) }
-    }
-}

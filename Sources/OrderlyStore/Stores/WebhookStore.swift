@@ -51,9 +51,7 @@ public struct WebhookStore: Sendable {
                 """
             ).run()
             // The event names the URL and types, never the secret.
-            try await EventLog.append(
-                db, type: "webhook.created", subject: "webhook:\(webhook.id)", data: ["url": url, "events": eventTypes.joined(separator: ",")],
-                actor: actor, at: now)
+            try await EventLog.append(db, .webhookCreated(webhook), actor: actor, at: now)
         }
         return (webhook, secret)
     }
@@ -86,7 +84,7 @@ public struct WebhookStore: Sendable {
                 WHERE webhook_id = \(bind: id.rawValue) AND status = 'pending'
                 """
             ).run()
-            try await EventLog.append(db, type: "webhook.deleted", subject: "webhook:\(id)", data: ["id": id.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .webhookDeleted(id), actor: actor, at: now)
         }
     }
 
@@ -126,8 +124,7 @@ public struct WebhookStore: Sendable {
                 """
             ).all()
             guard !rows.isEmpty else { throw OrderlyError.notFound("delivery", id.rawValue) }
-            try await EventLog.append(
-                db, type: "webhook.redelivery_requested", subject: "webhook:\(webhook)", data: ["deliveryId": id.rawValue], actor: actor, at: now)
+            try await EventLog.append(db, .redeliveryRequested(webhook, delivery: id), actor: actor, at: now)
             guard let row = try await db.raw(
                 "SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = \(bind: id.rawValue)"
             ).first() else { throw OrderlyError.notFound("delivery", id.rawValue) }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// `subscription.created`.
+public struct SubscriptionCreatedPayload: EventPayload, Equatable { public var id: String }
+/// `subscription.updated`: its status after the change.
+public struct SubscriptionUpdatedPayload: EventPayload, Equatable { public var status: String }
+/// `subscription.ran` / `subscription.run_failed`: one period, the order it placed or why it could not.
+public struct SubscriptionRunPayload: EventPayload, Equatable {
+    public var period: Int
+    public var orderId: String?
+    public var error: String?
+}
+
+/// `webhook.created`: the URL and the patterns, comma-separated — never the secret.
+public struct WebhookCreatedPayload: EventPayload, Equatable {
+    public var url: String
+    public var events: String
+}
+/// `webhook.deleted`, `api_key.revoked`: the id of what went.
+public struct IdentifierPayload: EventPayload, Equatable { public var id: String }
+/// `webhook.redelivery_requested`.
+public struct RedeliveryPayload: EventPayload, Equatable { public var deliveryId: String }
+/// `api_key.created`: never the secret.
+public struct APIKeyCreatedPayload: EventPayload, Equatable {
+    public var id: String
+    public var name: String
+    public var role: String
+}
+/// `staff.created`.
+public struct StaffCreatedPayload: EventPayload, Equatable {
+    public var email: String
+    public var role: String
+}
+/// `staff.signed_in`.
+public struct StaffSignedInPayload: EventPayload, Equatable { public var email: String }
+
+extension DomainEvent {
+    public static func subscriptionCreated(_ id: SubscriptionID) -> Self {
+        .init(.subscriptionCreated, .subscription(id), SubscriptionCreatedPayload(id: id.rawValue))
+    }
+    public static func subscriptionUpdated(_ s: Subscription) -> Self {
+        .init(.subscriptionUpdated, .subscription(s.id), SubscriptionUpdatedPayload(status: s.status.rawValue))
+    }
+    public static func subscriptionRan(_ id: SubscriptionID, _ run: Subscription.Run) -> Self {
+        .init(
+            run.error == nil ? .subscriptionRan : .subscriptionRunFailed, .subscription(id),
+            SubscriptionRunPayload(period: run.period, orderId: run.orderId?.rawValue, error: run.error))
+    }
+
+    public static func webhookCreated(_ webhook: Webhook) -> Self {
+        .init(.webhookCreated, .webhook(webhook.id), WebhookCreatedPayload(url: webhook.url, events: webhook.eventTypes.joined(separator: ",")))
+    }
+    public static func webhookDeleted(_ id: WebhookID) -> Self { .init(.webhookDeleted, .webhook(id), IdentifierPayload(id: id.rawValue)) }
+    public static func redeliveryRequested(_ webhook: WebhookID, delivery: WebhookDeliveryID) -> Self {
+        .init(.webhookRedeliveryRequested, .webhook(webhook), RedeliveryPayload(deliveryId: delivery.rawValue))
+    }
+
+    public static func apiKeyCreated(_ id: APIKeyID, name: String, role: Principal.Role) -> Self {
+        .init(.apiKeyCreated, .apiKey(id), APIKeyCreatedPayload(id: id.rawValue, name: name, role: role.rawValue))
+    }
+    public static func apiKeyRevoked(_ id: APIKeyID) -> Self { .init(.apiKeyRevoked, .apiKey(id), IdentifierPayload(id: id.rawValue)) }
+
+    public static func staffCreated(_ id: StaffUserID, email: String, role: StaffUser.Role) -> Self {
+        .init(.staffCreated, .staff(id), StaffCreatedPayload(email: email, role: role.rawValue))
+    }
+    public static func staffSignedIn(_ user: StaffUser) -> Self { .init(.staffSignedIn, .staff(user.id), StaffSignedInPayload(email: user.email)) }
+}

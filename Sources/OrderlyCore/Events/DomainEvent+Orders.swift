@@ -1,0 +1,143 @@
+import Foundation
+
+/// `order.created`: the new order in brief.
+public struct OrderCreatedPayload: EventPayload, Equatable {
+    public var id: String
+    public var number: String
+    public var channel: String
+    public var externalId: String?
+    public var customerId: String
+    public var currency: String
+    public var total: Int64
+    public var lines: Int
+    public var note: String?
+}
+
+/// Units of an order line allocated at a location, with routing's reason.
+public struct AllocationPayload: EventPayload, Equatable {
+    public var line: Int
+    public var sku: String
+    public var locationId: String
+    public var quantity: Int64
+    public var type: String
+    public var reason: String
+    public init(order: Order, _ a: RoutingPlanner.Allocation) {
+        line = order.lines[a.lineIndex].number
+        sku = a.sku.rawValue
+        locationId = a.locationId.rawValue
+        quantity = a.quantity
+        type = a.type.rawValue
+        reason = a.reason
+    }
+}
+
+/// Units of an order line promised against incoming supply or left awaiting stock.
+public struct BackorderPayload: EventPayload, Equatable {
+    public var line: Int
+    public var sku: String
+    public var quantity: Int64
+    public var reason: String
+    public init(order: Order, _ b: RoutingPlanner.Backorder) {
+        line = order.lines[b.lineIndex].number
+        sku = b.sku.rawValue
+        quantity = b.quantity
+        reason = b.reason
+    }
+}
+
+/// `order.allocated`.
+public struct OrderAllocatedPayload: EventPayload, Equatable { public var allocations: [AllocationPayload] }
+/// `order.backordered`.
+public struct OrderBackorderedPayload: EventPayload, Equatable { public var backorders: [BackorderPayload] }
+
+/// `order.held`: a hold put on the order, by a person or a rule.
+public struct OrderHeldPayload: EventPayload, Equatable {
+    public var holdId: String
+    public var reason: String
+    public var source: String
+}
+
+/// `order.released`: a hold taken off; `remainingHolds` counts those still on it (as text).
+public struct OrderReleasedPayload: EventPayload, Equatable {
+    public var holdId: String
+    public var reason: String
+    public var remainingHolds: String
+}
+
+/// `order.cancelled`: the quantities cancelled per line and the order's status after it.
+public struct OrderCancelledPayload: EventPayload, Equatable {
+    public struct Line: Encodable, Sendable, Equatable {
+        public var line: Int
+        public var quantity: Int64
+        public init(line: Int, quantity: Int64) {
+            self.line = line
+            self.quantity = quantity
+        }
+    }
+    public var lines: [Line]
+    public var reason: String?
+    public var status: String
+}
+
+/// `order.updated`: which fields changed (`shippingAddress`, `tags`).
+public struct OrderUpdatedPayload: EventPayload, Equatable { public var changed: [String] }
+/// `order.note_added`.
+public struct OrderNotePayload: EventPayload, Equatable { public var text: String }
+
+/// `order.rerouted`: units of a rejected fulfillment order routed again, away from the
+/// locations in `excluded`.
+public struct OrderReroutedPayload: EventPayload, Equatable {
+    public var from: String
+    public var excluded: [String]
+    public var allocations: [AllocationPayload]
+    public var backorders: [BackorderPayload]
+}
+
+extension DomainEvent {
+    public static func orderCreated(_ order: Order, note: String?) -> Self {
+        .init(
+            .orderCreated, .order(order.id),
+            OrderCreatedPayload(
+                id: order.id.rawValue, number: order.number, channel: order.channel.rawValue, externalId: order.externalId,
+                customerId: order.customerId.rawValue, currency: order.currency.rawValue, total: order.totals.total,
+                lines: order.lines.count, note: note))
+    }
+
+    public static func orderAllocated(_ order: Order, _ allocations: [RoutingPlanner.Allocation]) -> Self {
+        .init(.orderAllocated, .order(order.id), OrderAllocatedPayload(allocations: allocations.map { AllocationPayload(order: order, $0) }))
+    }
+
+    public static func orderBackordered(_ order: Order, _ backorders: [RoutingPlanner.Backorder]) -> Self {
+        .init(.orderBackordered, .order(order.id), OrderBackorderedPayload(backorders: backorders.map { BackorderPayload(order: order, $0) }))
+    }
+
+    public static func orderHeld(_ order: OrderID, _ hold: Hold) -> Self {
+        .init(.orderHeld, .order(order), OrderHeldPayload(holdId: hold.id, reason: hold.reason, source: hold.source.rawValue))
+    }
+
+    /// `hold` was taken off; `remaining` holds are still on the order.
+    public static func orderReleased(_ order: OrderID, _ hold: Hold, remaining: Int) -> Self {
+        .init(.orderReleased, .order(order), OrderReleasedPayload(holdId: hold.id, reason: hold.reason, remainingHolds: "\(remaining)"))
+    }
+
+    public static func orderCancelled(_ order: Order, lines: [OrderCancelledPayload.Line], reason: String?) -> Self {
+        .init(.orderCancelled, .order(order.id), OrderCancelledPayload(lines: lines, reason: reason, status: order.status.rawValue))
+    }
+
+    public static func orderUpdated(_ order: OrderID, changed: [String]) -> Self {
+        .init(.orderUpdated, .order(order), OrderUpdatedPayload(changed: changed))
+    }
+
+    public static func orderNoteAdded(_ order: OrderID, text: String) -> Self {
+        .init(.orderNoteAdded, .order(order), OrderNotePayload(text: text))
+    }
+
+    public static func orderRerouted(_ order: Order, from: LocationID, excluded: Set<LocationID>, _ plan: RoutingPlanner.Plan) -> Self {
+        .init(
+            .orderRerouted, .order(order.id),
+            OrderReroutedPayload(
+                from: from.rawValue, excluded: excluded.map(\.rawValue).sorted(),
+                allocations: plan.allocations.map { AllocationPayload(order: order, $0) },
+                backorders: plan.backorders.map { BackorderPayload(order: order, $0) }))
+    }
+}
