@@ -133,6 +133,11 @@ struct WebhookAPITests {
             let bad = try await app.send(.post, "/v1/webhooks", json: ["url": "ftp://example", "events": [], "secret": "short"]).expect(400)
             #expect(Set(bad.fields) == ["url", "events", "secret"])
             try await app.send(.post, "/v1/webhooks", json: ["url": "http://127.0.0.1:1/x", "events": ["order.*"], "extra": 1]).expect(400)
+            // A typo in an event type would never fire: refused, naming the pattern.
+            let typo = try await app.send(
+                .post, "/v1/webhooks", json: ["url": "http://127.0.0.1:1/x", "events": ["order.created", "order.craeted", "orders.*"]]
+            ).expect(400)
+            #expect(typo.fields == ["events[1]", "events[2]"])
             #expect(try await app.send(.get, "/v1/webhooks").expect(200).items.isEmpty, "refused requests change nothing")
             let service = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "cs", "role": "service"]).expect(201)["secret"] as? String)
             try await app.send(.get, "/v1/webhooks", key: service).expect(403)

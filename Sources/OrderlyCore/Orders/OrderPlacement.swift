@@ -93,6 +93,10 @@ public enum OrderPlacement {
     public struct ReservationUse: Sendable, Equatable {
         public var id: ReservationID
         public var leftovers: [Reservation.Line]
+        public init(id: ReservationID, leftovers: [Reservation.Line]) {
+            self.id = id
+            self.leftovers = leftovers
+        }
     }
 
     /// What to write.
