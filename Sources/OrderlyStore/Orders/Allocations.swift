@@ -100,6 +100,36 @@ enum Allocations {
         for event in events { try await EventLog.append(db, event, actor: actor, at: now) }
     }
 
+    /// An order's allocations that still hold units.
+    static func states(_ db: any SQLDatabase, _ order: OrderID) async throws -> [AllocationState] {
+        try await db.raw(
+            """
+            SELECT line_no, location_id, type, quantity, released FROM order_allocations
+            WHERE order_id = \(bind: order.rawValue) AND quantity > 0 ORDER BY line_no, location_id, type
+            """
+        ).all().map { row in
+            AllocationState(
+                line: Int(try row.int64("line_no")), location: LocationID(try row.string("location_id")),
+                type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, quantity: try row.int64("quantity"),
+                released: try row.int64("released"))
+        }
+    }
+
+    /// Takes units off allocations: `quantity` off each, `released` of them off what it had released.
+    static func shrink(
+        _ db: any SQLDatabase, _ order: OrderID, _ changes: [(line: Int, location: LocationID, type: FulfillmentType, quantity: Int64, released: Int64)]
+    ) async throws {
+        for change in changes {
+            try await db.raw(
+                """
+                UPDATE order_allocations SET quantity = quantity - \(bind: change.quantity), released = released - \(bind: change.released)
+                WHERE order_id = \(bind: order.rawValue) AND line_no = \(bind: Int64(change.line)) AND location_id = \(bind: change.location.rawValue)
+                    AND type = \(bind: change.type.rawValue)
+                """
+            ).run()
+        }
+    }
+
     /// Fulfillment orders created today (UTC) at each location that has a daily capacity.
     static func capacityLeft(_ db: any SQLDatabase, _ locations: [LocationID: Location], at now: Date) async throws -> [LocationID: Int] {
         let limited = locations.values.filter { $0.dailyCapacity != nil }

@@ -79,6 +79,45 @@ public struct FulfillmentOrderStore: Sendable {
         return result
     }
 
+    /// Every line of an order's fulfillment orders that can still shrink (`OpenFulfillmentLine.statuses`).
+    static func openLines(_ db: any SQLDatabase, _ order: OrderID) async throws -> [OpenFulfillmentLine] {
+        try await db.raw(
+            """
+            SELECT f.id, f.location_id, f.type, f.created_at, fl.order_line_no, fl.quantity, fl.fulfilled_quantity
+            FROM fulfillment_order_lines fl JOIN fulfillment_orders f ON f.id = fl.fulfillment_order_id
+            WHERE f.order_id = \(bind: order.rawValue) AND f.status IN (\(binds: OpenFulfillmentLine.statuses.map(\.rawValue)))
+            ORDER BY f.created_at DESC, f.id, fl.order_line_no
+            """
+        ).all().map { row in
+            OpenFulfillmentLine(
+                fulfillmentOrder: FulfillmentOrderID(try row.string("id")), location: LocationID(try row.string("location_id")),
+                type: FulfillmentType(rawValue: try row.string("type")) ?? .ship, orderLine: Int(try row.int64("order_line_no")),
+                quantity: try row.int64("quantity"), fulfilledQuantity: try row.int64("fulfilled_quantity"), createdAt: try row.date("created_at"))
+        }
+    }
+
+    /// Takes units off fulfillment order lines, and cancels the fulfillment orders left empty.
+    static func shrink(
+        _ db: any SQLDatabase, _ lines: [(fulfillmentOrder: FulfillmentOrderID, orderLine: Int, quantity: Int64)],
+        cancelling emptied: [FulfillmentOrderID], at now: Date
+    ) async throws {
+        for line in lines {
+            try await db.raw(
+                """
+                UPDATE fulfillment_order_lines SET quantity = quantity - \(bind: line.quantity)
+                WHERE fulfillment_order_id = \(bind: line.fulfillmentOrder.rawValue) AND order_line_no = \(bind: Int64(line.orderLine))
+                """
+            ).run()
+        }
+        guard !emptied.isEmpty else { return }
+        try await db.raw(
+            """
+            UPDATE fulfillment_orders SET status = \(bind: FulfillmentOrder.Status.cancelled.rawValue), updated_at = \(bind: now.stored)
+            WHERE id IN (\(binds: emptied.map(\.rawValue)))
+            """
+        ).run()
+    }
+
     /// Inserts fulfillment orders and their lines: two statements however many there are
     /// (held back on PostgreSQL: `insertLater`).
     static func insert(_ db: any SQLDatabase, _ fos: [FulfillmentOrder]) async throws {
