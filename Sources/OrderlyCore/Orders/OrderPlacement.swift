@@ -36,6 +36,15 @@ public struct OrderAllocation: Sendable, Equatable {
     }
 }
 
+extension RoutingPlanner.Plan {
+    /// The allocations this plan makes on `order`'s lines.
+    public func allocations(of order: Order) -> [OrderAllocation] {
+        allocations.map {
+            OrderAllocation(line: order.lines[$0.lineIndex].number, location: $0.locationId, type: $0.type, quantity: $0.quantity, reason: $0.reason)
+        }
+    }
+}
+
 extension Order {
     /// Whether the order's allocated units may go to fulfillment now: only without holds.
     public var isReleasable: Bool { holds.isEmpty }
@@ -155,9 +164,7 @@ public enum OrderPlacement {
         }
         let routing = try RoutingPlanner.plan(lines, input.stock)
         order.apply(routing)
-        allocations += routing.allocations.map {
-            OrderAllocation(line: order.lines[$0.lineIndex].number, location: $0.locationId, type: $0.type, quantity: $0.quantity, reason: $0.reason)
-        }
+        allocations += routing.allocations(of: order)
         if !routing.allocations.isEmpty { events.append(.orderAllocated(order, routing.allocations)) }
         if !routing.backorders.isEmpty { events.append(.orderBackordered(order, routing.backorders)) }
         events += order.holds.map { .orderHeld(order.id, $0) }

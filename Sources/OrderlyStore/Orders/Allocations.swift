@@ -8,22 +8,15 @@ enum Allocations {
     /// Reserves and records `plan`'s allocations and backorders on `order` (in memory and in
     /// the database); throws `ReservationStore.StockMoved` when stock moved since the snapshot.
     static func commit(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan, to order: inout Order, at now: Date) async throws {
+        order.apply(plan)
         try await reserve(db, plan)
-        try await record(db, order.id, apply(plan, to: &order))
+        try await record(db, order.id, plan.allocations(of: order))
     }
 
     /// Reserves `plan`'s stock with conditional updates; throws `ReservationStore.StockMoved`
     /// when stock moved since the snapshot it was made from.
     static func reserve(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan) async throws {
         try await ReservationStore.reserve(db, plan.allocations.map { ($0.sku, $0.locationId, $0.quantity) })
-    }
-
-    /// Applies `plan` to `order` in memory (`Order.apply`); returns the allocations to record.
-    static func apply(_ plan: RoutingPlanner.Plan, to order: inout Order) -> [Entry] {
-        order.apply(plan)
-        return plan.allocations.map {
-            Entry(line: order.lines[$0.lineIndex].number, location: $0.locationId, type: $0.type, quantity: $0.quantity, reason: $0.reason)
-        }
     }
 
     typealias Entry = OrderAllocation

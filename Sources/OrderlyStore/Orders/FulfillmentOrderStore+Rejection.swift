@@ -19,72 +19,65 @@ extension FulfillmentOrderStore {
         throw OrderlyError.conflict("Stock kept changing while the order was re-routed; retry the rejection")
     }
 
+    /// Reads what a rejection decides from, decides it in Core (`FulfillmentOrder.rejecting`)
+    /// and writes it.
     private static func reject(
         _ db: any SQLDatabase, _ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?, at now: Date
     ) async throws -> FulfillmentOrder {
         guard let peek = try await fetch(db, id) else { throw OrderlyError.notFound("Fulfillment order", id) }
-        guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), var fo = try await fetch(db, id, forUpdate: true),
+        guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), let fo = try await fetch(db, id, forUpdate: true),
             let channel = try await ChannelStore.fetch(db, order.channel)
         else { throw OrderlyError.notFound("Fulfillment order", id) }
-        let returned = try fo.reject()
-        fo.rejectionReason = reason
+        // Never again to a location that already rejected this order (this one included).
+        let excluded = try await rejectedLocations(db, order.id).union([fo.locationId])
+        let skus = fo.lines.map(\.sku)
+        let plan = try fo.rejecting(
+            reason: reason, note: note, order: order, products: try await OrderStore.products(db, skus),
+            stock: try await OrderStore.snapshot(db, channel: channel, skus: skus, destination: order.coordinates, excluded: excluded, at: now),
+            holdID: "reroute-\(Token.random(bytes: 4))")
+
         try await db.raw(
             """
-            UPDATE fulfillment_orders SET status = 'rejected', rejection_reason = \(bind: reason.rawValue), updated_at = \(bind: now.stored)
+            UPDATE fulfillment_orders SET status = \(bind: plan.fulfillmentOrder.status.rawValue), rejection_reason = \(bind: reason.rawValue),
+                updated_at = \(bind: now.stored)
             WHERE id = \(bind: id.rawValue)
             """
         ).run()
-
         // Give the reservation back, then correct the shelf when the units are not there.
-        try await ReservationStore.unreserve(db, returned.map { ($0.sku, fo.locationId, $0.quantity) })
-        for unit in returned {
+        try await ReservationStore.unreserve(db, plan.returned.map { ($0.sku, fo.locationId, $0.quantity) })
+        for unit in plan.returned {
             try await shrinkAllocation(db, order.id, line: unit.orderLine, location: fo.locationId, type: fo.type, units: unit.quantity)
-            if let index = order.lines.firstIndex(where: { $0.number == unit.orderLine }) { order.lines[index].allocatedQuantity -= unit.quantity }
         }
-        if reason == .notFound || reason == .damaged {
-            var totals: [SKU: Int64] = [:]
-            for unit in returned { totals[unit.sku, default: 0] += unit.quantity }
-            let keys = totals.keys.map { StockLedger.Key(sku: $0, locationId: fo.locationId) }
+        if let ledgerReason = reason.stockCorrection, !plan.corrections.isEmpty {
+            let keys = plan.corrections.keys.map { StockLedger.Key(sku: $0, locationId: fo.locationId) }
             let levels = try await StockLedger.lock(db, keys, at: now)
             let changes = keys.sorted().compactMap { key -> StockLedger.Change? in
-                guard let level = levels[key], let quantity = totals[key.sku] else { return nil }
-                let newOnHand = max(level.reserved, level.onHand - quantity)
-                return .init(level: level, newOnHand: newOnHand, newSafetyStock: level.safetyStock,
-                             reason: reason == .damaged ? .damage : .adjustment, reference: "rejected \(id)")
+                guard let level = levels[key], let quantity = plan.corrections[key.sku] else { return nil }
+                return .init(
+                    level: level, newOnHand: FulfillmentOrder.RejectionReason.correctedOnHand(level, removing: quantity),
+                    newSafetyStock: level.safetyStock, reason: ledgerReason, reference: "rejected \(id)")
             }
             try await StockLedger.apply(db, changes, actor: actor, at: now)
         }
-        try await EventLog.append(db, .fulfillmentRejected(fo, reason: reason, note: note), actor: actor, at: now)
+        var rerouted = plan.order
+        if let hold = plan.hold { try await OrderRows.insertHold(db, order.id, hold, at: now) }
+        try await Allocations.reserve(db, plan.routing)
+        try await Allocations.record(db, order.id, plan.routing.allocations(of: rerouted))
+        try await OrderRows.saveProgress(db, rerouted, at: now)
+        for event in plan.events { try await EventLog.append(db, event, actor: actor, at: now) }
+        try await Allocations.release(db, &rerouted, actor: actor, at: now)
+        return plan.fulfillmentOrder
+    }
 
-        // Route the units again, excluding every location that rejected this order.
-        let excluded = Set(
-            try await db.raw("SELECT location_id FROM fulfillment_orders WHERE order_id = \(bind: order.id.rawValue) AND status = 'rejected'")
-                .all().map { LocationID(try $0.string("location_id")) })
-        let products = try await OrderStore.products(db, returned.map(\.sku))
-        let lines = returned.compactMap { unit -> RoutingPlanner.Line? in
-            guard let index = order.lines.firstIndex(where: { $0.number == unit.orderLine }), let product = products[unit.sku] else { return nil }
-            return .init(index: index, quantity: unit.quantity, delivery: order.lines[index].delivery, product: product)
-        }
-        var snapshot = try await OrderStore.snapshot(
-            db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, excluded: excluded, at: now)
-        var plan: RoutingPlanner.Plan
-        if let routed = try? RoutingPlanner.plan(lines, snapshot) {
-            plan = routed
-        } else {
-            // The channel rejects shortages, but this order is already accepted: allocate what
-            // exists, let the rest wait, and hold the order for a person to decide.
-            snapshot.channel.routing.onShortage = .partial
-            plan = try RoutingPlanner.plan(lines, snapshot)
-            let hold = Hold(id: "reroute-\(Token.random(bytes: 4))", reason: "re-routing after \(fo.locationId) rejected found too little stock", source: .rule)
-            try await OrderRows.insertHold(db, order.id, hold, at: now)
-            order.holds.append(hold)
-            try await EventLog.append(db, .orderHeld(order.id, hold), actor: actor, at: now)
-        }
-        try await Allocations.commit(db, plan, to: &order, at: now)
-        try await OrderRows.saveProgress(db, order, at: now)
-        try await EventLog.append(db, .orderRerouted(order, from: fo.locationId, excluded: excluded, plan), actor: actor, at: now)
-        try await Allocations.release(db, &order, actor: actor, at: now)
-        return fo
+    /// The locations whose fulfillment orders of `order` were rejected.
+    private static func rejectedLocations(_ db: any SQLDatabase, _ order: OrderID) async throws -> Set<LocationID> {
+        Set(
+            try await db.raw(
+                """
+                SELECT location_id FROM fulfillment_orders
+                WHERE order_id = \(bind: order.rawValue) AND status = \(bind: FulfillmentOrder.Status.rejected.rawValue)
+                """
+            ).all().map { LocationID(try $0.string("location_id")) })
     }
 
     /// What to pick now at a location: open units of its open or accepted fulfillment orders, by sku.
