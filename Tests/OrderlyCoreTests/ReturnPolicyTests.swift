@@ -52,4 +52,23 @@ struct ReturnPolicyTests {
         }
         #expect(cancel?.fieldErrors.map(\.field) == ["lines[0].quantity", "lines[1].quantity"])
     }
+
+    @Test func receivingRestocksResellableUnitsAndCompletesWhenNothingIsOutstanding() throws {
+        let ret = Return(
+            id: "ret_1", orderId: "o", locationId: "ST", method: .store,
+            lines: [.init(orderLine: 1, sku: "A", quantity: 2, reason: "size"), .init(orderLine: 2, sku: "B", quantity: 1, reason: "broken")],
+            refundAmount: 10_000, currency: "EUR", createdAt: Date())
+        let first = try ret.receiving([(1, 1, .resellable), (2, 1, .damaged)], order: Self.order())
+        #expect(first.restock == ["A": 1], "damaged units are recorded, not restocked")
+        #expect(first.ret.lines.map(\.receivedQuantity) == [1, 1] && first.ret.lines.map(\.damagedQuantity) == [0, 1])
+        #expect(first.ret.status == .requested, "one unit of A is still on its way")
+        #expect(first.order.lines.map(\.returnedQuantity) == [1, 1])
+        let second = try first.ret.receiving([(1, 1, .resellable)], order: first.order)
+        #expect(second.ret.status == .received && second.restock == ["A": 1] && second.event.type == .returnReceived)
+        let over = #expect(throws: OrderlyError.self) { try first.ret.receiving([(1, 2, .resellable), (9, 1, .damaged)], order: first.order) }
+        #expect(over?.fieldErrors.map(\.field) == ["lines[0].quantity", "lines[1].orderLineId"])
+        #expect(throws: OrderlyError.conflict("Return ret_1 is received and cannot be received")) {
+            try second.ret.receiving([(1, 1, .resellable)], order: second.order)
+        }
+    }
 }

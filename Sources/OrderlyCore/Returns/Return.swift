@@ -127,3 +127,52 @@ public enum ReturnPolicy {
         return min(amount, order.totals.total)
     }
 }
+
+/// What receiving units of a return writes.
+public struct ReturnReceipt: Sendable {
+    /// The return with the units received (received once nothing is outstanding).
+    public var ret: Return
+    /// The order with the units counted as returned.
+    public var order: Order
+    /// Resellable units per sku, restocked at the return's location.
+    public var restock: [SKU: Int64]
+    public var event: DomainEvent
+}
+
+extension Return {
+    /// Receives units with their condition: resellable ones are restocked at the receiving
+    /// location, damaged ones are recorded only. Refused unless the return is still requested,
+    /// or for more than a line still expects.
+    public func receiving(
+        _ received: [(orderLine: Int, quantity: Int64, condition: Condition)], order: Order
+    ) throws(OrderlyError) -> ReturnReceipt {
+        guard status == .requested else { throw OrderlyError.conflict("Return \(id) is \(status.rawValue) and cannot be received") }
+        var ret = self
+        var order = order
+        var v = Validator()
+        v.check(!received.isEmpty, "lines", "must hold at least one line")
+        var restock: [SKU: Int64] = [:]
+        for (i, item) in received.enumerated() {
+            v.quantity(item.quantity, "lines[\(i)].quantity")
+            guard let index = ret.lines.firstIndex(where: { $0.orderLine == item.orderLine }) else {
+                v.add("lines[\(i)].orderLineId", "line \(item.orderLine) is not on return \(id)")
+                continue
+            }
+            guard item.quantity > 0, item.quantity <= ret.lines[index].outstanding else {
+                v.add("lines[\(i)].quantity", "only \(ret.lines[index].outstanding) of line \(item.orderLine) are still expected")
+                continue
+            }
+            ret.lines[index].receivedQuantity += item.quantity
+            if item.condition == .resellable {
+                ret.lines[index].restockedQuantity += item.quantity
+                restock[ret.lines[index].sku, default: 0] += item.quantity
+            } else {
+                ret.lines[index].damagedQuantity += item.quantity
+            }
+            if let o = order.lines.firstIndex(where: { $0.number == item.orderLine }) { order.lines[o].returnedQuantity += item.quantity }
+        }
+        try v.validate()
+        if ret.lines.allSatisfy({ $0.outstanding == 0 }) { ret.status = .received }
+        return ReturnReceipt(ret: ret, order: order, restock: restock, event: .returnReceived(ret))
+    }
+}

@@ -137,3 +137,17 @@ public struct Subscription: Sendable, Equatable {
         _ = try draft(period: 0).validate()
     }
 }
+
+extension Subscription {
+    /// Whether the next period should run by `asOf`: active and due.
+    public func isDue(asOf: Date) -> Bool { status == .active && nextRunAt <= asOf }
+
+    /// Records a period that ran — the order it placed, or why it could not (`failure`) — and
+    /// moves on to the next period, which keeps every period's order unique. Returns the run
+    /// and its event (`subscription.ran` or `subscription.run_failed`).
+    public mutating func completePeriod(orderId: OrderID?, failure: OrderlyError?, at now: Date) -> (run: Run, event: DomainEvent) {
+        let run = Run(period: period, orderId: failure == nil ? orderId : nil, error: failure.map { "\($0.code): \($0.detail)" }, at: now)
+        period += 1
+        return (run, .subscriptionRan(id, run))
+    }
+}

@@ -85,33 +85,11 @@ public struct ReturnStore: Sendable {
         let now = time.now
         return try await database.transaction { db in
             guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
-            guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), var ret = try await Self.fetch(db, id, forUpdate: true) else {
+            guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), let current = try await Self.fetch(db, id, forUpdate: true) else {
                 throw OrderlyError.notFound("Return", id)
             }
-            guard ret.status == .requested else { throw OrderlyError.conflict("Return \(id) is \(ret.status.rawValue) and cannot be received") }
-            var v = Validator()
-            v.check(!received.isEmpty, "lines", "must hold at least one line")
-            var restock: [SKU: Int64] = [:]
-            for (i, item) in received.enumerated() {
-                v.quantity(item.quantity, "lines[\(i)].quantity")
-                guard let index = ret.lines.firstIndex(where: { $0.orderLine == item.orderLine }) else {
-                    v.add("lines[\(i)].orderLineId", "line \(item.orderLine) is not on return \(id)")
-                    continue
-                }
-                guard item.quantity > 0, item.quantity <= ret.lines[index].outstanding else {
-                    v.add("lines[\(i)].quantity", "only \(ret.lines[index].outstanding) of line \(item.orderLine) are still expected")
-                    continue
-                }
-                ret.lines[index].receivedQuantity += item.quantity
-                if item.condition == .resellable {
-                    ret.lines[index].restockedQuantity += item.quantity
-                    restock[ret.lines[index].sku, default: 0] += item.quantity
-                } else {
-                    ret.lines[index].damagedQuantity += item.quantity
-                }
-                if let o = order.lines.firstIndex(where: { $0.number == item.orderLine }) { order.lines[o].returnedQuantity += item.quantity }
-            }
-            try v.validate()
+            let receipt = try current.receiving(received, order: order)
+            let (ret, restock) = (receipt.ret, receipt.restock)
             if !restock.isEmpty {
                 let keys = restock.keys.map { StockLedger.Key(sku: $0, locationId: ret.locationId) }
                 let levels = try await StockLedger.lock(db, keys, at: now)
@@ -132,10 +110,9 @@ public struct ReturnStore: Sendable {
                     """
                 ).run()
             }
-            if ret.lines.allSatisfy({ $0.outstanding == 0 }) { ret.status = .received }
             try await db.raw("UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
-            try await OrderRows.saveProgress(db, order, at: now)
-            try await EventLog.append(db, .returnReceived(ret), actor: actor, at: now)
+            try await OrderRows.saveProgress(db, receipt.order, at: now)
+            try await EventLog.append(db, receipt.event, actor: actor, at: now)
             return ret
         }
     }
@@ -149,7 +126,7 @@ public struct ReturnStore: Sendable {
                 throw OrderlyError.conflict("Return \(id) is \(ret.status.rawValue)\(ret.status == .requested ? " and partly received" : ""); it cannot be cancelled")
             }
             ret.status = .cancelled
-            try await db.raw("UPDATE returns SET status = 'cancelled', updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await db.raw("UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
             try await EventLog.append(db, .returnCancelled(ret), actor: actor, at: now)
             return ret
         }

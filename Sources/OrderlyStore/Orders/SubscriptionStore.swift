@@ -79,7 +79,7 @@ public struct SubscriptionStore: Sendable {
         let asOf = asOf ?? time.now
         let due = try await database.read { db in
             try await db.raw(
-                "SELECT id FROM subscriptions WHERE status = 'active' AND next_run_at <= \(bind: asOf.stored) ORDER BY next_run_at LIMIT 500"
+                "SELECT id FROM subscriptions WHERE status = \(bind: Subscription.Status.active.rawValue) AND next_run_at <= \(bind: asOf.stored) ORDER BY next_run_at LIMIT 500"
             ).all().map { SubscriptionID(try $0.string("id")) }
         }
         var ran = 0
@@ -98,31 +98,30 @@ public struct SubscriptionStore: Sendable {
             let done: Bool
             do {
             done = try await database.transaction { db in
-                guard var subscription = try await Self.fetch(db, id, lock: db.forUpdateSkipLocked), subscription.status == .active,
-                    subscription.nextRunAt <= asOf
-                else { return false }
-                let period = subscription.period
-                var run = Subscription.Run(period: period, orderId: nil, error: nil, at: now)
-                let draft = subscription.draft(period: period)
+                guard var subscription = try await Self.fetch(db, id, lock: db.forUpdateSkipLocked), subscription.isDue(asOf: asOf) else {
+                    return false
+                }
+                let draft = subscription.draft(period: subscription.period)
+                var placed: OrderID?
+                var failure: OrderlyError?
                 try await db.raw("SAVEPOINT subscription_run").run()
                 do {
                     let totals = try draft.validate()
-                    let placement = try await OrderStore.place(db, draft, totals: totals, actor: actor, at: now)
-                    run.orderId = placement.order.id
+                    placed = try await OrderStore.place(db, draft, totals: totals, actor: actor, at: now).order.id
                     try await db.raw("RELEASE SAVEPOINT subscription_run").run()
                 } catch let error as OrderlyError {
                     try await db.raw("ROLLBACK TO SAVEPOINT subscription_run").run()
-                    run.error = "\(error.code): \(error.detail)"
+                    failure = error
                 }
+                let (run, event) = subscription.completePeriod(orderId: placed, failure: failure, at: now)
                 try await db.raw(
                     """
                     INSERT INTO subscription_runs (subscription_id, period, order_id, error, at)
-                    VALUES (\(bind: id.rawValue), \(bind: Int64(period)), \(bind: run.orderId?.rawValue), \(bind: run.error), \(bind: now.stored))
+                    VALUES (\(bind: id.rawValue), \(bind: Int64(run.period)), \(bind: run.orderId?.rawValue), \(bind: run.error), \(bind: now.stored))
                     """
                 ).run()
-                subscription.period += 1
                 try await Self.save(db, subscription, at: now)
-                try await EventLog.append(db, .subscriptionRan(id, run), actor: actor, at: now)
+                try await EventLog.append(db, event, actor: actor, at: now)
                 return true
             }
             } catch is ReservationStore.StockMoved {
