@@ -64,7 +64,7 @@ extension OrderStore {
                 let rows = try await db.raw(
                     """
                     SELECT DISTINCT l.sku FROM order_lines l JOIN products p ON p.sku = l.sku
-                    WHERE l.backordered > 0 AND p.sell_beyond_stock = 'preorder' AND p.release_date <= \(bind: now.stored)
+                    WHERE l.backordered > 0 AND p.sell_beyond_stock = \(bind: Product.SellBeyondStock.preorder.rawValue) AND p.release_date <= \(bind: now.stored)
                     LIMIT 1000
                     """
                 ).all()

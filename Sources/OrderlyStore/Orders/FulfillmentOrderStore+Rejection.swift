@@ -88,7 +88,7 @@ extension FulfillmentOrderStore {
                 """
                 SELECT fl.sku, fl.quantity - fl.fulfilled_quantity AS open, f.id, f.type, o.id AS order_id, o.number
                 FROM fulfillment_order_lines fl JOIN fulfillment_orders f ON f.id = fl.fulfillment_order_id JOIN orders o ON o.id = f.order_id
-                WHERE f.location_id = \(bind: location.rawValue) AND f.status IN ('open', 'accepted', 'partially_shipped')
+                WHERE f.location_id = \(bind: location.rawValue) AND f.status IN (\(binds: [FulfillmentOrder.Status.open, .accepted, .partiallyShipped].map(\.rawValue)))
                     AND fl.quantity > fl.fulfilled_quantity
                 ORDER BY fl.sku, o.created_at, f.id
                 """
@@ -117,7 +117,7 @@ extension FulfillmentOrderStore {
         let cutoff = time.now.addingTimeInterval(-Double(days) * 86400)
         let due = try await database.read { db in
             try await db.raw(
-                "SELECT id FROM fulfillment_orders WHERE status = 'ready_for_pickup' AND ready_at <= \(bind: cutoff.stored) ORDER BY ready_at LIMIT 200"
+                "SELECT id FROM fulfillment_orders WHERE status = \(bind: FulfillmentOrder.Status.readyForPickup.rawValue) AND ready_at <= \(bind: cutoff.stored) ORDER BY ready_at LIMIT 200"
             ).all().map { FulfillmentOrderID(try $0.string("id")) }
         }
         var expired = 0

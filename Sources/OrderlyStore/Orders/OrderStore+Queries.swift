@@ -144,7 +144,7 @@ extension OrderStore {
                 dashboard.byChannel[ChannelID(try row.string("channel_id")), default: [:]][status] = Int(try row.int64("n"))
             }
             for row in try await db.raw(
-                "SELECT status, COUNT(*) AS n FROM orders WHERE status IN ('awaiting_stock', 'on_hold') GROUP BY status"
+                "SELECT status, COUNT(*) AS n FROM orders WHERE status IN (\(binds: [OrderStatus.awaitingStock, OrderStatus.onHold].map(\.rawValue))) GROUP BY status"
             ).all() {
                 if try row.string("status") == "awaiting_stock" { dashboard.awaitingStock = Int(try row.int64("n")) }
                 else { dashboard.onHold = Int(try row.int64("n")) }

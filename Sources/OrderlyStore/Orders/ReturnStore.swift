@@ -137,7 +137,7 @@ public struct ReturnStore: Sendable {
         let rows = try await db.raw(
             """
             SELECT refund_status, CAST(SUM(refund_amount) AS BIGINT) AS amount FROM returns
-            WHERE order_id = \(bind: order.rawValue) AND status <> 'cancelled' GROUP BY refund_status
+            WHERE order_id = \(bind: order.rawValue) AND status <> \(bind: Return.Status.cancelled.rawValue) GROUP BY refund_status
             """
         ).all()
         var totals: (pending: Int64, refunded: Int64) = (0, 0)
@@ -155,7 +155,7 @@ public struct ReturnStore: Sendable {
             guard ret.refundStatus == .pending else { return ret }
             guard ret.status != .cancelled else { throw OrderlyError.conflict("Return \(id) is cancelled") }
             ret.refundStatus = .refunded
-            try await db.raw("UPDATE returns SET refund_status = 'refunded', updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await db.raw("UPDATE returns SET refund_status = \(bind: Return.RefundStatus.refunded.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
             try await EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
             return ret
         }
@@ -189,7 +189,7 @@ public struct ReturnStore: Sendable {
         let rows = try await db.raw(
             """
             SELECT rl.order_line_no, CAST(SUM(rl.quantity - rl.received_quantity) AS BIGINT) AS n FROM return_lines rl
-            JOIN returns r ON r.id = rl.return_id WHERE r.order_id = \(bind: order.rawValue) AND r.status = 'requested'
+            JOIN returns r ON r.id = rl.return_id WHERE r.order_id = \(bind: order.rawValue) AND r.status = \(bind: Return.Status.requested.rawValue)
             GROUP BY rl.order_line_no
             """
         ).all()

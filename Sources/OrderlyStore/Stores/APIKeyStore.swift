@@ -45,7 +45,7 @@ public struct APIKeyStore: Sendable {
     /// Whether any usable admin key exists (a first start creates one when none does).
     public func hasAdmin() async throws -> Bool {
         try await database.read { db in
-            try await db.raw("SELECT id FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").first() != nil
+            try await db.raw("SELECT id FROM api_keys WHERE role = \(bind: Principal.Role.admin.rawValue) AND revoked_at IS NULL").first() != nil
         }
     }
 

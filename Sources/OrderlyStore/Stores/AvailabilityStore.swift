@@ -38,7 +38,7 @@ public struct AvailabilityStore: Sendable {
             """
             SELECT sl.sku, s.location_id, s.expected_at, CAST(SUM(sl.quantity - sl.received_quantity) AS BIGINT) AS quantity
             FROM supply_lines sl JOIN supplies s ON s.id = sl.supply_id
-            WHERE sl.sku IN (\(binds: skus.map(\.rawValue))) AND s.status IN ('open', 'partially_received')
+            WHERE sl.sku IN (\(binds: skus.map(\.rawValue))) AND s.status IN (\(binds: [Supply.Status.open, .partiallyReceived].map(\.rawValue)))
             GROUP BY sl.sku, s.location_id, s.expected_at
             """
         ).all()

@@ -27,7 +27,7 @@ public struct ConsistencyCheck: Sendable {
                               JOIN order_lines ol ON ol.order_id = a.order_id AND ol.line_no = a.line_no
                               WHERE ol.sku = l.sku AND a.location_id = l.location_id), 0)
                   + COALESCE((SELECT SUM(rl.quantity) FROM reservation_lines rl JOIN reservations r ON r.id = rl.reservation_id
-                              WHERE r.status = 'active' AND rl.sku = l.sku AND rl.location_id = l.location_id), 0) AS BIGINT) AS expected
+                              WHERE r.status = \(bind: Reservation.Status.active.rawValue) AND rl.sku = l.sku AND rl.location_id = l.location_id), 0) AS BIGINT) AS expected
                 FROM inventory_levels l
                 """
             ).all() {

@@ -212,7 +212,7 @@ public struct InventoryStore: Sendable {
             SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock,
                 CAST(COALESCE((SELECT SUM(sl.quantity - sl.received_quantity) FROM supply_lines sl
                     JOIN supplies s ON s.id = sl.supply_id
-                    WHERE sl.sku = l.sku AND s.location_id = l.location_id AND s.status IN ('open', 'partially_received')), 0) AS BIGINT) AS incoming
+                    WHERE sl.sku = l.sku AND s.location_id = l.location_id AND s.status IN (\(binds: [Supply.Status.open, .partiallyReceived].map(\.rawValue)))), 0) AS BIGINT) AS incoming
             FROM inventory_levels l WHERE 1 = 1
             """)
         if let sku { query.appendInterpolation(SQLQueryString(" AND l.sku = \(bind: sku.rawValue)")) }

@@ -80,8 +80,8 @@ public struct WebhookStore: Sendable {
             guard !deleted.isEmpty else { throw OrderlyError.notFound("webhook", id.rawValue) }
             try await db.raw(
                 """
-                UPDATE webhook_deliveries SET status = 'failed', last_error = 'webhook deleted', lease_until = NULL, updated_at = \(bind: now.stored)
-                WHERE webhook_id = \(bind: id.rawValue) AND status = 'pending'
+                UPDATE webhook_deliveries SET status = \(bind: WebhookDeliveryStatus.failed.rawValue), last_error = 'webhook deleted', lease_until = NULL, updated_at = \(bind: now.stored)
+                WHERE webhook_id = \(bind: id.rawValue) AND status = \(bind: WebhookDeliveryStatus.pending.rawValue)
                 """
             ).run()
             try await EventLog.append(db, .webhookDeleted(id), actor: actor, at: now)
@@ -116,7 +116,7 @@ public struct WebhookStore: Sendable {
         return try await database.transaction { db in
             let rows = try await db.raw(
                 """
-                UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = \(bind: now.stored), lease_until = NULL,
+                UPDATE webhook_deliveries SET status = \(bind: WebhookDeliveryStatus.pending.rawValue), attempts = 0, next_attempt_at = \(bind: now.stored), lease_until = NULL,
                     updated_at = \(bind: now.stored)
                 WHERE id = \(bind: id.rawValue) AND webhook_id = \(bind: webhook.rawValue)
                   AND webhook_id IN (SELECT id FROM webhooks WHERE deleted_at IS NULL)
@@ -178,7 +178,7 @@ public struct WebhookStore: Sendable {
                 for hook in hooks where event.id > hook.after && hook.webhook.wants(event.type) {
                     values.append(
                         """
-                        (\(bind: "whd_" + Token.random(bytes: 10)), \(bind: hook.webhook.id.rawValue), \(bind: event.id), 'pending', 0, \(bind: now.stored), \(bind: now.stored), \(bind: now.stored))
+                        (\(bind: "whd_" + Token.random(bytes: 10)), \(bind: hook.webhook.id.rawValue), \(bind: event.id), \(bind: WebhookDeliveryStatus.pending.rawValue), 0, \(bind: now.stored), \(bind: now.stored), \(bind: now.stored))
                         """)
                 }
             }
@@ -203,7 +203,7 @@ public struct WebhookStore: Sendable {
         let until = now.addingTimeInterval(lease.seconds)
         let due = try await database.read { db in
             try await db.raw(
-                "SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= \(bind: now.stored) LIMIT 1"
+                "SELECT 1 AS due FROM webhook_deliveries WHERE status = \(bind: WebhookDeliveryStatus.pending.rawValue) AND next_attempt_at <= \(bind: now.stored) LIMIT 1"
             ).first() != nil
         }
         guard due else { return [] }
@@ -211,7 +211,7 @@ public struct WebhookStore: Sendable {
             let ids = try await db.raw(
                 """
                 SELECT id FROM webhook_deliveries
-                WHERE status = 'pending' AND next_attempt_at <= \(bind: now.stored) AND (lease_until IS NULL OR lease_until < \(bind: now.stored))
+                WHERE status = \(bind: WebhookDeliveryStatus.pending.rawValue) AND next_attempt_at <= \(bind: now.stored) AND (lease_until IS NULL OR lease_until < \(bind: now.stored))
                 ORDER BY next_attempt_at, event_id LIMIT \(literal: limit)\(db.forUpdateSkipLocked)
                 """
             ).all().map { try $0.string("id") }
@@ -248,7 +248,7 @@ public struct WebhookStore: Sendable {
                 """
                 UPDATE webhook_deliveries SET status = \(bind: status.rawValue), lease_until = NULL, next_attempt_at = \(bind: next.stored),
                     last_status_code = \(bind: statusCode.map(Int64.init)), last_error = \(bind: error.map { String($0.prefix(500)) }), updated_at = \(bind: now.stored)
-                WHERE id = \(bind: job.delivery.rawValue) AND status = 'pending'
+                WHERE id = \(bind: job.delivery.rawValue) AND status = \(bind: WebhookDeliveryStatus.pending.rawValue)
                 """
             ).run()
         }
@@ -260,7 +260,7 @@ public struct WebhookStore: Sendable {
             let row = try await db.raw(
                 """
                 SELECT COUNT(*) AS n FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                WHERE d.status = 'failed' AND w.deleted_at IS NULL
+                WHERE d.status = \(bind: WebhookDeliveryStatus.failed.rawValue) AND w.deleted_at IS NULL
                 """
             ).first()
             return Int(try row?.int64("n") ?? 0)
