@@ -85,6 +85,10 @@ struct SystemAndAuthTests {
                 #expect((1...3).contains(delta("orderly_order_batches_total")), "\(after)")
                 #expect(after["orderly_order_batch_failures_total"] == 0)
                 #expect(after["orderly_order_batch_queued"] == 0)
+                #expect(after["orderly_order_batch_retries_total"] == 0)
+                for cause in ["stock_moved", "duplicate", "other"] {
+                    #expect(after["orderly_order_batch_fallbacks_total{cause=\"\(cause)\"}"] == 0, "\(after)")
+                }
             }
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 3)
         }

@@ -48,6 +48,13 @@ extension OrderlyAPIService {
             metric("orderly_order_batch_orders_total", "counter", "New orders submitted to those transactions.", batches.orders)
             metric("orderly_order_batch_failures_total", "counter", "Order batches that failed; their orders were placed alone.", batches.failures)
             metric("orderly_order_batch_queued", "gauge", "New orders waiting for a batch.", batches.queued)
+            metric(
+                "orderly_order_batch_retries_total", "counter", "Order batches run again because stock moved under them.", batches.retries)
+            let name = "orderly_order_batch_fallbacks_total"
+            text += "# HELP \(name) Order batches that failed, by cause; their orders were placed alone.\n# TYPE \(name) counter\n"
+            for cause in ["stock_moved", "duplicate", "other"] {
+                text += "\(name){cause=\"\(cause)\"} \(batches.failuresByCause[cause] ?? 0)\n"
+            }
         }
         return text
     }

@@ -22,18 +22,30 @@ final class Batches<Job: Sendable, Output: Sendable>: Sendable {
 
     private let lanes: Lanes<Waiting>
     private let run: Run
+    private let cause: @Sendable (any Error) -> String
     private let logger: Logger
-    /// Batches run, jobs run in them and batches that failed, for tests and metrics.
+    /// Batches run, jobs run in them, batches that failed and why, and batches that `run` ran
+    /// again itself, for tests and metrics.
     let batches = Atomic<Int>(0)
     let jobs = Atomic<Int>(0)
     let failures = Atomic<Int>(0)
+    let retries = Atomic<Int>(0)
+    private let causes = Mutex<[String: Int]>([:])
 
-    init(lanes: Int, maxBatch: Int = 32, logger: Logger, run: @escaping Run) {
+    /// `cause` names why a batch failed, for the count of failures by cause.
+    init(
+        lanes: Int, maxBatch: Int = 32, logger: Logger, cause: @escaping @Sendable (any Error) -> String = { _ in "other" },
+        run: @escaping Run
+    ) {
         let maxBatch = max(1, maxBatch)
         self.lanes = Lanes(count: lanes) { queue in Self.take(from: &queue, upTo: maxBatch) }
         self.logger = logger
+        self.cause = cause
         self.run = run
     }
+
+    /// Batches that failed (their jobs ran alone), by cause.
+    var failuresByCause: [String: Int] { causes.withLock { $0 } }
 
     /// Jobs waiting for a batch.
     var queued: Int { lanes.queued }
@@ -71,7 +83,10 @@ final class Batches<Job: Sendable, Output: Sendable>: Sendable {
             for (waiting, output) in zip(batch, outputs) { waiting.continuation.resume(returning: output) }
         } catch {
             failures.add(1, ordering: .relaxed)
-            logger.debug("a batch failed; its jobs run alone", metadata: ["jobs": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            let cause = cause(error)
+            causes.withLock { $0[cause, default: 0] += 1 }
+            logger.debug(
+                "a batch failed; its jobs run alone", metadata: ["jobs": "\(batch.count)", "cause": "\(cause)", "error": "\(String(reflecting: error))"])
             for waiting in batch { waiting.continuation.resume(returning: nil) }
         }
     }

@@ -20,7 +20,7 @@ public final class Database: Sendable {
     let driver: any DatabaseDriver
     let groupCommit: GroupCommit?
     /// New orders placed together, several per transaction (PostgreSQL; nil: each alone).
-    let orderBatches: Batches<OrderStore.Batched, OrderStore.Placement>?
+    let orderBatches: Batches<OrderStore.Batched, OrderStore.Batched.Outcome>?
     /// Channels, locations and API keys for a second (`ConfigCache`).
     let cache = ConfigCache()
 
@@ -29,8 +29,24 @@ public final class Database: Sendable {
         self.driver = driver
         self.logger = logger
         groupCommit = groupCommitLanes > 0 ? GroupCommit(driver: driver, lanes: groupCommitLanes, logger: logger) : nil
-        orderBatches = orderBatchLanes > 0
-            ? Batches(lanes: orderBatchLanes, logger: logger) { [driver] batch in try await OrderStore.placeTogether(batch, in: driver) } : nil
+        if orderBatchLanes > 0 {
+            let batches = Mutex<Batches<OrderStore.Batched, OrderStore.Batched.Outcome>?>(nil)
+            let created = Batches<OrderStore.Batched, OrderStore.Batched.Outcome>(
+                lanes: orderBatchLanes, logger: logger,
+                cause: { [driver] error in
+                    if error is ReservationStore.StockMoved { return "stock_moved" }
+                    return driver.isUniqueViolation(error) ? "duplicate" : "other"
+                },
+                run: { [driver] batch in
+                    try await OrderStore.placeTogether(batch, in: driver) {
+                        _ = batches.withLock { $0?.retries.add(1, ordering: .relaxed) }
+                    }
+                })
+            batches.withLock { $0 = created }
+            orderBatches = created
+        } else {
+            orderBatches = nil
+        }
     }
 
     /// Opens the database a URL names: `sqlite:///path/file.sqlite`, `sqlite://relative.sqlite`,
@@ -71,6 +87,11 @@ public final class Database: Sendable {
             public var orders: Int
             public var failures: Int
             public var queued: Int
+            /// Failed batches by cause: `stock_moved` (after `OrderStore.batchAttempts` runs),
+            /// `duplicate` (a repeat of an order placed meanwhile), `other`.
+            public var failuresByCause: [String: Int] = [:]
+            /// Batches run again because stock moved under them.
+            public var retries: Int = 0
         }
 
         public var groupCommits: GroupCommits?
@@ -85,7 +106,8 @@ public final class Database: Sendable {
             orderBatches: orderBatches.map {
                 .init(
                     batches: $0.batches.load(ordering: .relaxed), orders: $0.jobs.load(ordering: .relaxed),
-                    failures: $0.failures.load(ordering: .relaxed), queued: $0.queued)
+                    failures: $0.failures.load(ordering: .relaxed), queued: $0.queued, failuresByCause: $0.failuresByCause,
+                    retries: $0.retries.load(ordering: .relaxed))
             })
     }
 
@@ -126,6 +148,8 @@ protocol DatabaseDriver: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func isTransient(_ error: any Error) -> Bool
+    /// Whether `error` is a unique constraint refusing a row (such as a repeated order).
+    func isUniqueViolation(_ error: any Error) -> Bool
     func close() async
 }
 

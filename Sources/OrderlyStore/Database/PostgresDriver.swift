@@ -40,6 +40,10 @@ final class PostgresDriver: DatabaseDriver {
         PostgresSession(connection: connection, statements: statements, logger: logger, queryLogLevel: .trace)
     }
 
+    func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+
     func isTransient(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
         // serialization_failure, deadlock_detected

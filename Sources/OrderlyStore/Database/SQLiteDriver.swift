@@ -64,6 +64,11 @@ final class SQLiteDriver: DatabaseDriver {
         }
     }
 
+    func isUniqueViolation(_ error: any Error) -> Bool {
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY
+        [2067, 1555].contains((error as? SQLiteFailure)?.code)
+    }
+
     func isTransient(_ error: any Error) -> Bool {
         (error as? SQLiteFailure)?.isBusy ?? false
     }

@@ -107,19 +107,31 @@ public struct CustomerStore: Sendable {
         return "SELECT \(foundColumns) FROM customers WHERE email_key = ANY(\(bind: emails.sorted())) ORDER BY email_key FOR UPDATE OF customers"
     }
 
-    /// `match` with the profile looked up already (`lookUp`; nil: none has this email): its
-    /// writes are held (`insertLater`), so a transaction placing several orders sends them with
-    /// the orders. A profile created at the same time elsewhere fails the transaction at its
-    /// commit, on the unique email.
-    static func settle(
-        _ db: any SQLDatabase, _ details: CustomerDetails, found: Found?, address: Address?, at now: Date
-    ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
-        guard let found else {
-            let id = CustomerID("cus_" + Token.random(bytes: 10))
-            try await db.insertLater(into: Self.columns, values: try values(id, details, address: address, at: now))
-            return (id, true)
+    /// Who the customer of an order placed with others is (`lookUp` found the profile, or nil:
+    /// none has this email), decided before anything is written so that a refused order writes
+    /// nothing.
+    struct Identity: Sendable {
+        var id: CustomerID
+        var isFirstOrder: Bool
+        var found: Found?
+
+        init(_ found: Found?) {
+            id = found?.customer.id ?? CustomerID("cus_" + Token.random(bytes: 10))
+            isFirstOrder = !(found?.hasOrders ?? false)
+            self.found = found
         }
-        return try await complete(db, found, details, address: address, at: now)
+    }
+
+    /// `match` for an identity settled already: the new profile, or what the found one was
+    /// missing. Its writes are held (`insertLater`), so a transaction placing several orders
+    /// sends them with the orders. A profile created at the same time elsewhere fails the
+    /// transaction at its commit, on the unique email.
+    static func settle(_ db: any SQLDatabase, _ details: CustomerDetails, _ identity: Identity, address: Address?, at now: Date) async throws {
+        guard let found = identity.found else {
+            try await db.insertLater(into: Self.columns, values: try values(identity.id, details, address: address, at: now))
+            return
+        }
+        _ = try await complete(db, found, details, address: address, at: now)
     }
 
     private static let columns = "customers (id, email, email_key, name, phone, phone_key, addresses, created_at, updated_at)"

@@ -35,8 +35,11 @@ public struct OrderStore: Sendable {
                 let now = time.now
                 let intake = try await database.read { db in try await Intake.read(db, draft, at: now, cache: database.cache) }
                 let job = Batched(draft: draft, totals: totals, intake: intake, actor: actor, now: now)
-                if let batches = database.orderBatches, let key = job.key, let placement = await batches.submit(job, key: key) {
-                    return placement
+                if let batches = database.orderBatches, let key = job.key, let outcome = await batches.submit(job, key: key) {
+                    switch outcome {
+                    case .placed(let placement): return placement
+                    case .refused(let refusal): throw refusal
+                    }
                 }
                 return try await database.transaction { db in try await Self.place(db, draft, totals: totals, intake, actor: actor, at: now) }
             }
@@ -49,46 +52,6 @@ public struct OrderStore: Sendable {
                 return Placement(order: existing, created: false)
             }
             throw error
-        }
-    }
-
-    /// An order to place together with others that arrive at the same time (PostgreSQL,
-    /// `Database.orderBatches`).
-    struct Batched: Sendable {
-        var draft: OrderDraft
-        var totals: OrderTotals
-        var intake: Intake
-        var actor: String?
-        var now: Date
-
-        /// Orders of one customer never share a batch (both would complete one profile); orders
-        /// drawing on a checkout reservation, or of a customer known only by phone, go alone.
-        var key: String? { draft.reservationId == nil ? draft.customer.normalizedEmail : nil }
-    }
-
-    /// Places orders that arrived together in one transaction: their customers read with one
-    /// statement, their numbers drawn with another, and everything they write — reserves of
-    /// one stock row merged into one update — sent as one statement before the one commit. Five
-    /// round trips for the batch instead of five or more per order, and a hot stock row locked
-    /// once per batch. Each order is placed exactly as alone (`place`), so when anything fails
-    /// the whole batch rolls back and each order is placed alone (`Batches`).
-    ///
-    /// The batch's writes are sent unprepared: how many orders, lines and fulfillment orders a
-    /// batch holds gives their statement a shape that rarely comes again. Its two reads have one
-    /// shape for any batch, and are prepared as usual.
-    static func placeTogether(_ batch: [Batched], in driver: any DatabaseDriver) async throws -> [Placement] {
-        try await PreparedStatements.$sendUnprepared.withValue(true) {
-            try await driver.transaction { db in
-                let (customers, numbers) = try await PreparedStatements.$sendUnprepared.withValue(false) {
-                    (try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key))), try await OrderRows.nextNumbers(db, count: batch.count))
-                }
-                var placements: [Placement] = []
-                for (job, number) in zip(batch, numbers) {
-                    let prefetched = Prefetched(customer: job.key.flatMap { customers[$0] }, number: number)
-                    placements.append(try await place(db, job.draft, totals: job.totals, job.intake, actor: job.actor, at: job.now, prefetched: prefetched))
-                }
-                return placements
-            }
         }
     }
 
@@ -127,41 +90,31 @@ public struct OrderStore: Sendable {
         }
     }
 
-    /// What placing an order reads inside its transaction, when it was read for several orders
-    /// at once (`placeTogether`): the customer's profile (nil: none yet) and the order's number.
-    struct Prefetched: Sendable {
-        var customer: CustomerStore.Found?
-        var number: String
+    /// Places a new order alone: matches its customer, draws its number, decides and writes.
+    static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date) async throws -> Placement {
+        let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
+        let plan = try await decide(
+            db, draft, totals: totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db), at: now)
+        return try await write(db, plan, customer: draft.customer, actor: actor, at: now)
     }
 
-    /// Places a new order: reads what its decision needs beyond the intake (the customer's
-    /// profile, a number, the reservation it cites), decides in Core (`OrderPlacement`) and
-    /// writes the plan.
-    static func place(
-        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date,
-        prefetched: Prefetched? = nil
-    ) async throws -> Placement {
-        let customer: (id: CustomerID, isFirstOrder: Bool)
-        let number: String
-        if let prefetched {
-            customer = try await CustomerStore.settle(db, draft.customer, found: prefetched.customer, address: draft.shippingAddress, at: now)
-            number = prefetched.number
-        } else {
-            customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
-            number = try await OrderRows.nextNumber(db)
-        }
+    /// Reads what the decision needs beyond the intake (the reservation the order cites, supply
+    /// on its way when it backorders) and decides in Core (`OrderPlacement`). Writes nothing: an
+    /// order refused here leaves no trace.
+    static func decide(
+        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, customer: CustomerID, isFirstOrder: Bool,
+        number: String, at now: Date
+    ) async throws -> OrderPlacement.Plan {
         var reservation: Reservation?
         if let id = draft.reservationId { reservation = try await ReservationStore.fetch(db, id) }
         var input = OrderPlacement.Input(
-            draft: draft, totals: totals, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer.id,
-            isFirstOrder: customer.isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
-        var plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
-        if plan.needsIncoming {
-            // The backorders' reasons name the supply on its way: read it and decide again.
-            input.stock.incoming = try await AvailabilityStore.incoming(db, skus: Array(Set(draft.lines.map(\.sku))))
-            plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
-        }
-        return try await write(db, plan, customer: draft.customer, actor: actor, at: now)
+            draft: draft, totals: totals, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer,
+            isFirstOrder: isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
+        let plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
+        guard plan.needsIncoming else { return plan }
+        // The backorders' reasons name the supply on its way: read it and decide again.
+        input.stock.incoming = try await AvailabilityStore.incoming(db, skus: Array(Set(draft.lines.map(\.sku))))
+        return try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
     }
 
     /// The writes of placing an order, each a single statement. A checkout reservation is
@@ -172,7 +125,7 @@ public struct OrderStore: Sendable {
     /// hot inventory row stays locked for the rest of that statement and the commit, and stock
     /// that moved throws there. (A concurrent duplicate of the order fails on the unique
     /// (channel, externalId) there and its reservation is rolled back with it.)
-    private static func write(
+    static func write(
         _ db: any SQLDatabase, _ plan: OrderPlacement.Plan, customer: CustomerDetails, actor: String?, at now: Date
     ) async throws -> Placement {
         var order = plan.order

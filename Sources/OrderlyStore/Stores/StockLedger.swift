@@ -130,6 +130,18 @@ enum StockLedger {
         }
     }
 
+    /// Every level of `skus`, unlocked (a batch of orders routes from them: `StockView`). One
+    /// array bind on PostgreSQL, so the statement has one shape however many skus.
+    static func levels(_ db: any SQLDatabase, skus: [SKU]) async throws -> [InventoryLevel] {
+        guard !skus.isEmpty else { return [] }
+        let columns: SQLQueryString = "sku, location_id, on_hand, reserved, safety_stock"
+        let query: SQLQueryString =
+            db.dialect.name == "postgresql"
+            ? "SELECT \(columns) FROM inventory_levels WHERE sku = ANY(\(bind: skus.map(\.rawValue)))"
+            : "SELECT \(columns) FROM inventory_levels WHERE sku IN (\(binds: skus.map(\.rawValue)))"
+        return try await db.raw(query).all().map(decodeLevel)
+    }
+
     static func decodeLevel(_ row: any SQLRow) throws -> InventoryLevel {
         InventoryLevel(
             sku: SKU(try row.string("sku")), locationId: LocationID(try row.string("location_id")),
