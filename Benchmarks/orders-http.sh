@@ -5,7 +5,7 @@
 # concurrency (on a copy of inventory_levels in the same database). Then a flash sale: every
 # order wants the one hot row HOT-1@BL-0, against pgbench updating one row.
 # Bounded: each point runs for $SECONDS_PER_POINT seconds against 127.0.0.1 only.
-#   Benchmarks/orders-http.sh [engines (sqlite postgres)] [connections (1 8 32 64)]
+#   [BIN=path/to/orderly] Benchmarks/orders-http.sh [engines (sqlite postgres)] [connections (1 8 32 64)]
 # The engine postgres-unprepared is PostgreSQL with ?prepare=false (statements sent unprepared),
 # postgres-alone PostgreSQL with every order in a transaction of its own
 # (ORDERLY_ORDER_BATCH_LANES=0), for comparing them with the default in one run.
@@ -22,8 +22,9 @@ export ORDERLY_RATE_LIMIT=0
 export BENCH_SKUS=$SKUS
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-swift build -c release --product orderly >/dev/null
-BIN=.build/release/orderly
+# BIN: the server binary to measure (another build, for comparing two in one session);
+# default the release build of this tree.
+if [ -z "${BIN:-}" ]; then swift build -c release --product orderly >/dev/null; BIN=.build/release/orderly; fi
 # free_port, seed, start_work
 source Benchmarks/lib.sh
 start_work bench
