@@ -10,7 +10,7 @@ let package = Package(
     name: "orderly",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "orderly", targets: ["orderly"]),
+        .executable(name: "orderly", targets: ["orderly"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "OrderlyCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             swiftSettings: swiftSettings
         ),
@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "OrderlyAPI",
             dependencies: [
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
             ],
             resources: [.embedInCode("openapi.yaml")],
             swiftSettings: swiftSettings,

@@ -60,7 +60,8 @@ struct NetworkBenchmark: AsyncParsableCommand {
             _ = try await stores.locations.create(
                 Location(
                     id: LocationID("NL-\(i)"), name: "Location \(i)", kind: i % 5 == 0 ? .warehouse : .store,
-                    coordinates: .init(latitude: 50.8 + Double(generator.next() % 2500) / 1000, longitude: 3.4 + Double(generator.next() % 3700) / 1000),
+                    coordinates: .init(
+                        latitude: 50.8 + Double(generator.next() % 2500) / 1000, longitude: 3.4 + Double(generator.next() % 3700) / 1000),
                     priority: Int(generator.next() % 100)),
                 actor: nil)
         }

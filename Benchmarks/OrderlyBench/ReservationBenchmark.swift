@@ -35,7 +35,10 @@ struct ReservationBenchmark: AsyncParsableCommand {
             let orderly = try await measure(clients: clients) { i in
                 _ = try await stores.reservations.create(channel: "bench", lines: [.init(sku: sku(i), quantity: 1)], ttlSeconds: 60, actor: nil)
             }
-            print(String(format: "| %d | %.0f | %.0f | %.2f | %.2f | %.2f |", clients, raw.rate, orderly.rate, orderly.rate / raw.rate, orderly.p50, orderly.p99))
+            print(
+                String(
+                    format: "| %d | %.0f | %.0f | %.2f | %.2f | %.2f |", clients, raw.rate, orderly.rate, orderly.rate / raw.rate, orderly.p50,
+                    orderly.p99))
         }
         await database.close()
     }
@@ -75,7 +78,9 @@ struct ReservationBenchmark: AsyncParsableCommand {
                     while ContinuousClock.now < deadline && samples.count < perClient {
                         let t0 = ContinuousClock.now
                         try await operation(i)
-                        samples.append(Double((ContinuousClock.now - t0).components.attoseconds) / 1e15 + Double((ContinuousClock.now - t0).components.seconds) * 1000)
+                        samples.append(
+                            Double((ContinuousClock.now - t0).components.attoseconds) / 1e15 + Double((ContinuousClock.now - t0).components.seconds)
+                                * 1000)
                         i += 1
                     }
                     return samples

@@ -24,7 +24,9 @@ struct RoutingBenchmark: ParsableCommand {
                 priority: Int(generator.next() % 100))
             for s in 0..<lines where generator.next() % 3 != 0 { stock[SKU("S\(s)"), default: [:]][id] = Int64(generator.next() % 5) }
         }
-        let orderLines = (0..<lines).map { RoutingPlanner.Line(index: $0, quantity: 3, delivery: .ship, product: Product(sku: SKU("S\($0)"), name: "S\($0)")) }
+        let orderLines = (0..<lines).map {
+            RoutingPlanner.Line(index: $0, quantity: 3, delivery: .ship, product: Product(sku: SKU("S\($0)"), name: "S\($0)"))
+        }
         let snapshot = RoutingPlanner.Snapshot(
             channel: Channel(id: "web", name: "Web", kind: .web, routing: .init(onShortage: .partial)), locations: locationMap, stock: stock,
             destination: Coordinates(latitude: 52.37, longitude: 4.89), now: Date())

@@ -17,30 +17,35 @@ public func buildApplication(
     if runsBackgroundJobs {
         let reservations = stores.reservations
         let orders = stores.orders
-        services.append(PeriodicJob(name: "reservation-expiry", interval: configuration.expiryInterval, logger: logger) {
-            var total = 0
-            var released = 0
-            repeat {
-                released = try await reservations.expireDue(limit: 200)
-                total += released
-            } while released == 200 && !Task.isCancelled
-            return total
-        })
-        services.append(PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
-            try await orders.allocateWaiting()
-        })
+        services.append(
+            PeriodicJob(name: "reservation-expiry", interval: configuration.expiryInterval, logger: logger) {
+                var total = 0
+                var released = 0
+                repeat {
+                    released = try await reservations.expireDue(limit: 200)
+                    total += released
+                } while released == 200 && !Task.isCancelled
+                return total
+            })
+        services.append(
+            PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
+                try await orders.allocateWaiting()
+            })
         let subscriptions = stores.subscriptions
-        services.append(PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {
-            try await subscriptions.runDue()
-        })
+        services.append(
+            PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {
+                try await subscriptions.runDue()
+            })
         let fulfillment = stores.fulfillmentOrders
         let days = configuration.pickupExpiryDays
-        services.append(PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
-            try await fulfillment.expireUncollectedPickups(olderThanDays: days)
-        })
-        services.append(WebhookDispatcher(
-            store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
-            pollInterval: configuration.webhookPollInterval, logger: logger))
+        services.append(
+            PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
+                try await fulfillment.expireUncollectedPickups(olderThanDays: days)
+            })
+        services.append(
+            WebhookDispatcher(
+                store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
+                pollInterval: configuration.webhookPollInterval, logger: logger))
     }
     return Application(
         router: router,

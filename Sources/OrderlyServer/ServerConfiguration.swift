@@ -66,7 +66,9 @@ public struct ServerConfiguration: Sendable {
         if environment["ORDERLY_SECURE_COOKIES"] == "true" { configuration.secureCookies = true }
         if let rate = environment["ORDERLY_RATE_LIMIT"].flatMap(Double.init), rate >= 0 { configuration.rateLimitPerSecond = rate }
         if let burst = environment["ORDERLY_RATE_LIMIT_BURST"].flatMap(Double.init), burst >= 1 { configuration.rateLimitBurst = burst }
-        if let attempts = environment["ORDERLY_WEBHOOK_MAX_ATTEMPTS"].flatMap(Int.init), attempts >= 1 { configuration.webhookRetry.maxAttempts = attempts }
+        if let attempts = environment["ORDERLY_WEBHOOK_MAX_ATTEMPTS"].flatMap(Int.init), attempts >= 1 {
+            configuration.webhookRetry.maxAttempts = attempts
+        }
         if let base = environment["ORDERLY_WEBHOOK_RETRY_SECONDS"].flatMap(Double.init), base > 0 {
             configuration.webhookRetry.baseDelay = .milliseconds(Int(base * 1000))
         }

@@ -17,21 +17,26 @@ enum DemoBusiness {
         }
         let actor = "demo"
         let locations = [
-            Location(id: "DC-TILBURG", name: "Tilburg distribution centre", kind: .warehouse,
-                     address: Address(line1: "Kraaivenstraat 21", city: "Tilburg", postalCode: "5048 AB", country: "NL"),
-                     coordinates: .init(latitude: 51.5719, longitude: 5.0672), priority: 10, dailyCapacity: 5000),
-            Location(id: "ST-AMSTERDAM", name: "Amsterdam Kalverstraat", kind: .store,
-                     address: Address(line1: "Kalverstraat 92", city: "Amsterdam", postalCode: "1012 PH", country: "NL"),
-                     coordinates: .init(latitude: 52.3702, longitude: 4.8913), priority: 50, dailyCapacity: 60),
-            Location(id: "ST-UTRECHT", name: "Utrecht Hoog Catharijne", kind: .store,
-                     address: Address(line1: "Godebaldkwartier 1", city: "Utrecht", postalCode: "3511 DX", country: "NL"),
-                     coordinates: .init(latitude: 52.0894, longitude: 5.1110), priority: 50, dailyCapacity: 40),
-            Location(id: "ST-ROTTERDAM", name: "Rotterdam Lijnbaan", kind: .store,
-                     address: Address(line1: "Lijnbaan 45", city: "Rotterdam", postalCode: "3012 EL", country: "NL"),
-                     coordinates: .init(latitude: 51.9200, longitude: 4.4770), priority: 50, dailyCapacity: 40),
-            Location(id: "SUP-KAYAKS", name: "Noordzee Kayaks (drop ship)", kind: .supplier,
-                     address: Address(city: "Den Helder", country: "NL"),
-                     coordinates: .init(latitude: 52.9563, longitude: 4.7601), priority: 90),
+            Location(
+                id: "DC-TILBURG", name: "Tilburg distribution centre", kind: .warehouse,
+                address: Address(line1: "Kraaivenstraat 21", city: "Tilburg", postalCode: "5048 AB", country: "NL"),
+                coordinates: .init(latitude: 51.5719, longitude: 5.0672), priority: 10, dailyCapacity: 5000),
+            Location(
+                id: "ST-AMSTERDAM", name: "Amsterdam Kalverstraat", kind: .store,
+                address: Address(line1: "Kalverstraat 92", city: "Amsterdam", postalCode: "1012 PH", country: "NL"),
+                coordinates: .init(latitude: 52.3702, longitude: 4.8913), priority: 50, dailyCapacity: 60),
+            Location(
+                id: "ST-UTRECHT", name: "Utrecht Hoog Catharijne", kind: .store,
+                address: Address(line1: "Godebaldkwartier 1", city: "Utrecht", postalCode: "3511 DX", country: "NL"),
+                coordinates: .init(latitude: 52.0894, longitude: 5.1110), priority: 50, dailyCapacity: 40),
+            Location(
+                id: "ST-ROTTERDAM", name: "Rotterdam Lijnbaan", kind: .store,
+                address: Address(line1: "Lijnbaan 45", city: "Rotterdam", postalCode: "3012 EL", country: "NL"),
+                coordinates: .init(latitude: 51.9200, longitude: 4.4770), priority: 50, dailyCapacity: 40),
+            Location(
+                id: "SUP-KAYAKS", name: "Noordzee Kayaks (drop ship)", kind: .supplier,
+                address: Address(city: "Den Helder", country: "NL"),
+                coordinates: .init(latitude: 52.9563, longitude: 4.7601), priority: 90),
         ]
         for location in locations { _ = try await stores.locations.create(location, actor: actor) }
         for (email, name, role, stores_) in [
@@ -65,18 +70,23 @@ enum DemoBusiness {
             ("POLES-PAIR", "Trekking poles (pair)", ["category": "accessories"]), ("MAP-NL", "Hiking map Netherlands", ["category": "books"]),
         ]
         var products = catalogue.map { Product(sku: SKU($0.0), name: $0.1, attributes: $0.2) }
-        products.append(Product(sku: "KAYAK-SEA", name: "Sea kayak (delivered by the maker)", attributes: ["category": "water sports"],
-                                sellBeyondStock: .backorder, dropshipSupplier: "SUP-KAYAKS"))
-        products.append(Product(sku: "TENT-ULTRA", name: "Ultralight tent (new season)", attributes: ["category": "tents"],
-                                sellBeyondStock: .preorder, releaseDate: Date().addingTimeInterval(21 * 86400)))
+        products.append(
+            Product(
+                sku: "KAYAK-SEA", name: "Sea kayak (delivered by the maker)", attributes: ["category": "water sports"],
+                sellBeyondStock: .backorder, dropshipSupplier: "SUP-KAYAKS"))
+        products.append(
+            Product(
+                sku: "TENT-ULTRA", name: "Ultralight tent (new season)", attributes: ["category": "tents"],
+                sellBeyondStock: .preorder, releaseDate: Date().addingTimeInterval(21 * 86400)))
         _ = try await stores.products.upsert(products, actor: actor, bulk: true)
 
         _ = try await stores.channels.create(
             Channel(id: "web", name: "Web shop", kind: .web, holdRules: [HoldRule(name: "large order review", minTotal: 100_000)]),
             actor: actor)
         _ = try await stores.channels.create(
-            Channel(id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],
-                    routing: .init(shipFromStore: false, onShortage: .reject)), actor: actor)
+            Channel(
+                id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],
+                routing: .init(shipFromStore: false, onShortage: .reject)), actor: actor)
         _ = try await stores.channels.create(
             Channel(id: "pos-amsterdam", name: "POS Amsterdam", kind: .pos, locations: ["ST-AMSTERDAM"], routing: .init(onShortage: .reject)),
             actor: actor)
@@ -86,17 +96,20 @@ enum DemoBusiness {
         for (i, product) in catalogue.enumerated() {
             let sku = SKU(product.0)
             if sku == "TENT-4P" { continue }
-            adjustments.append(.init(sku: sku, locationId: "DC-TILBURG", delta: Int64(40 + (i * 37) % 160), reason: .receipt, reference: "DEMO-OPENING"))
+            adjustments.append(
+                .init(sku: sku, locationId: "DC-TILBURG", delta: Int64(40 + (i * 37) % 160), reason: .receipt, reference: "DEMO-OPENING"))
             for (j, store) in ["ST-AMSTERDAM", "ST-UTRECHT", "ST-ROTTERDAM"].enumerated() where (i + j) % 3 != 0 {
-                adjustments.append(.init(sku: sku, locationId: LocationID(store), delta: Int64(2 + (i + j) % 6), reason: .transfer, reference: "DEMO-OPENING"))
+                adjustments.append(
+                    .init(sku: sku, locationId: LocationID(store), delta: Int64(2 + (i + j) % 6), reason: .transfer, reference: "DEMO-OPENING"))
             }
         }
         adjustments.append(.init(sku: "KAYAK-SEA", locationId: "SUP-KAYAKS", delta: 6, reason: .receipt, reference: "DEMO-OPENING"))
         _ = try await stores.inventory.adjust(adjustments, actor: actor)
         _ = try await stores.inventory.count(sku: "TENT-2P", locationId: "DC-TILBURG", onHand: 60, safetyStock: 5, actor: actor)
         _ = try await stores.supply.create(
-            Supply(id: "PO-2026-0412", locationId: "DC-TILBURG", expectedAt: Date().addingTimeInterval(7 * 86400),
-                   lines: [.init(sku: "TENT-4P", quantity: 80), .init(sku: "TENT-ULTRA", quantity: 120), .init(sku: "BOOT-M-42", quantity: 24)]),
+            Supply(
+                id: "PO-2026-0412", locationId: "DC-TILBURG", expectedAt: Date().addingTimeInterval(7 * 86400),
+                lines: [.init(sku: "TENT-4P", quantity: 80), .init(sku: "TENT-ULTRA", quantity: 120), .init(sku: "BOOT-M-42", quantity: 24)]),
             actor: actor)
         let orders = try await seedOrders(stores)
         logger.info("demo: seeded 5 locations, \(products.count) products, 3 channels, \(adjustments.count) stock levels and \(orders) orders")
@@ -109,22 +122,29 @@ enum DemoBusiness {
         let utrecht = Address(name: "Daan Jansen", line1: "Oudegracht 158", city: "Utrecht", postalCode: "3511 AZ", country: "NL")
         let groningen = Address(name: "Emma Bakker", line1: "Herestraat 44", city: "Groningen", postalCode: "9711 LM", country: "NL")
         let drafts: [OrderDraft] = [
-            OrderDraft(channel: "web", externalId: "WEB-10001", customer: .init(email: "sanne@example.nl", name: "Sanne de Vries", phone: "+31 6 1111 2222"),
-                       currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
-                       lines: [.init(sku: "TENT-2P", quantity: 1, unitPrice: 24_900), .init(sku: "MAT-AIR", quantity: 2, unitPrice: 5_995)], shippingPrice: 495),
-            OrderDraft(channel: "web", externalId: "WEB-10002", customer: .init(email: "daan@example.nl", name: "Daan Jansen"),
-                       currency: "EUR", lines: [.init(sku: "BOOT-M-44", quantity: 1, unitPrice: 15_900, delivery: .pickup("ST-UTRECHT"))]),
-            OrderDraft(channel: "marketplace", externalId: "MP-884213", customer: .init(email: "emma.bakker@example.nl", name: "Emma Bakker"),
-                       currency: "EUR", shippingAddress: groningen, coordinates: .init(latitude: 53.2170, longitude: 6.5660),
-                       lines: [.init(sku: "PACK-55", quantity: 1, unitPrice: 17_900), .init(sku: "KAYAK-SEA", quantity: 1, unitPrice: 129_900)]),
-            OrderDraft(channel: "web", externalId: "WEB-10003", customer: .init(email: "Sanne@Example.nl"),
-                       currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
-                       lines: [.init(sku: "TENT-4P", quantity: 1, unitPrice: 39_900), .init(sku: "TENT-ULTRA", quantity: 1, unitPrice: 44_900)]),
-            OrderDraft(channel: "web", externalId: "WEB-10004", customer: .init(email: "daan@example.nl"),
-                       currency: "EUR", shippingAddress: utrecht, coordinates: .init(latitude: 52.0907, longitude: 5.1214),
-                       lines: [.init(sku: "BAG-WINTER", quantity: 4, unitPrice: 34_900), .init(sku: "STOVE-GAS", quantity: 2, unitPrice: 4_995)]),
-            OrderDraft(channel: "pos-amsterdam", customer: .init(name: "Walk-in customer", phone: "+31 6 3333 4444"),
-                       currency: "EUR", lines: [.init(sku: "SOCKS-3PK", quantity: 2, unitPrice: 2_495, delivery: .pickup("ST-AMSTERDAM"))]),
+            OrderDraft(
+                channel: "web", externalId: "WEB-10001", customer: .init(email: "sanne@example.nl", name: "Sanne de Vries", phone: "+31 6 1111 2222"),
+                currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
+                lines: [.init(sku: "TENT-2P", quantity: 1, unitPrice: 24_900), .init(sku: "MAT-AIR", quantity: 2, unitPrice: 5_995)],
+                shippingPrice: 495),
+            OrderDraft(
+                channel: "web", externalId: "WEB-10002", customer: .init(email: "daan@example.nl", name: "Daan Jansen"),
+                currency: "EUR", lines: [.init(sku: "BOOT-M-44", quantity: 1, unitPrice: 15_900, delivery: .pickup("ST-UTRECHT"))]),
+            OrderDraft(
+                channel: "marketplace", externalId: "MP-884213", customer: .init(email: "emma.bakker@example.nl", name: "Emma Bakker"),
+                currency: "EUR", shippingAddress: groningen, coordinates: .init(latitude: 53.2170, longitude: 6.5660),
+                lines: [.init(sku: "PACK-55", quantity: 1, unitPrice: 17_900), .init(sku: "KAYAK-SEA", quantity: 1, unitPrice: 129_900)]),
+            OrderDraft(
+                channel: "web", externalId: "WEB-10003", customer: .init(email: "Sanne@Example.nl"),
+                currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
+                lines: [.init(sku: "TENT-4P", quantity: 1, unitPrice: 39_900), .init(sku: "TENT-ULTRA", quantity: 1, unitPrice: 44_900)]),
+            OrderDraft(
+                channel: "web", externalId: "WEB-10004", customer: .init(email: "daan@example.nl"),
+                currency: "EUR", shippingAddress: utrecht, coordinates: .init(latitude: 52.0907, longitude: 5.1214),
+                lines: [.init(sku: "BAG-WINTER", quantity: 4, unitPrice: 34_900), .init(sku: "STOVE-GAS", quantity: 2, unitPrice: 4_995)]),
+            OrderDraft(
+                channel: "pos-amsterdam", customer: .init(name: "Walk-in customer", phone: "+31 6 3333 4444"),
+                currency: "EUR", lines: [.init(sku: "SOCKS-3PK", quantity: 2, unitPrice: 2_495, delivery: .pickup("ST-AMSTERDAM"))]),
         ]
         var placed: [Order] = []
         for draft in drafts { placed.append(try await stores.orders.place(draft, actor: "demo").order) }

@@ -53,7 +53,8 @@ struct Serve: AsyncParsableCommand {
             try await stores.apiKeys.ensureAdmin(secret: key)
         } else if try await !stores.apiKeys.hasAdmin() {
             let (_, secret) = try await stores.apiKeys.create(name: "first admin", role: .admin, channel: nil, locations: [], actor: "system")
-            print("""
+            print(
+                """
 
                 Created the first admin API key (shown only now; only its hash is stored):
 

@@ -22,7 +22,8 @@ struct AddUser: AsyncParsableCommand {
 
     func run() async throws {
         guard let role = StaffUser.Role(rawValue: role) else { throw ValidationError("role must be admin, service or store") }
-        guard let password = ProcessInfo.processInfo.environment["ORDERLY_USER_PASSWORD"] ?? readLine(strippingNewline: true), !password.isEmpty else {
+        guard let password = ProcessInfo.processInfo.environment["ORDERLY_USER_PASSWORD"] ?? readLine(strippingNewline: true), !password.isEmpty
+        else {
             throw ValidationError("give the password in ORDERLY_USER_PASSWORD or on standard input")
         }
         let configuration = ServerConfiguration.fromEnvironment()

@@ -68,7 +68,8 @@ struct AccessAndChannelTests {
     }
 
     @Test func channelValidationNamesFields() {
-        let channel = Channel(id: "web shop", name: "", kind: .web, locations: ["A", "A"], routing: .init(maxSplits: 0, criteria: [.distance, .distance]))
+        let channel = Channel(
+            id: "web shop", name: "", kind: .web, locations: ["A", "A"], routing: .init(maxSplits: 0, criteria: [.distance, .distance]))
         let error = #expect(throws: OrderlyError.self) { try channel.validate() }
         #expect(error?.fieldErrors.map(\.field) == ["id", "name", "locations", "routing.maxSplits", "routing.criteria"])
     }
@@ -81,7 +82,10 @@ struct VisibilityTests {
     static let service = Principal(keyId: "k3", name: "cs", role: .service)
 
     static func code(_ body: () throws -> Void) -> OrderlyError.Code? {
-        do { try body(); return nil } catch { return (error as? OrderlyError)?.code }
+        do {
+            try body()
+            return nil
+        } catch { return (error as? OrderlyError)?.code }
     }
 
     @Test func outsideTheOwnScopeIsNotFoundAndAForbiddenRoleIsForbidden() {

@@ -57,7 +57,8 @@ import Testing
         let json = String(decoding: try encoder.encode(event.payload), as: UTF8.self)
         #expect(json == #"{"holdId":"hold_1","reason":"address check","remainingHolds":"2"}"#)
         let closed = Reservation(
-            id: "res_1", channel: "web", status: .expired, lines: [], expiresAt: Date(timeIntervalSince1970: 0), createdAt: Date(timeIntervalSince1970: 0))
+            id: "res_1", channel: "web", status: .expired, lines: [], expiresAt: Date(timeIntervalSince1970: 0),
+            createdAt: Date(timeIntervalSince1970: 0))
         #expect(DomainEvent.reservationClosed(closed).type == .reservationExpired)
     }
 }

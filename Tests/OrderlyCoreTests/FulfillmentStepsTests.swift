@@ -27,7 +27,8 @@ struct FulfillmentStepsTests {
 
     @Test func pendingUnitsOpenOneFulfillmentOrderPerLocationAndType() {
         let order = RoutingPlannerTests.order([
-            OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 1, delivery: .ship), OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 1, delivery: .ship),
+            OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 1, delivery: .ship),
+            OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 1, delivery: .ship),
             OrderLine(number: 3, sku: "C", quantity: 1, unitPrice: 1, delivery: .pickup("S1")),
         ])
         var n = 0
@@ -36,10 +37,15 @@ struct FulfillmentStepsTests {
                 .init(orderLine: 2, locationId: "W", type: .ship, quantity: 1), .init(orderLine: 3, locationId: "S1", type: .pickup, quantity: 1),
                 .init(orderLine: 1, locationId: "W", type: .ship, quantity: 2), .init(orderLine: 1, locationId: "S1", type: .ship, quantity: 0),
             ],
-            of: order, at: Date(), id: { n += 1; return FulfillmentOrderID("fo_\(n)") })
+            of: order, at: Date(),
+            id: {
+                n += 1
+                return FulfillmentOrderID("fo_\(n)")
+            })
         #expect(opened.map(\.locationId) == ["S1", "W"], "by location; the empty S1 ship left out")
         #expect(opened.map(\.type) == [.pickup, .ship])
-        #expect(opened[1].lines.map(\.orderLine) == [1, 2] && opened[1].lines.map(\.sku) == ["A", "B"] && opened[1].lines.map(\.quantity) == [2, 1])
+        #expect(
+            opened[1].lines.map(\.orderLine) == [1, 2] && opened[1].lines.map(\.sku) == ["A", "B"] && opened[1].lines.map(\.quantity) == [2, 1])
         #expect(opened.allSatisfy { $0.status == .open && $0.orderId == "o" } && opened.map(\.id) == ["fo_1", "fo_2"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import OrderlyCore
 import Testing
+
+@testable import OrderlyCore
 
 @Suite("Integration rules")
 struct IntegrationRulesTests {
@@ -12,7 +13,9 @@ struct IntegrationRulesTests {
         let at = Date(timeIntervalSince1970: 1_700_000_100)
         #expect(WebhookSignature.verify(header: header, secret: "whsec_test_secret_1234", body: body, now: at))
         #expect(!WebhookSignature.verify(header: header, secret: "whsec_other_secret_12", body: body, now: at))
-        #expect(!WebhookSignature.verify(header: header, secret: "whsec_test_secret_1234", body: body, now: at.addingTimeInterval(3600)), "old replays are refused")
+        #expect(
+            !WebhookSignature.verify(header: header, secret: "whsec_test_secret_1234", body: body, now: at.addingTimeInterval(3600)),
+            "old replays are refused")
         #expect(!WebhookSignature.verify(header: "t=x,v1=zz", secret: "whsec_test_secret_1234", body: body, now: at))
     }
 

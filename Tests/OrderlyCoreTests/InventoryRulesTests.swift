@@ -4,9 +4,10 @@ import Testing
 
 @Suite("Inventory rules")
 struct InventoryRulesTests {
-    @Test(arguments: [
-        (10, 0, 0, 10), (10, 4, 0, 6), (10, 4, 3, 3), (10, 4, 8, 0), (0, 0, 5, 0),
-    ] as [(Int64, Int64, Int64, Int64)])
+    @Test(
+        arguments: [
+            (10, 0, 0, 10), (10, 4, 0, 6), (10, 4, 3, 3), (10, 4, 8, 0), (0, 0, 5, 0),
+        ] as [(Int64, Int64, Int64, Int64)])
     func availableIsOnHandLessReservedLessSafetyStockNeverNegative(onHand: Int64, reserved: Int64, safety: Int64, expected: Int64) {
         #expect(InventoryLevel(sku: "A", locationId: "L", onHand: onHand, reserved: reserved, safetyStock: safety).available == expected)
     }
@@ -51,8 +52,9 @@ struct InventoryRulesTests {
     }
 
     @Test func supplyReceiptsCannotExceedWhatIsExpected() throws {
-        let supply = Supply(id: "PO", locationId: "L", expectedAt: Date(), status: .partiallyReceived,
-                            lines: [.init(sku: "A", quantity: 10, receivedQuantity: 6), .init(sku: "B", quantity: 2)])
+        let supply = Supply(
+            id: "PO", locationId: "L", expectedAt: Date(), status: .partiallyReceived,
+            lines: [.init(sku: "A", quantity: 10, receivedQuantity: 6), .init(sku: "B", quantity: 2)])
         #expect(try supply.receipt(nil).map(\.quantity) == [4, 2])
         let error = #expect(throws: OrderlyError.self) {
             try supply.receipt([(sku: "A", quantity: 3), (sku: "A", quantity: 2), (sku: "C", quantity: 1)])

@@ -39,8 +39,12 @@ struct OrderPlacementTests {
 
     @Test func linesAreNumberedFromOneInTheOrderSent() throws {
         let plan = try OrderPlacement.decide(
-            try input([.init(sku: "B", quantity: 1, unitPrice: 500), .init(sku: "A", quantity: 2, unitPrice: 250), .init(sku: "B", quantity: 3, unitPrice: 500)],
-                      stock: ["A": ["DC": 10], "B": ["DC": 10]]),
+            try input(
+                [
+                    .init(sku: "B", quantity: 1, unitPrice: 500), .init(sku: "A", quantity: 2, unitPrice: 250),
+                    .init(sku: "B", quantity: 3, unitPrice: 500),
+                ],
+                stock: ["A": ["DC": 10], "B": ["DC": 10]]),
             newFulfillmentOrderID: ids())
         #expect(plan.order.lines.map(\.number) == [1, 2, 3])
         #expect(plan.order.lines.map(\.sku) == ["B", "A", "B"])
@@ -48,7 +52,8 @@ struct OrderPlacementTests {
     }
 
     @Test func anOrderWithoutHoldsIsReleasedAtOnce() throws {
-        let plan = try OrderPlacement.decide(try input([.init(sku: "A", quantity: 2, unitPrice: 100)], stock: ["A": ["DC": 5]]), newFulfillmentOrderID: ids())
+        let plan = try OrderPlacement.decide(
+            try input([.init(sku: "A", quantity: 2, unitPrice: 100)], stock: ["A": ["DC": 5]]), newFulfillmentOrderID: ids())
         #expect(plan.released)
         #expect(plan.routing.allocations.map(\.quantity) == [2])
         #expect(plan.order.lines[0].allocatedQuantity == 2)
@@ -77,8 +82,10 @@ struct OrderPlacementTests {
         let held = reservation([.init(sku: "A", locationId: "DC", quantity: 3), .init(sku: "B", locationId: "ST-UTR", quantity: 2)])
         let plan = try OrderPlacement.decide(
             try input(
-                [.init(sku: "A", quantity: 1, unitPrice: 100), .init(sku: "B", quantity: 2, unitPrice: 100, delivery: .pickup("ST-UTR")),
-                 .init(sku: "A", quantity: 1, unitPrice: 100)],
+                [
+                    .init(sku: "A", quantity: 1, unitPrice: 100), .init(sku: "B", quantity: 2, unitPrice: 100, delivery: .pickup("ST-UTR")),
+                    .init(sku: "A", quantity: 1, unitPrice: 100),
+                ],
                 stock: ["A": ["DC": 0], "B": ["DC": 9]], reservation: held),
             newFulfillmentOrderID: ids())
         #expect(plan.reservation == .init(id: "res_1", leftovers: [.init(sku: "A", locationId: "DC", quantity: 1)]))
@@ -101,7 +108,8 @@ struct OrderPlacementTests {
 
     @Test func aReservationMustBeTheChannelsActiveAndUnexpired() throws {
         let lines = [OrderDraft.Line(sku: "A", quantity: 1, unitPrice: 100)]
-        let foreign = Reservation(id: "res_1", channel: "pos", status: .active, lines: [], expiresAt: Self.now.addingTimeInterval(60), createdAt: Self.now)
+        let foreign = Reservation(
+            id: "res_1", channel: "pos", status: .active, lines: [], expiresAt: Self.now.addingTimeInterval(60), createdAt: Self.now)
         #expect(throws: OrderlyError.invalid("reservationId", "reservation 'res_1' does not exist for channel web")) {
             try OrderPlacement.decide(try input(lines, stock: ["A": ["DC": 5]], reservation: foreign), newFulfillmentOrderID: ids())
         }
@@ -136,7 +144,8 @@ struct OrderPlacementTests {
         #expect(plan.events.map(\.type) == [.orderCreated, .orderAllocated, .orderBackordered, .fulfillmentCreated])
         channel.routing.onShortage = .reject
         #expect(throws: OrderlyError.self) {
-            try OrderPlacement.decide(try input([.init(sku: "A", quantity: 5, unitPrice: 100)], stock: ["A": ["DC": 2]], channel: channel), newFulfillmentOrderID: ids())
+            try OrderPlacement.decide(
+                try input([.init(sku: "A", quantity: 5, unitPrice: 100)], stock: ["A": ["DC": 2]], channel: channel), newFulfillmentOrderID: ids())
         }
     }
 

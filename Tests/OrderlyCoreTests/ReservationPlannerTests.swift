@@ -29,7 +29,8 @@ struct ReservationPlannerTests {
 
     @Test func linesOfTheSameSkuShareTheSnapshot() throws {
         let plan = try ReservationPlanner.plan(
-            [.init(sku: "A", quantity: 3), .init(sku: "A", quantity: 3)], candidates: [candidate("A", "X", 4, priority: 1), candidate("A", "Y", 3, priority: 2)])
+            [.init(sku: "A", quantity: 3), .init(sku: "A", quantity: 3)],
+            candidates: [candidate("A", "X", 4, priority: 1), candidate("A", "Y", 3, priority: 2)])
         #expect(plan.map(\.locationId) == ["X", "Y"])
         let short = #expect(throws: OrderlyError.self) {
             try ReservationPlanner.plan([.init(sku: "A", quantity: 5), .init(sku: "A", quantity: 3)], candidates: [candidate("A", "X", 7)])
@@ -51,7 +52,8 @@ struct ReservationPlannerTests {
     @Test func reportsEveryShortSku() {
         let error = #expect(throws: OrderlyError.self) {
             try ReservationPlanner.plan(
-                [.init(sku: "A", quantity: 1), .init(sku: "B", quantity: 4), .init(sku: "C", quantity: 1)], candidates: [candidate("B", "X", 3), candidate("C", "X", 0)])
+                [.init(sku: "A", quantity: 1), .init(sku: "B", quantity: 4), .init(sku: "C", quantity: 1)],
+                candidates: [candidate("B", "X", 3), candidate("C", "X", 0)])
         }
         #expect(error?.shortages.map(\.sku) == ["A", "B", "C"])
         #expect(error?.shortages.map(\.available) == [0, 3, 0])

@@ -5,7 +5,10 @@ import Testing
 @Suite("Return policy")
 struct ReturnPolicyTests {
     static func order(discount: Int64 = 0, shipping: Int64 = 0) -> Order {
-        var lines = [OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 3000, delivery: .ship), OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 4000, delivery: .ship)]
+        var lines = [
+            OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 3000, delivery: .ship),
+            OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 4000, delivery: .ship),
+        ]
         lines[0].fulfilledQuantity = 2
         lines[1].fulfilledQuantity = 1
         return Order(
@@ -22,7 +25,8 @@ struct ReturnPolicyTests {
         let all: [Return.Line] = [.init(orderLine: 1, sku: "A", quantity: 2, reason: "x"), .init(orderLine: 2, sku: "B", quantity: 1, reason: "x")]
         #expect(ReturnPolicy.refund(for: all, order: order, alreadyReturned: [:]) == order.totals.total)
         // The last unit completes the return: shipping comes with it.
-        #expect(ReturnPolicy.refund(for: [.init(orderLine: 2, sku: "B", quantity: 1, reason: "x")], order: order, alreadyReturned: [1: 2]) == 3600 + 495)
+        #expect(
+            ReturnPolicy.refund(for: [.init(orderLine: 2, sku: "B", quantity: 1, reason: "x")], order: order, alreadyReturned: [1: 2]) == 3600 + 495)
     }
 
     @Test func overReturnsAreRefused() throws {
@@ -33,9 +37,13 @@ struct ReturnPolicyTests {
             try ReturnPolicy.validate([(1, 1, "size"), (1, 1, "size")], order: order, pending: [:], location: store, method: .store)
         }
         #expect(error?.code == .notReturnable && error?.fieldErrors.map(\.field) == ["lines[1].quantity"])
-        #expect(throws: OrderlyError.self) { try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [2: 1], location: store, method: .store) }
+        #expect(throws: OrderlyError.self) {
+            try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [2: 1], location: store, method: .store)
+        }
         let warehouse = Location(id: "WH", name: "WH", kind: .warehouse)
-        let inStore = #expect(throws: OrderlyError.self) { try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [:], location: warehouse, method: .store) }
+        let inStore = #expect(throws: OrderlyError.self) {
+            try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [:], location: warehouse, method: .store)
+        }
         #expect(inStore?.fieldErrors.map(\.field) == ["locationId"])
         #expect(try ReturnPolicy.validate([(2, 1, "x")], order: order, pending: [:], location: warehouse, method: .mail).count == 1)
     }
@@ -44,7 +52,8 @@ struct ReturnPolicyTests {
         // Found by fuzzing: several huge quantities on one line overflowed while being added up.
         let store = Location(id: "ST", name: "Store", kind: .store)
         let error = #expect(throws: OrderlyError.self) {
-            try ReturnPolicy.validate([(1, .max, "x"), (1, .max, "x"), (1, -5, "x")], order: Self.order(), pending: [:], location: store, method: .store)
+            try ReturnPolicy.validate(
+                [(1, .max, "x"), (1, .max, "x"), (1, -5, "x")], order: Self.order(), pending: [:], location: store, method: .store)
         }
         #expect(error?.fieldErrors.map(\.field) == ["lines[0].quantity", "lines[1].quantity", "lines[2].quantity"])
         let cancel = #expect(throws: OrderlyError.self) {

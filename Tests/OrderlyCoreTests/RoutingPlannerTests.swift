@@ -1,6 +1,7 @@
 import Foundation
-@testable import OrderlyCore
 import Testing
+
+@testable import OrderlyCore
 
 @Suite("Routing planner")
 struct RoutingPlannerTests {
@@ -38,7 +39,9 @@ struct RoutingPlannerTests {
         #expect(near.allocations.map(\.locationId) == ["ST-UTR"])
         let noCoordinates = try RoutingPlanner.plan(
             [line(0, "A", 1)],
-            .init(channel: Channel(id: "web", name: "Web", kind: .web), locations: [dc.id: dc, north.id: north], stock: ["A": ["DC": 5, "WH-N": 5]], now: Self.now))
+            .init(
+                channel: Channel(id: "web", name: "Web", kind: .web), locations: [dc.id: dc, north.id: north], stock: ["A": ["DC": 5, "WH-N": 5]],
+                now: Self.now))
         #expect(noCoordinates.allocations.map(\.locationId) == ["DC"], "without a destination, priority decides")
         var byPriority = Channel(id: "web", name: "Web", kind: .web)
         byPriority.routing.criteria = [.priority, .distance, .fewestLocations]
@@ -127,14 +130,16 @@ struct RoutingPlannerTests {
 
     @Test func aPlanCountsOnTheOrdersLines() {
         var order = Self.order([
-            OrderLine(number: 1, sku: "A", quantity: 5, unitPrice: 100, delivery: .ship), OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 100, delivery: .ship),
+            OrderLine(number: 1, sku: "A", quantity: 5, unitPrice: 100, delivery: .ship),
+            OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 100, delivery: .ship),
         ])
-        order.apply(RoutingPlanner.Plan(
-            allocations: [
-                .init(lineIndex: 0, sku: "A", locationId: "DC", quantity: 2, type: .ship, reason: ""),
-                .init(lineIndex: 0, sku: "A", locationId: "ST", quantity: 1, type: .ship, reason: ""),
-            ],
-            backorders: [.init(lineIndex: 0, sku: "A", quantity: 2, reason: ""), .init(lineIndex: 1, sku: "B", quantity: 1, reason: "")]))
+        order.apply(
+            RoutingPlanner.Plan(
+                allocations: [
+                    .init(lineIndex: 0, sku: "A", locationId: "DC", quantity: 2, type: .ship, reason: ""),
+                    .init(lineIndex: 0, sku: "A", locationId: "ST", quantity: 1, type: .ship, reason: ""),
+                ],
+                backorders: [.init(lineIndex: 0, sku: "A", quantity: 2, reason: ""), .init(lineIndex: 1, sku: "B", quantity: 1, reason: "")]))
         #expect(order.lines.map(\.allocatedQuantity) == [3, 0])
         #expect(order.lines.map(\.backorderedQuantity) == [2, 1])
         #expect(order.status == .awaitingStock)
@@ -180,11 +185,14 @@ struct RoutingPlannerTests {
         var stock: [SKU: [LocationID: Int64]] = [:]
         for i in 0..<1000 {
             let id = LocationID("L\(i)")
-            locations[id] = Location(id: id, name: "L\(i)", kind: .warehouse, coordinates: .init(latitude: 50 + Double(i % 40) / 10, longitude: 4 + Double(i / 40) / 10), priority: i % 7)
+            locations[id] = Location(
+                id: id, name: "L\(i)", kind: .warehouse, coordinates: .init(latitude: 50 + Double(i % 40) / 10, longitude: 4 + Double(i / 40) / 10),
+                priority: i % 7)
             for s in 0..<10 where (i + s) % 3 != 0 { stock[SKU("S\(s)"), default: [:]][id] = Int64(1 + (i * s) % 4) }
         }
         let lines = (0..<10).map { line($0, SKU("S\($0)"), 3) }
-        let s = RoutingPlanner.Snapshot(channel: Channel(id: "web", name: "Web", kind: .web), locations: locations, stock: stock, destination: amsterdam, now: Self.now)
+        let s = RoutingPlanner.Snapshot(
+            channel: Channel(id: "web", name: "Web", kind: .web), locations: locations, stock: stock, destination: amsterdam, now: Self.now)
         let plan = try RoutingPlanner.plan(lines, s)
         #expect(plan.allocations.reduce(0) { $0 + $1.quantity } == 30)
         #expect(Set(plan.allocations.map(\.locationId)).count <= 10)

@@ -50,7 +50,8 @@ struct BackOfficeTests {
 
     static func staff(_ app: TestApp) async throws {
         try await app.stores.staff.create(email: "agent@shop.test", name: "Agent", password: password, role: .service, locations: [], actor: "test")
-        try await app.stores.staff.create(email: "utrecht@shop.test", name: "Utrecht", password: password, role: .store, locations: ["ST-UTR"], actor: "test")
+        try await app.stores.staff.create(
+            email: "utrecht@shop.test", name: "Utrecht", password: password, role: .store, locations: ["ST-UTR"], actor: "test")
     }
 
     @Test(arguments: Engine.all)
@@ -103,9 +104,14 @@ struct BackOfficeTests {
             try await app.seed()
             try await Self.staff(app)
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
-            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: "bo-1", lines: [
-                ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000],
-            ], email: "ada@example.com")).expect(201)
+            let order = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(
+                    externalId: "bo-1",
+                    lines: [
+                        ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]
+                    ], email: "ada@example.com")
+            ).expect(201)
             let id = try #require(order["id"] as? String)
             let number = try #require(order["number"] as? String)
 
@@ -135,7 +141,9 @@ struct BackOfficeTests {
             #expect((line["cancelledQuantity"] as? NSNumber)?.intValue == 1)
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 1, "the cancelled unit's reservation is released")
             let events = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items
-            #expect(events.contains { $0["type"] as? String == "order.note_added" && $0["actor"] as? String == "agent@shop.test" }, "audit names the person")
+            #expect(
+                events.contains { $0["type"] as? String == "order.note_added" && $0["actor"] as? String == "agent@shop.test" },
+                "audit names the person")
 
             // A refused action explains itself and changes nothing.
             let tooMany = try await agent.go(.post, "/orders/\(id)/cancel", form: ["csrf": csrf, "line": "1", "quantity": "9"])
@@ -158,9 +166,14 @@ struct BackOfficeTests {
             try await app.seed()
             try await Self.staff(app)
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
-            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: "bo-2", lines: [
-                ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
-            ])).expect(201)
+            let order = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(
+                    externalId: "bo-2",
+                    lines: [
+                        ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]]
+                    ])
+            ).expect(201)
             let id = try #require(order["id"] as? String)
             let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
 
@@ -178,7 +191,10 @@ struct BackOfficeTests {
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 2)
 
             // The customer brings it back to the store: received as resellable, back on the shelf.
-            let ret = try await app.send(.post, "/v1/returns", json: ["orderId": id, "locationId": "ST-UTR", "method": "store", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "size"]]]).expect(201)
+            let ret = try await app.send(
+                .post, "/v1/returns",
+                json: ["orderId": id, "locationId": "ST-UTR", "method": "store", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "size"]]]
+            ).expect(201)
             let retId = try #require(ret["id"] as? String)
             #expect(try await store.go(.get, "/stores/ST-UTR").expect(200).text.contains(retId))
             try await store.go(.post, "/stores/ST-UTR/returns/\(retId)/receive", form: ["csrf": csrf, "condition": "resellable"])

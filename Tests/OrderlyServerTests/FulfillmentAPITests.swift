@@ -11,12 +11,19 @@ struct FulfillmentAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 5]).expect(200)
-            let utrecht = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "Utrecht tablet", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"] as? String)
-            let rotterdam = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "Rotterdam tablet", "role": "store", "locationIds": ["ST-RTM"]]).expect(201)["secret"] as? String)
-            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(lines: [
-                ["sku": "SKU-1", "quantity": 2, "unitPrice": 100],
-                ["sku": "SKU-1", "quantity": 1, "unitPrice": 100, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
-            ])).expect(201)
+            let utrecht = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "Utrecht tablet", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)[
+                    "secret"] as? String)
+            let rotterdam = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "Rotterdam tablet", "role": "store", "locationIds": ["ST-RTM"]]).expect(201)[
+                    "secret"] as? String)
+            let order = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(lines: [
+                    ["sku": "SKU-1", "quantity": 2, "unitPrice": 100],
+                    ["sku": "SKU-1", "quantity": 1, "unitPrice": 100, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
+                ])
+            ).expect(201)
             let fos = order["fulfillmentOrders"] as? [[String: Any]] ?? []
             let ship = try #require(fos.first { $0["type"] as? String == "ship" }?["id"] as? String)
             let pickup = try #require(fos.first { $0["type"] as? String == "pickup" }?["id"] as? String)
@@ -24,19 +31,29 @@ struct FulfillmentAPITests {
             let list = try await app.send(.get, "/v1/locations/ST-UTR/pick-list", key: utrecht).expect(200)
             #expect(((list["items"] as? [[String: Any]])?.first?["quantity"] as? NSNumber)?.intValue == 3)
             try await app.send(.post, "/v1/fulfillment-orders/\(ship)/accept", key: rotterdam).expect(404)
-            try await app.send(.post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 1]]], key: utrecht).expect(409)
+            try await app.send(.post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 1]]], key: utrecht)
+                .expect(409)
             let accepted = try await app.send(.post, "/v1/fulfillment-orders/\(ship)/accept", key: utrecht).expect(200)
             #expect(accepted["status"] as? String == "accepted")
             try await app.send(.post, "/v1/fulfillment-orders/\(ship)/accept", key: utrecht).expect(409)
             let lineId = try #require(((accepted["lines"] as? [[String: Any]])?.first?["orderLineId"] as? String))
-            let partial = try await app.send(.post, "/v1/fulfillment-orders/\(ship)/shipments",
-                                             json: ["lines": [["orderLineId": lineId, "quantity": 1]], "carrier": "PostNL", "trackingNumber": "3S1"], key: utrecht).expect(201)
+            let partial = try await app.send(
+                .post, "/v1/fulfillment-orders/\(ship)/shipments",
+                json: ["lines": [["orderLineId": lineId, "quantity": 1]], "carrier": "PostNL", "trackingNumber": "3S1"], key: utrecht
+            ).expect(201)
             #expect(partial["status"] as? String == "partially_shipped")
-            let tooMany = try await app.send(.post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["orderLineId": lineId, "quantity": 5]]], key: utrecht).expect(400)
+            let tooMany = try await app.send(
+                .post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["orderLineId": lineId, "quantity": 5]]], key: utrecht
+            ).expect(400)
             #expect(tooMany.fields == ["lines[0].quantity"])
-            let bad = try await app.send(.post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["quantity": 1]], "carier": "x"], key: utrecht).expect(400)
+            let bad = try await app.send(
+                .post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["quantity": 1]], "carier": "x"], key: utrecht
+            ).expect(400)
             #expect(bad.fields == ["carier"])
-            try await app.send(.post, "/v1/fulfillment-orders/\(ship)/shipments", json: ["lines": [["orderLineId": lineId, "quantity": 1]], "trackingNumber": "3S2"], key: utrecht).expect(201)
+            try await app.send(
+                .post, "/v1/fulfillment-orders/\(ship)/shipments",
+                json: ["lines": [["orderLineId": lineId, "quantity": 1]], "trackingNumber": "3S2"], key: utrecht
+            ).expect(201)
 
             let ready = try await app.send(.post, "/v1/fulfillment-orders/\(pickup)/ready-for-pickup", key: utrecht).expect(200)
             let code = try #require(ready["pickupCode"] as? String)
@@ -52,7 +69,9 @@ struct FulfillmentAPITests {
             let timeline = try await app.send(.get, "/v1/orders/\(order["id"] as? String ?? "")/events").expect(200)
             let types = timeline.items.compactMap { $0["type"] as? String }
             #expect(types.filter { $0 == "fulfillment.shipped" }.count == 2)
-            #expect(types.contains("fulfillment.ready_for_pickup") && types.contains("fulfillment.picked_up") && types.contains("fulfillment.pickup_refused"))
+            #expect(
+                types.contains("fulfillment.ready_for_pickup") && types.contains("fulfillment.picked_up")
+                    && types.contains("fulfillment.pickup_refused"))
             #expect(timeline.items.first { $0["type"] as? String == "fulfillment.picked_up" }?["actor"] as? String == "Utrecht tablet")
         }
     }
@@ -63,10 +82,14 @@ struct FulfillmentAPITests {
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 1]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 4]).expect(200)
-            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]])).expect(201)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]])
+            ).expect(201)
             let id = try #require(order["id"] as? String)
             let first = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first)
-            let rejected = try await app.send(.post, "/v1/fulfillment-orders/\(first["id"] as? String ?? "")/reject", json: ["reason": "damaged", "note": "box crushed"]).expect(200)
+            let rejected = try await app.send(
+                .post, "/v1/fulfillment-orders/\(first["id"] as? String ?? "")/reject", json: ["reason": "damaged", "note": "box crushed"]
+            ).expect(200)
             #expect(rejected["status"] as? String == "rejected" && rejected["rejectionReason"] as? String == "damaged")
             try await app.send(.post, "/v1/fulfillment-orders/\(first["id"] as? String ?? "")/reject", json: ["reason": "other"]).expect(409)
             try await app.send(.post, "/v1/fulfillment-orders/\(first["id"] as? String ?? "")/reject", json: ["reason": "lost"]).expect(400)
@@ -82,7 +105,9 @@ struct FulfillmentAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
-            let order = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 100]])).expect(201)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 100]])
+            ).expect(201)
             let id = try #require(order["id"] as? String)
             let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
             try await app.send(.post, "/v1/orders/\(id)/cancel", json: ["lines": [["line": 1, "quantity": 2]]]).expect(200)
@@ -91,12 +116,16 @@ struct FulfillmentAPITests {
             #expect(slip["customerName"] as? String == "Ada Lovelace")
             #expect((slip["shipTo"] as? [String: Any])?["city"] as? String == "Amsterdam")
             let slipLines = slip["lines"] as? [[String: Any]] ?? []
-            #expect(slipLines.count == 1 && (slipLines.first?["quantity"] as? NSNumber)?.intValue == 1 && slipLines.first?["name"] as? String == "One")
+            #expect(
+                slipLines.count == 1 && (slipLines.first?["quantity"] as? NSNumber)?.intValue == 1 && slipLines.first?["name"] as? String == "One")
 
             try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
-            let refused = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 2]]]).expect(400)
+            let refused = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 2]]])
+                .expect(400)
             #expect(refused.fields == ["lines[0].quantity"], "cancelled units cannot be shipped")
-            let shipped = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 1]], "carrier": "DHL"]).expect(201)
+            let shipped = try await app.send(
+                .post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 1]], "carrier": "DHL"]
+            ).expect(201)
             let shipment = try #require((shipped["shipments"] as? [[String: Any]])?.first?["id"] as? String)
             let delivered = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments/\(shipment)/delivered").expect(200)
             #expect((delivered["shipments"] as? [[String: Any]])?.first?["deliveredAt"] != nil)

@@ -13,7 +13,8 @@ struct InventoryAPITests {
             let typo = try await app.send(.post, "/v1/locations", json: ["id": "A", "name": "A", "type": "store", "latitud": 52.1]).expect(400)
             #expect(typo["code"] as? String == "validation_failed")
             #expect(typo.fields == ["latitud"])
-            let wrongType = try await app.send(.post, "/v1/locations", json: ["id": "A", "name": "A", "type": "store", "priority": "high"]).expect(400)
+            let wrongType = try await app.send(.post, "/v1/locations", json: ["id": "A", "name": "A", "type": "store", "priority": "high"]).expect(
+                400)
             #expect(wrongType.fields == ["priority"])
             let badEnum = try await app.send(.post, "/v1/locations", json: ["id": "A", "name": "A", "type": "shop"]).expect(400)
             #expect(badEnum.fields == ["type"])
@@ -23,7 +24,10 @@ struct InventoryAPITests {
             let media = try await app.send(.post, "/v1/locations", body: "id=A", contentType: "application/x-www-form-urlencoded").expect(415)
             #expect(media["code"] as? String == "unsupported_media_type")
             try await app.send(.get, "/v1/locations/A").expect(404)
-            let nested = try await app.send(.post, "/v1/inventory/adjustments", json: ["adjustments": [["sku": "S", "locationId": "L", "delta": 1, "reason": "adjustment", "qty": 2]]]).expect(400)
+            let nested = try await app.send(
+                .post, "/v1/inventory/adjustments",
+                json: ["adjustments": [["sku": "S", "locationId": "L", "delta": 1, "reason": "adjustment", "qty": 2]]]
+            ).expect(400)
             #expect(nested.fields == ["adjustments[0].qty"])
         }
     }
@@ -32,23 +36,34 @@ struct InventoryAPITests {
     func countsAdjustmentsAndTheLedger(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
             try await app.seed()
-            let counted = try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 20, "safetyStock": 2, "reference": "cycle-1"]).expect(200)
+            let counted = try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 20, "safetyStock": 2, "reference": "cycle-1"])
+                .expect(200)
             #expect(counted.int("onHand") == 20 && counted.int("available") == 18 && counted.int("reserved") == 0)
             try await app.send(.put, "/v1/inventory/GHOST/WH-AMS", json: ["onHand": 1]).expect(404)
             let negative = try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": -1]).expect(400)
             #expect(negative.fields == ["onHand"])
 
-            let refused = try await app.send(.post, "/v1/inventory/adjustments", json: ["adjustments": [
-                ["sku": "SKU-1", "locationId": "WH-AMS", "delta": 5, "reason": "receipt"],
-                ["sku": "SKU-2", "locationId": "WH-AMS", "delta": -1, "reason": "damage"],
-            ]]).expect(400)
+            let refused = try await app.send(
+                .post, "/v1/inventory/adjustments",
+                json: [
+                    "adjustments": [
+                        ["sku": "SKU-1", "locationId": "WH-AMS", "delta": 5, "reason": "receipt"],
+                        ["sku": "SKU-2", "locationId": "WH-AMS", "delta": -1, "reason": "damage"],
+                    ]
+                ]
+            ).expect(400)
             #expect(refused.fields == ["adjustments[1].delta"])
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("onHand") == 20, "one bad line refuses the whole batch")
 
-            let applied = try await app.send(.post, "/v1/inventory/adjustments", json: ["adjustments": [
-                ["sku": "SKU-1", "locationId": "WH-AMS", "delta": 5, "reason": "receipt", "reference": "PO-9"],
-                ["sku": "SKU-2", "locationId": "ST-UTR", "delta": 3, "reason": "transfer"],
-            ]]).expect(200)
+            let applied = try await app.send(
+                .post, "/v1/inventory/adjustments",
+                json: [
+                    "adjustments": [
+                        ["sku": "SKU-1", "locationId": "WH-AMS", "delta": 5, "reason": "receipt", "reference": "PO-9"],
+                        ["sku": "SKU-2", "locationId": "ST-UTR", "delta": 3, "reason": "transfer"],
+                    ]
+                ]
+            ).expect(200)
             #expect(applied.items.compactMap { ($0["onHand"] as? NSNumber)?.intValue } == [25, 3])
 
             let ledger = try await app.send(.get, "/v1/inventory/ledger?sku=SKU-1&locationId=WH-AMS").expect(200)
@@ -67,9 +82,12 @@ struct InventoryAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 4]).expect(200)
-            let bad = try await app.send(.post, "/v1/inventory/import", body: "sku,locationId,onHand\nSKU-1,WH-AMS,9\nSKU-2,WH-AMS,x\nSKU-2\n", contentType: "text/csv").expect(400)
+            let bad = try await app.send(
+                .post, "/v1/inventory/import", body: "sku,locationId,onHand\nSKU-1,WH-AMS,9\nSKU-2,WH-AMS,x\nSKU-2\n", contentType: "text/csv"
+            ).expect(400)
             #expect(bad.fields == ["line 3", "line 4"])
-            let unknown = try await app.send(.post, "/v1/inventory/import", body: "SKU-1,WH-AMS,9\nGHOST,WH-AMS,1\n", contentType: "text/csv").expect(400)
+            let unknown = try await app.send(.post, "/v1/inventory/import", body: "SKU-1,WH-AMS,9\nGHOST,WH-AMS,1\n", contentType: "text/csv").expect(
+                400)
             #expect(unknown.fields == ["line 2"])
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("onHand") == 4)
 
@@ -92,10 +110,13 @@ struct InventoryAPITests {
     func supplyFeedsIncomingAndReceiving(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
             try await app.seed()
-            try await app.send(.post, "/v1/supply", json: [
-                "id": "PO-1", "locationId": "WH-AMS", "expectedAt": "2026-12-24T10:00:00Z",
-                "lines": [["sku": "SKU-1", "quantity": 12]],
-            ]).expect(201)
+            try await app.send(
+                .post, "/v1/supply",
+                json: [
+                    "id": "PO-1", "locationId": "WH-AMS", "expectedAt": "2026-12-24T10:00:00Z",
+                    "lines": [["sku": "SKU-1", "quantity": 12]],
+                ]
+            ).expect(201)
             let availability = try await app.send(.get, "/v1/availability?channel=web&sku=SKU-1").expect(200)
             let incoming = (availability.items.first?["incoming"] as? [[String: Any]]) ?? []
             #expect(incoming.count == 1 && (incoming.first?["quantity"] as? NSNumber)?.intValue == 12)

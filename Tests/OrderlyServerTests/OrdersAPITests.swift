@@ -11,7 +11,8 @@ struct OrdersAPITests {
         "latitude": 52.37, "longitude": 4.89,
     ]
 
-    static func order(externalId: String? = nil, channel: String = "web", lines: [[String: Any]], email: String = "ada@example.com") -> [String: Any] {
+    static func order(externalId: String? = nil, channel: String = "web", lines: [[String: Any]], email: String = "ada@example.com") -> [String: Any]
+    {
         var body: [String: Any] = [
             "channel": channel, "customer": ["email": email, "name": "Ada Lovelace", "phone": "+31612345678"], "currency": "EUR",
             "shippingAddress": address, "lines": lines,
@@ -26,10 +27,12 @@ struct OrdersAPITests {
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 2]).expect(200)
-            let body = Self.order(externalId: "shop-1001", lines: [
-                ["sku": "SKU-1", "quantity": 2, "unitPrice": 1999],
-                ["sku": "SKU-2", "quantity": 1, "unitPrice": 500, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
-            ])
+            let body = Self.order(
+                externalId: "shop-1001",
+                lines: [
+                    ["sku": "SKU-1", "quantity": 2, "unitPrice": 1999],
+                    ["sku": "SKU-2", "quantity": 1, "unitPrice": 500, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
+                ])
             let created = try await app.send(.post, "/v1/orders", json: body).expect(201)
             let id = try #require(created["id"] as? String)
             #expect(created["status"] as? String == "processing")
@@ -70,23 +73,37 @@ struct OrdersAPITests {
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 1]).expect(200)
-            try await app.send(.post, "/v1/channels", json: [
-                "id": "vip", "name": "VIP", "type": "web", "holdRules": [["name": "big", "minTotal": 100_000]],
-            ]).expect(201)
+            try await app.send(
+                .post, "/v1/channels",
+                json: [
+                    "id": "vip", "name": "VIP", "type": "web", "holdRules": [["name": "big", "minTotal": 100_000]],
+                ]
+            ).expect(201)
             let hold = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]]).expect(201)
             var reserved = Self.order(externalId: "r-1", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 100]])
             reserved["reservationId"] = hold["id"]
             let bodies: [(String, [String: Any])] = [
-                ("processing", Self.order(externalId: "a-1", lines: [
-                    ["sku": "SKU-1", "quantity": 2, "unitPrice": 1999],
-                    ["sku": "SKU-2", "quantity": 1, "unitPrice": 500, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
-                ])),
+                (
+                    "processing",
+                    Self.order(
+                        externalId: "a-1",
+                        lines: [
+                            ["sku": "SKU-1", "quantity": 2, "unitPrice": 1999],
+                            ["sku": "SKU-2", "quantity": 1, "unitPrice": 500, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
+                        ])
+                ),
                 ("awaiting_stock", Self.order(externalId: "b-1", lines: [["sku": "SKU-2", "quantity": 4, "unitPrice": 500]])),
                 ("on_hold", Self.order(externalId: "h-1", channel: "vip", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 150_000]])),
                 ("processing", reserved),
-                ("fulfilled", ["channel": "pos", "currency": "EUR", "lines": [
-                    ["sku": "SKU-1", "quantity": 1, "unitPrice": 700, "delivery": ["method": "carryOut", "locationId": "ST-UTR"]],
-                ]]),
+                (
+                    "fulfilled",
+                    [
+                        "channel": "pos", "currency": "EUR",
+                        "lines": [
+                            ["sku": "SKU-1", "quantity": 1, "unitPrice": 700, "delivery": ["method": "carryOut", "locationId": "ST-UTR"]]
+                        ],
+                    ]
+                ),
             ]
             for (status, body) in bodies {
                 let created = try await app.send(.post, "/v1/orders", json: body).expect(201)
@@ -125,7 +142,10 @@ struct OrdersAPITests {
             let refused = try await app.send(.post, "/v1/orders", json: body).expect(400)
             #expect(refused.fields == ["currency", "lines[0].quantity", "lines[0].unitPrice"])
             body["currency"] = "EUR"
-            body["lines"] = [["sku": "GHOST", "quantity": 1, "unitPrice": 5], ["sku": "SKU-1", "quantity": 1, "unitPrice": 100, "delivery": ["method": "pickup", "locationId": "WH-AMS"]]]
+            body["lines"] = [
+                ["sku": "GHOST", "quantity": 1, "unitPrice": 5],
+                ["sku": "SKU-1", "quantity": 1, "unitPrice": 100, "delivery": ["method": "pickup", "locationId": "WH-AMS"]],
+            ]
             let references = try await app.send(.post, "/v1/orders", json: body).expect(400)
             #expect(references.fields == ["lines[0].sku", "lines[1].delivery.locationId"])
             body.removeValue(forKey: "shippingAddress")
@@ -145,7 +165,8 @@ struct OrdersAPITests {
             try await app.seed()
             try await app.send(.patch, "/v1/channels/web", json: ["routing": ["onShortage": "reject"]]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 1]).expect(200)
-            let refused = try await app.send(.post, "/v1/orders", json: Self.order(lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 100]])).expect(409)
+            let refused = try await app.send(.post, "/v1/orders", json: Self.order(lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 100]]))
+                .expect(409)
             #expect(refused["code"] as? String == "insufficient_stock")
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 0)
         }
@@ -156,8 +177,11 @@ struct OrdersAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
-            let service = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "Cees (service desk)", "role": "service"]).expect(201)["secret"] as? String)
-            let order = try await app.send(.post, "/v1/orders", json: Self.order(externalId: "o-1", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 100]])).expect(201)
+            let service = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "Cees (service desk)", "role": "service"]).expect(201)["secret"] as? String)
+            let order = try await app.send(
+                .post, "/v1/orders", json: Self.order(externalId: "o-1", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 100]])
+            ).expect(201)
             let id = try #require(order["id"] as? String)
 
             let held = try await app.send(.post, "/v1/orders/\(id)/holds", json: ["reason": "address looks wrong"], key: service).expect(201)
@@ -171,7 +195,9 @@ struct OrdersAPITests {
             let released = try await app.send(.delete, "/v1/orders/\(id)/holds/\(holdId)", key: service).expect(200)
             #expect(released["status"] as? String == "processing")
 
-            let cancelled = try await app.send(.post, "/v1/orders/\(id)/cancel", json: ["lines": [["line": 1, "quantity": 1]], "reason": "changed mind"], key: service).expect(200)
+            let cancelled = try await app.send(
+                .post, "/v1/orders/\(id)/cancel", json: ["lines": [["line": 1, "quantity": 1]], "reason": "changed mind"], key: service
+            ).expect(200)
             #expect((cancelled["lines"] as? [[String: Any]])?.first?["cancelledQuantity"] as? NSNumber == 1)
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 2)
             let whole = try await app.send(.post, "/v1/orders/\(id)/cancel", key: service).expect(200)
@@ -183,7 +209,8 @@ struct OrdersAPITests {
             let types = timeline.items.compactMap { $0["type"] as? String }
             #expect(types.contains("order.note_added") && types.contains("order.updated") && types.filter { $0 == "order.cancelled" }.count == 2)
             #expect(timeline.items.first { $0["type"] as? String == "order.note_added" }?["actor"] as? String == "Cees (service desk)")
-            try await app.send(.post, "/v1/orders", json: Self.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1]]), key: service).expect(403)
+            try await app.send(.post, "/v1/orders", json: Self.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1]]), key: service).expect(
+                403)
         }
     }
 
@@ -192,10 +219,17 @@ struct OrdersAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 10]).expect(200)
-            let pos = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "till 1", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String)
-            let web = try await app.send(.post, "/v1/orders", json: Self.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]])).expect(201)
-            let mine = try await app.send(.post, "/v1/orders", json: Self.order(channel: "pos", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]]), key: pos).expect(201)
-            try await app.send(.post, "/v1/orders", json: Self.order(channel: "web", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]]), key: pos).expect(403)
+            let pos = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "till 1", "role": "channel", "channel": "pos"]).expect(201)["secret"]
+                    as? String)
+            let web = try await app.send(.post, "/v1/orders", json: Self.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]])).expect(
+                201)
+            let mine = try await app.send(
+                .post, "/v1/orders", json: Self.order(channel: "pos", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]]), key: pos
+            ).expect(201)
+            try await app.send(
+                .post, "/v1/orders", json: Self.order(channel: "web", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]]), key: pos
+            ).expect(403)
             try await app.send(.get, "/v1/orders/\(web["id"] as? String ?? "")", key: pos).expect(404)
             try await app.send(.get, "/v1/orders/\(mine["id"] as? String ?? "")", key: pos).expect(200)
             let listed = try await app.send(.get, "/v1/orders", key: pos).expect(200)

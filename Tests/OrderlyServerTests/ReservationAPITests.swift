@@ -22,15 +22,20 @@ struct ReservationAPITests {
             let badLimit = try await app.send(.get, "/v1/availability?channel=web&sku=SKU-1&limit=0").expect(400)
             #expect(badLimit.fields == ["limit"])
 
-            let reservation = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 4]], "ttlSeconds": 300]).expect(201)
+            let reservation = try await app.send(
+                .post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 4]], "ttlSeconds": 300]
+            ).expect(201)
             #expect(reservation["status"] as? String == "active")
             let id = try #require(reservation["id"] as? String)
-            let refused = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 2]]]).expect(409)
+            let refused = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 2]]]).expect(
+                409)
             #expect(refused["code"] as? String == "insufficient_stock")
             let shortage = (refused["shortages"] as? [[String: Any]])?.first
             #expect(shortage?["sku"] as? String == "SKU-1" && (shortage?["available"] as? NSNumber)?.intValue == 1)
 
-            let bad = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "GHOST", "quantity": 0]], "ttlSeconds": 0]).expect(400)
+            let bad = try await app.send(
+                .post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "GHOST", "quantity": 0]], "ttlSeconds": 0]
+            ).expect(400)
             #expect(bad.fields == ["lines[0].quantity", "ttlSeconds"])
             try await app.send(.post, "/v1/reservations", json: ["channel": "nope", "lines": [["sku": "SKU-1", "quantity": 1]]]).expect(400)
 
@@ -55,7 +60,9 @@ struct ReservationAPITests {
             #expect(first["id"] as? String == second["id"] as? String)
             #expect(second.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 3, "a retry reserves nothing more")
-            let other = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 4]]], headers: key).expect(422)
+            let other = try await app.send(
+                .post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 4]]], headers: key
+            ).expect(422)
             #expect(other["code"] as? String == "idempotency_key_reused")
 
             // A refusal is an answer too: replayed, even after stock appears.

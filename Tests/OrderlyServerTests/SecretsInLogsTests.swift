@@ -52,7 +52,9 @@ struct SecretsInLogsTests {
                 try await app.send(.get, "/v1/orders", key: secret).expect(200)
                 try await app.send(.get, "/v1/orders", key: secret + "x").expect(401)
                 try await app.send(.post, "/v1/api-keys", json: ["name": "x", "role": "service"], key: secret).expect(403)
-                try await app.send(.post, "/v1/webhooks", json: ["url": "http://127.0.0.1:9/hook", "events": ["*"], "secret": "whsec_do_not_log_me_123"]).expect(201)
+                try await app.send(
+                    .post, "/v1/webhooks", json: ["url": "http://127.0.0.1:9/hook", "events": ["*"], "secret": "whsec_do_not_log_me_123"]
+                ).expect(201)
                 try await app.send(.post, "/v1/webhooks", json: ["url": "nope", "events": ["*"], "secret": "whsec_do_not_log_me_456"]).expect(400)
 
                 let text = log.text

@@ -38,7 +38,8 @@ struct SubscriptionsAPITests {
             #expect(try await app.send(.post, "/v1/subscriptions/run-due?asOf=2027-06-01T00:00:00Z").int("ran") == 0)
             try await app.send(.patch, "/v1/subscriptions/\(id)", json: ["status": "cancelled"]).expect(200)
             try await app.send(.patch, "/v1/subscriptions/\(id)", json: ["status": "active"]).expect(409)
-            let service = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "cs", "role": "service"]).expect(201)["secret"] as? String)
+            let service = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "cs", "role": "service"]).expect(201)["secret"] as? String)
             try await app.send(.post, "/v1/subscriptions/run-due", key: service).expect(403)
         }
     }

@@ -37,7 +37,8 @@ struct SystemAndAuthTests {
             #expect(paths["/v1/reservations"] != nil)
             #expect(spec["servers"] == nil, "paths are written whole")
             let created = try await app.send(
-                .post, "/v1/locations", json: ["id": "WH-1", "name": "Warehouse", "type": "warehouse"]).expect(201)
+                .post, "/v1/locations", json: ["id": "WH-1", "name": "Warehouse", "type": "warehouse"]
+            ).expect(201)
             #expect(!created.text.contains("\n"), "answers are compact JSON")
             let keys = ["\"active\"", "\"id\"", "\"name\"", "\"type\""].compactMap { created.text.range(of: $0)?.lowerBound }
             #expect(keys.count == 4 && keys == keys.sorted(), "with sorted keys: \(created.text)")
@@ -66,7 +67,8 @@ struct SystemAndAuthTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 0..<3 {
                     group.addTask {
-                        let body = OrdersAPITests.order(externalId: "m-\(n)", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]], email: "m\(n)@example.com")
+                        let body = OrdersAPITests.order(
+                            externalId: "m-\(n)", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]], email: "m\(n)@example.com")
                         try await app.send(.post, "/v1/orders", json: body).expect(201)
                     }
                 }
@@ -119,17 +121,26 @@ struct SystemAndAuthTests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 5]).expect(200)
-            let channelKey = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "pos", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String)
-            let storeKey = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "utrecht", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"] as? String)
-            let serviceKey = try #require(try await app.send(.post, "/v1/api-keys", json: ["name": "cs", "role": "service"]).expect(201)["secret"] as? String)
+            let channelKey = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "pos", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String
+            )
+            let storeKey = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "utrecht", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"]
+                    as? String)
+            let serviceKey = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "cs", "role": "service"]).expect(201)["secret"] as? String)
 
             // channel: its own channel's availability and reservations only
             try await app.send(.get, "/v1/availability?channel=pos&sku=SKU-1", key: channelKey).expect(200)
             try await app.send(.get, "/v1/availability?channel=web&sku=SKU-1", key: channelKey).expect(403)
-            let held = try await app.send(.post, "/v1/reservations", json: ["channel": "pos", "lines": [["sku": "SKU-1", "quantity": 1]]], key: channelKey).expect(201)
-            try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]], key: channelKey).expect(403)
+            let held = try await app.send(
+                .post, "/v1/reservations", json: ["channel": "pos", "lines": [["sku": "SKU-1", "quantity": 1]]], key: channelKey
+            ).expect(201)
+            try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]], key: channelKey)
+                .expect(403)
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 9], key: channelKey).expect(403)
-            let webHold = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]]).expect(201)
+            let webHold = try await app.send(.post, "/v1/reservations", json: ["channel": "web", "lines": [["sku": "SKU-1", "quantity": 1]]]).expect(
+                201)
             try await app.send(.get, "/v1/reservations/\(webHold["id"] as? String ?? "")", key: channelKey).expect(404)
             try await app.send(.get, "/v1/reservations/\(held["id"] as? String ?? "")", key: channelKey).expect(200)
 
@@ -143,7 +154,10 @@ struct SystemAndAuthTests {
             // service: reads everything, changes no stock, manages no keys
             try await app.send(.get, "/v1/inventory", key: serviceKey).expect(200)
             try await app.send(.get, "/v1/events", key: serviceKey).expect(200)
-            try await app.send(.post, "/v1/inventory/adjustments", json: ["adjustments": [["sku": "SKU-1", "locationId": "ST-UTR", "delta": 1, "reason": "adjustment"]]], key: serviceKey).expect(403)
+            try await app.send(
+                .post, "/v1/inventory/adjustments",
+                json: ["adjustments": [["sku": "SKU-1", "locationId": "ST-UTR", "delta": 1, "reason": "adjustment"]]], key: serviceKey
+            ).expect(403)
             try await app.send(.get, "/v1/api-keys", key: serviceKey).expect(403)
 
             let level = try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").expect(200)

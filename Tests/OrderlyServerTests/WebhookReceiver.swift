@@ -30,9 +30,10 @@ final class WebhookReceiver: Sendable {
         router.post("/hook") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
             receiver.received.withLock {
-                $0.append(Received(
-                    body: Array(buffer: bytes), signature: request.headers[HTTPField.Name("Orderly-Signature")!],
-                    delivery: request.headers[HTTPField.Name("Orderly-Delivery")!], attempt: request.headers[HTTPField.Name("Orderly-Attempt")!]))
+                $0.append(
+                    Received(
+                        body: Array(buffer: bytes), signature: request.headers[HTTPField.Name("Orderly-Signature")!],
+                        delivery: request.headers[HTTPField.Name("Orderly-Delivery")!], attempt: request.headers[HTTPField.Name("Orderly-Attempt")!]))
             }
             let status = receiver.statuses.withLock { $0.isEmpty ? HTTPResponse.Status.ok : $0.removeFirst() }
             return Response(status: status)

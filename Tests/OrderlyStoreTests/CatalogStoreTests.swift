@@ -33,7 +33,8 @@ struct CatalogStoreTests {
             #expect(first.items.count == 3 && second.items.count == 1 && second.nextCursor == nil)
             #expect(try await stores.locations.list(after: nil, limit: nil, type: .store).items.map(\.id) == [Fixtures.rotterdam, Fixtures.utrecht])
             let bad = await #expect(throws: OrderlyError.self) {
-                try await stores.locations.create(Location(id: "bad id", name: "", kind: .store, coordinates: .init(latitude: 91, longitude: 0)), actor: nil)
+                try await stores.locations.create(
+                    Location(id: "bad id", name: "", kind: .store, coordinates: .init(latitude: 91, longitude: 0)), actor: nil)
             }
             #expect(bad?.fieldErrors.map(\.field) == ["id", "name", "latitude"])
         }
@@ -44,7 +45,10 @@ struct CatalogStoreTests {
         try await TestDatabase.withStores(engine) { stores in
             try await Fixtures.seed(stores)
             let results = try await stores.products.upsert(
-                [Product(sku: "SKU-1", name: "Product SKU-1"), Product(sku: "SKU-1B", name: "New", attributes: ["color": "red"]), Product(sku: "SKU-2", name: "Renamed")],
+                [
+                    Product(sku: "SKU-1", name: "Product SKU-1"), Product(sku: "SKU-1B", name: "New", attributes: ["color": "red"]),
+                    Product(sku: "SKU-2", name: "Renamed"),
+                ],
                 actor: nil, bulk: true)
             #expect(results == [.unchanged, .created, .updated])
             #expect(try await stores.products.get("SKU-2").name == "Renamed")
@@ -65,7 +69,8 @@ struct CatalogStoreTests {
     func apiKeysAuthenticateUntilRevoked(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in
             try await Fixtures.seed(stores)
-            let (key, secret) = try await stores.apiKeys.create(name: "Utrecht tablet", role: .store, channel: nil, locations: [Fixtures.utrecht], actor: nil)
+            let (key, secret) = try await stores.apiKeys.create(
+                name: "Utrecht tablet", role: .store, channel: nil, locations: [Fixtures.utrecht], actor: nil)
             #expect(secret.hasPrefix("ork_") && secret.count > 60)
             let principal = try await stores.apiKeys.authenticate(secret: secret)
             #expect(principal?.role == .store && principal?.locations == [Fixtures.utrecht])
@@ -89,7 +94,9 @@ struct CatalogStoreTests {
             #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h1") == .proceed)
             #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h1") == .inProgress)
             try await store.complete(scope: "k1", key: "abc", status: 201, contentType: "application/json", body: "{\"id\":1}")
-            #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h1") == .replay(status: 201, contentType: "application/json", body: "{\"id\":1}"))
+            #expect(
+                try await store.claim(scope: "k1", key: "abc", requestHash: "h1")
+                    == .replay(status: 201, contentType: "application/json", body: "{\"id\":1}"))
             #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h2") == .mismatch)
             #expect(try await store.claim(scope: "k2", key: "abc", requestHash: "h2") == .proceed, "keys are per API key")
             try await store.abandon(scope: "k2", key: "abc")

@@ -1,8 +1,9 @@
 import Foundation
 import OrderlyCore
-@testable import OrderlyStore
 import OrderlyTestSupport
 import Testing
+
+@testable import OrderlyStore
 
 @Suite("Event feed")
 struct EventFeedTests {

@@ -19,7 +19,9 @@ struct FulfillmentStoreTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             let order = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 5, unitPrice: 100)]), actor: nil).order
             let fo = try #require(try await Self.fulfillmentOrders(stores, order.id).first)
-            await #expect(throws: OrderlyError.self) { try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 1)], carrier: nil, trackingNumber: nil, actor: nil) }
+            await #expect(throws: OrderlyError.self) {
+                try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 1)], carrier: nil, trackingNumber: nil, actor: nil)
+            }
             _ = try await stores.fulfillmentOrders.accept(fo.id, actor: "dc")
             let first = try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 2)], carrier: "PostNL", trackingNumber: "3SABC1", actor: "dc")
             #expect(first.status == .partiallyShipped && first.lines[0].fulfilledQuantity == 2)
@@ -73,14 +75,17 @@ struct FulfillmentStoreTests {
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.utrecht, 3)
             let order = try await stores.orders.place(
-                Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))]), actor: nil).order
+                Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))]), actor: nil
+            ).order
             let fo = try #require(try await Self.fulfillmentOrders(stores, order.id).first)
             #expect(fo.type == .pickup)
             _ = try await stores.fulfillmentOrders.accept(fo.id, actor: "store")
             let ready = try await stores.fulfillmentOrders.readyForPickup(fo.id, actor: "store")
             let code = try #require(ready.pickupCode)
             #expect(code.count == 8)
-            let wrong = await #expect(throws: OrderlyError.self) { try await stores.fulfillmentOrders.pickUp(fo.id, code: "WRONG123", actor: "store") }
+            let wrong = await #expect(throws: OrderlyError.self) {
+                try await stores.fulfillmentOrders.pickUp(fo.id, code: "WRONG123", actor: "store")
+            }
             #expect(wrong?.fieldErrors.first?.field == "pickupCode")
             let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<6 {
@@ -140,8 +145,12 @@ struct FulfillmentStoreTests {
         try await TestDatabase.withStores(engine, time: time) { stores in
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.utrecht, 5)
-            let a = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))]), actor: nil).order
-            let b = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "bob@example.com"), actor: nil).order
+            let a = try await stores.orders.place(
+                Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))]), actor: nil
+            ).order
+            let b = try await stores.orders.place(
+                Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "bob@example.com"), actor: nil
+            ).order
             let list = try await stores.fulfillmentOrders.pickList(Fixtures.utrecht)
             #expect(list.map(\.sku) == ["SKU-1"] && list.first?.quantity == 3)
             #expect(Set(list.first?.orders.map(\.orderId) ?? []) == [a.id, b.id])

@@ -1,10 +1,11 @@
 import Foundation
 import OrderlyCore
-@testable import OrderlyStore
 import OrderlyTestSupport
 import SQLKit
 import Synchronization
 import Testing
+
+@testable import OrderlyStore
 
 /// Group commit (SQLite always; PostgreSQL when lanes are configured): concurrent write
 /// transactions share one database transaction, each in a savepoint.
@@ -23,8 +24,10 @@ struct GroupCommitTests {
                     group.addTask {
                         do {
                             try await database.transaction { db in
-                                try await EventLog.append(db, .init(type: "test.batch", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
-                                try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "batch-\(n)"), \(bind: Int64(n)))").run()
+                                try await EventLog.append(
+                                    db, .init(type: "test.batch", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
+                                try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "batch-\(n)"), \(bind: Int64(n)))")
+                                    .run()
                                 // Every third one fails after writing: its event and row must vanish, nothing else.
                                 if n % 3 == 0 { throw OrderlyError.conflict("refused \(n)") }
                             }
@@ -65,7 +68,8 @@ struct GroupCommitTests {
                 for n in 0..<60 {
                     group.addTask {
                         try await stores.orders.place(
-                            OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "flash-\(n)", email: "f\(n)@example.com"),
+                            OrderStoreTests.draft(
+                                [.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "flash-\(n)", email: "f\(n)@example.com"),
                             actor: "web")
                     }
                 }
@@ -97,7 +101,8 @@ struct GroupCommitTests {
                     group.addTask {
                         try await batches.run { db in
                             let attempt = attempts.next(n)
-                            try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "flaky-\(n)"), \(bind: Int64(n)))").run()
+                            try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "flaky-\(n)"), \(bind: Int64(n)))")
+                                .run()
                             // Job 7 fails on its first two runs as a lost race would, after writing.
                             if n == 7 && attempt <= 2 { throw FlakyDriver.Transient() }
                         }
@@ -120,7 +125,12 @@ struct GroupCommitTests {
 /// How many times each job ran.
 final class Attempts: Sendable {
     private let state = Mutex<[Int: Int]>([:])
-    func next(_ job: Int) -> Int { state.withLock { $0[job, default: 0] += 1; return $0[job]! } }
+    func next(_ job: Int) -> Int {
+        state.withLock {
+            $0[job, default: 0] += 1
+            return $0[job]!
+        }
+    }
     var counts: [Int: Int] { state.withLock { $0 } }
 }
 

@@ -103,7 +103,8 @@ struct InventoryStoreTests {
             }
             #expect(shipment?.fieldErrors.map(\.field) == ["adjustments[0].reason"])
             let absurd = await #expect(throws: OrderlyError.self) {
-                try await stores.inventory.adjust([.init(sku: "SKU-1", locationId: Fixtures.warehouse, delta: 5_000_000_000, reason: .receipt)], actor: nil)
+                try await stores.inventory.adjust(
+                    [.init(sku: "SKU-1", locationId: Fixtures.warehouse, delta: 5_000_000_000, reason: .receipt)], actor: nil)
             }
             #expect(absurd?.fieldErrors.map(\.field) == ["adjustments[0].delta"])
         }

@@ -1,10 +1,11 @@
 import Foundation
 import OrderlyCore
-@testable import OrderlyStore
 import OrderlyTestSupport
 import SQLKit
 import Synchronization
 import Testing
+
+@testable import OrderlyStore
 
 /// Several new orders placed in one transaction (`OrderStore.placeTogether`, run by
 /// `Batches` on PostgreSQL): each must come out exactly as if placed alone.
@@ -29,12 +30,15 @@ struct OrderBatchTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             _ = try await stores.channels.update(Fixtures.web, actor: "test") { $0.holdRules = [HoldRule(name: "first orders", firstOrder: true)] }
             // Grace has ordered before (and is held as a first order then); Ada and Linus are new.
-            let earlier = try await stores.orders.place(OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "e-0", email: "grace@example.com"), actor: nil)
+            let earlier = try await stores.orders.place(
+                OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "e-0", email: "grace@example.com"), actor: nil)
             #expect(earlier.order.holds.count == 1)
             let drafts = [
                 OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "b-1", email: "ada@example.com"),
                 OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "b-2", email: "Grace@Example.com"),
-                OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 50)], externalId: "b-3", email: "linus@example.com"),
+                OrderStoreTests.draft(
+                    [.init(sku: "SKU-1", quantity: 1, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 50)], externalId: "b-3",
+                    email: "linus@example.com"),
             ]
             var jobs: [OrderStore.Batched] = []
             for draft in drafts { jobs.append(try await Self.job(stores, draft)) }
@@ -72,7 +76,8 @@ struct OrderBatchTests {
             for round in 0..<2 {
                 var jobs: [OrderStore.Batched] = []
                 for n in 0..<2 {
-                    let draft = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "u-\(round)-\(n)", email: "u\(round)-\(n)@example.com")
+                    let draft = OrderStoreTests.draft(
+                        [.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "u-\(round)-\(n)", email: "u\(round)-\(n)@example.com")
                     jobs.append(try await Self.job(stores, draft))
                 }
                 #expect(try await OrderStore.placeTogether(jobs, in: stores.database.driver).count == 2)
@@ -82,7 +87,9 @@ struct OrderBatchTests {
             }
             #expect(prepared == 0)
             let reads = try await stores.database.read { db in
-                try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%email_key = ANY%' OR statement LIKE '%nextval(%'").first()?.int64("n")
+                try await db.raw(
+                    "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%email_key = ANY%' OR statement LIKE '%nextval(%'"
+                ).first()?.int64("n")
             }
             #expect(reads == 2, "the batch's two reads have one shape, and are prepared")
             #expect(try await Self.reserved(stores, "SKU-1") == 4)
@@ -99,7 +106,8 @@ struct OrderBatchTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             for n in 0..<3 {
                 _ = try await stores.orders.place(
-                    OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "i-\(n)", email: "c\(n)@example.com"), actor: nil)
+                    OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "i-\(n)", email: "c\(n)@example.com"),
+                    actor: nil)
             }
             let found = try await stores.database.transaction { db in
                 try await CustomerStore.lookUp(db, emails: ["c0@example.com", "c2@example.com", "nobody@example.com"])
@@ -138,8 +146,10 @@ struct OrderBatchTests {
         try await TestDatabase.withStores(engine) { stores in
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 4)
-            let first = try await Self.job(stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-1", email: "a@example.com"))
-            let second = try await Self.job(stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "x-2", email: "b@example.com"))
+            let first = try await Self.job(
+                stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-1", email: "a@example.com"))
+            let second = try await Self.job(
+                stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "x-2", email: "b@example.com"))
             // Each fits what was read; together they want 5 of 4.
             let outcomes = try await OrderStore.placeTogether([first, second], in: stores.database.driver)
             let placed = outcomes.compactMap(\.placement)
@@ -151,12 +161,17 @@ struct OrderBatchTests {
             // A channel that refuses shortages: the short order alone is refused; the other is placed.
             _ = try await stores.channels.update(Fixtures.web, actor: "test") { $0.routing.onShortage = .reject }
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 4 + 3)
-            let third = try await Self.job(stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-3", email: "c@example.com"))
-            let fourth = try await Self.job(stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-4", email: "d@example.com"))
+            let third = try await Self.job(
+                stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-3", email: "c@example.com"))
+            let fourth = try await Self.job(
+                stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "x-4", email: "d@example.com"))
             let events = try await stores.events.list(after: nil, limit: 500).items.count
             let answers = try await OrderStore.placeTogether([third, fourth], in: stores.database.driver)
             #expect(answers.map { $0.placement?.order.externalId } == ["x-3", nil])
-            guard case .refused(let refusal) = answers[1] else { Issue.record("the short order was not refused"); return }
+            guard case .refused(let refusal) = answers[1] else {
+                Issue.record("the short order was not refused")
+                return
+            }
             #expect(refusal.code == .insufficientStock)
             // 4 + 1 (x-2's backordered unit, served by the count) + 2 (x-3); x-4 wanted 2 of the 0 left.
             #expect(try await Self.reserved(stores, "SKU-1") == 7)
@@ -217,7 +232,8 @@ struct OrderBatchTests {
         try await withThrowingTaskGroup(of: Bool.self, returning: [Bool].self) { group in
             for n in 0..<count {
                 group.addTask {
-                    let draft = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "flash-\(n)", email: "buyer\(n)@example.com")
+                    let draft = OrderStoreTests.draft(
+                        [.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "flash-\(n)", email: "buyer\(n)@example.com")
                     do {
                         return try await stores.orders.place(draft, actor: nil).created
                     } catch let error as OrderlyError where error.code == .insufficientStock {

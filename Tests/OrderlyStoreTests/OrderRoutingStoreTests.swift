@@ -15,7 +15,8 @@ struct OrderRoutingStoreTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 2)
             try await Fixtures.stock(stores, "SKU-2", Fixtures.rotterdam, 2)
             let order = try await stores.orders.place(
-                Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100), .init(sku: "SKU-2", quantity: 2, unitPrice: 100)]), actor: nil).order
+                Draft.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100), .init(sku: "SKU-2", quantity: 2, unitPrice: 100)]), actor: nil
+            ).order
             #expect(order.status == .processing)
             let fos = try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items
             #expect(Set(fos.map(\.locationId)) == [Fixtures.warehouse, Fixtures.rotterdam])
@@ -39,7 +40,9 @@ struct OrderRoutingStoreTests {
             let served = try await stores.orders.get(order.id)
             #expect(served.lines[0].allocatedQuantity == 3 && served.lines[0].backorderedQuantity == 0 && served.status == .processing)
             #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.utrecht).level.reserved == 2)
-            #expect(try await stores.fulfillmentOrders.list(orderId: order.id, locationId: Fixtures.utrecht, status: .open, after: nil, limit: nil).items.count == 1)
+            #expect(
+                try await stores.fulfillmentOrders.list(orderId: order.id, locationId: Fixtures.utrecht, status: .open, after: nil, limit: nil).items
+                    .count == 1)
         }
     }
 
@@ -53,7 +56,8 @@ struct OrderRoutingStoreTests {
             try await Fixtures.stock(stores, "KAYAK", Fixtures.warehouse, 10)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             let order = try await stores.orders.place(
-                Draft.draft([.init(sku: "KAYAK", quantity: 2, unitPrice: 99_900), .init(sku: "SKU-1", quantity: 1, unitPrice: 100)]), actor: nil).order
+                Draft.draft([.init(sku: "KAYAK", quantity: 2, unitPrice: 99_900), .init(sku: "SKU-1", quantity: 1, unitPrice: 100)]), actor: nil
+            ).order
             #expect(order.lines[0].allocatedQuantity == 1 && order.lines[0].backorderedQuantity == 1)
             let fos = try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items
             #expect(fos.first { $0.type == .dropship }?.locationId == Fixtures.supplier)
@@ -68,7 +72,8 @@ struct OrderRoutingStoreTests {
         try await TestDatabase.withStores(engine, time: time) { stores in
             try await Fixtures.seed(stores)
             let release = time.now.addingTimeInterval(7 * 86400)
-            _ = try await stores.products.upsert([Product(sku: "NEW", name: "New tent", sellBeyondStock: .preorder, releaseDate: release)], actor: nil, bulk: false)
+            _ = try await stores.products.upsert(
+                [Product(sku: "NEW", name: "New tent", sellBeyondStock: .preorder, releaseDate: release)], actor: nil, bulk: false)
             _ = try await stores.channels.update(Fixtures.web, actor: nil) { $0.routing.onShortage = .reject }
             try await Fixtures.stock(stores, "NEW", Fixtures.warehouse, 5)
             let order = try await stores.orders.place(Draft.draft([.init(sku: "NEW", quantity: 2, unitPrice: 100)]), actor: nil).order
@@ -92,7 +97,8 @@ struct OrderRoutingStoreTests {
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             let order = try await stores.orders.place(
-                Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))]), actor: nil).order
+                Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))]), actor: nil
+            ).order
             #expect(order.lines[0].backorderedQuantity == 1, "warehouse stock is not the store's shelf")
             try await Fixtures.stock(stores, "SKU-1", Fixtures.rotterdam, 3)
             #expect(try await stores.orders.get(order.id).lines[0].allocatedQuantity == 0)
@@ -112,7 +118,9 @@ struct OrderRoutingStoreTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.rotterdam, 10)
             let first = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)]), actor: nil).order
-            let second = try await stores.orders.place(Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "bob@example.com"), actor: nil).order
+            let second = try await stores.orders.place(
+                Draft.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "bob@example.com"), actor: nil
+            ).order
             let a = try await stores.fulfillmentOrders.list(orderId: first.id, locationId: nil, status: nil, after: nil, limit: nil).items
             let b = try await stores.fulfillmentOrders.list(orderId: second.id, locationId: nil, status: nil, after: nil, limit: nil).items
             #expect(a.map(\.locationId) == [Fixtures.warehouse])

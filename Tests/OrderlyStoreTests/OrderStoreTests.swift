@@ -26,7 +26,8 @@ struct OrderStoreTests {
             try await Fixtures.stock(stores, "SKU-2", Fixtures.warehouse, 5)
             try await Fixtures.stock(stores, "SKU-2", Fixtures.utrecht, 5)
             let placed = try await stores.orders.place(
-                Self.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 1250), .init(sku: "SKU-2", quantity: 1, unitPrice: 999)], externalId: "web-1"),
+                Self.draft(
+                    [.init(sku: "SKU-1", quantity: 2, unitPrice: 1250), .init(sku: "SKU-2", quantity: 1, unitPrice: 999)], externalId: "web-1"),
                 actor: "web")
             #expect(placed.created)
             let order = placed.order
@@ -35,7 +36,8 @@ struct OrderStoreTests {
             #expect(order.status == .processing)
             #expect(order.lines.map(\.allocatedQuantity) == [2, 1])
             #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.warehouse).level.reserved == 2)
-            #expect(try await stores.inventory.level(sku: "SKU-2", locationId: Fixtures.warehouse).level.reserved == 1, "one location fills both lines")
+            #expect(
+                try await stores.inventory.level(sku: "SKU-2", locationId: Fixtures.warehouse).level.reserved == 1, "one location fills both lines")
             let fos = try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items
             #expect(fos.count == 1)
             #expect(fos.first?.locationId == Fixtures.warehouse && fos.first?.status == .open && fos.first?.type == .ship)
@@ -81,7 +83,8 @@ struct OrderStoreTests {
             let ids = try await withThrowingTaskGroup(of: OrderID.self) { group in
                 for _ in 0..<12 {
                     group.addTask {
-                        try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "dup-1"), actor: nil).order.id
+                        try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "dup-1"), actor: nil)
+                            .order.id
                     }
                 }
                 return try await group.reduce(into: Set<OrderID>()) { $0.insert($1) }
@@ -99,17 +102,25 @@ struct OrderStoreTests {
             _ = try await stores.channels.update(Fixtures.web, actor: nil) { $0.routing.onShortage = .reject }
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 1)
             let error = await #expect(throws: OrderlyError.self) {
-                try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 100)]), actor: nil)
+                try await stores.orders.place(
+                    Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 100)]), actor: nil)
             }
             #expect(error?.code == .insufficientStock)
             let invalid = await #expect(throws: OrderlyError.self) {
-                var draft = Self.draft([.init(sku: "GHOST", quantity: 0, unitPrice: -1), .init(sku: "SKU-1", quantity: 1, unitPrice: 1, delivery: .pickup(Fixtures.warehouse))])
+                var draft = Self.draft([
+                    .init(sku: "GHOST", quantity: 0, unitPrice: -1),
+                    .init(sku: "SKU-1", quantity: 1, unitPrice: 1, delivery: .pickup(Fixtures.warehouse)),
+                ])
                 draft.currency = "EUX"
                 return try await stores.orders.place(draft, actor: nil)
             }
             #expect(invalid?.fieldErrors.map(\.field) == ["currency", "lines[0].quantity", "lines[0].unitPrice"])
             let pickup = await #expect(throws: OrderlyError.self) {
-                try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 1, delivery: .pickup(Fixtures.warehouse)), .init(sku: "GHOST", quantity: 1, unitPrice: 1)]), actor: nil)
+                try await stores.orders.place(
+                    Self.draft([
+                        .init(sku: "SKU-1", quantity: 1, unitPrice: 1, delivery: .pickup(Fixtures.warehouse)),
+                        .init(sku: "GHOST", quantity: 1, unitPrice: 1),
+                    ]), actor: nil)
             }
             #expect(pickup?.fieldErrors.map(\.field) == ["lines[0].delivery.locationId", "lines[1].sku"])
             #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.warehouse).level.reserved == 0)
@@ -124,9 +135,14 @@ struct OrderStoreTests {
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 1)
             _ = try await stores.supply.create(
-                Supply(id: "PO-1", locationId: Fixtures.warehouse, expectedAt: Date().addingTimeInterval(86400), lines: [.init(sku: "SKU-1", quantity: 3)]), actor: nil)
-            let first = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "a"), actor: nil).order
-            let second = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "b", email: "bob@example.com"), actor: nil).order
+                Supply(
+                    id: "PO-1", locationId: Fixtures.warehouse, expectedAt: Date().addingTimeInterval(86400),
+                    lines: [.init(sku: "SKU-1", quantity: 3)]), actor: nil)
+            let first = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 3, unitPrice: 100)], externalId: "a"), actor: nil)
+                .order
+            let second = try await stores.orders.place(
+                Self.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "b", email: "bob@example.com"), actor: nil
+            ).order
             #expect(first.status == .awaitingStock && first.lines[0].allocatedQuantity == 1 && first.lines[0].backorderedQuantity == 2)
             #expect(second.lines[0].backorderedQuantity == 2)
             let backordered = try await stores.orders.timeline(first.id, after: nil, limit: nil).items.first { $0.type == "order.backordered" }
@@ -150,7 +166,8 @@ struct OrderStoreTests {
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
             for (n, email) in ["ada@example.com", "grace.hopper@navy.example", "ada.byron@example.org"].enumerated() {
-                _ = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "shop-\(n)", email: email), actor: nil)
+                _ = try await stores.orders.place(
+                    Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "shop-\(n)", email: email), actor: nil)
             }
             let found: (String) async throws -> Int = { q in
                 try await stores.orders.search(OrderStore.Search(q: q), after: nil, limit: nil).items.count
@@ -178,7 +195,8 @@ struct OrderStoreTests {
         try await TestDatabase.withStores(.postgres, poolSize: 1) { stores in
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
-            _ = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "s-1", email: "hopper@example.com"), actor: nil)
+            _ = try await stores.orders.place(
+                Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "s-1", email: "hopper@example.com"), actor: nil)
             for _ in 0..<8 {
                 #expect(try await stores.orders.search(OrderStore.Search(q: "hopper"), after: nil, limit: nil).items.count == 1)
                 #expect(try await stores.customers.search("hopper", after: nil, limit: nil).items.count == 1)
@@ -230,7 +248,8 @@ struct OrderStoreTests {
             #expect(released.status == .processing)
             #expect(try await stores.fulfillmentOrders.list(orderId: big.id, locationId: nil, status: nil, after: nil, limit: nil).items.count == 1)
             let types = try await stores.orders.timeline(big.id, after: nil, limit: nil).items.map(\.type)
-            #expect(types == ["order.created", "order.allocated", "order.held", "order.held", "order.released", "order.released", "fulfillment.created"])
+            #expect(
+                types == ["order.created", "order.allocated", "order.held", "order.held", "order.released", "order.released", "fulfillment.created"])
         }
     }
 
@@ -240,11 +259,14 @@ struct OrderStoreTests {
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 3)
             let order = try await stores.orders.place(
-                Self.draft([.init(sku: "SKU-1", quantity: 5, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 100)]), actor: nil).order
+                Self.draft([.init(sku: "SKU-1", quantity: 5, unitPrice: 100), .init(sku: "SKU-2", quantity: 1, unitPrice: 100)]), actor: nil
+            ).order
             #expect(order.lines[0].allocatedQuantity == 3 && order.lines[0].backorderedQuantity == 2)
             let partly = try await stores.orders.cancel(order.id, lines: [.init(line: 1, quantity: 3)], reason: "customer asked", actor: "cs")
             #expect(partly.lines[0].cancelledQuantity == 3 && partly.lines[0].backorderedQuantity == 0 && partly.lines[0].allocatedQuantity == 2)
-            #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.warehouse).level.reserved == 2, "waiting units go first, then one allocated")
+            #expect(
+                try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.warehouse).level.reserved == 2,
+                "waiting units go first, then one allocated")
             let fo = try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.first
             #expect(fo?.lines.first?.quantity == 2)
             let tooMuch = await #expect(throws: OrderlyError.self) {
@@ -264,11 +286,15 @@ struct OrderStoreTests {
         try await TestDatabase.withStores(engine) { stores in
             try await Fixtures.seed(stores)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.utrecht, 2)
-            let hold = try await stores.reservations.create(channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 2)], ttlSeconds: 600, actor: nil)
-            let order = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], reservation: hold.id), actor: nil).order
+            let hold = try await stores.reservations.create(
+                channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 2)], ttlSeconds: 600, actor: nil)
+            let order = try await stores.orders.place(
+                Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], reservation: hold.id), actor: nil
+            ).order
             #expect(order.lines[0].allocatedQuantity == 1)
             #expect(try await stores.reservations.get(hold.id).status == .consumed)
-            #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.utrecht).level.reserved == 1, "the unused held unit goes back")
+            #expect(
+                try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.utrecht).level.reserved == 1, "the unused held unit goes back")
             await #expect(throws: OrderlyError.self) {
                 try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], reservation: hold.id), actor: nil)
             }
@@ -281,8 +307,12 @@ struct OrderStoreTests {
             try await Fixtures.seed(stores)
             _ = try await stores.channels.create(Channel(id: "pos", name: "POS", kind: .pos), actor: nil)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 10)
-            let a = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "Ada@Example.com"), actor: nil).order
-            let b = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], channel: "pos", email: " ada@example.COM "), actor: nil).order
+            let a = try await stores.orders.place(
+                Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], email: "Ada@Example.com"), actor: nil
+            ).order
+            let b = try await stores.orders.place(
+                Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], channel: "pos", email: " ada@example.COM "), actor: nil
+            ).order
             #expect(a.customerId == b.customerId)
             let profile = try await stores.customers.get(a.customerId)
             #expect(profile.orders.map(\.channel).sorted() == ["pos", "web"])
@@ -296,7 +326,10 @@ struct OrderStoreTests {
             #expect(try await stores.orders.search(.init(q: "1234 5678"), after: nil, limit: nil).items.count == 2)
             #expect(try await stores.orders.search(.init(channel: "pos", sku: "SKU-1"), after: nil, limit: nil).items.map(\.id) == [b.id])
             let placedAt = a.createdAt
-            #expect(try await stores.orders.search(.init(createdFrom: placedAt.addingTimeInterval(-60), createdTo: placedAt.addingTimeInterval(60)), after: nil, limit: nil).items.count == 2)
+            #expect(
+                try await stores.orders.search(
+                    .init(createdFrom: placedAt.addingTimeInterval(-60), createdTo: placedAt.addingTimeInterval(60)), after: nil, limit: nil
+                ).items.count == 2)
             #expect(try await stores.orders.search(.init(createdFrom: placedAt.addingTimeInterval(60)), after: nil, limit: nil).items.isEmpty)
             #expect(try await stores.orders.search(.init(createdTo: placedAt.addingTimeInterval(-60)), after: nil, limit: nil).items.isEmpty)
             let page = try await stores.orders.search(.init(), after: nil, limit: 1)
@@ -316,7 +349,8 @@ struct OrderStoreTests {
                 for i in 0..<30 {
                     group.addTask {
                         do {
-                            _ = try await stores.orders.place(Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "race-\(i)"), actor: nil)
+                            _ = try await stores.orders.place(
+                                Self.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100)], externalId: "race-\(i)"), actor: nil)
                             return true
                         } catch let error as OrderlyError where error.code == .insufficientStock {
                             return false

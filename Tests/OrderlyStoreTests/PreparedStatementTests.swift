@@ -1,11 +1,12 @@
 import Foundation
 import OrderlyCore
-@testable import OrderlyStore
 import OrderlyTestSupport
 import PostgresNIO
 import SQLKit
 import Synchronization
 import Testing
+
+@testable import OrderlyStore
 
 /// PostgreSQL statements prepared once per connection (`PostgresSession`): the same answers as
 /// unprepared, one prepared statement per SQL and parameter types, and no statement left broken
@@ -38,17 +39,21 @@ struct PreparedStatementTests {
                 let json = try await db.raw("SELECT \(bind: Note(text: "hi")) ->> 'text' AS v").first()?.string("v")
                 #expect(json == "hi")
                 guard engine == .postgres else { return }
-                let prepared = try await db.raw("""
+                let prepared = try await db.raw(
+                    """
                     SELECT parameter_types::text AS types FROM pg_prepared_statements
                     WHERE statement = 'SELECT count(*) AS n FROM webhook_fanout WHERE last_event_id = $1' ORDER BY 1
-                    """).all().map { try $0.string("types") }
+                    """
+                ).all().map { try $0.string("types") }
                 // Each prepared on its second use: one for the integer, one for the untyped null
                 // (whose type PostgreSQL inferred).
                 #expect(prepared == ["{bigint}", "{bigint}"])
-                let jsonPrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 ->>%'").first()?.int64("n")
+                let jsonPrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 ->>%'").first()?
+                    .int64("n")
                 #expect(jsonPrepared == 0)
                 // Used once: not prepared.
-                let oncePrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 + 1%'").first()?.int64("n")
+                let oncePrepared = try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1 + 1%'").first()?
+                    .int64("n")
                 #expect(oncePrepared == 0)
             }
         }

@@ -78,7 +78,8 @@ struct ReservationStoreTests {
             for _ in 0..<6 {
                 _ = try await stores.reservations.create(channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 1)], ttlSeconds: 60, actor: nil)
             }
-            let keep = try await stores.reservations.create(channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 2)], ttlSeconds: 3600, actor: nil)
+            let keep = try await stores.reservations.create(
+                channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 2)], ttlSeconds: 3600, actor: nil)
             #expect(try await stores.reservations.expireDue() == 0)
             time.advance(by: 61)
             // Two "instances" sweep at once.

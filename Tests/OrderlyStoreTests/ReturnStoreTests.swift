@@ -13,7 +13,8 @@ struct ReturnStoreTests {
         draft.discount = 600
         draft.shippingPrice = 495
         let order = try await stores.orders.place(draft, actor: nil).order
-        let fo = try #require(try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.first)
+        let fo = try #require(
+            try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.first)
         _ = try await stores.fulfillmentOrders.accept(fo.id, actor: nil)
         _ = try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 3)], carrier: "PostNL", trackingNumber: "1", actor: nil)
         return try await stores.orders.get(order.id)
@@ -42,7 +43,8 @@ struct ReturnStoreTests {
                 try await stores.returns.create(orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 2, "again")], actor: nil)
             }
             #expect(over?.code == .notReturnable)
-            let last = try await stores.returns.create(orderId: order.id, locationId: Fixtures.warehouse, method: .mail, lines: [(1, 1, "changed mind")], actor: nil)
+            let last = try await stores.returns.create(
+                orderId: order.id, locationId: Fixtures.warehouse, method: .mail, lines: [(1, 1, "changed mind")], actor: nil)
             #expect(last.refundAmount == 2000 - 200 + 495, "the last unit brings the shipping charge back")
             _ = try await stores.returns.receive(last.id, lines: [(1, 1, .resellable)], actor: nil)
             #expect(try await stores.orders.get(order.id).status == .returned)
@@ -50,7 +52,9 @@ struct ReturnStoreTests {
             let refunded = try await stores.returns.confirmRefund(last.id, actor: "psp")
             #expect(refunded.refundStatus == .refunded)
             let types = try await stores.orders.timeline(order.id, after: nil, limit: nil).items.map(\.type)
-            #expect(types.filter { $0 == "return.requested" }.count == 2 && types.filter { $0 == "return.received" }.count == 3 && types.contains("return.refunded"))
+            #expect(
+                types.filter { $0 == "return.requested" }.count == 2 && types.filter { $0 == "return.received" }.count == 3
+                    && types.contains("return.refunded"))
         }
     }
 
@@ -75,7 +79,8 @@ struct ReturnStoreTests {
             let order = try await Self.shippedOrder(stores)
             try await Fixtures.stock(stores, "SKU-2", Fixtures.rotterdam, 1)
             let ret = try await stores.returns.create(
-                orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "wrong colour")], exchange: [(sku: "SKU-2", quantity: 1)],
+                orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "wrong colour")],
+                exchange: [(sku: "SKU-2", quantity: 1)],
                 actor: "utrecht")
             let replacementId = try #require(ret.exchangeOrderId)
             let replacement = try await stores.orders.get(replacementId)
@@ -85,10 +90,13 @@ struct ReturnStoreTests {
             #expect(try await stores.inventory.level(sku: "SKU-2", locationId: Fixtures.rotterdam).level.reserved == 1)
             let refused = await #expect(throws: OrderlyError.self) {
                 try await stores.returns.create(
-                    orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "x")], exchange: [(sku: "GHOST", quantity: 1)], actor: nil)
+                    orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "x")], exchange: [(sku: "GHOST", quantity: 1)],
+                    actor: nil)
             }
             #expect(refused?.code == .validationFailed)
-            #expect(try await stores.returns.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.count == 1, "a refused exchange opens no return")
+            #expect(
+                try await stores.returns.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.count == 1,
+                "a refused exchange opens no return")
         }
     }
 }

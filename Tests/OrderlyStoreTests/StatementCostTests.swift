@@ -1,12 +1,13 @@
 import Foundation
 import NIOCore
 import OrderlyCore
-@testable import OrderlyStore
 import OrderlyTestSupport
 import SQLKit
 import SQLiteKit
 import Synchronization
 import Testing
+
+@testable import OrderlyStore
 
 /// What makes a statement cheap: SQLite use cases running on their connection's own thread
 /// with prepared statements kept, PostgreSQL inserts held and sent together, and channels,
@@ -15,7 +16,9 @@ import Testing
 struct StatementCostTests {
     static func fanoutNames(_ database: Database, prefix: String) async throws -> [String] {
         try await database.read { db in
-            try await db.raw("SELECT name FROM webhook_fanout WHERE name LIKE \(bind: prefix + "%") ORDER BY name").all().map { try $0.string("name") }
+            try await db.raw("SELECT name FROM webhook_fanout WHERE name LIKE \(bind: prefix + "%") ORDER BY name").all().map {
+                try $0.string("name")
+            }
         }
     }
 
@@ -93,7 +96,8 @@ struct StatementCostTests {
             let database = stores.database
             let seen = try await database.transaction { db -> [Int64] in
                 // Two takes of SKU-1 become one update of 3; on PostgreSQL both rows wait.
-                try await ReservationStore.reserve(db, [("SKU-1", Fixtures.warehouse, 2), ("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 1)])
+                try await ReservationStore.reserve(
+                    db, [("SKU-1", Fixtures.warehouse, 2), ("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 1)])
                 try await db.insertLater(Self.insertRow("with-stock"))
                 let waiting = Int64((db as? FlushingDatabase)?.held.count ?? 0)
                 return [waiting, try await Self.reserved(db, "SKU-1") ?? -1, try await Self.reserved(db, "SKU-2") ?? -1]
@@ -168,17 +172,18 @@ struct StatementCostTests {
             }
         }
         // Rows in (table, sku, location) order, as every transaction locks them.
-        #expect(sql == [
-            "UPDATE inventory_levels SET reserved = reserved + 3 WHERE sku = 'SKU-A' AND location_id = 'WH-10'",
-            "UPDATE inventory_levels SET reserved = reserved + 2 WHERE sku = 'SKU-A' AND location_id = 'WH-2'",
-            "UPDATE inventory_levels SET reserved = reserved + 5 WHERE sku = 'SKU-B' AND location_id = 'WH-1'",
-            "INSERT INTO t VALUES (1)",
-            // Rows for one table, columns and ending join the first insert of them, in its place.
-            "INSERT INTO r (a, b) VALUES (1, 'x'), (2, 'y'), (3, 'z')",
-            "INSERT INTO t VALUES (2)",
-            "INSERT INTO r (a, b) VALUES (4, 'w') ON CONFLICT DO NOTHING",
-            "INSERT INTO r (a) VALUES (5)",
-        ])
+        #expect(
+            sql == [
+                "UPDATE inventory_levels SET reserved = reserved + 3 WHERE sku = 'SKU-A' AND location_id = 'WH-10'",
+                "UPDATE inventory_levels SET reserved = reserved + 2 WHERE sku = 'SKU-A' AND location_id = 'WH-2'",
+                "UPDATE inventory_levels SET reserved = reserved + 5 WHERE sku = 'SKU-B' AND location_id = 'WH-1'",
+                "INSERT INTO t VALUES (1)",
+                // Rows for one table, columns and ending join the first insert of them, in its place.
+                "INSERT INTO r (a, b) VALUES (1, 'x'), (2, 'y'), (3, 'z')",
+                "INSERT INTO t VALUES (2)",
+                "INSERT INTO r (a, b) VALUES (4, 'w') ON CONFLICT DO NOTHING",
+                "INSERT INTO r (a) VALUES (5)",
+            ])
     }
 
     @Test(arguments: Engine.all)
@@ -187,16 +192,18 @@ struct StatementCostTests {
             let database = stores.database
             // 3 × 12,000 rows × 2 binds: more than one statement may carry.
             let statements = (0..<3).map { part in
-                SQLQueryString("INSERT INTO webhook_fanout (name, last_event_id) VALUES ") + SQLQueryString.rows(0..<12_000) { n in
-                    "\(bind: "bulk-\(part)-\(n)"), \(bind: Int64(n))"
-                }
+                SQLQueryString("INSERT INTO webhook_fanout (name, last_event_id) VALUES ")
+                    + SQLQueryString.rows(0..<12_000) { n in
+                        "\(bind: "bulk-\(part)-\(n)"), \(bind: Int64(n))"
+                    }
             }
             let batches = try await database.read { db in
                 HeldInserts.batches(
                     statements.map { .init(query: $0) }, then: [.init(query: Self.insertRow("e1")), .init(query: Self.insertRow("e2"))], on: db
                 ).map(\.count)
             }
-            #expect(batches == [1, 1, 2, 1], "24,000 binds each: one statement apiece; the first event closes the last batch, the second has its own")
+            #expect(
+                batches == [1, 1, 2, 1], "24,000 binds each: one statement apiece; the first event closes the last batch, the second has its own")
             try await database.transaction { db in
                 for statement in statements { try await db.insertLater(statement) }
                 for n in 0..<700 {
@@ -255,17 +262,19 @@ struct StatementCostTests {
         try await TestDatabase.withStores(.sqlite) { stores in
             let database = stores.database
             let checkpointer = try #require((database.driver as? SQLiteDriver)?.checkpointer)
-            let walFile = try await database.read { db in try await db.raw("PRAGMA database_list").first()?.string("file") } .map { $0 + "-wal" }
+            let walFile = try await database.read { db in try await db.raw("PRAGMA database_list").first()?.string("file") }.map { $0 + "-wal" }
             let wal = try #require(walFile)
             try await database.transaction { db in try await db.raw("CREATE TABLE scratch (payload BLOB)").run() }
             /// ~`pages` pages of the log in commits of 100.
             func write(pages: Int) async throws {
                 for _ in 0..<(pages / 100) {
                     try await database.transaction { db in
-                        try await db.raw("""
+                        try await db.raw(
+                            """
                             INSERT INTO scratch (payload) SELECT randomblob(3000) FROM
                                 (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT i FROM n)
-                            """).run()
+                            """
+                        ).run()
                     }
                 }
             }
@@ -365,16 +374,28 @@ struct StatementCostTests {
         #expect(try await cache.value("k", load) == "v3", "expired")
         // A value loaded while a change committed is not kept.
         cache.clear()
-        #expect(try await cache.value("k") { () async throws -> String? in cache.clear(); return "stale" } == "stale")
+        #expect(
+            try await cache.value("k") { () async throws -> String? in
+                cache.clear()
+                return "stale"
+            } == "stale")
         #expect(try await cache.value("k", load) == "v4")
         // Nothing found is not cached.
         let misses = Atomic<Int>(0)
-        for _ in 0..<2 { _ = try await cache.value("missing") { () async throws -> String? in misses.add(1, ordering: .relaxed); return nil } }
+        for _ in 0..<2 {
+            _ = try await cache.value("missing") { () async throws -> String? in
+                misses.add(1, ordering: .relaxed)
+                return nil
+            }
+        }
         #expect(misses.load(ordering: .relaxed) == 2)
         // Past its capacity the cache starts afresh rather than growing.
         let small = ConfigCache(lifetime: .seconds(60), capacity: 2)
         let smallLoads = Atomic<Int>(0)
-        @Sendable func count(_ key: String) async throws -> String? { smallLoads.add(1, ordering: .relaxed); return key }
+        @Sendable func count(_ key: String) async throws -> String? {
+            smallLoads.add(1, ordering: .relaxed)
+            return key
+        }
         for key in ["a", "b", "a", "b"] { _ = try await small.value(key) { try await count(key) } }
         #expect(smallLoads.load(ordering: .relaxed) == 2, "a and b kept")
         _ = try await small.value("c") { try await count("c") }
@@ -392,7 +413,8 @@ struct StatementCostTests {
             try await stores.apiKeys.revoke(key.id, actor: "test")
             #expect(try await stores.apiKeys.authenticate(secret: secret) == nil, "revoked: refused at once")
 
-            let pickup = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))], externalId: "p-1")
+            let pickup = OrderStoreTests.draft(
+                [.init(sku: "SKU-1", quantity: 1, unitPrice: 100, delivery: .pickup(Fixtures.utrecht))], externalId: "p-1")
             #expect(try await stores.orders.place(pickup, actor: nil).order.lines[0].allocatedQuantity == 1)
             _ = try await stores.locations.update(Fixtures.utrecht, actor: "test") { $0.capabilities.pickup = false }
             var second = pickup

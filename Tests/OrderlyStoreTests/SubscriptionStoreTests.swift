@@ -19,9 +19,10 @@ struct SubscriptionStoreTests {
     @Test func monthArithmeticIsCalendarCorrect() {
         let s = Self.subscription()
         let f = ISO8601DateFormatter()
-        #expect((0..<4).map { f.string(from: s.interval.advance(s.startAt, times: $0)) } == [
-            "2027-01-31T09:00:00Z", "2027-02-28T09:00:00Z", "2027-03-31T09:00:00Z", "2027-04-30T09:00:00Z",
-        ])
+        #expect(
+            (0..<4).map { f.string(from: s.interval.advance(s.startAt, times: $0)) } == [
+                "2027-01-31T09:00:00Z", "2027-02-28T09:00:00Z", "2027-03-31T09:00:00Z", "2027-04-30T09:00:00Z",
+            ])
         #expect(ISODuration("P2W")?.advance(Self.jan31, times: 1) == Self.jan31.addingTimeInterval(14 * 86400))
         #expect(ISODuration("P0D") == nil && ISODuration("1M") == nil && ISODuration("PT5M") == nil)
     }

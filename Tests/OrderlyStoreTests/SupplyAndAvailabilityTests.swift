@@ -13,7 +13,9 @@ struct SupplyAndAvailabilityTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 2)
             let expected = Date(timeIntervalSince1970: 1_800_000_000)
             _ = try await stores.supply.create(
-                Supply(id: "PO-100", locationId: Fixtures.warehouse, expectedAt: expected, lines: [.init(sku: "SKU-1", quantity: 10), .init(sku: "SKU-2", quantity: 5)]),
+                Supply(
+                    id: "PO-100", locationId: Fixtures.warehouse, expectedAt: expected,
+                    lines: [.init(sku: "SKU-1", quantity: 10), .init(sku: "SKU-2", quantity: 5)]),
                 actor: "erp")
             #expect(try await stores.inventory.level(sku: "SKU-1", locationId: Fixtures.warehouse).incoming == 10)
 
@@ -31,7 +33,9 @@ struct SupplyAndAvailabilityTests {
             let rest = try await stores.supply.receive("PO-100", lines: nil, actor: "dock")
             #expect(rest.status == .received)
             #expect(try await stores.inventory.level(sku: "SKU-2", locationId: Fixtures.warehouse).level.onHand == 5)
-            let receipts = try await stores.inventory.ledger(sku: "SKU-1", locationId: nil, before: nil, limit: nil).items.filter { $0.reason == .receipt }
+            let receipts = try await stores.inventory.ledger(sku: "SKU-1", locationId: nil, before: nil, limit: nil).items.filter {
+                $0.reason == .receipt
+            }
             #expect(receipts.map(\.delta) == [6, 4])
             #expect(receipts.allSatisfy { $0.reference == "PO-100" })
             await #expect(throws: OrderlyError.self) { try await stores.supply.receive("PO-100", lines: nil, actor: nil) }
@@ -47,9 +51,11 @@ struct SupplyAndAvailabilityTests {
                     Supply(id: "PO-1", locationId: "NOWHERE", expectedAt: Date(), lines: [.init(sku: "GHOST", quantity: 1)]), actor: nil)
             }
             #expect(Set(error?.fieldErrors.map(\.field) ?? []) == ["lines[0].sku", "locationId"])
-            _ = try await stores.supply.create(Supply(id: "PO-1", locationId: Fixtures.warehouse, expectedAt: Date(), lines: [.init(sku: "SKU-1", quantity: 1)]), actor: nil)
+            _ = try await stores.supply.create(
+                Supply(id: "PO-1", locationId: Fixtures.warehouse, expectedAt: Date(), lines: [.init(sku: "SKU-1", quantity: 1)]), actor: nil)
             let duplicate = await #expect(throws: OrderlyError.self) {
-                try await stores.supply.create(Supply(id: "PO-1", locationId: Fixtures.warehouse, expectedAt: Date(), lines: [.init(sku: "SKU-1", quantity: 1)]), actor: nil)
+                try await stores.supply.create(
+                    Supply(id: "PO-1", locationId: Fixtures.warehouse, expectedAt: Date(), lines: [.init(sku: "SKU-1", quantity: 1)]), actor: nil)
             }
             #expect(duplicate?.code == .conflict)
         }
@@ -63,16 +69,22 @@ struct SupplyAndAvailabilityTests {
             try await Fixtures.stock(stores, "SKU-1", Fixtures.utrecht, 3)
             try await Fixtures.stock(stores, "SKU-1", Fixtures.rotterdam, 4)
             try await Fixtures.stock(stores, "SKU-2", Fixtures.rotterdam, 1)
-            _ = try await stores.reservations.create(channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 1, locationId: Fixtures.rotterdam)], ttlSeconds: nil, actor: nil)
+            _ = try await stores.reservations.create(
+                channel: Fixtures.web, lines: [.init(sku: "SKU-1", quantity: 1, locationId: Fixtures.rotterdam)], ttlSeconds: nil, actor: nil)
             _ = try await stores.supply.create(
-                Supply(id: "PO-7", locationId: Fixtures.warehouse, expectedAt: Date(timeIntervalSince1970: 1_900_000_000), lines: [.init(sku: "SKU-1", quantity: 50)]), actor: nil)
+                Supply(
+                    id: "PO-7", locationId: Fixtures.warehouse, expectedAt: Date(timeIntervalSince1970: 1_900_000_000),
+                    lines: [.init(sku: "SKU-1", quantity: 50)]), actor: nil)
             _ = try await stores.locations.update(Fixtures.utrecht, actor: nil) { $0.active = false }
             // Supply expected at a location that holds none of these skus yet: it is read apart.
             _ = try await stores.locations.create(Location(id: "WH-NEW", name: "New DC", kind: .warehouse), actor: nil)
             _ = try await stores.supply.create(
-                Supply(id: "PO-8", locationId: "WH-NEW", expectedAt: Date(timeIntervalSince1970: 1_900_000_000), lines: [.init(sku: "SKU-3", quantity: 12)]), actor: nil)
+                Supply(
+                    id: "PO-8", locationId: "WH-NEW", expectedAt: Date(timeIntervalSince1970: 1_900_000_000),
+                    lines: [.init(sku: "SKU-3", quantity: 12)]), actor: nil)
 
-            let web = try await stores.availability.availability(channel: Fixtures.web, skus: ["SKU-1", "SKU-2", "SKU-3"], origin: Fixtures.amsterdam)
+            let web = try await stores.availability.availability(
+                channel: Fixtures.web, skus: ["SKU-1", "SKU-2", "SKU-3"], origin: Fixtures.amsterdam)
             #expect(web.map(\.sku) == ["SKU-1", "SKU-2", "SKU-3"])
             #expect(web[0].available == 8 + 3, "warehouse 10−2 safety, Rotterdam 4−1 reserved, Utrecht inactive")
             #expect(web[0].locations.map(\.locationId) == [Fixtures.warehouse, Fixtures.rotterdam], "nearest first")
@@ -82,7 +94,9 @@ struct SupplyAndAvailabilityTests {
             #expect(web[2].incoming.map(\.locationId) == ["WH-NEW"] && web[2].incoming.map(\.quantity) == [12])
 
             _ = try await stores.channels.create(
-                Channel(id: "marketplace", name: "Marketplace", kind: .marketplace, locations: [Fixtures.warehouse, Fixtures.rotterdam], routing: .init(shipFromStore: false)), actor: nil)
+                Channel(
+                    id: "marketplace", name: "Marketplace", kind: .marketplace, locations: [Fixtures.warehouse, Fixtures.rotterdam],
+                    routing: .init(shipFromStore: false)), actor: nil)
             _ = try await stores.locations.update(Fixtures.rotterdam, actor: nil) { $0.capabilities.pickup = false }
             let marketplace = try await stores.availability.availability(channel: "marketplace", skus: ["SKU-1"], origin: nil)
             #expect(marketplace[0].available == 8, "a store that neither ships for this channel nor hands over pickups does not count")

@@ -22,7 +22,8 @@ public enum TestDatabase {
     }
 
     /// A new database, and on SQLite its file (for the caller to remove when done).
-    static func open(_ engine: Engine, poolSize: Int, groupCommitLanes: Int, orderBatchLanes: Int) async throws -> (database: Database, file: String?) {
+    static func open(_ engine: Engine, poolSize: Int, groupCommitLanes: Int, orderBatchLanes: Int) async throws -> (database: Database, file: String?)
+    {
         switch engine {
         case .sqlite:
             let template = try await Templates.shared.sqliteTemplate()
@@ -137,7 +138,7 @@ actor Templates {
             attempt += 1
             do {
                 return try await body(database)
-            } catch where attempt < 50 && String(reflecting: error).contains("55006") {
+            } catch  where attempt < 50 && String(reflecting: error).contains("55006") {
                 try await Task.sleep(for: .milliseconds(20 * attempt))
             }
         }

@@ -31,11 +31,12 @@ public struct StaffUser: Sendable, Equatable {
 
     /// The principal this person acts as: every page checks the same `Principal.authorize` as the API.
     public var principal: Principal {
-        let role: Principal.Role = switch self.role {
-        case .admin: .admin
-        case .service: .service
-        case .store: .store
-        }
+        let role: Principal.Role =
+            switch self.role {
+            case .admin: .admin
+            case .service: .service
+            case .store: .store
+            }
         return Principal(keyId: APIKeyID("staff:\(id)"), name: email, role: role, locations: locations)
     }
 

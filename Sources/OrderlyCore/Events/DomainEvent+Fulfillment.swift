@@ -61,7 +61,9 @@ extension DomainEvent {
         .init(.fulfillmentReadyForPickup, .order(fo.orderId), FulfillmentPayload(fo))
     }
     public static func fulfillmentPickedUp(_ fo: FulfillmentOrder) -> Self { .init(.fulfillmentPickedUp, .order(fo.orderId), FulfillmentPayload(fo)) }
-    public static func fulfillmentCarriedOut(_ fo: FulfillmentOrder) -> Self { .init(.fulfillmentCarriedOut, .order(fo.orderId), FulfillmentPayload(fo)) }
+    public static func fulfillmentCarriedOut(_ fo: FulfillmentOrder) -> Self {
+        .init(.fulfillmentCarriedOut, .order(fo.orderId), FulfillmentPayload(fo))
+    }
 
     public static func fulfillmentRejected(_ fo: FulfillmentOrder, reason: FulfillmentOrder.RejectionReason, note: String?) -> Self {
         .init(

@@ -33,7 +33,8 @@ extension FulfillmentOrder {
             groups[key, default: (unit.locationId, unit.type, [])].lines.append(.init(orderLine: unit.orderLine, sku: sku, quantity: unit.quantity))
         }
         return keys.compactMap { groups[$0] }.map { group in
-            FulfillmentOrder(id: id(), orderId: order.id, locationId: group.location, type: group.type, status: .open, lines: group.lines, createdAt: now)
+            FulfillmentOrder(
+                id: id(), orderId: order.id, locationId: group.location, type: group.type, status: .open, lines: group.lines, createdAt: now)
         }
     }
 }

@@ -32,7 +32,10 @@ extension FulfillmentOrder {
 
     private func allows(_ step: (inout FulfillmentOrder) throws -> Void) -> Bool {
         var copy = self
-        do { try step(&copy); return true } catch { return false }
+        do {
+            try step(&copy)
+            return true
+        } catch { return false }
     }
 
     private func refuse(_ action: String) -> OrderlyError {

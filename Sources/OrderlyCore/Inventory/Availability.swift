@@ -59,11 +59,14 @@ public enum AvailabilityCalculator {
         for level in levels { bySku[level.sku, default: [:]][level.locationId] = level.available }
         return skus.map { sku in
             let stock = bySku[sku] ?? [:]
-            let atLocations = stock.isEmpty ? [] : ordered.compactMap { location, distance in
-                stock[location.id].map {
-                    SkuAvailability.AtLocation(locationId: location.id, available: $0, pickup: location.capabilities.pickup, distanceKm: distance)
+            let atLocations =
+                stock.isEmpty
+                ? []
+                : ordered.compactMap { location, distance in
+                    stock[location.id].map {
+                        SkuAvailability.AtLocation(locationId: location.id, available: $0, pickup: location.capabilities.pickup, distanceKm: distance)
+                    }
                 }
-            }
             let pooledIncoming = (incoming[sku] ?? []).filter { supply in
                 locations[supply.locationId].map(channel.sells(from:)) ?? false
             }.sorted { ($0.expectedAt, $0.locationId) < ($1.expectedAt, $1.locationId) }

@@ -74,7 +74,9 @@ public enum ReservationPlanner {
                     continue
                 }
                 var needed = line.quantity
-                for i in eligible.sorted(by: { pool[$0].available > pool[$1].available || (pool[$0].available == pool[$1].available && pool[$0].locationId < pool[$1].locationId) }) where needed > 0 {
+                for i in eligible.sorted(by: {
+                    pool[$0].available > pool[$1].available || (pool[$0].available == pool[$1].available && pool[$0].locationId < pool[$1].locationId)
+                }) where needed > 0 {
                     let take = min(needed, pool[i].available)
                     allocations.append(.init(lineIndex: index, sku: line.sku, locationId: pool[i].locationId, quantity: take))
                     pool[i].available -= take

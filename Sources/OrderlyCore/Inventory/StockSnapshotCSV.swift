@@ -99,7 +99,12 @@ public struct StockSnapshotCSV: Sendable {
             if inQuotes {
                 if c == "\"" {
                     let next = iterator.next()
-                    if next == "\"" { current.append("\"") } else { inQuotes = false; lookahead = next }
+                    if next == "\"" {
+                        current.append("\"")
+                    } else {
+                        inQuotes = false
+                        lookahead = next
+                    }
                 } else {
                     current.append(c)
                 }

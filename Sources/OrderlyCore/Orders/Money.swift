@@ -27,7 +27,9 @@ public struct CurrencyCode: StringIdentifier {
     /// An amount for people: `EUR 123.45`.
     public func format(_ minor: Int64) -> String { "\(rawValue) \(decimal(minor))" }
 
-    static let noMinorUnits: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
+    static let noMinorUnits: Set<String> = [
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+    ]
     static let threeDigitMinorUnits: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
 
     static let iso4217: Set<String> = Set(

@@ -30,7 +30,9 @@ extension Order {
                 guard (1...Limits.maxQuantity).contains(asked) else { continue }
             }
             let already = targets.filter { $0.line == request.line }.reduce(Int64(0)) { $0 + $1.quantity }
-            v.check(quantity + already <= line.cancellable, "lines[\(i)].quantity", "only \(line.cancellable - already) of line \(line.number) can still be cancelled")
+            v.check(
+                quantity + already <= line.cancellable, "lines[\(i)].quantity",
+                "only \(line.cancellable - already) of line \(line.number) can still be cancelled")
             targets.append((request.line, quantity))
         }
         try v.validate()
@@ -148,7 +150,9 @@ extension Order {
                     plan.fulfillmentLines.append((open.fulfillmentOrder, line.number, shrink))
                     left -= shrink
                     let id = open.fulfillmentOrder
-                    if !plan.cancelledFulfillmentOrders.contains(id), fulfillment.filter({ $0.fulfillmentOrder == id }).allSatisfy({ $0.quantity == 0 }) {
+                    if !plan.cancelledFulfillmentOrders.contains(id),
+                        fulfillment.filter({ $0.fulfillmentOrder == id }).allSatisfy({ $0.quantity == 0 })
+                    {
                         plan.cancelledFulfillmentOrders.append(id)
                     }
                 }

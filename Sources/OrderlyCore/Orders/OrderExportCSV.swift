@@ -11,7 +11,8 @@ public enum OrderExportCSV {
     public static func row(_ order: Order) -> String {
         let units = { (quantity: (OrderLine) -> Int64) in String(order.lines.reduce(0) { $0 + quantity($1) }) }
         return [
-            order.number, order.id.rawValue, order.channel.rawValue, order.externalId ?? "", order.createdAt.formatted(.iso8601), order.status.rawValue,
+            order.number, order.id.rawValue, order.channel.rawValue, order.externalId ?? "", order.createdAt.formatted(.iso8601),
+            order.status.rawValue,
             order.currency.rawValue, String(order.totals.subtotal), String(order.totals.shipping), String(order.totals.discount),
             String(order.totals.total), order.currency.decimal(order.totals.total), units(\.quantity), units(\.fulfilledQuantity),
             units(\.cancelledQuantity), units(\.returnedQuantity), order.customerId.rawValue,

@@ -176,7 +176,8 @@ public enum OrderPlacement {
 
     /// The reservation a draft cites, if the order may take it over: it must exist for the
     /// order's channel, be active and not have expired.
-    public static func usable(_ reservation: Reservation?, cited: ReservationID, channel: ChannelID, at now: Date) throws(OrderlyError) -> Reservation {
+    public static func usable(_ reservation: Reservation?, cited: ReservationID, channel: ChannelID, at now: Date) throws(OrderlyError) -> Reservation
+    {
         guard let reservation, reservation.channel == channel else {
             throw OrderlyError.invalid("reservationId", "reservation '\(cited)' does not exist for channel \(channel)")
         }

@@ -75,11 +75,15 @@ public enum ReturnPolicy {
 
     /// Checks a request against what was fulfilled, less what was already returned or is on
     /// its way back (`pending` per order line). Over-returns are refused as `not_returnable`.
-    public static func validate(_ requested: [Request], order: Order, pending: [Int: Int64], location: Location, method: Return.Method) throws(OrderlyError) -> [Return.Line] {
+    public static func validate(
+        _ requested: [Request], order: Order, pending: [Int: Int64], location: Location, method: Return.Method
+    ) throws(OrderlyError) -> [Return.Line] {
         var v = Validator()
         v.check(!requested.isEmpty, "lines", "must hold at least one line")
         if method == .store {
-            v.check(location.kind == .store && location.capabilities.returns && location.active, "locationId", "\(location.id) does not take returns in store")
+            v.check(
+                location.kind == .store && location.capabilities.returns && location.active, "locationId",
+                "\(location.id) does not take returns in store")
         } else {
             v.check(location.capabilities.returns && location.active, "locationId", "\(location.id) does not take returns")
         }

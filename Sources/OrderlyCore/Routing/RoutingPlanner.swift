@@ -98,25 +98,28 @@ public enum RoutingPlanner {
         for line in lines {
             let sku = line.product.sku
             if line.product.sellBeyondStock == .preorder, let release = line.product.releaseDate, release > snapshot.now {
-                plan.backorders.append(.init(
-                    lineIndex: line.index, sku: sku, quantity: line.quantity,
-                    reason: "pre-order: not released before \(release.formatted(.iso8601))"))
+                plan.backorders.append(
+                    .init(
+                        lineIndex: line.index, sku: sku, quantity: line.quantity,
+                        reason: "pre-order: not released before \(release.formatted(.iso8601))"))
                 continue
             }
             if let store = line.delivery.storeLocation, let type = line.delivery.storeFulfillment {
                 let taken = snapshot.excluded.contains(store) ? 0 : take(&stock, sku, store, line.quantity)
                 if taken > 0 {
-                    plan.allocations.append(.init(
-                        lineIndex: line.index, sku: sku, locationId: store, quantity: taken, type: type,
-                        reason: type == .carryOut ? "sold at the counter in \(store)" : "pickup at \(store), the store the customer chose"))
+                    plan.allocations.append(
+                        .init(
+                            lineIndex: line.index, sku: sku, locationId: store, quantity: taken, type: type,
+                            reason: type == .carryOut ? "sold at the counter in \(store)" : "pickup at \(store), the store the customer chose"))
                 }
                 if taken < line.quantity { short[line.index, default: 0] += line.quantity - taken }
             } else if let supplier = line.product.dropshipSupplier, !snapshot.excluded.contains(supplier) {
                 let taken = take(&stock, sku, supplier, line.quantity)
                 if taken > 0 {
-                    plan.allocations.append(.init(
-                        lineIndex: line.index, sku: sku, locationId: supplier, quantity: taken, type: .dropship,
-                        reason: "drop-ship by \(supplier), the sku's supplier"))
+                    plan.allocations.append(
+                        .init(
+                            lineIndex: line.index, sku: sku, locationId: supplier, quantity: taken, type: .dropship,
+                            reason: "drop-ship by \(supplier), the sku's supplier"))
                 }
                 if taken < line.quantity { short[line.index, default: 0] += line.quantity - taken }
             } else {
@@ -133,7 +136,8 @@ public enum RoutingPlanner {
             guard let missing = short[line.index], missing > 0 else { continue }
             let sku = line.product.sku
             let incoming = (snapshot.incoming[sku] ?? []).filter { snapshot.locations[$0.locationId].map(snapshot.channel.sells(from:)) ?? false }
-            let awaiting = incoming.first.map { "awaiting supply at \($0.locationId) expected \($0.expectedAt.formatted(.iso8601))" } ?? "awaiting stock"
+            let awaiting =
+                incoming.first.map { "awaiting supply at \($0.locationId) expected \($0.expectedAt.formatted(.iso8601))" } ?? "awaiting stock"
             // What is sold at the counter must be in the store now: never backordered.
             if case .carryOut(let store) = line.delivery {
                 refused.append(.init(sku: sku, locationId: store, requested: line.quantity, available: line.quantity - missing))
@@ -141,11 +145,15 @@ public enum RoutingPlanner {
             }
             switch (line.product.sellBeyondStock, snapshot.channel.routing.onShortage) {
             case (.backorder, _), (.preorder, _):
-                plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "backorder (\(line.product.sellBeyondStock.rawValue) product): \(awaiting)"))
+                plan.backorders.append(
+                    .init(
+                        lineIndex: line.index, sku: sku, quantity: missing,
+                        reason: "backorder (\(line.product.sellBeyondStock.rawValue) product): \(awaiting)"))
             case (.never, .backorder):
                 plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "backorder (channel policy): \(awaiting)"))
             case (.never, .partial):
-                plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "partial allocation (channel policy): awaiting stock"))
+                plan.backorders.append(
+                    .init(lineIndex: line.index, sku: sku, quantity: missing, reason: "partial allocation (channel policy): awaiting stock"))
             case (.never, .reject):
                 let available = line.quantity - missing
                 refused.append(.init(sku: sku, locationId: line.delivery.storeLocation, requested: line.quantity, available: available))
@@ -224,7 +232,8 @@ public enum RoutingPlanner {
                 remaining[l] -= taken
                 // Lines of the same sku draw on the same units.
                 for other in lines.indices where lines[other].product.sku == line.product.sku { available[row + other] -= taken }
-                allocations.append(.init(lineIndex: line.index, sku: line.product.sku, locationId: location.id, quantity: taken, type: .ship, reason: why))
+                allocations.append(
+                    .init(lineIndex: line.index, sku: line.product.sku, locationId: location.id, quantity: taken, type: .ship, reason: why))
             }
         }
         var short: [Int: Int64] = [:]

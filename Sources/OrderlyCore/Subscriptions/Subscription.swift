@@ -22,7 +22,10 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
         rest = rest.dropFirst()
         var number = ""
         for c in rest {
-            if c.isNumber { number.append(c); continue }
+            if c.isNumber {
+                number.append(c)
+                continue
+            }
             guard let n = Int(number), n > 0, n <= 1000 else { return nil }
             number = ""
             switch c {

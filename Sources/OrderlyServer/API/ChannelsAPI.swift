@@ -49,7 +49,9 @@ extension Channel {
         }
         if let holdRules {
             self.holdRules = holdRules.map {
-                HoldRule(name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes, tags: $0.tags)
+                HoldRule(
+                    name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes,
+                    tags: $0.tags)
             }
         }
     }
@@ -63,7 +65,9 @@ extension Components.Schemas.Channel {
                 shipFromStore: c.routing.shipFromStore, onShortage: .init(rawValue: c.routing.onShortage.rawValue),
                 maxSplits: c.routing.maxSplits, criteria: c.routing.criteria.compactMap { .init(rawValue: $0.rawValue) }),
             holdRules: c.holdRules.map {
-                .init(name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes, tags: $0.tags)
+                .init(
+                    name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes,
+                    tags: $0.tags)
             })
     }
 }

@@ -49,21 +49,28 @@ extension OrderlyAPIService {
         let location = LocationID(input.path.id)
         _ = try RequestScope.caller(may: .readFulfillment(location))
         let items = try await stores.fulfillmentOrders.pickList(location)
-        return .ok(.init(body: .json(.init(
-            locationId: location.rawValue,
-            items: items.map { item in
-                .init(
-                    sku: item.sku.rawValue, quantity: item.quantity,
-                    orders: item.orders.map {
-                        .init(orderId: $0.orderId.rawValue, orderNumber: $0.orderNumber, fulfillmentOrderId: $0.fulfillmentOrderId.rawValue,
-                              _type: .init(rawValue: $0.type.rawValue) ?? .ship, quantity: $0.quantity)
-                    })
-            }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        locationId: location.rawValue,
+                        items: items.map { item in
+                            .init(
+                                sku: item.sku.rawValue, quantity: item.quantity,
+                                orders: item.orders.map {
+                                    .init(
+                                        orderId: $0.orderId.rawValue, orderNumber: $0.orderNumber, fulfillmentOrderId: $0.fulfillmentOrderId.rawValue,
+                                        _type: .init(rawValue: $0.type.rawValue) ?? .ship, quantity: $0.quantity)
+                                })
+                        }))))
     }
 
     func confirmDelivery(_ input: Operations.ConfirmDelivery.Input) async throws -> Operations.ConfirmDelivery.Output {
         let (id, caller) = try await fulfiller(input.path.id)
-        return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.confirmDelivery(id, shipment: input.path.shipmentId, actor: Self.actor(caller))))))
+        return .ok(
+            .init(
+                body: .json(.init(try await stores.fulfillmentOrders.confirmDelivery(id, shipment: input.path.shipmentId, actor: Self.actor(caller))))
+            ))
     }
 
     func getPackingSlip(_ input: Operations.GetPackingSlip.Input) async throws -> Operations.GetPackingSlip.Output {
@@ -73,13 +80,18 @@ extension OrderlyAPIService {
         let slip = try await stores.fulfillmentOrders.packingSlip(fo.id)
         let order = slip.order
         let address = order.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: order.coordinates) }
-        return .ok(.init(body: .json(.init(
-            fulfillmentOrderId: fo.id.rawValue, orderId: order.id.rawValue, orderNumber: order.number, channel: order.channel.rawValue,
-            locationId: fo.locationId.rawValue, _type: .init(rawValue: fo.type.rawValue) ?? .ship, customerName: slip.customerName,
-            shipTo: fo.type == .ship || fo.type == .dropship ? address : nil, pickupCode: slip.fulfillmentOrder.pickupCode,
-            lines: slip.fulfillmentOrder.lines.filter { $0.quantity > 0 }.map {
-                .init(orderLineId: "\(order.id):\($0.orderLine)", sku: $0.sku.rawValue, name: slip.names[$0.sku] ?? $0.sku.rawValue, quantity: $0.quantity)
-            }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        fulfillmentOrderId: fo.id.rawValue, orderId: order.id.rawValue, orderNumber: order.number, channel: order.channel.rawValue,
+                        locationId: fo.locationId.rawValue, _type: .init(rawValue: fo.type.rawValue) ?? .ship, customerName: slip.customerName,
+                        shipTo: fo.type == .ship || fo.type == .dropship ? address : nil, pickupCode: slip.fulfillmentOrder.pickupCode,
+                        lines: slip.fulfillmentOrder.lines.filter { $0.quantity > 0 }.map {
+                            .init(
+                                orderLineId: "\(order.id):\($0.orderLine)", sku: $0.sku.rawValue, name: slip.names[$0.sku] ?? $0.sku.rawValue,
+                                quantity: $0.quantity)
+                        }))))
     }
 
     /// The fulfillment order, if the caller may work on it; a store key for another location gets 404.

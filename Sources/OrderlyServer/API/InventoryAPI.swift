@@ -63,11 +63,14 @@ extension OrderlyAPIService {
         let rows = try parser.finish()
         let summary = try await stores.inventory.importSnapshot(
             rows, dryRun: input.query.dryRun ?? false, reference: input.query.reference, actor: Self.actor(caller))
-        return .ok(.init(body: .json(.init(
-            rows: summary.rows, changed: summary.changed, unchanged: summary.unchanged, dryRun: summary.dryRun,
-            differences: summary.differences.map {
-                .init(line: $0.line, sku: $0.sku.rawValue, locationId: $0.locationId.rawValue, before: $0.before, after: $0.after)
-            }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        rows: summary.rows, changed: summary.changed, unchanged: summary.unchanged, dryRun: summary.dryRun,
+                        differences: summary.differences.map {
+                            .init(line: $0.line, sku: $0.sku.rawValue, locationId: $0.locationId.rawValue, before: $0.before, after: $0.after)
+                        }))))
     }
 
     func listLedger(_ input: Operations.ListLedger.Input) async throws -> Operations.ListLedger.Output {
@@ -75,12 +78,15 @@ extension OrderlyAPIService {
         _ = try RequestScope.caller(may: .readInventory(location))
         let page = try await stores.inventory.ledger(
             sku: input.query.sku.map(SKU.init), locationId: location, before: input.query.cursor, limit: input.query.limit)
-        return .ok(.init(body: .json(.init(
-            items: page.items.map {
-                .init(
-                    id: $0.id, sku: $0.sku.rawValue, locationId: $0.locationId.rawValue, delta: $0.delta, onHandAfter: $0.onHandAfter,
-                    reason: .init(rawValue: $0.reason.rawValue) ?? .adjustment, reference: $0.reference, actor: $0.actor, at: $0.at)
-            }, nextCursor: page.nextCursor))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: page.items.map {
+                            .init(
+                                id: $0.id, sku: $0.sku.rawValue, locationId: $0.locationId.rawValue, delta: $0.delta, onHandAfter: $0.onHandAfter,
+                                reason: .init(rawValue: $0.reason.rawValue) ?? .adjustment, reference: $0.reference, actor: $0.actor, at: $0.at)
+                        }, nextCursor: page.nextCursor))))
     }
 }
 

@@ -84,7 +84,8 @@ extension Components.Schemas.Address {
 extension Components.Schemas.Location {
     init(_ l: Location) {
         self.init(
-            id: l.id.rawValue, name: l.name, _type: .init(rawValue: l.kind.rawValue) ?? .warehouse, address: l.address.map(Components.Schemas.Address.init),
+            id: l.id.rawValue, name: l.name, _type: .init(rawValue: l.kind.rawValue) ?? .warehouse,
+            address: l.address.map(Components.Schemas.Address.init),
             latitude: l.coordinates?.latitude, longitude: l.coordinates?.longitude,
             capabilities: .init(ship: l.capabilities.ship, pickup: l.capabilities.pickup, returns: l.capabilities.returns),
             priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active)

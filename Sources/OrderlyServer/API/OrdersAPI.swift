@@ -178,7 +178,8 @@ extension Components.Schemas.Order {
                 .init(
                     id: "\(o.id):\(line.number)", number: line.number, sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice,
                     delivery: .init(line.delivery),
-                    allocatedQuantity: line.allocatedQuantity, backorderedQuantity: line.backorderedQuantity, fulfilledQuantity: line.fulfilledQuantity,
+                    allocatedQuantity: line.allocatedQuantity, backorderedQuantity: line.backorderedQuantity,
+                    fulfilledQuantity: line.fulfilledQuantity,
                     cancelledQuantity: line.cancelledQuantity, returnedQuantity: line.returnedQuantity)
             },
             fulfillmentOrders: fulfillmentOrders.map(Components.Schemas.FulfillmentOrder.init), createdAt: o.createdAt)
@@ -198,7 +199,10 @@ extension Components.Schemas.FulfillmentOrder {
         self.init(
             id: f.id.rawValue, orderId: f.orderId.rawValue, locationId: f.locationId.rawValue, _type: .init(rawValue: f.type.rawValue) ?? .ship,
             status: .init(rawValue: f.status.rawValue) ?? .open,
-            lines: f.lines.map { .init(orderLineId: "\(f.orderId):\($0.orderLine)", sku: $0.sku.rawValue, quantity: $0.quantity, fulfilledQuantity: $0.fulfilledQuantity) },
+            lines: f.lines.map {
+                .init(
+                    orderLineId: "\(f.orderId):\($0.orderLine)", sku: $0.sku.rawValue, quantity: $0.quantity, fulfilledQuantity: $0.fulfilledQuantity)
+            },
             pickupCode: f.pickupCode, rejectionReason: f.rejectionReason?.rawValue,
             shipments: f.shipments.map { shipment in
                 .init(

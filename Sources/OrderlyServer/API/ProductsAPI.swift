@@ -22,11 +22,15 @@ extension OrderlyAPIService {
         case .case2(let many):
             let products = many.map(Product.init)
             let results = try await stores.products.upsert(products, actor: Self.actor(caller), bulk: true)
-            return .ok(.init(body: .json(.ProductBulkResult(.init(
-                items: products.map(Components.Schemas.Product.init),
-                created: results.filter { $0 == .created }.count,
-                updated: results.filter { $0 == .updated }.count,
-                unchanged: results.filter { $0 == .unchanged }.count)))))
+            return .ok(
+                .init(
+                    body: .json(
+                        .ProductBulkResult(
+                            .init(
+                                items: products.map(Components.Schemas.Product.init),
+                                created: results.filter { $0 == .created }.count,
+                                updated: results.filter { $0 == .updated }.count,
+                                unchanged: results.filter { $0 == .unchanged }.count)))))
         }
     }
 

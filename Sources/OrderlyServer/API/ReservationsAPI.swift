@@ -19,23 +19,30 @@ extension OrderlyAPIService {
         }
         let items = try await stores.availability.availability(
             channel: channel, skus: input.query.sku.map(SKU.init), origin: origin, locationLimit: input.query.limit)
-        return .ok(.init(body: .json(.init(
-            channel: channel.rawValue,
-            items: items.map { item in
-                .init(
-                    sku: item.sku.rawValue, available: item.available,
-                    locations: item.locations.map {
-                        .init(locationId: $0.locationId.rawValue, available: $0.available, pickup: $0.pickup, distanceKm: $0.distanceKm)
-                    },
-                    incoming: item.incoming.map { .init(locationId: $0.locationId.rawValue, quantity: $0.quantity, expectedAt: $0.expectedAt) })
-            }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        channel: channel.rawValue,
+                        items: items.map { item in
+                            .init(
+                                sku: item.sku.rawValue, available: item.available,
+                                locations: item.locations.map {
+                                    .init(locationId: $0.locationId.rawValue, available: $0.available, pickup: $0.pickup, distanceKm: $0.distanceKm)
+                                },
+                                incoming: item.incoming.map {
+                                    .init(locationId: $0.locationId.rawValue, quantity: $0.quantity, expectedAt: $0.expectedAt)
+                                })
+                        }))))
     }
 
     func createReservation(_ input: Operations.CreateReservation.Input) async throws -> Operations.CreateReservation.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let channel = ChannelID(body.channel)
         let caller = try RequestScope.caller(may: .reserve(channel))
-        let lines = body.lines.map { ReservationPlanner.Line(sku: SKU($0.sku), quantity: $0.quantity, locationId: $0.locationId.map(LocationID.init)) }
+        let lines = body.lines.map {
+            ReservationPlanner.Line(sku: SKU($0.sku), quantity: $0.quantity, locationId: $0.locationId.map(LocationID.init))
+        }
         do {
             let reservation = try await stores.reservations.create(
                 channel: channel, lines: lines, ttlSeconds: body.ttlSeconds, actor: Self.actor(caller))

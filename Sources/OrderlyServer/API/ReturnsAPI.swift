@@ -23,7 +23,8 @@ extension OrderlyAPIService {
         let location = input.query.locationId.map(LocationID.init)
         _ = try RequestScope.caller(may: .readFulfillment(location))
         let page = try await stores.returns.list(
-            orderId: input.query.orderId.map(OrderID.init), locationId: location, status: input.query.status.flatMap { Return.Status(rawValue: $0.rawValue) },
+            orderId: input.query.orderId.map(OrderID.init), locationId: location,
+            status: input.query.status.flatMap { Return.Status(rawValue: $0.rawValue) },
             after: input.query.cursor, limit: input.query.limit)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Return.init), nextCursor: page.nextCursor))))
     }

@@ -14,7 +14,8 @@ extension OrderlyAPIService {
         let subscription = Subscription(
             id: SubscriptionID("sub_" + Token.random(bytes: 10)), channel: ChannelID(body.channel),
             customer: CustomerDetails(email: body.customer.email, name: body.customer.name, phone: body.customer.phone),
-            currency: CurrencyCode(body.currency), lines: body.lines.map { Subscription.Line(sku: SKU($0.sku), quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            currency: CurrencyCode(body.currency),
+            lines: body.lines.map { Subscription.Line(sku: SKU($0.sku), quantity: $0.quantity, unitPrice: $0.unitPrice) },
             shippingAddress: address.address, coordinates: try address.coordinates(), interval: interval, startAt: body.startAt)
         return .created(.init(body: .json(.init(try await stores.subscriptions.create(subscription, actor: Self.actor(caller))))))
     }

@@ -11,9 +11,12 @@ extension OrderlyAPIService {
         do {
             try await stores.database.ping()
         } catch {
-            return .serviceUnavailable(.init(body: .applicationProblemJson(.init(
-                _type: "https://orderly.dev/problems/unavailable", title: "Service Unavailable", status: 503,
-                detail: "The database does not answer", code: "unavailable"))))
+            return .serviceUnavailable(
+                .init(
+                    body: .applicationProblemJson(
+                        .init(
+                            _type: "https://orderly.dev/problems/unavailable", title: "Service Unavailable", status: 503,
+                            detail: "The database does not answer", code: "unavailable"))))
         }
         return .ok(.init(body: .json(.init(status: "ok", engine: stores.database.engine.rawValue, schemaVersion: Migrator.latestVersion))))
     }

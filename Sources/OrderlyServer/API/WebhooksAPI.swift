@@ -13,9 +13,13 @@ extension OrderlyAPIService {
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {
         let caller = try RequestScope.caller(may: .manageWebhooks)
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
-        let (webhook, secret) = try await stores.webhooks.create(url: body.url, eventTypes: body.events, secret: body.secret, actor: Self.actor(caller))
-        return .created(.init(body: .json(.init(
-            id: webhook.id.rawValue, url: webhook.url, events: webhook.eventTypes, createdAt: webhook.createdAt, secret: secret))))
+        let (webhook, secret) = try await stores.webhooks.create(
+            url: body.url, eventTypes: body.events, secret: body.secret, actor: Self.actor(caller))
+        return .created(
+            .init(
+                body: .json(
+                    .init(
+                        id: webhook.id.rawValue, url: webhook.url, events: webhook.eventTypes, createdAt: webhook.createdAt, secret: secret))))
     }
 
     func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output {
@@ -39,7 +43,8 @@ extension OrderlyAPIService {
 
     func redeliverWebhookDelivery(_ input: Operations.RedeliverWebhookDelivery.Input) async throws -> Operations.RedeliverWebhookDelivery.Output {
         let caller = try RequestScope.caller(may: .manageWebhooks)
-        let delivery = try await stores.webhooks.redeliver(WebhookID(input.path.id), WebhookDeliveryID(input.path.deliveryId), actor: Self.actor(caller))
+        let delivery = try await stores.webhooks.redeliver(
+            WebhookID(input.path.id), WebhookDeliveryID(input.path.deliveryId), actor: Self.actor(caller))
         return .accepted(.init(body: .json(.init(delivery))))
     }
 }

@@ -88,8 +88,10 @@ public struct WebhookDispatcher: Service {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: "Orderly-Webhooks/1")
-            request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.header(
-                secret: job.secret, timestamp: Int64(Date().timeIntervalSince1970), body: body))
+            request.headers.add(
+                name: WebhookSignature.headerName,
+                value: WebhookSignature.header(
+                    secret: job.secret, timestamp: Int64(Date().timeIntervalSince1970), body: body))
             request.headers.add(name: "Orderly-Delivery", value: job.delivery.rawValue)
             request.headers.add(name: "Orderly-Event-Id", value: String(job.event.id))
             request.headers.add(name: "Orderly-Event-Type", value: job.event.type)

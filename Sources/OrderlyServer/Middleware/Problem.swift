@@ -16,8 +16,10 @@ struct Problem: Encodable, Sendable {
     var errors: [OrderlyError.FieldError]?
     var shortages: [OrderlyError.Shortage]?
 
-    init(status: HTTPResponse.Status, code: OrderlyError.Code, detail: String?, requestId: String?,
-         errors: [OrderlyError.FieldError] = [], shortages: [OrderlyError.Shortage] = []) {
+    init(
+        status: HTTPResponse.Status, code: OrderlyError.Code, detail: String?, requestId: String?,
+        errors: [OrderlyError.FieldError] = [], shortages: [OrderlyError.Shortage] = []
+    ) {
         self.type = "https://orderly.dev/problems/\(code.rawValue.replacingOccurrences(of: "_", with: "-"))"
         self.title = status.reasonPhrase
         self.status = status.code

@@ -27,7 +27,8 @@ struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
         return Problem(
             status: .tooManyRequests, code: .rateLimited,
-            detail: "The key '\(principal.name)' may make \(perSecond.formatted()) requests per second (bursts of \(burst.formatted())); retry in \(seconds) s",
+            detail:
+                "The key '\(principal.name)' may make \(perSecond.formatted()) requests per second (bursts of \(burst.formatted())); retry in \(seconds) s",
             requestId: context.id
         ).response(headers: [.retryAfter: String(seconds)])
     }

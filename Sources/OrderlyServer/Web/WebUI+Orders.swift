@@ -30,7 +30,9 @@ extension WebUI {
         try session.user.principal.authorize(.readOrders(nil))
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? {
-            query[name[...]].map(String.init).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+            query[name[...]].map(String.init).flatMap {
+                $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces)
+            }
         }
         let day = { (name: String) -> Date? in text(name).flatMap { try? Date($0 + "T00:00:00Z", strategy: .iso8601) } }
         let status = text("status").flatMap(OrderStatus.init(rawValue:))
@@ -42,7 +44,8 @@ extension WebUI {
         var next: String?
         if let cursor = page.nextCursor {
             var components = URLComponents()
-            components.queryItems = ["q", "sku", "channel", "status", "from", "to"].compactMap { name in text(name).map { URLQueryItem(name: name, value: $0) } }
+            components.queryItems =
+                ["q", "sku", "channel", "status", "from", "to"].compactMap { name in text(name).map { URLQueryItem(name: name, value: $0) } }
                 + [URLQueryItem(name: "cursor", value: cursor)]
             next = "/orders" + (components.string ?? "")
         }
@@ -73,39 +76,47 @@ extension WebUI {
         let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
         let canChange = principal.may(.changeOrder(order.channel))
         var values: [String: Any] = [
-        "id": order.id.rawValue, "number": order.number, "status": order.status.rawValue, "channel": order.channel.rawValue,
-        "createdAt": Self.when(order.createdAt), "customerId": order.customerId.rawValue,
-        "customerName": customer?.name ?? customer?.email ?? "walk-in customer",
-        "total": money(order.totals.total), "subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shipping),
-        "discount": money(order.totals.discount), "canChange": canChange, "csrf": session.csrfToken,
-        "lines": order.lines.map { line -> [String: Any] in
-            [
-                "number": line.number, "sku": line.sku.rawValue, "delivery": Self.describe(line.delivery), "quantity": line.quantity,
-                "unitPrice": money(line.unitPrice), "allocated": line.allocatedQuantity, "backordered": line.backorderedQuantity,
-                "fulfilled": line.fulfilledQuantity, "cancelled": line.cancelledQuantity, "returned": line.returnedQuantity,
-            ]
-        },
-        "holds": order.holds.map { ["id": $0.id, "reason": $0.reason, "source": $0.source.rawValue, "orderId": order.id.rawValue, "canChange": canChange, "csrf": session.csrfToken] },
-        "fulfillmentOrders": detail.fulfillmentOrders.map { fo -> [String: Any] in
-            [
-                "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
-                "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }.joined(separator: ", "),
-            ]
-        },
-        "returnLocations": returnLocations.map { ["id": $0.id.rawValue, "name": $0.name] },
-        "events": events.reversed().map { event -> [String: Any] in
-            ["at": Self.when(event.at), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
-        },
-    ]
-    if let externalId = order.externalId { values["externalId"] = externalId }
-    if let email = customer?.email { values["customerEmail"] = email }
-    if let address = order.shippingAddress {
-        values["address"] = [
-            "name": address.name ?? "", "line1": address.line1 ?? "", "postalCode": address.postalCode ?? "", "city": address.city ?? "",
-            "country": address.country ?? "",
+            "id": order.id.rawValue, "number": order.number, "status": order.status.rawValue, "channel": order.channel.rawValue,
+            "createdAt": Self.when(order.createdAt), "customerId": order.customerId.rawValue,
+            "customerName": customer?.name ?? customer?.email ?? "walk-in customer",
+            "total": money(order.totals.total), "subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shipping),
+            "discount": money(order.totals.discount), "canChange": canChange, "csrf": session.csrfToken,
+            "lines": order.lines.map { line -> [String: Any] in
+                [
+                    "number": line.number, "sku": line.sku.rawValue, "delivery": Self.describe(line.delivery), "quantity": line.quantity,
+                    "unitPrice": money(line.unitPrice), "allocated": line.allocatedQuantity, "backordered": line.backorderedQuantity,
+                    "fulfilled": line.fulfilledQuantity, "cancelled": line.cancelledQuantity, "returned": line.returnedQuantity,
+                ]
+            },
+            "holds": order.holds.map {
+                [
+                    "id": $0.id, "reason": $0.reason, "source": $0.source.rawValue, "orderId": order.id.rawValue, "canChange": canChange,
+                    "csrf": session.csrfToken,
+                ]
+            },
+            "fulfillmentOrders": detail.fulfillmentOrders.map { fo -> [String: Any] in
+                [
+                    "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
+                    "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }
+                        .joined(separator: ", "),
+                ]
+            },
+            "returnLocations": returnLocations.map { ["id": $0.id.rawValue, "name": $0.name] },
+            "events": events.reversed().map { event -> [String: Any] in
+                ["at": Self.when(event.at), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
+            },
         ]
+        if let externalId = order.externalId { values["externalId"] = externalId }
+        if let email = customer?.email { values["customerEmail"] = email }
+        if let address = order.shippingAddress {
+            values["address"] = [
+                "name": address.name ?? "", "line1": address.line1 ?? "", "postalCode": address.postalCode ?? "", "city": address.city ?? "",
+                "country": address.country ?? "",
+            ]
         }
-        if detail.refundPending > 0 || detail.refunded > 0 { values["refunds"] = ["pending": money(detail.refundPending), "paid": money(detail.refunded)] }
+        if detail.refundPending > 0 || detail.refunded > 0 {
+            values["refunds"] = ["pending": money(detail.refundPending), "paid": money(detail.refunded)]
+        }
         return render("order", values, session: session, request: request, here: "orders")
     }
 
@@ -117,7 +128,9 @@ extension WebUI {
             "customer",
             [
                 "name": c.name ?? c.email ?? c.phone ?? "Customer", "email": c.email ?? "—", "phone": c.phone ?? "—", "createdAt": "",
-                "addresses": c.addresses.map { ["line1": $0.line1 ?? "", "postalCode": $0.postalCode ?? "", "city": $0.city ?? "", "country": $0.country ?? ""] },
+                "addresses": c.addresses.map {
+                    ["line1": $0.line1 ?? "", "postalCode": $0.postalCode ?? "", "city": $0.city ?? "", "country": $0.country ?? ""]
+                },
                 "orders": profile.orders.map { o -> [String: Any] in
                     [
                         "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
@@ -187,7 +200,8 @@ extension WebUI {
                 let value = { (name: String) in form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
                 let address = Address(
                     name: value("name"), line1: value("line1"), city: value("city"), postalCode: value("postalCode"), country: value("country"))
-                _ = try await stores.orders.update(order.id, shippingAddress: address, coordinates: nil, tags: nil, actor: session.user.principal.name)
+                _ = try await stores.orders.update(
+                    order.id, shippingAddress: address, coordinates: nil, tags: nil, actor: session.user.principal.name)
                 return ("/orders/\(id)", "Address changed.")
             }
         }

@@ -67,16 +67,18 @@ extension WebUI {
         guard let session = try await session(request) else { return .redirect(to: "/login", type: .normal) }
         let form = try await Self.form(request, context: context)
         guard let sent = form["csrf"], Self.same(sent, session.csrfToken) else {
-            return render("error", ["heading": "Forbidden", "message": "The form expired or did not come from Orderly; nothing was changed."],
-                          session: session, status: .forbidden)
+            return render(
+                "error", ["heading": "Forbidden", "message": "The form expired or did not come from Orderly; nothing was changed."],
+                session: session, status: .forbidden)
         }
         do {
             let (to, message) = try await body(form, session)
             return redirect(to, flash: "ok", message)
         } catch let error as OrderlyError {
             if error.code == .forbidden || error.code == .notFound {
-                return render("error", ["heading": error.code == .forbidden ? "Forbidden" : "Not Found", "message": error.detail],
-                              session: session, status: error.code == .forbidden ? .forbidden : .notFound)
+                return render(
+                    "error", ["heading": error.code == .forbidden ? "Forbidden" : "Not Found", "message": error.detail],
+                    session: session, status: error.code == .forbidden ? .forbidden : .notFound)
             }
             return redirect(back, flash: "error", Self.describe(error))
         }
@@ -100,7 +102,8 @@ extension WebUI {
     static func describe(_ error: OrderlyError) -> String {
         if !error.fieldErrors.isEmpty { return error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
         if !error.shortages.isEmpty {
-            return "Not enough stock: " + error.shortages.map { "\($0.sku) (asked \($0.requested), available \($0.available))" }.joined(separator: ", ")
+            return "Not enough stock: "
+                + error.shortages.map { "\($0.sku) (asked \($0.requested), available \($0.available))" }.joined(separator: ", ")
         }
         return error.detail
     }
@@ -119,7 +122,9 @@ extension WebUI {
         let buffer = try await request.collectBody(upTo: 64 * 1024)
         var fields: [String: String] = [:]
         for pair in String(buffer: buffer).split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let kv = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
             guard let key = kv.first, !key.isEmpty else { continue }
             fields[key] = kv.count > 1 ? kv[1] : ""
         }

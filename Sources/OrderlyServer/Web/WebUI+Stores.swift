@@ -68,11 +68,15 @@ extension WebUI {
             [
                 "id": id, "name": place.name,
                 "pickList": pickList.map { item -> [String: Any] in
-                    ["sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity, "orders": item.orders.map(\.orderNumber).joined(separator: ", ")]
+                    [
+                        "sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity,
+                        "orders": item.orders.map(\.orderNumber).joined(separator: ", "),
+                    ]
                 },
                 "work": work.map { fo -> [String: Any] in
                     [
-                        "id": fo.id.rawValue, "locationId": id, "orderId": fo.orderId.rawValue, "orderNumber": numbers[fo.orderId] ?? fo.orderId.rawValue,
+                        "id": fo.id.rawValue, "locationId": id, "orderId": fo.orderId.rawValue,
+                        "orderNumber": numbers[fo.orderId] ?? fo.orderId.rawValue,
                         "type": fo.type.rawValue, "status": fo.status.rawValue, "csrf": session.csrfToken,
                         "lines": fo.lines.map { "\($0.sku) × \($0.quantity - $0.fulfilledQuantity)" }.joined(separator: ", "),
                         "canAccept": mayWork && fo.canAccept, "canShip": mayWork && fo.canShipEverything,
@@ -81,7 +85,8 @@ extension WebUI {
                 },
                 "returns": returns.map { ret -> [String: Any] in
                     [
-                        "id": ret.id.rawValue, "orderId": ret.orderId.rawValue, "method": ret.method.rawValue, "locationId": id, "csrf": session.csrfToken,
+                        "id": ret.id.rawValue, "orderId": ret.orderId.rawValue, "method": ret.method.rawValue, "locationId": id,
+                        "csrf": session.csrfToken,
                         "lines": ret.lines.map { "\($0.sku) × \($0.quantity) (\($0.reason))" }.joined(separator: ", "),
                     ]
                 },
@@ -104,7 +109,8 @@ extension WebUI {
                     return (back, "Accepted.")
                 case "ship":
                     let value = { (name: String) in form[name].flatMap { $0.isEmpty ? nil : $0 } }
-                    _ = try await stores.fulfillmentOrders.ship(id, lines: fo.openLines, carrier: value("carrier"), trackingNumber: value("trackingNumber"), actor: actor)
+                    _ = try await stores.fulfillmentOrders.ship(
+                        id, lines: fo.openLines, carrier: value("carrier"), trackingNumber: value("trackingNumber"), actor: actor)
                     return (back, "Shipped.")
                 case "ready":
                     let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)

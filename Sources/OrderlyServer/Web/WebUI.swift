@@ -47,8 +47,11 @@ struct WebUI: Sendable {
         router.post("/logout") { request, context in try await logout(request, context: context) }
         router.get("/") { request, context in try await page(request, context) { try await dashboard($0, $1) } }
         router.get("/orders") { request, context in try await page(request, context) { try await orders($0, $1) } }
-        router.get("/orders/:id") { request, context in try await page(request, context) { try await order($0, $1, context.parameters.require("id")) } }
-        router.get("/customers/:id") { request, context in try await page(request, context) { try await customer($0, $1, context.parameters.require("id")) } }
+        router.get("/orders/:id") { request, context in try await page(request, context) { try await order($0, $1, context.parameters.require("id")) }
+        }
+        router.get("/customers/:id") { request, context in
+            try await page(request, context) { try await customer($0, $1, context.parameters.require("id")) }
+        }
         router.get("/inventory") { request, context in try await page(request, context) { try await inventory($0, $1) } }
         router.get("/stores/:location") { request, context in
             try await page(request, context) { try await store($0, $1, context.parameters.require("location")) }
@@ -66,11 +69,12 @@ struct WebUI: Sendable {
         do {
             return try await body(request, session)
         } catch let error as OrderlyError {
-            let status: HTTPResponse.Status = switch error.code {
-            case .notFound: .notFound
-            case .forbidden: .forbidden
-            default: .badRequest
-            }
+            let status: HTTPResponse.Status =
+                switch error.code {
+                case .notFound: .notFound
+                case .forbidden: .forbidden
+                default: .badRequest
+                }
             return render("error", ["heading": status.reasonPhrase, "message": error.detail], session: session, status: status)
         }
     }
@@ -113,7 +117,10 @@ struct WebUI: Sendable {
 extension WebUI {
     /// Dates as people read them in a back office: UTC, to the minute.
     static func when(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
-            .replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
+        date.formatted(
+            Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
+                .colon)
+        )
+        .replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
     }
 }

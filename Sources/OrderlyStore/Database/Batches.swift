@@ -86,7 +86,8 @@ final class Batches<Job: Sendable, Output: Sendable>: Sendable {
             let cause = cause(error)
             causes.withLock { $0[cause, default: 0] += 1 }
             logger.debug(
-                "a batch failed; its jobs run alone", metadata: ["jobs": "\(batch.count)", "cause": "\(cause)", "error": "\(String(reflecting: error))"])
+                "a batch failed; its jobs run alone",
+                metadata: ["jobs": "\(batch.count)", "cause": "\(cause)", "error": "\(String(reflecting: error))"])
             for waiting in batch { waiting.continuation.resume(returning: nil) }
         }
     }

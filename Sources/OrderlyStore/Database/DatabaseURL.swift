@@ -31,7 +31,9 @@ enum DatabaseURL {
                 case ("prepare", "true"): prepare = true
                 case ("prepare", "false"): prepare = false
                 case ("sslmode", "disable"): break  // what Orderly does anyway
-                default: throw OrderlyError.invalid("databaseURL", "knows no option \(item.name)=\(item.value ?? ""); only prepare=true|false and sslmode=disable")
+                default:
+                    throw OrderlyError.invalid(
+                        "databaseURL", "knows no option \(item.name)=\(item.value ?? ""); only prepare=true|false and sslmode=disable")
                 }
             }
             self = .postgres(configuration, prepare: prepare)

@@ -1,5 +1,5 @@
-import NIOCore
 import Logging
+import NIOCore
 import SQLKit
 import Synchronization
 
@@ -243,7 +243,7 @@ struct FlushingDatabase: AsyncSQLDatabase {
     var dialect: any SQLDialect { base.dialect }
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await held.flush(on: base)
         try await base.execute(sql: query, onRow)
     }

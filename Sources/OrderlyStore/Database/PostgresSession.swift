@@ -33,17 +33,19 @@ struct PostgresSession: AsyncSQLDatabase {
     var version: (any SQLDatabaseReportedVersion)? { nil }
     var dialect: any SQLDialect { PostgresDialect() }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
         guard let statements, let encoded = PreparedStatements.encode(binds),
-              let name = statements.name(sql: sql, types: encoded.types)
+            let name = statements.name(sql: sql, types: encoded.types)
         else {
             return try await connection.sql(queryLogLevel: queryLogLevel).execute(sql: query, onRow)
         }
         if let queryLogLevel {
-            logger.log(level: queryLogLevel, "Executing query", metadata: [
-                "sql": .string(sql), "statement": .string(name), "binds": .array(binds.map { .string("\($0)") }),
-            ])
+            logger.log(
+                level: queryLogLevel, "Executing query",
+                metadata: [
+                    "sql": .string(sql), "statement": .string(name), "binds": .array(binds.map { .string("\($0)") }),
+                ])
         }
         do {
             let rows = try await GeneratedStatement.$current.withValue(.init(name: name, sql: sql)) {

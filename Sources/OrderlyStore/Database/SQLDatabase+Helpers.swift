@@ -9,7 +9,7 @@ import SQLKit
 protocol AsyncSQLDatabase: SQLDatabase {}
 
 extension AsyncSQLDatabase {
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
     }
 }

@@ -83,11 +83,13 @@ final class SQLiteConnection: @unchecked Sendable {
     func handCheckpoints(to checkpointer: SQLiteCheckpointer) async throws {
         try await thread.perform { [self] in
             let context = Unmanaged.passUnretained(checkpointer).toOpaque()
-            _ = sqlite_nio_sqlite3_wal_hook(handle, { context, handle, _, pages in
-                guard let context, let handle else { return SQLITE_OK }
-                Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue().walGrew(to: Int(pages), writer: handle)
-                return SQLITE_OK
-            }, context)
+            _ = sqlite_nio_sqlite3_wal_hook(
+                handle,
+                { context, handle, _, pages in
+                    guard let context, let handle else { return SQLITE_OK }
+                    Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue().walGrew(to: Int(pages), writer: handle)
+                    return SQLITE_OK
+                }, context)
         }
     }
 
@@ -263,7 +265,7 @@ struct SQLiteSession: AsyncSQLDatabase {
     var version: (any SQLDatabaseReportedVersion)? { nil }
     var dialect: any SQLDialect { SQLiteDialect() }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, rawBinds) = serialize(query)
         if let queryLogLevel {
             logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": .string(sql), "binds": .array(rawBinds.map { .string("\($0)") })])

@@ -126,7 +126,10 @@ final class SQLiteConnectionPool: Sendable {
 
     func drain() -> [SQLiteConnection] {
         state.withLock { state in
-            defer { state.all = []; state.idle = [] }
+            defer {
+                state.all = []
+                state.idle = []
+            }
             return state.all
         }
     }

@@ -110,7 +110,8 @@ enum Allocations {
 
     /// Takes units off allocations: `quantity` off each, `released` of them off what it had released.
     static func shrink(
-        _ db: any SQLDatabase, _ order: OrderID, _ changes: [(line: Int, location: LocationID, type: FulfillmentType, quantity: Int64, released: Int64)]
+        _ db: any SQLDatabase, _ order: OrderID,
+        _ changes: [(line: Int, location: LocationID, type: FulfillmentType, quantity: Int64, released: Int64)]
     ) async throws {
         for change in changes {
             try await db.raw(
@@ -150,4 +151,3 @@ extension Calendar {
         return calendar
     }()
 }
-

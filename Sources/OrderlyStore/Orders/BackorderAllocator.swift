@@ -31,7 +31,8 @@ enum BackorderAllocator {
                 return .init(index: index, quantity: line.backorderedQuantity, delivery: line.delivery, product: product)
             }
             guard !lines.isEmpty else { continue }
-            var snapshot = try await OrderStore.snapshot(db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, at: now)
+            var snapshot = try await OrderStore.snapshot(
+                db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, at: now)
             // Only the receiving location: other stock was already considered when the order waited.
             if let location { snapshot.stock = snapshot.stock.mapValues { $0.filter { $0.key == location } } }
             snapshot.channel.routing.onShortage = .partial

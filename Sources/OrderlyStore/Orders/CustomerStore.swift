@@ -40,8 +40,10 @@ public struct CustomerStore: Sendable {
             var query = SQLQueryString("SELECT * FROM customers WHERE id > \(bind: cursor ?? "")")
             if let q, !q.isEmpty {
                 let pattern = "%" + q.lowercased() + "%"
-                query.appendInterpolation(SQLQueryString(
-                    " AND (LOWER(email_key) LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR LOWER(phone_key) LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"))
+                query.appendInterpolation(
+                    SQLQueryString(
+                        " AND (LOWER(email_key) LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR LOWER(phone_key) LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"
+                    ))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
             return try await PreparedStatements.planned(forText: q) { try await db.raw(query).all() }
@@ -75,12 +77,15 @@ public struct CustomerStore: Sendable {
             row = try await db.raw("SELECT \(foundColumns) FROM customers WHERE email_key = \(bind: email)\(db.forUpdate)").first()
         } else if let phone = details.normalizedPhone {
             row = try await db.raw(
-                "SELECT \(foundColumns) FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1\(db.forUpdate)").first()
+                "SELECT \(foundColumns) FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1\(db.forUpdate)"
+            ).first()
         }
         guard let row else {
             let id = CustomerID("cus_" + Token.random(bytes: 10))
             let inserted = try await db.raw(
-                SQLQueryString.insert(into: columns, values: try values(id, details, address: address, at: now), then: " ON CONFLICT (email_key) DO NOTHING RETURNING id")
+                SQLQueryString.insert(
+                    into: columns, values: try values(id, details, address: address, at: now),
+                    then: " ON CONFLICT (email_key) DO NOTHING RETURNING id")
             ).all()
             if inserted.isEmpty { return try await match(db, details, address: address, at: now) }
             return (id, true)
@@ -150,8 +155,14 @@ public struct CustomerStore: Sendable {
     ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
         var customer = found.customer
         var changed = false
-        if customer.name == nil, let name = details.name { customer.name = name; changed = true }
-        if customer.phone == nil, let phone = details.phone { customer.phone = phone; changed = true }
+        if customer.name == nil, let name = details.name {
+            customer.name = name
+            changed = true
+        }
+        if customer.phone == nil, let phone = details.phone {
+            customer.phone = phone
+            changed = true
+        }
         if let address, !customer.addresses.contains(address) {
             customer.addresses = Array(([address] + customer.addresses).prefix(20))
             changed = true

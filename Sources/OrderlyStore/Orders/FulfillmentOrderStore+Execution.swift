@@ -41,7 +41,10 @@ extension FulfillmentOrderStore {
             try fo.ship(items)
             let shipment = Shipment(
                 id: "shp_" + Token.random(bytes: 10), carrier: carrier, trackingNumber: trackingNumber,
-                lines: items.map { item in Shipment.Line(orderLine: item.orderLine, sku: fo.lines.first { $0.orderLine == item.orderLine }?.sku ?? SKU(""), quantity: item.quantity) },
+                lines: items.map { item in
+                    Shipment.Line(
+                        orderLine: item.orderLine, sku: fo.lines.first { $0.orderLine == item.orderLine }?.sku ?? SKU(""), quantity: item.quantity)
+                },
                 createdAt: now)
             try await Self.fulfil(db, fo: fo, order: &order, units: shipment.lines, reference: shipment.id, actor: actor, at: now)
             try await db.raw(
@@ -154,7 +157,9 @@ extension FulfillmentOrderStore {
         try await OrderRows.saveProgress(db, order, at: now)
     }
 
-    static func shrinkAllocation(_ db: any SQLDatabase, _ order: OrderID, line: Int, location: LocationID, type: FulfillmentType, units: Int64) async throws {
+    static func shrinkAllocation(
+        _ db: any SQLDatabase, _ order: OrderID, line: Int, location: LocationID, type: FulfillmentType, units: Int64
+    ) async throws {
         try await db.raw(
             """
             UPDATE order_allocations SET quantity = quantity - \(bind: units), released = released - \(bind: units)

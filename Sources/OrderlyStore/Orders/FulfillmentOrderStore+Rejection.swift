@@ -8,8 +8,14 @@ extension FulfillmentOrderStore {
     /// with the order's rules, never to a location that already rejected this order. What no
     /// location can take waits for stock; on a channel that rejects shortages the order is
     /// also held for a person to decide.
-    public func reject(_ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?) async throws -> FulfillmentOrder {
-        if let note { var v = Validator(); v.check(note.count <= 500, "note", "must be at most 500 characters"); try v.validate() }
+    public func reject(
+        _ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?
+    ) async throws -> FulfillmentOrder {
+        if let note {
+            var v = Validator()
+            v.check(note.count <= 500, "note", "must be at most 500 characters")
+            try v.validate()
+        }
         let rejected = try await Replanning.untilStockSettles {
             try await database.transaction { [time] db in
                 try await Self.reject(db, id, reason: reason, note: note, actor: actor, at: time.now)
@@ -124,7 +130,9 @@ extension FulfillmentOrderStore {
         for id in due {
             let fo = try await get(id)
             guard fo.status == .readyForPickup else { continue }
-            let lines = fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map { OrderCancellation(line: $0.orderLine, quantity: $0.quantity - $0.fulfilledQuantity) }
+            let lines = fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map {
+                OrderCancellation(line: $0.orderLine, quantity: $0.quantity - $0.fulfilledQuantity)
+            }
             _ = try await OrderStore(database: database, time: time).cancel(
                 fo.orderId, lines: lines, reason: "pickup not collected within \(days) days at \(fo.locationId)", actor: actor)
             expired += 1
@@ -146,4 +154,3 @@ public struct PickListItem: Sendable, Equatable {
     public var quantity: Int64
     public var orders: [Entry]
 }
-

@@ -43,7 +43,8 @@ public struct FulfillmentOrderStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: FulfillmentOrderID, forUpdate: Bool = false) async throws -> FulfillmentOrder? {
-        guard let row = try await db.raw("SELECT * FROM fulfillment_orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else {
+        guard let row = try await db.raw("SELECT * FROM fulfillment_orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first()
+        else {
             return nil
         }
         let lines = try await db.raw(
@@ -67,7 +68,8 @@ public struct FulfillmentOrderStore: Sendable {
         var result: [Shipment] = []
         for row in try await db.raw("SELECT * FROM shipments WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY created_at, id").all() {
             let shipmentId = try row.string("id")
-            let lines = try await db.raw("SELECT * FROM shipment_lines WHERE shipment_id = \(bind: shipmentId) ORDER BY order_line_no").all().map { line in
+            let lines = try await db.raw("SELECT * FROM shipment_lines WHERE shipment_id = \(bind: shipmentId) ORDER BY order_line_no").all().map {
+                line in
                 Shipment.Line(orderLine: Int(try line.int64("order_line_no")), sku: SKU(try line.string("sku")), quantity: try line.int64("quantity"))
             }
             var shipment = Shipment(
@@ -129,7 +131,8 @@ public struct FulfillmentOrderStore: Sendable {
         let lines = SQLQueryString.rows(fos.flatMap { fo in fo.lines.map { (fo.id, $0) } }) { id, line in
             "\(bind: id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.fulfilledQuantity)"
         }
-        try await db.insertLater(into: "fulfillment_order_lines (fulfillment_order_id, order_line_no, sku, quantity, fulfilled_quantity)", values: lines)
+        try await db.insertLater(
+            into: "fulfillment_order_lines (fulfillment_order_id, order_line_no, sku, quantity, fulfilled_quantity)", values: lines)
     }
 
 }

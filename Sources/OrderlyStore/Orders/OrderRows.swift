@@ -14,9 +14,11 @@ enum OrderRows {
     }
 
     static func fetch(_ db: any SQLDatabase, channel: ChannelID, externalId: String) async throws -> Order? {
-        guard let row = try await db.raw(
-            "SELECT * FROM orders WHERE channel_id = \(bind: channel.rawValue) AND external_id = \(bind: externalId)"
-        ).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                "SELECT * FROM orders WHERE channel_id = \(bind: channel.rawValue) AND external_id = \(bind: externalId)"
+            ).first()
+        else { return nil }
         return try await decode(db, row)
     }
 
@@ -26,7 +28,9 @@ enum OrderRows {
             var line = OrderLine(
                 number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
                 unitPrice: try row.int64("unit_price"),
-                delivery: try row.optionalString("pickup_location_id").map { try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0)) } ?? .ship)
+                delivery: try row.optionalString("pickup_location_id").map {
+                    try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0))
+                } ?? .ship)
             line.allocatedQuantity = try row.int64("allocated")
             line.backorderedQuantity = try row.int64("backordered")
             line.fulfilledQuantity = try row.int64("fulfilled")
@@ -34,7 +38,8 @@ enum OrderRows {
             line.returnedQuantity = try row.int64("returned")
             return line
         }
-        let holds = try await db.raw("SELECT * FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id").all().map { row in
+        let holds = try await db.raw("SELECT * FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id").all().map {
+            row in
             Hold(id: try row.string("hold_id"), reason: try row.string("reason"), source: Hold.Source(rawValue: try row.string("source")) ?? .manual)
         }
         let latitude = try row.decode(column: "latitude", as: Double?.self)
@@ -121,6 +126,6 @@ enum OrderRows {
             """
         ).first()
         let last = try row?.int64("value") ?? 0
-        return (last - Int64(count) + 1 ... last).map(Order.number)
+        return (last - Int64(count) + 1...last).map(Order.number)
     }
 }

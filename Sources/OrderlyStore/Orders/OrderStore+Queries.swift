@@ -65,8 +65,9 @@ extension OrderStore {
             if let status = search.status { query.appendInterpolation(SQLQueryString(" AND o.status = \(bind: status.rawValue)")) }
             if let customer = search.customerId { query.appendInterpolation(SQLQueryString(" AND o.customer_id = \(bind: customer.rawValue)")) }
             if let sku = search.sku {
-                query.appendInterpolation(SQLQueryString(
-                    " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = \(bind: sku.rawValue))"))
+                query.appendInterpolation(
+                    SQLQueryString(
+                        " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = \(bind: sku.rawValue))"))
             }
             if let from = search.createdFrom { query.appendInterpolation(SQLQueryString(" AND o.created_at >= \(bind: from.stored)")) }
             if let to = search.createdTo { query.appendInterpolation(SQLQueryString(" AND o.created_at < \(bind: to.stored)")) }
@@ -146,8 +147,11 @@ extension OrderStore {
             for row in try await db.raw(
                 "SELECT status, COUNT(*) AS n FROM orders WHERE status IN (\(binds: [OrderStatus.awaitingStock, OrderStatus.onHold].map(\.rawValue))) GROUP BY status"
             ).all() {
-                if try row.string("status") == "awaiting_stock" { dashboard.awaitingStock = Int(try row.int64("n")) }
-                else { dashboard.onHold = Int(try row.int64("n")) }
+                if try row.string("status") == "awaiting_stock" {
+                    dashboard.awaitingStock = Int(try row.int64("n"))
+                } else {
+                    dashboard.onHold = Int(try row.int64("n"))
+                }
             }
             return dashboard
         }

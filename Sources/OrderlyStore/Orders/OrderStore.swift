@@ -91,10 +91,13 @@ public struct OrderStore: Sendable {
     }
 
     /// Places a new order alone: matches its customer, draws its number, decides and writes.
-    static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date) async throws -> Placement {
+    static func place(
+        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date
+    ) async throws -> Placement {
         let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
         let plan = try await decide(
-            db, draft, totals: totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db), at: now)
+            db, draft, totals: totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db),
+            at: now)
         return try await write(db, plan, customer: draft.customer, actor: actor, at: now)
     }
 
@@ -188,4 +191,3 @@ public struct OrderStore: Sendable {
         try v.validate()
     }
 }
-

@@ -58,7 +58,8 @@ public struct ReturnStore: Sendable {
                 ).run()
             }
             if !exchangeLines.isEmpty {
-                let customer = try await db.raw("SELECT * FROM customers WHERE id = \(bind: order.customerId.rawValue)").first().map(CustomerStore.decode)
+                let customer = try await db.raw("SELECT * FROM customers WHERE id = \(bind: order.customerId.rawValue)").first().map(
+                    CustomerStore.decode)
                 let draft = OrderDraft(
                     channel: order.channel, externalId: "exchange:\(ret.id)",
                     customer: CustomerDetails(email: customer?.email, name: customer?.name, phone: customer?.phone), currency: order.currency,
@@ -68,11 +69,13 @@ public struct ReturnStore: Sendable {
                 do {
                     totals = try draft.validate()
                 } catch let error as OrderlyError {
-                    throw OrderlyError.validation(error.fieldErrors.map { OrderlyError.FieldError(field: "exchange." + $0.field, message: $0.message) })
+                    throw OrderlyError.validation(
+                        error.fieldErrors.map { OrderlyError.FieldError(field: "exchange." + $0.field, message: $0.message) })
                 }
                 let placement = try await OrderStore.place(db, draft, totals: totals, actor: actor, at: now)
                 ret.exchangeOrderId = placement.order.id
-                try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)").run()
+                try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)")
+                    .run()
             }
             try await EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
             return try await Self.fetch(db, ret.id) ?? ret
@@ -81,11 +84,15 @@ public struct ReturnStore: Sendable {
 
     /// Receives units with their condition: resellable ones are restocked at the receiving
     /// location through the ledger (`return_restock`), damaged ones are recorded only.
-    public func receive(_ id: ReturnID, lines received: [(orderLine: Int, quantity: Int64, condition: Return.Condition)], actor: String?) async throws -> Return {
+    public func receive(
+        _ id: ReturnID, lines received: [(orderLine: Int, quantity: Int64, condition: Return.Condition)], actor: String?
+    ) async throws -> Return {
         let now = time.now
         return try await database.transaction { db in
             guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
-            guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), let current = try await Self.fetch(db, id, forUpdate: true) else {
+            guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true),
+                let current = try await Self.fetch(db, id, forUpdate: true)
+            else {
                 throw OrderlyError.notFound("Return", id)
             }
             let receipt = try current.receiving(received, order: order)
@@ -95,8 +102,9 @@ public struct ReturnStore: Sendable {
                 let levels = try await StockLedger.lock(db, keys, at: now)
                 let changes = try keys.sorted().compactMap { key -> StockLedger.Change? in
                     guard let level = levels[key], let quantity = restock[key.sku] else { return nil }
-                    return .init(level: level, newOnHand: try StockChange.adjust(level, by: quantity, field: "lines"), newSafetyStock: level.safetyStock,
-                                 reason: .returnRestock, reference: id.rawValue)
+                    return .init(
+                        level: level, newOnHand: try StockChange.adjust(level, by: quantity, field: "lines"), newSafetyStock: level.safetyStock,
+                        reason: .returnRestock, reference: id.rawValue)
                 }
                 try await StockLedger.apply(db, changes, actor: actor, at: now)
                 try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
@@ -110,7 +118,9 @@ public struct ReturnStore: Sendable {
                     """
                 ).run()
             }
-            try await db.raw("UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await db.raw(
+                "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
+            ).run()
             try await OrderRows.saveProgress(db, receipt.order, at: now)
             try await EventLog.append(db, receipt.event, actor: actor, at: now)
             return ret
@@ -123,10 +133,13 @@ public struct ReturnStore: Sendable {
         return try await database.transaction { db in
             guard var ret = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
             guard ret.status == .requested, ret.lines.allSatisfy({ $0.receivedQuantity == 0 }) else {
-                throw OrderlyError.conflict("Return \(id) is \(ret.status.rawValue)\(ret.status == .requested ? " and partly received" : ""); it cannot be cancelled")
+                throw OrderlyError.conflict(
+                    "Return \(id) is \(ret.status.rawValue)\(ret.status == .requested ? " and partly received" : ""); it cannot be cancelled")
             }
             ret.status = .cancelled
-            try await db.raw("UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await db.raw(
+                "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
+            ).run()
             try await EventLog.append(db, .returnCancelled(ret), actor: actor, at: now)
             return ret
         }
@@ -142,7 +155,11 @@ public struct ReturnStore: Sendable {
         ).all()
         var totals: (pending: Int64, refunded: Int64) = (0, 0)
         for row in rows {
-            if try row.string("refund_status") == "refunded" { totals.refunded = try row.int64("amount") } else { totals.pending = try row.int64("amount") }
+            if try row.string("refund_status") == "refunded" {
+                totals.refunded = try row.int64("amount")
+            } else {
+                totals.pending = try row.int64("amount")
+            }
         }
         return totals
     }
@@ -155,7 +172,9 @@ public struct ReturnStore: Sendable {
             guard ret.refundStatus == .pending else { return ret }
             guard ret.status != .cancelled else { throw OrderlyError.conflict("Return \(id) is cancelled") }
             ret.refundStatus = .refunded
-            try await db.raw("UPDATE returns SET refund_status = \(bind: Return.RefundStatus.refunded.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)").run()
+            try await db.raw(
+                "UPDATE returns SET refund_status = \(bind: Return.RefundStatus.refunded.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
+            ).run()
             try await EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
             return ret
         }
@@ -166,7 +185,9 @@ public struct ReturnStore: Sendable {
         return ret
     }
 
-    public func list(orderId: OrderID?, locationId: LocationID?, status: Return.Status?, after cursor: String?, limit: Int?) async throws -> Page<Return> {
+    public func list(
+        orderId: OrderID?, locationId: LocationID?, status: Return.Status?, after cursor: String?, limit: Int?
+    ) async throws -> Page<Return> {
         let size = try pageSize(limit)
         let items = try await database.read { db in
             var query = SQLQueryString("SELECT id FROM returns WHERE id > \(bind: cursor ?? "")")
@@ -202,15 +223,23 @@ public struct ReturnStore: Sendable {
     static func merged(_ lines: [Return.Line]) -> [Return.Line] {
         var result: [Return.Line] = []
         for line in lines {
-            if let index = result.firstIndex(where: { $0.orderLine == line.orderLine }) { result[index].quantity += line.quantity } else { result.append(line) }
+            if let index = result.firstIndex(where: { $0.orderLine == line.orderLine }) {
+                result[index].quantity += line.quantity
+            } else {
+                result.append(line)
+            }
         }
         return result
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: ReturnID, forUpdate: Bool = false) async throws -> Return? {
-        guard let row = try await db.raw("SELECT * FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else { return nil }
+        guard let row = try await db.raw("SELECT * FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else {
+            return nil
+        }
         let lines = try await db.raw("SELECT * FROM return_lines WHERE return_id = \(bind: id.rawValue) ORDER BY order_line_no").all().map { row in
-            var line = Return.Line(orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"), reason: try row.string("reason"))
+            var line = Return.Line(
+                orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
+                reason: try row.string("reason"))
             line.receivedQuantity = try row.int64("received_quantity")
             line.restockedQuantity = try row.int64("restocked_quantity")
             line.damagedQuantity = try row.int64("damaged_quantity")
@@ -218,12 +247,13 @@ public struct ReturnStore: Sendable {
         }
         var ret = Return(
             id: id, orderId: OrderID(try row.string("order_id")), locationId: LocationID(try row.string("location_id")),
-            method: Return.Method(rawValue: try row.string("method")) ?? .mail, status: Return.Status(rawValue: try row.string("status")) ?? .requested,
+            method: Return.Method(rawValue: try row.string("method")) ?? .mail,
+            status: Return.Status(rawValue: try row.string("status")) ?? .requested,
             lines: lines, refundAmount: try row.int64("refund_amount"),
-            refundStatus: Return.RefundStatus(rawValue: try row.string("refund_status")) ?? .pending, currency: CurrencyCode(try row.string("currency")),
+            refundStatus: Return.RefundStatus(rawValue: try row.string("refund_status")) ?? .pending,
+            currency: CurrencyCode(try row.string("currency")),
             createdAt: try row.date("created_at"))
         ret.exchangeOrderId = try row.optionalString("exchange_order_id").map(OrderID.init)
         return ret
     }
 }
-

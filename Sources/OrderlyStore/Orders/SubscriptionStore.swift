@@ -18,7 +18,9 @@ public struct SubscriptionStore: Sendable {
             }
             let known = try await ProductStore.existing(db, subscription.lines.map(\.sku))
             var v = Validator()
-            for (i, line) in subscription.lines.enumerated() where !known.contains(line.sku) { v.add("lines[\(i)].sku", "product '\(line.sku)' does not exist") }
+            for (i, line) in subscription.lines.enumerated() where !known.contains(line.sku) {
+                v.add("lines[\(i)].sku", "product '\(line.sku)' does not exist")
+            }
             try v.validate()
             try await db.raw(
                 """
@@ -38,7 +40,9 @@ public struct SubscriptionStore: Sendable {
     }
 
     /// Pauses, resumes or cancels; changes lines or the next date.
-    public func update(_ id: SubscriptionID, actor: String?, _ change: @escaping @Sendable (inout Subscription) throws -> Void) async throws -> Subscription {
+    public func update(
+        _ id: SubscriptionID, actor: String?, _ change: @escaping @Sendable (inout Subscription) throws -> Void
+    ) async throws -> Subscription {
         let now = time.now
         return try await database.transaction { db in
             guard var subscription = try await Self.fetch(db, id, lock: db.forUpdate) else { throw OrderlyError.notFound("Subscription", id) }
@@ -62,7 +66,8 @@ public struct SubscriptionStore: Sendable {
         let size = try pageSize(limit)
         let items = try await database.read { db in
             var result: [Subscription] = []
-            for row in try await db.raw("SELECT id FROM subscriptions WHERE id > \(bind: cursor ?? "") ORDER BY id LIMIT \(literal: size + 1)").all() {
+            for row in try await db.raw("SELECT id FROM subscriptions WHERE id > \(bind: cursor ?? "") ORDER BY id LIMIT \(literal: size + 1)").all()
+            {
                 if let s = try await Self.fetch(db, SubscriptionID(try row.string("id")), lock: "") { result.append(s) }
             }
             return result
@@ -97,33 +102,33 @@ public struct SubscriptionStore: Sendable {
             let now = time.now
             let done: Bool
             do {
-            done = try await database.transaction { db in
-                guard var subscription = try await Self.fetch(db, id, lock: db.forUpdateSkipLocked), subscription.isDue(asOf: asOf) else {
-                    return false
+                done = try await database.transaction { db in
+                    guard var subscription = try await Self.fetch(db, id, lock: db.forUpdateSkipLocked), subscription.isDue(asOf: asOf) else {
+                        return false
+                    }
+                    let draft = subscription.draft(period: subscription.period)
+                    var placed: OrderID?
+                    var failure: OrderlyError?
+                    try await db.raw("SAVEPOINT subscription_run").run()
+                    do {
+                        let totals = try draft.validate()
+                        placed = try await OrderStore.place(db, draft, totals: totals, actor: actor, at: now).order.id
+                        try await db.raw("RELEASE SAVEPOINT subscription_run").run()
+                    } catch let error as OrderlyError {
+                        try await db.raw("ROLLBACK TO SAVEPOINT subscription_run").run()
+                        failure = error
+                    }
+                    let (run, event) = subscription.completePeriod(orderId: placed, failure: failure, at: now)
+                    try await db.raw(
+                        """
+                        INSERT INTO subscription_runs (subscription_id, period, order_id, error, at)
+                        VALUES (\(bind: id.rawValue), \(bind: Int64(run.period)), \(bind: run.orderId?.rawValue), \(bind: run.error), \(bind: now.stored))
+                        """
+                    ).run()
+                    try await Self.save(db, subscription, at: now)
+                    try await EventLog.append(db, event, actor: actor, at: now)
+                    return true
                 }
-                let draft = subscription.draft(period: subscription.period)
-                var placed: OrderID?
-                var failure: OrderlyError?
-                try await db.raw("SAVEPOINT subscription_run").run()
-                do {
-                    let totals = try draft.validate()
-                    placed = try await OrderStore.place(db, draft, totals: totals, actor: actor, at: now).order.id
-                    try await db.raw("RELEASE SAVEPOINT subscription_run").run()
-                } catch let error as OrderlyError {
-                    try await db.raw("ROLLBACK TO SAVEPOINT subscription_run").run()
-                    failure = error
-                }
-                let (run, event) = subscription.completePeriod(orderId: placed, failure: failure, at: now)
-                try await db.raw(
-                    """
-                    INSERT INTO subscription_runs (subscription_id, period, order_id, error, at)
-                    VALUES (\(bind: id.rawValue), \(bind: Int64(run.period)), \(bind: run.orderId?.rawValue), \(bind: run.error), \(bind: now.stored))
-                    """
-                ).run()
-                try await Self.save(db, subscription, at: now)
-                try await EventLog.append(db, event, actor: actor, at: now)
-                return true
-            }
             } catch is ReservationStore.StockMoved {
                 continue
             }
@@ -181,4 +186,3 @@ struct CustomerJSON: Codable {
     }
     var details: CustomerDetails { CustomerDetails(email: email, name: name, phone: phone) }
 }
-

@@ -34,9 +34,10 @@ public struct ConsistencyCheck: Sendable {
                 let reserved = try row.int64("reserved")
                 let expected = try row.int64("expected")
                 if reserved != expected {
-                    findings.append(.init(
-                        rule: "reserved", subject: "\(try row.string("sku"))@\(try row.string("location_id"))",
-                        detail: "reserved \(reserved), but orders and reservations hold \(expected)"))
+                    findings.append(
+                        .init(
+                            rule: "reserved", subject: "\(try row.string("sku"))@\(try row.string("location_id"))",
+                            detail: "reserved \(reserved), but orders and reservations hold \(expected)"))
                 }
             }
             // 2. On-hand is what the ledger's last entry says it became.
@@ -48,9 +49,10 @@ public struct ConsistencyCheck: Sendable {
                   AND g.on_hand_after <> l.on_hand
                 """
             ).all() {
-                findings.append(.init(
-                    rule: "ledger", subject: "\(try row.string("sku"))@\(try row.string("location_id"))",
-                    detail: "on hand \(try row.int64("on_hand")), but the ledger ends at \(try row.int64("on_hand_after"))"))
+                findings.append(
+                    .init(
+                        rule: "ledger", subject: "\(try row.string("sku"))@\(try row.string("location_id"))",
+                        detail: "on hand \(try row.int64("on_hand")), but the ledger ends at \(try row.int64("on_hand_after"))"))
             }
             // 3. Every unit of every line is in exactly one state, and allocated units are where the allocations say.
             for row in try await db.raw(
@@ -62,10 +64,13 @@ public struct ConsistencyCheck: Sendable {
                    OR ol.allocated <> COALESCE((SELECT SUM(a.quantity) FROM order_allocations a WHERE a.order_id = ol.order_id AND a.line_no = ol.line_no), 0)
                 """
             ).all() {
-                findings.append(.init(
-                    rule: "line", subject: "\(try row.string("order_id")):\(try row.int64("line_no"))",
-                    detail: "quantity \(try row.int64("quantity")) = allocated \(try row.int64("allocated")) + backordered \(try row.int64("backordered")) "
-                        + "+ fulfilled \(try row.int64("fulfilled")) + cancelled \(try row.int64("cancelled"))? allocations hold \(try row.int64("held"))"))
+                findings.append(
+                    .init(
+                        rule: "line", subject: "\(try row.string("order_id")):\(try row.int64("line_no"))",
+                        detail:
+                            "quantity \(try row.int64("quantity")) = allocated \(try row.int64("allocated")) + backordered \(try row.int64("backordered")) "
+                            + "+ fulfilled \(try row.int64("fulfilled")) + cancelled \(try row.int64("cancelled"))? allocations hold \(try row.int64("held"))"
+                    ))
             }
             // 4. No order without lines (a half-written order).
             for row in try await db.raw(

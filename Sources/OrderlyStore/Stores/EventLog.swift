@@ -50,7 +50,12 @@ public struct EventLog: Sendable {
     final class Outbox: Sendable {
         private let events = Mutex<[Pending]>([])
         func add(_ event: Pending) { events.withLock { $0.append(event) } }
-        func take() -> [Pending] { events.withLock { events in defer { events = [] }; return events } }
+        func take() -> [Pending] {
+            events.withLock { events in
+                defer { events = [] }
+                return events
+            }
+        }
     }
 
     @TaskLocal static var outbox: Outbox?

@@ -32,9 +32,11 @@ public struct IdempotencyStore: Sendable {
                 """
             ).all()
             if !inserted.isEmpty { return .proceed }
-            guard let row = try await db.raw(
-                "SELECT * FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
-            ).first() else { return .proceed }
+            guard
+                let row = try await db.raw(
+                    "SELECT * FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
+                ).first()
+            else { return .proceed }
             guard try row.string("request_hash") == requestHash else { return .mismatch }
             guard let status = try row.optionalInt64("status"), let body = try row.optionalString("body") else { return .inProgress }
             return .replay(status: Int(status), contentType: try row.optionalString("content_type"), body: body)

@@ -91,7 +91,8 @@ public struct InventoryStore: Sendable {
                 guard let level = levels[key] else { continue }
                 do {
                     let newOnHand = try StockChange.adjust(level, by: a.delta, field: "adjustments[\(i)].delta")
-                    changes.append(.init(level: level, newOnHand: newOnHand, newSafetyStock: level.safetyStock, reason: a.reason, reference: a.reference))
+                    changes.append(
+                        .init(level: level, newOnHand: newOnHand, newSafetyStock: level.safetyStock, reason: a.reason, reference: a.reference))
                     levels[key]?.onHand = newOnHand
                 } catch let error as OrderlyError {
                     v.add("adjustments[\(i)].delta", error.firstMessage)
@@ -138,7 +139,8 @@ public struct InventoryStore: Sendable {
                 }
                 summary.changed += 1
                 if summary.differences.count < ImportSummary.maxDifferences {
-                    summary.differences.append(.init(line: row.line, sku: row.sku, locationId: row.locationId, before: level.onHand, after: row.onHand))
+                    summary.differences.append(
+                        .init(line: row.line, sku: row.sku, locationId: row.locationId, before: level.onHand, after: row.onHand))
                 }
                 changes.append(.init(level: level, newOnHand: row.onHand, newSafetyStock: level.safetyStock, reason: .count, reference: reference))
             }
@@ -242,4 +244,3 @@ enum LevelCursor {
         return .init(sku: SKU(String(parts[0])), locationId: LocationID(String(parts[1])))
     }
 }
-

@@ -134,7 +134,8 @@ public struct ReservationStore: Sendable {
         var merged: [StockLedger.Key: Int64] = [:]
         for take in takes { merged[StockLedger.Key(sku: take.sku, locationId: take.locationId), default: 0] += take.quantity }
         for (key, quantity) in merged.sorted(by: { $0.key < $1.key }) {
-            try await db.updateLater(row: ["inventory_levels", key.sku.rawValue, key.locationId.rawValue], adding: quantity, orElse: StockMoved()) { quantity in
+            try await db.updateLater(row: ["inventory_levels", key.sku.rawValue, key.locationId.rawValue], adding: quantity, orElse: StockMoved()) {
+                quantity in
                 """
                 UPDATE inventory_levels SET reserved = reserved + \(bind: quantity)
                 WHERE sku = \(bind: key.sku.rawValue) AND location_id = \(bind: key.locationId.rawValue)
@@ -173,8 +174,9 @@ public struct ReservationStore: Sendable {
     private func currentShortages(_ channelId: ChannelID, _ lines: [ReservationPlanner.Line]) async throws -> [OrderlyError.Shortage] {
         let availability = try await AvailabilityStore(database: database).availability(channel: channelId, skus: lines.map(\.sku), origin: nil)
         return lines.map { line in
-            .init(sku: line.sku, locationId: line.locationId, requested: line.quantity,
-                  available: availability.first { $0.sku == line.sku }?.available ?? 0)
+            .init(
+                sku: line.sku, locationId: line.locationId, requested: line.quantity,
+                available: availability.first { $0.sku == line.sku }?.available ?? 0)
         }
     }
 
@@ -208,4 +210,3 @@ public struct ReservationStore: Sendable {
             expiresAt: try row.date("expires_at"), createdAt: try row.date("created_at"))
     }
 }
-

@@ -1,6 +1,6 @@
+import Dispatch
 import Foundation
 import HummingbirdBcrypt
-import Dispatch
 import OrderlyCore
 import SQLKit
 
@@ -31,7 +31,9 @@ public struct StaffStore: Sendable {
 
     /// Creates an account; the email must be new.
     @discardableResult
-    public func create(email: String, name: String, password: String, role: StaffUser.Role, locations: [LocationID], actor: String?) async throws -> StaffUser {
+    public func create(
+        email: String, name: String, password: String, role: StaffUser.Role, locations: [LocationID], actor: String?
+    ) async throws -> StaffUser {
         try StaffUser.validate(email: email, name: name, password: password, role: role, locations: locations)
         let hash = await Self.bcrypt(password, cost: bcryptCost)
         let now = time.now
@@ -117,12 +119,14 @@ public struct StaffStore: Sendable {
     public func session(token: String) async throws -> Session? {
         let now = time.now
         return try await database.read { db in
-            guard let row = try await db.raw(
-                """
-                SELECT u.*, s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: Token.hash(token)) AND s.expires_at > \(bind: now.stored) AND u.disabled_at IS NULL
-                """
-            ).first() else { return nil }
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT u.*, s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+                    WHERE s.token_hash = \(bind: Token.hash(token)) AND s.expires_at > \(bind: now.stored) AND u.disabled_at IS NULL
+                    """
+                ).first()
+            else { return nil }
             return Session(user: try Self.decode(row), csrfToken: try row.string("csrf_token"), expiresAt: try row.date("expires_at"))
         }
     }

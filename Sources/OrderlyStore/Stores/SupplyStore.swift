@@ -128,4 +128,3 @@ struct ReceiptLine: Codable, Sendable {
     var sku: SKU
     var quantity: Int64
 }
-

@@ -58,7 +58,8 @@ public struct WebhookStore: Sendable {
 
     public func list() async throws -> [Webhook] {
         try await database.read { db in
-            try await db.raw("SELECT id, url, event_types, created_at FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id").all().map(Self.decode)
+            try await db.raw("SELECT id, url, event_types, created_at FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id").all().map(
+                Self.decode)
         }
     }
 
@@ -125,9 +126,11 @@ public struct WebhookStore: Sendable {
             ).all()
             guard !rows.isEmpty else { throw OrderlyError.notFound("delivery", id.rawValue) }
             try await EventLog.append(db, .redeliveryRequested(webhook, delivery: id), actor: actor, at: now)
-            guard let row = try await db.raw(
-                "SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = \(bind: id.rawValue)"
-            ).first() else { throw OrderlyError.notFound("delivery", id.rawValue) }
+            guard
+                let row = try await db.raw(
+                    "SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = \(bind: id.rawValue)"
+                ).first()
+            else { throw OrderlyError.notFound("delivery", id.rawValue) }
             return try Self.decodeDelivery(row)
         }
     }
@@ -141,19 +144,22 @@ public struct WebhookStore: Sendable {
         // Reads first: an idle server (the usual case) takes no write lock at all.
         let (horizon, pending) = try await database.read { db in
             let horizon = try await EventLog.settledHorizon(db)
-            let pending = try await db.raw(
-                """
-                SELECT 1 AS pending FROM events WHERE id > (SELECT last_event_id FROM webhook_fanout WHERE name = 'events')
-                  AND id <= \(bind: horizon) LIMIT 1
-                """
-            ).first() != nil
+            let pending =
+                try await db.raw(
+                    """
+                    SELECT 1 AS pending FROM events WHERE id > (SELECT last_event_id FROM webhook_fanout WHERE name = 'events')
+                      AND id <= \(bind: horizon) LIMIT 1
+                    """
+                ).first() != nil
             return (horizon, pending)
         }
         guard pending else { return 0 }
         return try await database.transaction { db in
-            guard let cursor = try await db.raw(
-                "SELECT last_event_id FROM webhook_fanout WHERE name = 'events'\(db.forUpdateSkipLocked)"
-            ).first()?.int64("last_event_id") else { return 0 }
+            guard
+                let cursor = try await db.raw(
+                    "SELECT last_event_id FROM webhook_fanout WHERE name = 'events'\(db.forUpdateSkipLocked)"
+                ).first()?.int64("last_event_id")
+            else { return 0 }
             let events = try await db.raw(
                 """
                 SELECT id, type FROM events WHERE id > \(bind: cursor) AND id <= \(bind: horizon) ORDER BY id LIMIT \(literal: limit)
@@ -278,7 +284,8 @@ public struct WebhookStore: Sendable {
         return Delivery(
             id: WebhookDeliveryID(try row.string("id")), webhookId: WebhookID(try row.string("webhook_id")), eventId: try row.int64("event_id"),
             eventType: try row.string("event_type"), status: status, attempts: Int(try row.int64("attempts")),
-            nextAttemptAt: status == .pending ? try row.date("next_attempt_at") : nil, lastStatusCode: try row.optionalInt64("last_status_code").map(Int.init),
+            nextAttemptAt: status == .pending ? try row.date("next_attempt_at") : nil,
+            lastStatusCode: try row.optionalInt64("last_status_code").map(Int.init),
             lastError: try row.optionalString("last_error"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }
