@@ -50,31 +50,86 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
-    /// Defaults overridden by the environment (flags are applied on top by the CLI).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfiguration {
+    /// Defaults overridden by the environment (flags are applied on top by the CLI). A value
+    /// that is set but malformed or out of range is refused, naming the variable, instead of
+    /// quietly falling back to the default: a typo in a deployment must fail at start.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError)
+        -> ServerConfiguration
+    {
+        var env = EnvironmentReader(environment)
         var configuration = ServerConfiguration()
-        if let host = environment["ORDERLY_HOST"] { configuration.host = host }
-        if let port = environment["ORDERLY_PORT"].flatMap(Int.init) { configuration.port = port }
-        if let url = environment["ORDERLY_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
-        if let size = environment["ORDERLY_DATABASE_POOL_SIZE"].flatMap(Int.init) { configuration.databasePoolSize = size }
-        if let lanes = environment["ORDERLY_GROUP_COMMIT_LANES"].flatMap(Int.init), lanes >= 0 { configuration.groupCommitLanes = lanes }
-        if let lanes = environment["ORDERLY_ORDER_BATCH_LANES"].flatMap(Int.init), lanes >= 0 { configuration.orderBatchLanes = lanes }
-        if let key = environment["ORDERLY_ADMIN_KEY"], !key.isEmpty { configuration.adminKey = key }
-        if let days = environment["ORDERLY_PICKUP_EXPIRY_DAYS"].flatMap(Int.init), days > 0 { configuration.pickupExpiryDays = days }
-        if let email = environment["ORDERLY_ADMIN_EMAIL"], !email.isEmpty { configuration.adminEmail = email }
-        if let password = environment["ORDERLY_ADMIN_PASSWORD"], !password.isEmpty { configuration.adminPassword = password }
-        if environment["ORDERLY_SECURE_COOKIES"] == "true" { configuration.secureCookies = true }
-        if let rate = environment["ORDERLY_RATE_LIMIT"].flatMap(Double.init), rate >= 0 { configuration.rateLimitPerSecond = rate }
-        if let burst = environment["ORDERLY_RATE_LIMIT_BURST"].flatMap(Double.init), burst >= 1 { configuration.rateLimitBurst = burst }
-        if let attempts = environment["ORDERLY_WEBHOOK_MAX_ATTEMPTS"].flatMap(Int.init), attempts >= 1 {
-            configuration.webhookRetry.maxAttempts = attempts
-        }
-        if let base = environment["ORDERLY_WEBHOOK_RETRY_SECONDS"].flatMap(Double.init), base > 0 {
+        if let host = env.text("ORDERLY_HOST") { configuration.host = host }
+        if let port = env.int("ORDERLY_PORT", 0...65535) { configuration.port = port }
+        if let url = env.text("ORDERLY_DATABASE_URL") { configuration.databaseURL = url }
+        if let size = env.int("ORDERLY_DATABASE_POOL_SIZE", 1...1000) { configuration.databasePoolSize = size }
+        if let lanes = env.int("ORDERLY_GROUP_COMMIT_LANES", 0...64) { configuration.groupCommitLanes = lanes }
+        if let lanes = env.int("ORDERLY_ORDER_BATCH_LANES", 0...64) { configuration.orderBatchLanes = lanes }
+        if let key = env.text("ORDERLY_ADMIN_KEY") { configuration.adminKey = key }
+        if let days = env.int("ORDERLY_PICKUP_EXPIRY_DAYS", 1...3650) { configuration.pickupExpiryDays = days }
+        if let email = env.text("ORDERLY_ADMIN_EMAIL") { configuration.adminEmail = email }
+        if let password = env.text("ORDERLY_ADMIN_PASSWORD") { configuration.adminPassword = password }
+        if let secure = env.bool("ORDERLY_SECURE_COOKIES") { configuration.secureCookies = secure }
+        if let rate = env.double("ORDERLY_RATE_LIMIT", atLeast: 0) { configuration.rateLimitPerSecond = rate }
+        if let burst = env.double("ORDERLY_RATE_LIMIT_BURST", atLeast: 1) { configuration.rateLimitBurst = burst }
+        if let attempts = env.int("ORDERLY_WEBHOOK_MAX_ATTEMPTS", 1...100) { configuration.webhookRetry.maxAttempts = attempts }
+        if let base = env.double("ORDERLY_WEBHOOK_RETRY_SECONDS", atLeast: 0.001) {
             configuration.webhookRetry.baseDelay = .milliseconds(Int(base * 1000))
         }
-        if let timeout = environment["ORDERLY_WEBHOOK_TIMEOUT_SECONDS"].flatMap(Double.init), timeout > 0 {
+        if let timeout = env.double("ORDERLY_WEBHOOK_TIMEOUT_SECONDS", atLeast: 0.001) {
             configuration.webhookTimeout = .milliseconds(Int(timeout * 1000))
         }
+        if !env.problems.isEmpty { throw ConfigurationError(problems: env.problems) }
         return configuration
+    }
+}
+
+/// Environment variables that could not be used, each with what was expected.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var problems: [String]
+    public var description: String { "Orderly cannot start with this configuration:\n" + problems.map { "  " + $0 }.joined(separator: "\n") }
+}
+
+/// Reads typed values out of `ORDERLY_*` variables, remembering every malformed one. An unset
+/// or empty variable means "the default".
+struct EnvironmentReader {
+    let environment: [String: String]
+    var problems: [String] = []
+
+    init(_ environment: [String: String]) { self.environment = environment }
+
+    func text(_ name: String) -> String? {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    mutating func int(_ name: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let value = text(name) else { return nil }
+        guard let number = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+            problems.append("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(value)'")
+            return nil
+        }
+        return number
+    }
+
+    mutating func double(_ name: String, atLeast minimum: Double) -> Double? {
+        guard let value = text(name) else { return nil }
+        guard let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite, number >= minimum else {
+            problems.append("\(name) must be a number of at least \(minimum.formatted()), not '\(value)'")
+            return nil
+        }
+        return number
+    }
+
+    mutating func bool(_ name: String) -> Bool? {
+        guard let value = text(name) else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default:
+            problems.append("\(name) must be true or false, not '\(value)'")
+            return nil
+        }
     }
 }

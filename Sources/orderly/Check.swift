@@ -11,7 +11,7 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let configuration = ServerConfiguration.fromEnvironment()
+        let configuration = try ServerConfiguration.fromEnvironment()
         let logger = LogSetup.bootstrap()
         let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
         let findings: [ConsistencyCheck.Finding]

@@ -24,7 +24,7 @@ struct ExportOrders: AsyncParsableCommand {
             guard let date = Self.parse(text) else { throw ValidationError("--until must be a date such as 2026-12-01") }
             return date
         }
-        let configuration = ServerConfiguration.fromEnvironment()
+        let configuration = try ServerConfiguration.fromEnvironment()
         let logger = LogSetup.bootstrap()
         let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
         do {

@@ -15,7 +15,7 @@ struct Keys: AsyncParsableCommand {
 
     func run() async throws {
         guard let role = Principal.Role(rawValue: role) else { throw ValidationError("role must be admin, channel, store or service") }
-        let configuration = ServerConfiguration.fromEnvironment()
+        let configuration = try ServerConfiguration.fromEnvironment()
         let logger = LogSetup.bootstrap()
         let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
         do {

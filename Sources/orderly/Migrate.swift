@@ -9,7 +9,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let configuration = ServerConfiguration.fromEnvironment()
+        let configuration = try ServerConfiguration.fromEnvironment()
         let logger = LogSetup.bootstrap()
         let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
         do {

@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Fill an empty database with a small demo business.") var demo = false
 
     func run() async throws {
-        var configuration = ServerConfiguration.fromEnvironment()
+        var configuration = try ServerConfiguration.fromEnvironment()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if let url = database.databaseURL { configuration.databaseURL = url }

@@ -26,7 +26,7 @@ struct AddUser: AsyncParsableCommand {
         else {
             throw ValidationError("give the password in ORDERLY_USER_PASSWORD or on standard input")
         }
-        let configuration = ServerConfiguration.fromEnvironment()
+        let configuration = try ServerConfiguration.fromEnvironment()
         let logger = LogSetup.bootstrap()
         let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
         do {

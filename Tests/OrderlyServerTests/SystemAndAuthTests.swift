@@ -7,22 +7,45 @@ import Testing
 
 @Suite("System endpoints and authentication")
 struct SystemAndAuthTests {
-    @Test func groupCommitLanesComeFromTheEnvironment() {
-        #expect(ServerConfiguration.fromEnvironment([:]).groupCommitLanes == 0, "off unless asked for")
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "2"]).groupCommitLanes == 2)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "-1"]).groupCommitLanes == 0, "a negative count is ignored")
+    @Test func malformedEnvironmentValuesAreRefusedNamingEachVariable() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.fromEnvironment([
+                "ORDERLY_PORT": "80a", "ORDERLY_RATE_LIMIT": "fast", "ORDERLY_SECURE_COOKIES": "ja", "ORDERLY_DATABASE_POOL_SIZE": "0",
+                "ORDERLY_HOST": "0.0.0.0",
+            ])
+        }
+        #expect(
+            error?.problems == [
+                "ORDERLY_PORT must be a whole number from 0 to 65535, not '80a'",
+                "ORDERLY_DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not '0'",
+                "ORDERLY_SECURE_COOKIES must be true or false, not 'ja'",
+                "ORDERLY_RATE_LIMIT must be a number of at least 0, not 'fast'",
+            ])
+        #expect(error?.description.hasPrefix("Orderly cannot start with this configuration:") == true)
+        let fine = try ServerConfiguration.fromEnvironment(["ORDERLY_PORT": "9090", "ORDERLY_SECURE_COOKIES": "true", "ORDERLY_RATE_LIMIT": ""])
+        #expect(fine.port == 9090 && fine.secureCookies && fine.rateLimitPerSecond == 200, "an empty value is the default")
     }
 
-    @Test func thePostgresPoolIsSmallUnlessAskedOtherwise() {
-        #expect(ServerConfiguration.fromEnvironment([:]).databasePoolSize == 8)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_DATABASE_POOL_SIZE": "24"]).databasePoolSize == 24)
+    @Test func groupCommitLanesComeFromTheEnvironment() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).groupCommitLanes == 0, "off unless asked for")
+        #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "2"]).groupCommitLanes == 2)
+        #expect(throws: ConfigurationError.self, "a negative count is refused") {
+            try ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "-1"])
+        }
     }
 
-    @Test func newOrdersArePlacedInFourBatchesAtOnceUnlessAskedOtherwise() {
-        #expect(ServerConfiguration.fromEnvironment([:]).orderBatchLanes == 2)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "0"]).orderBatchLanes == 0)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "6"]).orderBatchLanes == 6)
-        #expect(ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "-1"]).orderBatchLanes == 2, "a negative count is ignored")
+    @Test func thePostgresPoolIsSmallUnlessAskedOtherwise() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).databasePoolSize == 8)
+        #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_DATABASE_POOL_SIZE": "24"]).databasePoolSize == 24)
+    }
+
+    @Test func newOrdersArePlacedInFourBatchesAtOnceUnlessAskedOtherwise() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).orderBatchLanes == 2)
+        #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "0"]).orderBatchLanes == 0)
+        #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "6"]).orderBatchLanes == 6)
+        #expect(throws: ConfigurationError.self, "a negative count is refused") {
+            try ServerConfiguration.fromEnvironment(["ORDERLY_ORDER_BATCH_LANES": "-1"])
+        }
     }
 
     @Test(arguments: Engine.all)
