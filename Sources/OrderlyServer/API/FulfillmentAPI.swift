@@ -3,6 +3,23 @@ import OrderlyCore
 import OrderlyStore
 
 extension OrderlyAPIService {
+    func listFulfillmentOrders(_ input: Operations.ListFulfillmentOrders.Input) async throws -> Operations.ListFulfillmentOrders.Output {
+        let location = input.query.locationId.map(LocationID.init)
+        _ = try RequestScope.caller(may: .readFulfillment(location))
+        let page = try await stores.fulfillmentOrders.list(
+            orderId: input.query.orderId.map(OrderID.init), locationId: location,
+            status: input.query.status.flatMap { FulfillmentOrder.Status(rawValue: $0.rawValue) }, after: input.query.cursor,
+            limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.FulfillmentOrder.init), nextCursor: page.nextCursor))))
+    }
+
+    func getFulfillmentOrder(_ input: Operations.GetFulfillmentOrder.Input) async throws -> Operations.GetFulfillmentOrder.Output {
+        let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(input.path.id))
+        let principal = try RequestScope.caller()
+        try principal.authorize(.readFulfillment(fo.locationId), on: "Fulfillment order", input.path.id, seenWith: .readFulfillment(fo.locationId))
+        return .ok(.init(body: .json(.init(fo))))
+    }
+
     func acceptFulfillmentOrder(_ input: Operations.AcceptFulfillmentOrder.Input) async throws -> Operations.AcceptFulfillmentOrder.Output {
         let (id, caller) = try await fulfiller(input.path.id)
         return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.accept(id, actor: Self.actor(caller))))))

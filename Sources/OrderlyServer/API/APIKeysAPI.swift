@@ -5,12 +5,6 @@ import OrderlyCore
 import OrderlyStore
 
 extension OrderlyAPIService {
-    func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
-        _ = try RequestScope.caller(may: .readEvents)
-        let page = try await stores.events.list(after: input.query.after, limit: input.query.limit, types: input.query._type ?? [])
-        return .ok(.init(body: .json(.init(items: try page.items.map(Components.Schemas.Event.init), nextCursor: page.nextCursor))))
-    }
-
     func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {
         _ = try RequestScope.caller(may: .manageKeys)
         let keys = try await stores.apiKeys.list()

@@ -1,0 +1,108 @@
+import Foundation
+import Metrics
+import OpenAPIRuntime
+import OrderlyAPI
+import OrderlyCore
+import OrderlyStore
+
+/// A shipping address as the API carries it: the postal fields plus optional coordinates.
+struct ShippingAddressInput {
+    var address: Address
+    var latitude: Double?
+    var longitude: Double?
+
+    init(_ a: Components.Schemas.ShippingAddress) {
+        address = Address(
+            name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
+            phone: a.phone)
+        latitude = a.latitude
+        longitude = a.longitude
+    }
+
+    func coordinates() throws(OrderlyError) -> Coordinates? {
+        switch (latitude, longitude) {
+        case (let latitude?, let longitude?): return Coordinates(latitude: latitude, longitude: longitude)
+        case (nil, nil): return nil
+        default: throw OrderlyError.invalid("shippingAddress.latitude", "latitude and longitude go together")
+        }
+    }
+}
+
+extension Components.Schemas.ShippingAddress {
+    init(_ a: Address, coordinates: Coordinates?) {
+        self.init(
+            name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country,
+            phone: a.phone, latitude: coordinates?.latitude, longitude: coordinates?.longitude)
+    }
+}
+
+extension OrderDraft {
+    init(_ body: Components.Schemas.OrderInput) throws(OrderlyError) {
+        let address = body.shippingAddress.map(ShippingAddressInput.init)
+        var v = Validator()
+        let lines = body.lines.enumerated().map { i, line -> OrderDraft.Line in
+            var delivery = Delivery.ship
+            if let d = line.delivery {
+                switch d.method {
+                case .ship:
+                    v.check(d.locationId == nil, "lines[\(i)].delivery.locationId", "is only for pickup and carryOut")
+                case .pickup, .carryOut:
+                    if let location = d.locationId.map(LocationID.init) {
+                        delivery = d.method == .pickup ? .pickup(location) : .carryOut(location)
+                    } else {
+                        v.add("lines[\(i)].delivery.locationId", "is required for \(d.method.rawValue)")
+                    }
+                }
+            }
+            return OrderDraft.Line(sku: SKU(line.sku), quantity: line.quantity, unitPrice: line.unitPrice, delivery: delivery)
+        }
+        try v.validate()
+        self.init(
+            channel: ChannelID(body.channel), externalId: body.externalId,
+            customer: CustomerDetails(email: body.customer?.email, name: body.customer?.name, phone: body.customer?.phone),
+            currency: CurrencyCode(body.currency), shippingAddress: address?.address, coordinates: try address?.coordinates(), lines: lines,
+            shippingPrice: body.shippingPrice ?? 0, discount: body.discount ?? 0, tags: body.tags ?? [], note: body.note,
+            reservationId: body.reservationId.map(ReservationID.init))
+    }
+}
+
+extension Components.Schemas.Order {
+    init(_ o: Order, fulfillmentOrders: [FulfillmentOrder]) {
+        self.init(
+            id: o.id.rawValue, number: o.number, channel: o.channel.rawValue, externalId: o.externalId,
+            status: .init(rawValue: o.status.rawValue) ?? .processing, customerId: o.customerId.rawValue, currency: o.currency.rawValue,
+            totals: .init(
+                subtotal: o.totals.subtotal, shipping: o.totals.shipping, discount: o.totals.discount, total: o.totals.total, refundPending: 0,
+                refunded: 0),
+            shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
+            holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
+            tags: o.tags,
+            lines: o.lines.map { line in
+                .init(
+                    id: "\(o.id):\(line.number)", number: line.number, sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice,
+                    delivery: .init(line.delivery),
+                    allocatedQuantity: line.allocatedQuantity, backorderedQuantity: line.backorderedQuantity,
+                    fulfilledQuantity: line.fulfilledQuantity,
+                    cancelledQuantity: line.cancelledQuantity, returnedQuantity: line.returnedQuantity)
+            },
+            fulfillmentOrders: fulfillmentOrders.map(Components.Schemas.FulfillmentOrder.init), createdAt: o.createdAt)
+    }
+}
+
+extension Components.Schemas.OrderSummary {
+    init(_ s: OrderSummary) {
+        self.init(
+            id: s.id.rawValue, number: s.number, channel: s.channel.rawValue, externalId: s.externalId,
+            status: .init(rawValue: s.status.rawValue) ?? .processing, currency: s.currency.rawValue, total: s.total, createdAt: s.createdAt)
+    }
+}
+
+extension Components.Schemas.Delivery {
+    init(_ delivery: Delivery) {
+        switch delivery {
+        case .ship: self.init(method: .ship)
+        case .pickup(let store): self.init(method: .pickup, locationId: store.rawValue)
+        case .carryOut(let store): self.init(method: .carryOut, locationId: store.rawValue)
+        }
+    }
+}
