@@ -24,7 +24,7 @@ enum BackorderAllocator {
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true),
                 let channel = try await ChannelStore.fetch(db, order.channel)
             else { continue }
-            let products = try await OrderStore.products(db, order.lines.map(\.sku))
+            let products = try await ProductStore.fetch(db, skus: order.lines.map(\.sku))
             let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
                 guard line.backorderedQuantity > 0, skus.contains(line.sku), let product = products[line.sku] else { return nil }
                 if let store = line.delivery.storeLocation, let location, store != location { return nil }

@@ -23,13 +23,11 @@ public struct CustomerStore: Sendable {
 
     public func get(_ id: CustomerID) async throws -> Profile {
         try await database.read { db in
-            guard let row = try await db.raw("SELECT * FROM customers WHERE id = \(bind: id.rawValue)").first() else {
-                throw OrderlyError.notFound("Customer", id)
-            }
+            guard let customer = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Customer", id) }
             let orders = try await db.raw(
-                "SELECT * FROM orders WHERE customer_id = \(bind: id.rawValue) ORDER BY created_at DESC, id DESC LIMIT 200"
+                "SELECT \(OrderSummary.columns) FROM orders WHERE customer_id = \(bind: id.rawValue) ORDER BY created_at DESC, id DESC LIMIT 200"
             ).all().map(OrderSummary.init)
-            return Profile(customer: try Self.decode(row), orders: orders)
+            return Profile(customer: customer, orders: orders)
         }
     }
 
@@ -37,7 +35,7 @@ public struct CustomerStore: Sendable {
     public func search(_ q: String?, after cursor: String?, limit: Int?) async throws -> Page<Customer> {
         let size = try pageSize(limit)
         let rows = try await database.read { db in
-            var query = SQLQueryString("SELECT * FROM customers WHERE id > \(bind: cursor ?? "")")
+            var query = SQLQueryString("SELECT \(Self.profileColumns) FROM customers WHERE id > \(bind: cursor ?? "")")
             if let q, !q.isEmpty {
                 let pattern = "%" + q.lowercased() + "%"
                 query.appendInterpolation(
@@ -65,7 +63,7 @@ public struct CustomerStore: Sendable {
 
     /// Profile columns and whether the customer ordered before (one round trip).
     private static let foundColumns: SQLQueryString =
-        "customers.*, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id) AS has_orders"
+        "customers.id, customers.email, customers.email_key, customers.name, customers.phone, customers.addresses, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id) AS has_orders"
 
     /// The profile these details belong to, created on first sight and completed with what
     /// was missing (name, phone, a new address). Returns it and whether it already had orders.
@@ -180,6 +178,14 @@ public struct CustomerStore: Sendable {
         return (customer.id, !found.hasOrders)
     }
 
+    /// The columns `decode` reads.
+    static let profileColumns: SQLQueryString = "id, email, name, phone, addresses"
+
+    /// One customer's profile, or nil.
+    static func fetch(_ db: any SQLDatabase, _ id: CustomerID) async throws -> Customer? {
+        try await db.raw("SELECT \(Self.profileColumns) FROM customers WHERE id = \(bind: id.rawValue)").first().map(decode)
+    }
+
     static func decode(_ row: any SQLRow) throws -> Customer {
         Customer(
             id: CustomerID(try row.string("id")), email: try row.optionalString("email"), name: try row.optionalString("name"),
@@ -197,6 +203,9 @@ public struct OrderSummary: Sendable, Equatable {
     public var currency: CurrencyCode
     public var total: Int64
     public var createdAt: Date
+
+    /// The columns of `orders` a summary reads.
+    static let columns: SQLQueryString = "id, number, channel_id, external_id, status, currency, total, created_at"
 
     init(_ row: any SQLRow) throws {
         id = OrderID(try row.string("id"))

@@ -86,7 +86,7 @@ extension FulfillmentOrderStore {
             guard let fo = try await Self.fetch(db, id), let order = try await OrderRows.fetch(db, fo.orderId) else {
                 throw OrderlyError.notFound("Fulfillment order", id)
             }
-            let products = try await OrderStore.products(db, fo.lines.map(\.sku))
+            let products = try await ProductStore.fetch(db, skus: fo.lines.map(\.sku))
             let customer = try await db.raw("SELECT name FROM customers WHERE id = \(bind: order.customerId.rawValue)").first()
             return PackingSlip(
                 fulfillmentOrder: fo, order: order, customerName: try customer?.optionalString("name"),

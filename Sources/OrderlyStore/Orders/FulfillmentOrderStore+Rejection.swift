@@ -38,7 +38,7 @@ extension FulfillmentOrderStore {
         let excluded = try await rejectedLocations(db, order.id).union([fo.locationId])
         let skus = fo.lines.map(\.sku)
         let plan = try fo.rejecting(
-            reason: reason, note: note, order: order, products: try await OrderStore.products(db, skus),
+            reason: reason, note: note, order: order, products: try await ProductStore.fetch(db, skus: skus),
             stock: try await OrderStore.snapshot(db, channel: channel, skus: skus, destination: order.coordinates, excluded: excluded, at: now),
             holdID: "reroute-\(Token.random(bytes: 4))")
 

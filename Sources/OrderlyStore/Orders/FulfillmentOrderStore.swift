@@ -43,12 +43,15 @@ public struct FulfillmentOrderStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: FulfillmentOrderID, forUpdate: Bool = false) async throws -> FulfillmentOrder? {
-        guard let row = try await db.raw("SELECT * FROM fulfillment_orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first()
+        guard
+            let row = try await db.raw(
+                "SELECT order_id, location_id, type, status, created_at, pickup_code, rejection_reason FROM fulfillment_orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")"
+            ).first()
         else {
             return nil
         }
         let lines = try await db.raw(
-            "SELECT * FROM fulfillment_order_lines WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY order_line_no"
+            "SELECT order_line_no, sku, quantity, fulfilled_quantity FROM fulfillment_order_lines WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY order_line_no"
         ).all().map { row in
             FulfillmentOrder.Line(
                 orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
@@ -66,9 +69,13 @@ public struct FulfillmentOrderStore: Sendable {
 
     static func shipments(_ db: any SQLDatabase, _ id: FulfillmentOrderID) async throws -> [Shipment] {
         var result: [Shipment] = []
-        for row in try await db.raw("SELECT * FROM shipments WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY created_at, id").all() {
+        for row in try await db.raw(
+            "SELECT id, carrier, tracking_number, created_at, delivered_at FROM shipments WHERE fulfillment_order_id = \(bind: id.rawValue) ORDER BY created_at, id"
+        ).all() {
             let shipmentId = try row.string("id")
-            let lines = try await db.raw("SELECT * FROM shipment_lines WHERE shipment_id = \(bind: shipmentId) ORDER BY order_line_no").all().map {
+            let lines = try await db.raw(
+                "SELECT order_line_no, sku, quantity FROM shipment_lines WHERE shipment_id = \(bind: shipmentId) ORDER BY order_line_no"
+            ).all().map {
                 line in
                 Shipment.Line(orderLine: Int(try line.int64("order_line_no")), sku: SKU(try line.string("sku")), quantity: try line.int64("quantity"))
             }

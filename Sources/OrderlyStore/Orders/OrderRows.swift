@@ -7,7 +7,8 @@ import SQLKit
 /// changes what it is derived from.
 enum OrderRows {
     static func fetch(_ db: any SQLDatabase, _ id: OrderID, forUpdate: Bool = false) async throws -> Order? {
-        guard let row = try await db.raw("SELECT * FROM orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else {
+        guard let row = try await db.raw("SELECT \(Self.columns) FROM orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first()
+        else {
             return nil
         }
         return try await decode(db, row)
@@ -16,15 +17,25 @@ enum OrderRows {
     static func fetch(_ db: any SQLDatabase, channel: ChannelID, externalId: String) async throws -> Order? {
         guard
             let row = try await db.raw(
-                "SELECT * FROM orders WHERE channel_id = \(bind: channel.rawValue) AND external_id = \(bind: externalId)"
+                "SELECT \(Self.columns) FROM orders WHERE channel_id = \(bind: channel.rawValue) AND external_id = \(bind: externalId)"
             ).first()
         else { return nil }
         return try await decode(db, row)
     }
 
+    /// The columns of `orders` that `decode` reads.
+    static let columns: SQLQueryString = """
+        id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, shipping_address, latitude, \
+        longitude, tags, created_at
+        """
+    private static let lineColumns: SQLQueryString = """
+        line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered, fulfilled, cancelled, returned
+        """
+
     static func decode(_ db: any SQLDatabase, _ row: any SQLRow) async throws -> Order {
         let id = OrderID(try row.string("id"))
-        let lines = try await db.raw("SELECT * FROM order_lines WHERE order_id = \(bind: id.rawValue) ORDER BY line_no").all().map { row in
+        let lines = try await db.raw("SELECT \(lineColumns) FROM order_lines WHERE order_id = \(bind: id.rawValue) ORDER BY line_no").all().map {
+            row in
             var line = OrderLine(
                 number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
                 unitPrice: try row.int64("unit_price"),
@@ -38,7 +49,9 @@ enum OrderRows {
             line.returnedQuantity = try row.int64("returned")
             return line
         }
-        let holds = try await db.raw("SELECT * FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id").all().map {
+        let holds = try await db.raw(
+            "SELECT hold_id, reason, source FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id"
+        ).all().map {
             row in
             Hold(id: try row.string("hold_id"), reason: try row.string("reason"), source: Hold.Source(rawValue: try row.string("source")) ?? .manual)
         }

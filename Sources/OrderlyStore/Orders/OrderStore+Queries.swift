@@ -57,7 +57,7 @@ extension OrderStore {
         let after = try cursor.map(Self.decodeCursor)
         let text = search.q?.trimmingCharacters(in: .whitespaces).lowercased()
         let rows = try await database.read { db in
-            var query = SQLQueryString("SELECT * FROM orders o WHERE 1 = 1")
+            var query = SQLQueryString("SELECT \(OrderSummary.columns) FROM orders o WHERE 1 = 1")
             if let q = text, !q.isEmpty {
                 query.appendInterpolation(SQLQueryString(" AND o.search LIKE \(bind: "%" + q + "%")"))
             }
@@ -108,7 +108,7 @@ extension OrderStore {
             let batch = try await database.read { db in
                 let rows = try await db.raw(
                     """
-                    SELECT * FROM orders
+                    SELECT \(OrderRows.columns) FROM orders
                     WHERE (created_at > \(bind: position.createdAt) OR (created_at = \(bind: position.createdAt) AND id > \(bind: position.id)))
                       AND created_at < \(bind: end)
                     ORDER BY created_at, id LIMIT \(literal: batchSize)

@@ -82,7 +82,7 @@ public struct OrderStore: Sendable {
             guard let channel = try await cache.value("channel:" + draft.channel.rawValue, { try await ChannelStore.fetch(db, draft.channel) }) else {
                 throw OrderlyError.invalid("channel", "channel '\(draft.channel)' does not exist")
             }
-            let products = try await OrderStore.products(db, draft.lines.map(\.sku))
+            let products = try await ProductStore.fetch(db, skus: draft.lines.map(\.sku))
             try await OrderStore.checkReferences(db, draft, channel: channel, products: products, cache: cache)
             let stock = try await OrderStore.snapshot(
                 db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now, incoming: false)
@@ -155,16 +155,6 @@ public struct OrderStore: Sendable {
             channel: channel, locations: locations, stock: stock, capacityLeft: try await Allocations.capacityLeft(db, locations, at: now),
             destination: destination, incoming: readIncoming ? try await AvailabilityStore.incoming(db, skus: Array(Set(skus))) : [:],
             excluded: excluded, now: now)
-    }
-
-    static func products(_ db: any SQLDatabase, _ skus: [SKU]) async throws -> [SKU: Product] {
-        guard !skus.isEmpty else { return [:] }
-        var products: [SKU: Product] = [:]
-        for row in try await db.raw("SELECT * FROM products WHERE sku IN (\(binds: Array(Set(skus)).map(\.rawValue)))").all() {
-            let product = try ProductStore.decode(row)
-            products[product.sku] = product
-        }
-        return products
     }
 
     /// Unknown skus, and pickups at places that cannot hand them over, refuse the order.

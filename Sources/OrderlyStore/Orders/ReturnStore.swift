@@ -58,8 +58,7 @@ public struct ReturnStore: Sendable {
                 ).run()
             }
             if !exchangeLines.isEmpty {
-                let customer = try await db.raw("SELECT * FROM customers WHERE id = \(bind: order.customerId.rawValue)").first().map(
-                    CustomerStore.decode)
+                let customer = try await CustomerStore.fetch(db, order.customerId)
                 let draft = OrderDraft(
                     channel: order.channel, externalId: "exchange:\(ret.id)",
                     customer: CustomerDetails(email: customer?.email, name: customer?.name, phone: customer?.phone), currency: order.currency,
@@ -233,10 +232,16 @@ public struct ReturnStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: ReturnID, forUpdate: Bool = false) async throws -> Return? {
-        guard let row = try await db.raw("SELECT * FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first() else {
+        guard
+            let row = try await db.raw(
+                "SELECT order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, exchange_order_id FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")"
+            ).first()
+        else {
             return nil
         }
-        let lines = try await db.raw("SELECT * FROM return_lines WHERE return_id = \(bind: id.rawValue) ORDER BY order_line_no").all().map { row in
+        let lines = try await db.raw(
+            "SELECT order_line_no, sku, quantity, reason, received_quantity, restocked_quantity, damaged_quantity FROM return_lines WHERE return_id = \(bind: id.rawValue) ORDER BY order_line_no"
+        ).all().map { row in
             var line = Return.Line(
                 orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
                 reason: try row.string("reason"))

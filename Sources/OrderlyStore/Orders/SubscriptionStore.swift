@@ -150,9 +150,13 @@ public struct SubscriptionStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: SubscriptionID, lock: SQLQueryString) async throws -> Subscription? {
-        guard let row = try await db.raw("SELECT * FROM subscriptions WHERE id = \(bind: id.rawValue)\(lock)").first() else { return nil }
+        guard
+            let row = try await db.raw(
+                "SELECT channel_id, customer, currency, lines, shipping_address, latitude, longitude, \"interval\", start_at, period, status, anchor_period FROM subscriptions WHERE id = \(bind: id.rawValue)\(lock)"
+            ).first()
+        else { return nil }
         let runs = try await db.raw(
-            "SELECT * FROM subscription_runs WHERE subscription_id = \(bind: id.rawValue) ORDER BY period DESC LIMIT 20"
+            "SELECT period, order_id, error, at FROM subscription_runs WHERE subscription_id = \(bind: id.rawValue) ORDER BY period DESC LIMIT 20"
         ).all().map { r in
             Subscription.Run(
                 period: Int(try r.int64("period")), orderId: try r.optionalString("order_id").map(OrderID.init), error: try r.optionalString("error"),

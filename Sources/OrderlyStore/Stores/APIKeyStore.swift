@@ -54,14 +54,15 @@ public struct APIKeyStore: Sendable {
         let hash = Token.hash(secret)
         return try await database.cache.value("key:" + hash) {
             try await database.read { db in
-                try await db.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(Self.decode)?.principal
+                try await db.raw("SELECT \(Self.columns) FROM api_keys WHERE key_hash = \(bind: hash) AND revoked_at IS NULL").first().map(
+                    Self.decode)?.principal
             }
         }
     }
 
     public func list() async throws -> [Key] {
         try await database.read { db in
-            try await db.raw("SELECT * FROM api_keys ORDER BY created_at, id").all().map(Self.decode)
+            try await db.raw("SELECT \(Self.columns) FROM api_keys ORDER BY created_at, id").all().map(Self.decode)
         }
     }
 
@@ -107,6 +108,9 @@ public struct APIKeyStore: Sendable {
             return key
         }
     }
+
+    /// The columns `decode` reads.
+    static let columns: SQLQueryString = "id, name, role, channel_id, location_ids, created_at, revoked_at"
 
     static func decode(_ row: any SQLRow) throws -> Key {
         Key(

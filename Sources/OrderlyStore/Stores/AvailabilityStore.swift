@@ -61,7 +61,7 @@ public struct AvailabilityStore: Sendable {
         _ db: any SQLDatabase, skus: [SKU], locationsApart: Bool = false
     ) async throws -> (levels: [InventoryLevel], locations: [LocationID: Location]) {
         guard !skus.isEmpty else { return ([], [:]) }
-        let locationColumns: SQLQueryString = locationsApart ? "" : ", loc.*"
+        let locationColumns: SQLQueryString = locationsApart ? "" : ", \(LocationStore.columns(of: "loc"))"
         let rows = try await db.raw(
             """
             SELECT l.sku, l.location_id, l.on_hand, l.reserved, l.safety_stock\(locationColumns)

@@ -50,7 +50,7 @@ public struct ChannelStore: Sendable {
         let size = try pageSize(limit)
         let rows = try await database.read { db in
             try await db.raw(
-                "SELECT * FROM channels WHERE id > \(bind: cursor ?? "") ORDER BY id LIMIT \(literal: size + 1)"
+                "SELECT \(Self.columns) FROM channels WHERE id > \(bind: cursor ?? "") ORDER BY id LIMIT \(literal: size + 1)"
             ).all()
         }
         let items = try rows.prefix(size).map(Self.decode)
@@ -67,7 +67,7 @@ public struct ChannelStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: ChannelID, forUpdate: Bool = false) async throws -> Channel? {
-        try await db.raw("SELECT * FROM channels WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")")
+        try await db.raw("SELECT \(Self.columns) FROM channels WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")")
             .first().map(decode)
     }
 
@@ -93,6 +93,9 @@ public struct ChannelStore: Sendable {
             ).run()
         }
     }
+
+    /// The columns `decode` reads.
+    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules"
 
     static func decode(_ row: any SQLRow) throws -> Channel {
         Channel(

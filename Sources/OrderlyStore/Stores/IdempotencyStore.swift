@@ -34,7 +34,7 @@ public struct IdempotencyStore: Sendable {
             if !inserted.isEmpty { return .proceed }
             guard
                 let row = try await db.raw(
-                    "SELECT * FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
+                    "SELECT request_hash, status, body, content_type FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
                 ).first()
             else { return .proceed }
             guard try row.string("request_hash") == requestHash else { return .mismatch }

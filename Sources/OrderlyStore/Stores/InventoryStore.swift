@@ -182,7 +182,8 @@ public struct InventoryStore: Sendable {
             throw OrderlyError.invalid("cursor", "is not a cursor this list returned")
         }
         let rows = try await database.read { db in
-            var query = SQLQueryString("SELECT * FROM inventory_ledger WHERE id < \(bind: before)")
+            var query = SQLQueryString(
+                "SELECT id, sku, location_id, delta, on_hand_after, reason, reference, actor, at FROM inventory_ledger WHERE id < \(bind: before)")
             if let sku { query.appendInterpolation(SQLQueryString(" AND sku = \(bind: sku.rawValue)")) }
             if let locationId { query.appendInterpolation(SQLQueryString(" AND location_id = \(bind: locationId.rawValue)")) }
             query.appendInterpolation(SQLQueryString(" ORDER BY id DESC LIMIT \(literal: size + 1)"))

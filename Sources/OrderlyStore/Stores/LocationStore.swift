@@ -51,7 +51,7 @@ public struct LocationStore: Sendable {
     public func list(after cursor: String?, limit: Int?, type: Location.Kind? = nil) async throws -> Page<Location> {
         let size = try pageSize(limit)
         let rows = try await database.read { db in
-            var query = SQLQueryString("SELECT * FROM locations WHERE id > \(bind: cursor ?? "")")
+            var query = SQLQueryString("SELECT \(Self.columns) FROM locations WHERE id > \(bind: cursor ?? "")")
             if let type { query.appendInterpolation(SQLQueryString(" AND type = \(bind: type.rawValue)")) }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
             return try await db.raw(query).all()
@@ -61,14 +61,14 @@ public struct LocationStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: LocationID, forUpdate: Bool = false) async throws -> Location? {
-        try await db.raw("SELECT * FROM locations WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")")
+        try await db.raw("SELECT \(Self.columns) FROM locations WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")")
             .first().map(decode)
     }
 
     /// The locations among `ids` that exist, by id, in one query.
     static func fetch(_ db: any SQLDatabase, ids: some Collection<LocationID>) async throws -> [LocationID: Location] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await db.raw("SELECT * FROM locations WHERE id IN (\(binds: Set(ids).map(\.rawValue)))").all()
+        let rows = try await db.raw("SELECT \(Self.columns) FROM locations WHERE id IN (\(binds: Set(ids).map(\.rawValue)))").all()
         return Dictionary(uniqueKeysWithValues: try rows.map(decode).map { ($0.id, $0) })
     }
 
@@ -105,6 +105,18 @@ public struct LocationStore: Sendable {
                 """
             ).run()
         }
+    }
+
+    /// The columns `decode` reads.
+    static let columns = columns(of: nil)
+
+    /// `columns`, each named with the table's alias in a join.
+    static func columns(of alias: String?) -> SQLQueryString {
+        let names = [
+            "id", "name", "type", "address", "latitude", "longitude", "can_ship", "can_pickup", "can_return", "priority", "daily_capacity",
+            "active",
+        ]
+        return "\(unsafeRaw: names.map { (alias.map { "\($0)." } ?? "") + $0 }.joined(separator: ", "))"
     }
 
     static func decode(_ row: any SQLRow) throws -> Location {

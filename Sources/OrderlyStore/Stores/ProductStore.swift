@@ -72,7 +72,7 @@ public struct ProductStore: Sendable {
         let size = try pageSize(limit)
         let rows = try await database.read { db in
             try await db.raw(
-                "SELECT * FROM products WHERE sku > \(bind: cursor ?? "") ORDER BY sku LIMIT \(literal: size + 1)"
+                "SELECT \(Self.columns) FROM products WHERE sku > \(bind: cursor ?? "") ORDER BY sku LIMIT \(literal: size + 1)"
             ).all()
         }
         let items = try rows.prefix(size).map(Self.decode)
@@ -80,8 +80,19 @@ public struct ProductStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ sku: SKU, forUpdate: Bool = false) async throws -> Product? {
-        try await db.raw("SELECT * FROM products WHERE sku = \(bind: sku.rawValue)\(forUpdate ? db.forUpdate : "")")
+        try await db.raw("SELECT \(Self.columns) FROM products WHERE sku = \(bind: sku.rawValue)\(forUpdate ? db.forUpdate : "")")
             .first().map(decode)
+    }
+
+    /// The products of these skus (the unknown ones left out), by sku.
+    static func fetch(_ db: any SQLDatabase, skus: [SKU]) async throws -> [SKU: Product] {
+        guard !skus.isEmpty else { return [:] }
+        var products: [SKU: Product] = [:]
+        for row in try await db.raw("SELECT \(Self.columns) FROM products WHERE sku IN (\(binds: Array(Set(skus)).map(\.rawValue)))").all() {
+            let product = try decode(row)
+            products[product.sku] = product
+        }
+        return products
     }
 
     /// The skus among `skus` that exist.
@@ -94,6 +105,9 @@ public struct ProductStore: Sendable {
         }
         return found
     }
+
+    /// The columns `decode` reads.
+    static let columns: SQLQueryString = "sku, name, attributes, sell_beyond_stock, release_date, dropship_supplier"
 
     static func decode(_ row: any SQLRow) throws -> Product {
         Product(

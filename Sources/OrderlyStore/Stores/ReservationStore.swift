@@ -198,12 +198,16 @@ public struct ReservationStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: ReservationID) async throws -> Reservation? {
-        guard let row = try await db.raw("SELECT * FROM reservations WHERE id = \(bind: id.rawValue)").first() else { return nil }
-        let lines = try await db.raw("SELECT * FROM reservation_lines WHERE reservation_id = \(bind: id.rawValue) ORDER BY line_no")
-            .all().map { row in
-                Reservation.Line(
-                    sku: SKU(try row.string("sku")), locationId: LocationID(try row.string("location_id")), quantity: try row.int64("quantity"))
-            }
+        guard
+            let row = try await db.raw("SELECT channel_id, status, expires_at, created_at FROM reservations WHERE id = \(bind: id.rawValue)").first()
+        else { return nil }
+        let lines = try await db.raw(
+            "SELECT sku, location_id, quantity FROM reservation_lines WHERE reservation_id = \(bind: id.rawValue) ORDER BY line_no"
+        )
+        .all().map { row in
+            Reservation.Line(
+                sku: SKU(try row.string("sku")), locationId: LocationID(try row.string("location_id")), quantity: try row.int64("quantity"))
+        }
         return Reservation(
             id: id, channel: ChannelID(try row.string("channel_id")),
             status: Reservation.Status(rawValue: try row.string("status")) ?? .active, lines: lines,

@@ -73,7 +73,9 @@ public struct StaffStore: Sendable {
         let key = Self.key(email)
         let now = time.now
         let (row, failures) = try await database.read { db in
-            let row = try await db.raw("SELECT * FROM staff_users WHERE email_key = \(bind: key) AND disabled_at IS NULL").first()
+            let row = try await db.raw(
+                "SELECT \(Self.userColumns), password_hash FROM staff_users WHERE email_key = \(bind: key) AND disabled_at IS NULL"
+            ).first()
             let failures = try await db.raw("SELECT failures, last_failure_at FROM staff_login_failures WHERE email_key = \(bind: key)").first()
             return (row, failures)
         }
@@ -122,7 +124,7 @@ public struct StaffStore: Sendable {
             guard
                 let row = try await db.raw(
                     """
-                    SELECT u.*, s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+                    SELECT u.id, u.email, u.name, u.role, u.location_ids, s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
                     WHERE s.token_hash = \(bind: Token.hash(token)) AND s.expires_at > \(bind: now.stored) AND u.disabled_at IS NULL
                     """
                 ).first()
@@ -138,6 +140,9 @@ public struct StaffStore: Sendable {
     }
 
     static func key(_ email: String) -> String { email.trimmingCharacters(in: .whitespaces).lowercased() }
+
+    /// The columns of `staff_users` that `decode` reads.
+    static let userColumns: SQLQueryString = "id, email, name, role, location_ids"
 
     static func decode(_ row: any SQLRow) throws -> StaffUser {
         StaffUser(

@@ -113,9 +113,14 @@ public struct SupplyStore: Sendable {
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: SupplyID, forUpdate: Bool = false) async throws -> Supply? {
-        guard let row = try await db.raw("SELECT * FROM supplies WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first()
+        guard
+            let row = try await db.raw(
+                "SELECT location_id, expected_at, status FROM supplies WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")"
+            ).first()
         else { return nil }
-        let lines = try await db.raw("SELECT * FROM supply_lines WHERE supply_id = \(bind: id.rawValue) ORDER BY line_no").all().map { row in
+        let lines = try await db.raw(
+            "SELECT sku, quantity, received_quantity FROM supply_lines WHERE supply_id = \(bind: id.rawValue) ORDER BY line_no"
+        ).all().map { row in
             Supply.Line(sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"), receivedQuantity: try row.int64("received_quantity"))
         }
         return Supply(

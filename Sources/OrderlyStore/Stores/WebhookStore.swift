@@ -95,7 +95,7 @@ public struct WebhookStore: Sendable {
         let size = try pageSize(limit)
         var query = SQLQueryString(
             """
-            SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+            SELECT \(Self.deliveryColumns) FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
             WHERE d.webhook_id = \(bind: id.rawValue)
             """)
         if let status { query.appendInterpolation(SQLQueryString(" AND d.status = \(bind: status.rawValue)")) }
@@ -128,7 +128,7 @@ public struct WebhookStore: Sendable {
             try await EventLog.append(db, .redeliveryRequested(webhook, delivery: id), actor: actor, at: now)
             guard
                 let row = try await db.raw(
-                    "SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = \(bind: id.rawValue)"
+                    "SELECT \(Self.deliveryColumns) FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = \(bind: id.rawValue)"
                 ).first()
             else { throw OrderlyError.notFound("delivery", id.rawValue) }
             return try Self.decodeDelivery(row)
@@ -278,6 +278,12 @@ public struct WebhookStore: Sendable {
             id: WebhookID(try row.string("id")), url: try row.string("url"), eventTypes: try row.json("event_types", as: [String].self),
             createdAt: try row.date("created_at"))
     }
+
+    /// A delivery's columns with its event's type, as `decodeDelivery` reads them.
+    static let deliveryColumns: SQLQueryString = """
+        d.id, d.webhook_id, d.event_id, e.type AS event_type, d.status, d.attempts, d.next_attempt_at, d.last_status_code, \
+        d.last_error, d.created_at, d.updated_at
+        """
 
     static func decodeDelivery(_ row: any SQLRow) throws -> Delivery {
         let status = WebhookDeliveryStatus(rawValue: try row.string("status")) ?? .pending
