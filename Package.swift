@@ -165,6 +165,7 @@ let package = Package(
                 "OrderlyStore", "OrderlyCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Tests/OrderlyTestSupport",
             swiftSettings: swiftSettings
