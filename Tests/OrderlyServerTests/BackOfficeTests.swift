@@ -5,6 +5,7 @@ import NIOCore
 import OrderlyCore
 import OrderlyServer
 import OrderlyStore
+import OrderlyTestSupport
 import Testing
 
 /// The back office over HTTP (the browser test in Tests/Browser drives the same pages in Chromium).
@@ -157,6 +158,46 @@ struct BackOfficeTests {
             let storePage = try await store.go(.get, "/stores/ST-UTR").expect(200)
             try await store.go(.post, "/orders/\(id)/notes", form: ["csrf": store.csrf(storePage), "text": "x"]).expect(403)
             try await store.go(.get, "/stores/WH-AMS").expect(404)
+        }
+    }
+
+    /// Each page's form is decoded into its own struct: a field that is missing or not of its
+    /// type comes back to the page named, and the database is exactly as before.
+    @Test(arguments: Engine.all)
+    func malformedFormsAreRefusedNamingTheFieldAndChangeNothing(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
+            let order = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(externalId: "bo-forms", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]])
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            let agent = Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let csrf = agent.csrf(try await agent.go(.get, "/orders/\(id)").expect(200))
+
+            let refusals: [(path: String, form: [String: String], says: String)] = [
+                ("cancel", ["line": "1", "quantity": "two"], "quantity: is not a valid value"),
+                ("cancel", ["line": "first"], "line: is not a valid value"),
+                ("returns", ["locationId": "WH-AMS", "line": "1"], "quantity: is required"),
+                ("returns", ["locationId": "WH-AMS", "line": "1", "quantity": "1", "method": "pigeon"], "method: is not a valid value"),
+                ("holds", [:], "reason: is required"),
+                ("notes", ["text": ""], "text: is required"),
+            ]
+            for refusal in refusals {
+                let before = try await DatabaseImage.of(app.stores.database)
+                let reply = try await agent.go(.post, "/orders/\(id)/\(refusal.path)", form: refusal.form.merging(["csrf": csrf]) { a, _ in a })
+                #expect(reply.status == 303 && reply.headers[.location] == "/orders/\(id)", "\(refusal.path) goes back to the order")
+                let flash = (agent.cookies["orderly_flash"] ?? "").removingPercentEncoding ?? ""
+                #expect(flash == "error:\(refusal.says)", "\(refusal.path) \(refusal.form)")
+                let after = try await DatabaseImage.of(app.stores.database)
+                #expect(after.changedTables(since: before) == [], "a refused \(refusal.path) form writes nothing")
+                agent.cookies["orderly_flash"] = nil
+            }
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "processing")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 2)
         }
     }
 

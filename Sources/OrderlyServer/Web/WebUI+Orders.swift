@@ -155,7 +155,7 @@ extension WebUI {
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await changeable(id, session)
-                try await stores.orders.addNote(order.id, text: form["text"] ?? "", actor: session.user.principal.name)
+                try await stores.orders.addNote(order.id, text: try form.decode(NoteForm.self).text, actor: session.user.principal.name)
                 return ("/orders/\(id)", "Note added.")
             }
         }
@@ -163,7 +163,7 @@ extension WebUI {
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await changeable(id, session)
-                _ = try await stores.orders.hold(order.id, reason: form["reason"] ?? "", actor: session.user.principal.name)
+                _ = try await stores.orders.hold(order.id, reason: try form.decode(HoldForm.self).reason, actor: session.user.principal.name)
                 return ("/orders/\(id)", "The order is on hold.")
             }
         }
@@ -180,15 +180,9 @@ extension WebUI {
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await changeable(id, session)
-                var lines: [OrderCancellation]? = nil
-                if let line = form["line"].flatMap(Int.init) {
-                    let quantity = try form["quantity"].flatMap { $0.isEmpty ? nil : $0 }.map { text throws(OrderlyError) -> Int64 in
-                        guard let value = Int64(text) else { throw OrderlyError.invalid("quantity", "'\(text)' is not a whole number") }
-                        return value
-                    }
-                    lines = [OrderCancellation(line: line, quantity: quantity)]
-                }
-                let reason = form["reason"].flatMap { $0.isEmpty ? nil : $0 }
+                let fields = try form.decode(CancelForm.self)
+                let lines = fields.line.map { [OrderCancellation(line: $0.value, quantity: fields.quantity?.value)] }
+                let reason = fields.reason
                 _ = try await stores.orders.cancel(order.id, lines: lines, reason: reason, actor: session.user.principal.name)
                 return ("/orders/\(id)", lines == nil ? "The order is cancelled." : "Cancelled.")
             }
@@ -197,9 +191,7 @@ extension WebUI {
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await changeable(id, session)
-                let value = { (name: String) in form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
-                let address = Address(
-                    name: value("name"), line1: value("line1"), city: value("city"), postalCode: value("postalCode"), country: value("country"))
+                let address = try form.decode(AddressForm.self).address
                 _ = try await stores.orders.update(
                     order.id, shippingAddress: address, coordinates: nil, tags: nil, actor: session.user.principal.name)
                 return ("/orders/\(id)", "Address changed.")
@@ -209,14 +201,13 @@ extension WebUI {
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await stores.orders.get(OrderID(id))
-                let location = LocationID(form["locationId"] ?? "")
+                let fields = try form.decode(ReturnForm.self)
+                let location = LocationID(fields.locationId)
                 try session.user.principal.authorize(.handleReturn(location), on: "Order", id, seenWith: .readOrders(order.channel))
-                guard let line = form["line"].flatMap(Int.init), let quantity = form["quantity"].flatMap(Int64.init) else {
-                    throw OrderlyError.invalid("quantity", "choose a line and a whole number of units")
-                }
                 let ret = try await stores.returns.create(
-                    orderId: order.id, locationId: location, method: Return.Method(rawValue: form["method"] ?? "") ?? .mail,
-                    lines: [(line, quantity, form["reason"] ?? "")], actor: session.user.principal.name)
+                    orderId: order.id, locationId: location, method: fields.method ?? .mail,
+                    lines: [(fields.line.value, fields.quantity.value, fields.reason ?? "")],
+                    actor: session.user.principal.name)
                 return ("/orders/\(id)", "Return \(ret.id) started; refund \(order.currency.format(ret.refundAmount)) when it arrives.")
             }
         }

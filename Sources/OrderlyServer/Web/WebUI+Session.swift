@@ -26,11 +26,12 @@ extension WebUI {
 
     func login(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let form = try await Self.form(request, context: context)
-        guard let sent = form["csrf"], let expected = request.cookies[Self.loginCSRFCookie]?.value, Self.same(sent, expected) else {
+        guard let sent = form.csrf, let expected = request.cookies[Self.loginCSRFCookie]?.value, Self.same(sent, expected) else {
             return try await loginForm(request, error: "The form expired; please sign in again.", status: .forbidden)
         }
-        let email = form["email"] ?? ""
-        switch try await stores.staff.signIn(email: email, password: form["password"] ?? "") {
+        let fields = (try? form.decode(LoginForm.self)) ?? LoginForm()
+        let email = fields.email ?? ""
+        switch try await stores.staff.signIn(email: email, password: fields.password ?? "") {
         case .signedIn(let token, let session):
             var response = Response.redirect(to: session.user.role == .store ? "/stores/\(session.user.locations.first ?? "")" : "/", type: .normal)
             response.setCookie(cookie(Self.sessionCookie, token, maxAge: Int(StaffStore.sessionLifetime)))
@@ -49,7 +50,7 @@ extension WebUI {
     func logout(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let form = try await Self.form(request, context: context)
         if let token = request.cookies[Self.sessionCookie]?.value, let session = try await stores.staff.session(token: token) {
-            guard let sent = form["csrf"], Self.same(sent, session.csrfToken) else { return .redirect(to: "/", type: .normal) }
+            guard let sent = form.csrf, Self.same(sent, session.csrfToken) else { return .redirect(to: "/", type: .normal) }
             try await stores.staff.signOut(token: token)
         }
         var response = Response.redirect(to: "/login", type: .normal)
@@ -62,11 +63,11 @@ extension WebUI {
     /// back to `back` with the reason, and nothing was changed.
     func action(
         _ request: Request, _ context: BasicRequestContext, back: String,
-        _ body: ([String: String], StaffStore.Session) async throws -> (to: String, message: String)
+        _ body: (WebForm, StaffStore.Session) async throws -> (to: String, message: String)
     ) async throws -> Response {
         guard let session = try await session(request) else { return .redirect(to: "/login", type: .normal) }
         let form = try await Self.form(request, context: context)
-        guard let sent = form["csrf"], Self.same(sent, session.csrfToken) else {
+        guard let sent = form.csrf, Self.same(sent, session.csrfToken) else {
             return render(
                 "error", ["heading": "Forbidden", "message": "The form expired or did not come from Orderly; nothing was changed."],
                 session: session, status: .forbidden)
@@ -116,18 +117,10 @@ extension WebUI {
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// An `application/x-www-form-urlencoded` body as fields (the last of a repeated name wins).
-    static func form(_ request: Request, context: BasicRequestContext) async throws -> [String: String] {
+    /// An `application/x-www-form-urlencoded` body (`WebForm`).
+    static func form(_ request: Request, context: BasicRequestContext) async throws -> WebForm {
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            guard let key = kv.first, !key.isEmpty else { continue }
-            fields[key] = kv.count > 1 ? kv[1] : ""
-        }
-        return fields
+        return WebForm(String(buffer: buffer))
     }
 }

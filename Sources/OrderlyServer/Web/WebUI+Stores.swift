@@ -108,15 +108,15 @@ extension WebUI {
                     _ = try await stores.fulfillmentOrders.accept(id, actor: actor)
                     return (back, "Accepted.")
                 case "ship":
-                    let value = { (name: String) in form[name].flatMap { $0.isEmpty ? nil : $0 } }
+                    let fields = try form.decode(FulfillmentStepForm.self)
                     _ = try await stores.fulfillmentOrders.ship(
-                        id, lines: fo.openLines, carrier: value("carrier"), trackingNumber: value("trackingNumber"), actor: actor)
+                        id, lines: fo.openLines, carrier: fields.carrier, trackingNumber: fields.trackingNumber, actor: actor)
                     return (back, "Shipped.")
                 case "ready":
                     let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)
                     return (back, "Ready for pickup. Code: \(ready.pickupCode ?? "")")
                 case "pickup":
-                    _ = try await stores.fulfillmentOrders.pickUp(id, code: form["pickupCode"] ?? "", actor: actor)
+                    _ = try await stores.fulfillmentOrders.pickUp(id, code: try form.decode(FulfillmentStepForm.self).pickupCode ?? "", actor: actor)
                     return (back, "Handed over.")
                 default:
                     throw OrderlyError.notFound("Step", step)
@@ -130,7 +130,7 @@ extension WebUI {
             return try await action(request, context, back: back) { form, session in
                 let ret = try await stores.returns.get(id)
                 try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
-                let condition = Return.Condition(rawValue: form["condition"] ?? "") ?? .resellable
+                let condition = try form.decode(ReceiveForm.self).condition ?? .resellable
                 let lines = ret.outstandingLines.map { ($0.orderLine, $0.quantity, condition) }
                 _ = try await stores.returns.receive(id, lines: lines, actor: session.user.principal.name)
                 return (back, "Return received.")

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import OrderlyCore
+
+/// A submitted back-office form (`application/x-www-form-urlencoded`): decoded into the
+/// `Decodable` struct each page declares (Hummingbird's `URLEncodedFormDecoder`), with the CSRF
+/// token beside it. An empty field counts as absent; a field that cannot be read as its type is
+/// refused as a validation error naming it, which the page shows to the person.
+struct WebForm: Sendable {
+    /// The body with empty fields left out.
+    let body: String
+    let csrf: String?
+
+    init(_ raw: String) {
+        var kept: [Substring] = []
+        var csrf: String?
+        for pair in raw.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard let name = parts.first, !name.isEmpty, parts.count == 2, !parts[1].isEmpty else { continue }
+            if name == "csrf" { csrf = String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            kept.append(pair)
+        }
+        body = kept.joined(separator: "&")
+        self.csrf = csrf
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws(OrderlyError) -> T {
+        do {
+            return try URLEncodedFormDecoder().decode(type, from: body)
+        } catch let error as DecodingError {
+            throw Self.refusal(error)
+        } catch {
+            throw OrderlyError.invalid("form", "could not be read")
+        }
+    }
+
+    private static func refusal(_ error: DecodingError) -> OrderlyError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            OrderlyError.invalid((context.codingPath + [key]).map(\.stringValue).joined(separator: "."), "is required")
+        case .valueNotFound(_, let context):
+            OrderlyError.invalid(context.codingPath.map(\.stringValue).joined(separator: "."), "is required")
+        case .typeMismatch(_, let context), .dataCorrupted(let context):
+            OrderlyError.invalid(context.codingPath.map(\.stringValue).joined(separator: "."), "is not a valid value")
+        @unknown default:
+            OrderlyError.invalid("form", "could not be read")
+        }
+    }
+}
+
+/// A whole number typed into a form field. Decoded through a type of its own so that a refusal
+/// names the field: Hummingbird's decoder leaves the key out of the coding path when it reads a
+/// plain integer, but not when it hands a field to a `Decodable` type.
+struct FormNumber<Value: FixedWidthInteger & Sendable>: Decodable, Sendable {
+    let value: Value
+
+    init(from decoder: any Decoder) throws {
+        // A field left out (or sent as a list) has no text: the field is missing.
+        guard let text = try? decoder.singleValueContainer().decode(String.self) else {
+            throw DecodingError.valueNotFound(Value.self, .init(codingPath: decoder.codingPath, debugDescription: "missing"))
+        }
+        guard let value = Value(text.trimmingCharacters(in: .whitespaces)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a whole number"))
+        }
+        self.value = value
+    }
+}
+
+/// Signing in.
+struct LoginForm: Decodable {
+    var email: String?
+    var password: String?
+}
+
+/// A note on an order.
+struct NoteForm: Decodable { var text: String }
+/// A hold on an order.
+struct HoldForm: Decodable { var reason: String }
+
+/// Cancelling a whole order, or `quantity` units (all that are open, when left out) of `line`.
+struct CancelForm: Decodable {
+    var line: FormNumber<Int>?
+    var quantity: FormNumber<Int64>?
+    var reason: String?
+}
+
+/// A new shipping address.
+struct AddressForm: Decodable {
+    var name: String?
+    var line1: String?
+    var city: String?
+    var postalCode: String?
+    var country: String?
+
+    var address: Address {
+        let trimmed = { (text: String?) in text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        return Address(name: trimmed(name), line1: trimmed(line1), city: trimmed(city), postalCode: trimmed(postalCode), country: trimmed(country))
+    }
+}
+
+/// Starting a return of `quantity` units of `line` at a location.
+struct ReturnForm: Decodable {
+    var locationId: String
+    var line: FormNumber<Int>
+    var quantity: FormNumber<Int64>
+    var method: Return.Method?
+    var reason: String?
+}
+
+/// A store's step on a fulfillment order: shipping (carrier and tracking) or a handover (code).
+struct FulfillmentStepForm: Decodable {
+    var carrier: String?
+    var trackingNumber: String?
+    var pickupCode: String?
+}
+
+/// Receiving a return, every unit in one condition.
+struct ReceiveForm: Decodable { var condition: Return.Condition? }
