@@ -52,7 +52,7 @@ struct EventFeedTests {
             let count = 1_234
             try await stores.database.transaction { db in
                 for n in 0..<count {
-                    try await EventLog.append(db, .init(type: "test.many", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
+                    EventLog.append(db, .init(type: "test.many", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                 }
             }
             var seen: [StoredEvent] = []
@@ -90,7 +90,7 @@ struct EventFeedTests {
                     group.addTask {
                         for n in 0..<perWriter {
                             try await stores.database.transaction { db in
-                                try await EventLog.append(
+                                EventLog.append(
                                     db, .init(type: "test.write", subject: "test:\(writer)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                                 // Stay open a little, so that transactions overlap and commit out of id order.
                                 try await Task.sleep(for: .microseconds(Int.random(in: 0...3000)))

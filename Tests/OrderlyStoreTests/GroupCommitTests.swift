@@ -24,7 +24,7 @@ struct GroupCommitTests {
                     group.addTask {
                         do {
                             try await database.transaction { db in
-                                try await EventLog.append(
+                                EventLog.append(
                                     db, .init(type: "test.batch", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                                 try await db.raw("INSERT INTO webhook_fanout (name, last_event_id) VALUES (\(bind: "batch-\(n)"), \(bind: Int64(n)))")
                                     .run()
@@ -148,13 +148,13 @@ final class FlakyDriver: DatabaseDriver {
         failing = failingTransactions
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await base.read(body)
+    func read<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await base.read(prepared: prepared, body)
     }
 
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let call = calls.add(1, ordering: .relaxed).newValue
-        return try await base.transaction { db in
+        return try await base.transaction(prepared: prepared) { db in
             let result = try await body(db)
             if call <= self.failing { throw Transient() }
             return result

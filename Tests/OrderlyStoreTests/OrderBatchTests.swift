@@ -115,7 +115,7 @@ struct OrderBatchTests {
             #expect(found.keys.sorted() == ["c0@example.com", "c2@example.com"])
             let (lookUp, search) = try await stores.database.read { db in
                 try await db.raw("SET enable_seqscan = off").run()
-                let lookUp = try await Self.plan(db, CustomerStore.lookUpQuery(emails: ["c0@example.com", "c2@example.com"], dialect: db.dialect))
+                let lookUp = try await Self.plan(db, CustomerStore.lookUpQuery(emails: ["c0@example.com", "c2@example.com"], engine: db.engine))
                 let search = try await Self.plan(db, "SELECT id FROM customers WHERE LOWER(email_key) LIKE \(bind: "%c1@exa%")")
                 try await db.raw("RESET enable_seqscan").run()
                 return (lookUp, search)

@@ -59,6 +59,43 @@ struct PreparedStatementTests {
         }
     }
 
+    /// Work that sends its statements unprepared says so in the value it runs on: a transaction
+    /// `withStatements(prepared: false)` (a batch of orders) or `read(prepared: false)` (a free-text search).
+    /// The same transaction's other statements are prepared as usual, and its held inserts and
+    /// events are shared: both views write into one transaction.
+    @Test(arguments: Engine.all)
+    func unpreparedWorkIsSaidByTheValueItRunsOn(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine, poolSize: 1) { stores in
+            let database = stores.database
+            @Sendable func prepared(_ db: any SQLDatabase, _ like: String) async throws -> Int64 {
+                guard engine == .postgres else { return 0 }
+                return try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE \(bind: like)").first()?.int64("n")
+                    ?? -1
+            }
+            let counts = try await database.transaction { transaction -> [Int64] in
+                let unprepared = transaction.withStatements(prepared: false)
+                for n in 1...3 { _ = try await unprepared.raw("SELECT \(bind: Int64(n)) AS unprepared_probe").first() }
+                for n in 1...3 { _ = try await transaction.raw("SELECT \(bind: Int64(n)) AS prepared_probe").first() }
+                try await unprepared.insertLater(StatementCostTests.insertRow("shared-held"))
+                EventLog.append(unprepared, .init(type: "test.shared", subject: "test:shared", data: "{}", actor: "test", at: Date()))
+                return [try await prepared(transaction, "%unprepared_probe%"), try await prepared(transaction, "%prepared_probe%")]
+            }
+            #expect(counts == [0, engine == .postgres ? 1 : 0])
+            let searched = try await database.read(prepared: false) { db in
+                for n in 1...3 { _ = try await db.raw("SELECT \(bind: Int64(n)) AS search_probe").first() }
+                return try await prepared(db, "%search_probe%")
+            }
+            #expect(searched == 0)
+            let written = try await database.read { db in
+                (
+                    try await db.raw("SELECT count(*) AS n FROM webhook_fanout WHERE name = 'shared-held'").first()?.int64("n"),
+                    try await db.raw("SELECT count(*) AS n FROM events WHERE type = 'test.shared'").first()?.int64("n")
+                )
+            }
+            #expect(written.0 == 1 && written.1 == 1, "the held insert and the event committed with the transaction")
+        }
+    }
+
     @Test(arguments: Engine.all)
     func aPreparationThatFailedInAnAbortedTransactionDoesNotBreakTheStatementOnThatConnection(engine: Engine) async throws {
         struct RollBack: Error {}
@@ -117,10 +154,6 @@ struct PreparedStatementTests {
         #expect(twice("WITH held_0 AS (INSERT INTO t VALUES ($1)) SELECT 1", [.int8]) != nil)
         #expect(twice("DELETE FROM t WHERE id = $1", [.int8]) != nil)
         #expect(twice("INSERT …", Array(repeating: .int8, count: PreparedStatements.maximumBinds + 1)) == nil)
-        // Work whose statements rarely repeat sends them unprepared however often they come.
-        PreparedStatements.$sendUnprepared.withValue(true) {
-            for _ in 0..<3 { #expect(roomy.name(sql: "SELECT $1 AS batch", types: [.int8]) == nil) }
-        }
         #expect(roomy.name(sql: "SELECT $1 AS batch", types: [.int8]) == nil, "seen first now")
         #expect(roomy.name(sql: "SELECT $1 AS batch", types: [.int8]) != nil)
         // What is seen once is forgotten past the capacity, and never prepared.

@@ -34,11 +34,11 @@ struct StatementCostTests {
                 try await db.insertLater(Self.insertRow("held-a"))
                 try await db.insertLater(Self.insertRow("held-b"))
                 // On PostgreSQL both wait for the next statement; on SQLite they ran at once.
-                let waiting = (db as? FlushingDatabase)?.held.count ?? 0
+                let waiting = db.held?.count ?? 0
                 let visible = try await db.raw("SELECT count(*) AS n FROM webhook_fanout WHERE name LIKE 'held-%'").first()?.int64("n") ?? -1
-                let waitingAfter = (db as? FlushingDatabase)?.held.count ?? 0
+                let waitingAfter = db.held?.count ?? 0
                 try await db.insertLater(Self.insertRow("held-c"))
-                try await EventLog.append(db, .init(type: "test.held", subject: "test:held", data: #"{"n":1}"#, actor: "test", at: Date()))
+                EventLog.append(db, .init(type: "test.held", subject: "test:held", data: #"{"n":1}"#, actor: "test", at: Date()))
                 return [waiting, Int(visible), waitingAfter]
             }
             #expect(seen == [engine == .postgres ? 2 : 0, 2, 0])
@@ -57,7 +57,7 @@ struct StatementCostTests {
                     try await db.raw(Self.insertRow("before")).run()
                     try await db.insertLater(Self.insertRow("fresh"))
                     try await db.insertLater(Self.insertRow("taken"))  // unique violation, raised at the commit on PostgreSQL
-                    try await EventLog.append(db, .init(type: "test.rolled-back", subject: "test:x", data: #"{"n":1}"#, actor: "test", at: Date()))
+                    EventLog.append(db, .init(type: "test.rolled-back", subject: "test:x", data: #"{"n":1}"#, actor: "test", at: Date()))
                 }
             }
             #expect(try await Self.fanoutNames(database, prefix: "") == ["events", "taken"])
@@ -99,7 +99,7 @@ struct StatementCostTests {
                 try await ReservationStore.reserve(
                     db, [("SKU-1", Fixtures.warehouse, 2), ("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 1)])
                 try await db.insertLater(Self.insertRow("with-stock"))
-                let waiting = Int64((db as? FlushingDatabase)?.held.count ?? 0)
+                let waiting = Int64(db.held?.count ?? 0)
                 return [waiting, try await Self.reserved(db, "SKU-1") ?? -1, try await Self.reserved(db, "SKU-2") ?? -1]
             }
             #expect(seen == [engine == .postgres ? 3 : 0, 3, 1])
@@ -108,7 +108,7 @@ struct StatementCostTests {
                 try await database.transaction { db in
                     try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1), ("SKU-1", Fixtures.warehouse, 3)])
                     try await db.insertLater(Self.insertRow("lost"))
-                    try await EventLog.append(db, .init(type: "test.lost", subject: "test:lost", data: #"{"n":1}"#, actor: "test", at: Date()))
+                    EventLog.append(db, .init(type: "test.lost", subject: "test:lost", data: #"{"n":1}"#, actor: "test", at: Date()))
                 }
             }
             let after = try await database.read { db in [try await Self.reserved(db, "SKU-1"), try await Self.reserved(db, "SKU-2")] }
@@ -121,7 +121,7 @@ struct StatementCostTests {
             let heldTogether = try await database.transaction { db -> Int in
                 try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 1)])
                 try await ReservationStore.reserve(db, [("SKU-2", Fixtures.warehouse, 2)])
-                return (db as? FlushingDatabase)?.held.count ?? 0
+                return db.held?.count ?? 0
             }
             #expect(heldTogether == (engine == .postgres ? 1 : 0))
             let sku2 = try await database.read { db in try await Self.reserved(db, "SKU-2") }
@@ -207,7 +207,7 @@ struct StatementCostTests {
             try await database.transaction { db in
                 for statement in statements { try await db.insertLater(statement) }
                 for n in 0..<700 {
-                    try await EventLog.append(db, .init(type: "test.bulk", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
+                    EventLog.append(db, .init(type: "test.bulk", subject: "test:\(n)", data: "{\"n\":\(n)}", actor: "test", at: Date()))
                 }
             }
             let count = try await database.read { db in
@@ -225,7 +225,7 @@ struct StatementCostTests {
     func useCasesRunOnTheSQLiteConnectionsOwnThreadAndSurviveFailingStatements(engine: Engine) async throws {
         try await TestDatabase.withStores(engine) { stores in
             let database = stores.database
-            let onThread = try await database.transaction { db in (db as? SQLiteSession)?.connection.thread.isCurrent }
+            let onThread = try await database.transaction { db in (db.connection as? SQLiteSession)?.connection.thread.isCurrent }
             let readOnThread = try await database.read { db in (db as? SQLiteSession)?.connection.thread.isCurrent }
             #expect(onThread == (engine == .sqlite ? true : nil))
             #expect(readOnThread == (engine == .sqlite ? true : nil))

@@ -112,22 +112,24 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on a connection outside any explicit transaction (each statement is atomic).
-    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await driver.read(body)
+    /// With `prepared: false` its statements are sent unprepared on PostgreSQL: for a search with
+    /// free text, whose best plan depends on the pattern (see `PreparedStatements`).
+    public func read<T: Sendable>(prepared: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await driver.read(prepared: prepared, body)
     }
 
     /// Runs `body` as one transaction (or, with group commit, in a savepoint of a transaction
     /// it shares with others that arrived meanwhile), retrying it from the start when the engine
     /// reports a transient conflict. `body` must therefore have no effect outside the database.
     public func transaction<T: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        _ body: @escaping @Sendable (Transaction) async throws -> T
     ) async throws -> T {
         if let groupCommit { return try await groupCommit.run(body) }
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await driver.transaction(body)
+                return try await driver.transaction(prepared: true, body)
             } catch let error where attempt < Self.maxAttempts && driver.isTransient(error) {
                 logger.debug("retrying transaction after a transient conflict", metadata: ["attempt": "\(attempt)"])
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
@@ -145,8 +147,10 @@ public final class Database: Sendable {
 
 /// What an engine's driver provides to `Database`.
 protocol DatabaseDriver: Sendable {
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func read<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// A transaction whose statements are prepared, or (`prepared: false`) sent unprepared on
+    /// PostgreSQL until the body asks otherwise (`Transaction.withStatements(prepared:)`).
+    func transaction<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T
     func isTransient(_ error: any Error) -> Bool
     /// Whether `error` is a unique constraint refusing a row (such as a repeated order).
     func isUniqueViolation(_ error: any Error) -> Bool
@@ -172,21 +176,5 @@ extension Database {
     /// A trivial query, for health checks.
     public func ping() async throws {
         try await read { db in try await db.raw("SELECT 1 AS one").run() }
-    }
-}
-
-extension SQLDatabase {
-    /// Runs `body` between `begin` and COMMIT on this one connection, rolling back if it throws.
-    /// The events it appends are written together just before COMMIT.
-    func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await raw(SQLQueryString(begin)).run()
-        do {
-            let result = try await EventLog.collecting(self, body)
-            try await raw("COMMIT").run()
-            return result
-        } catch {
-            try? await raw("ROLLBACK").run()
-            throw error
-        }
     }
 }

@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// `lanes` batches may run at once (SQLite has one writer, so one lane).
 final class GroupCommit: Sendable {
-    typealias Work = @Sendable (any SQLDatabase) async throws -> any Sendable
+    typealias Work = @Sendable (Transaction) async throws -> any Sendable
 
     private struct Job: Sendable {
         let work: Work
@@ -43,7 +43,7 @@ final class GroupCommit: Sendable {
     }
 
     /// Runs `body` in the next batch and returns its result once the batch has committed.
-    func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { continuation in
             enqueue([Job(work: { try await body($0) }, continuation: continuation, attempts: 0)])
         }
@@ -60,7 +60,7 @@ final class GroupCommit: Sendable {
         transactions.add(1, ordering: .relaxed)
         jobs.add(batch.count, ordering: .relaxed)
         do {
-            outcomes = try await driver.transaction { db in try await Self.runEach(batch.map(\.work), on: db) }
+            outcomes = try await driver.transaction(prepared: true) { db in try await Self.runEach(batch.map(\.work), on: db) }
         } catch {
             // The transaction itself failed (a single job that threw, or the commit): nothing of
             // the batch is written, so every job may run again when the failure was transient.
@@ -87,20 +87,11 @@ final class GroupCommit: Sendable {
 
     /// One job: the transaction is its own, so its failure rolls the transaction back.
     /// Several: each in a savepoint; a job that throws is rolled back to it and the others go on.
-    private static func runEach(_ works: [Work], on db: any SQLDatabase) async throws -> [Result<any Sendable, any Error>] {
-        if works.count == 1, let work = works.first { return [.success(try await work(db))] }
+    private static func runEach(_ works: [Work], on transaction: Transaction) async throws -> [Result<any Sendable, any Error>] {
+        if works.count == 1, let work = works.first { return [.success(try await work(transaction))] }
         var outcomes: [Result<any Sendable, any Error>] = []
         for work in works {
-            try await db.raw("SAVEPOINT orderly_batch").run()
-            do {
-                let value = try await EventLog.collecting(db, work)
-                try await db.raw("RELEASE SAVEPOINT orderly_batch").run()
-                outcomes.append(.success(value))
-            } catch {
-                try await db.raw("ROLLBACK TO SAVEPOINT orderly_batch").run()
-                try await db.raw("RELEASE SAVEPOINT orderly_batch").run()
-                outcomes.append(.failure(error))
-            }
+            outcomes.append(try await transaction.inSavepoint { try await work($0) })
         }
         return outcomes
     }

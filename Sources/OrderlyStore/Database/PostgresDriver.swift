@@ -24,20 +24,23 @@ final class PostgresDriver: DatabaseDriver {
         self.runner = Task { await client.run() }
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(session(connection))
+            try await body(session(connection, prepared: prepared))
         }
     }
 
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await session(connection).inTransaction(begin: "BEGIN", body)
+            try await Transaction.run(
+                on: session(connection), unprepared: session(connection, prepared: false), prepared: prepared, engine: .postgres,
+                begin: "BEGIN", body)
         }
     }
 
-    private func session(_ connection: PostgresConnection) -> PostgresSession {
-        PostgresSession(connection: connection, statements: statements, logger: logger, queryLogLevel: .trace)
+    /// The connection as an `SQLDatabase` that prepares its statements, or sends them unprepared.
+    private func session(_ connection: PostgresConnection, prepared: Bool = true) -> PostgresSession {
+        PostgresSession(connection: connection, statements: prepared ? statements : nil, logger: logger, queryLogLevel: .trace)
     }
 
     func isUniqueViolation(_ error: any Error) -> Bool {

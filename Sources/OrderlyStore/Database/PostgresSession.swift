@@ -81,19 +81,6 @@ final class PreparedStatements: Sendable {
         var generation = 0
     }
 
-    /// Set around work whose statements have shapes that rarely come again (several orders
-    /// placed together): they are sent unprepared, so that they take no slot of `capacity` and
-    /// no memory on the connections.
-    @TaskLocal static var sendUnprepared = false
-
-    /// Runs a search, unprepared when it has free text (`text` not empty). The best plan for
-    /// `LIKE '%…%'` depends on the pattern, and a prepared statement may be given a generic plan
-    /// that cannot see it: at a million orders PostgreSQL's generic plan for the order search
-    /// walked the orders by date instead of asking the trigram index (0.36 s instead of 3 ms).
-    static func planned<T>(forText text: String?, _ body: () async throws -> T) async rethrows -> T {
-        try await $sendUnprepared.withValue(sendUnprepared || !(text ?? "").isEmpty, operation: body)
-    }
-
     private let state = Mutex(State())
 
     init(capacity: Int = 1_000) {
@@ -106,7 +93,7 @@ final class PreparedStatements: Sendable {
     /// (the statement of several orders placed together has a shape of its own), and preparing
     /// it would cost a round of describing, a slot of `capacity` and memory on every connection.
     func name(sql: String, types: [PostgresDataType]) -> String? {
-        guard !Self.sendUnprepared, types.count <= Self.maximumBinds, Self.isQueryOrDML(sql) else { return nil }
+        guard types.count <= Self.maximumBinds, Self.isQueryOrDML(sql) else { return nil }
         let key = Key(sql: sql, types: types)
         return state.withLock { state -> String? in
             let number: Int

@@ -4,8 +4,7 @@ import OrderlyCore
 import SQLKit
 
 /// An `SQLDatabase` of ours whose statements run in its `async` `execute`: SQLKit's
-/// future-based entry point forwards to that (the SQLite and PostgreSQL sessions, and the
-/// database that sends held inserts first).
+/// future-based entry point forwards to that (the SQLite and PostgreSQL sessions).
 protocol AsyncSQLDatabase: SQLDatabase {}
 
 extension AsyncSQLDatabase {
@@ -15,16 +14,19 @@ extension AsyncSQLDatabase {
 }
 
 extension SQLDatabase {
+    /// The engine this connection speaks to: the one place that tells them apart by dialect.
+    var engine: Engine { dialect.name == "postgresql" ? .postgres : .sqlite }
+
     /// `FOR UPDATE` where the engine needs row locks. SQLite serializes writers on the file
     /// lock (and Orderly's single writer connection), so it needs none.
     var forUpdate: SQLQueryString {
-        dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        engine == .postgres ? " FOR UPDATE" : ""
     }
 
     /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that several server instances claiming
     /// background work never take the same row.
     var forUpdateSkipLocked: SQLQueryString {
-        dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
     }
 }
 

@@ -48,7 +48,7 @@ final class SQLiteDriver: DatabaseDriver {
         }
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await readers.with { connection in
             try await withTaskExecutorPreference(connection.thread) {
                 try await body(connection.sql(queryLogLevel: .trace))
@@ -56,10 +56,11 @@ final class SQLiteDriver: DatabaseDriver {
         }
     }
 
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         try await writer.with { connection in
             try await withTaskExecutorPreference(connection.thread) {
-                try await connection.sql(queryLogLevel: .trace).inTransaction(begin: "BEGIN IMMEDIATE", body)
+                let sql = connection.sql(queryLogLevel: .trace)
+                return try await Transaction.run(on: sql, unprepared: sql, prepared: prepared, engine: .sqlite, begin: "BEGIN IMMEDIATE", body)
             }
         }
     }

@@ -7,7 +7,7 @@ import SQLKit
 enum Allocations {
     /// Reserves and records `plan`'s allocations and backorders on `order` (in memory and in
     /// the database); throws `ReservationStore.StockMoved` when stock moved since the snapshot.
-    static func commit(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan, to order: inout Order, at now: Date) async throws {
+    static func commit(_ db: Transaction, _ plan: RoutingPlanner.Plan, to order: inout Order, at now: Date) async throws {
         order.apply(plan)
         try await reserve(db, plan)
         try await record(db, order.id, plan.allocations(of: order))
@@ -15,7 +15,7 @@ enum Allocations {
 
     /// Reserves `plan`'s stock with conditional updates; throws `ReservationStore.StockMoved`
     /// when stock moved since the snapshot it was made from.
-    static func reserve(_ db: any SQLDatabase, _ plan: RoutingPlanner.Plan) async throws {
+    static func reserve(_ db: Transaction, _ plan: RoutingPlanner.Plan) async throws {
         try await ReservationStore.reserve(db, plan.allocations.map { ($0.sku, $0.locationId, $0.quantity) })
     }
 
@@ -26,7 +26,7 @@ enum Allocations {
     /// `released`: the units go into fulfillment orders in this same transaction.
     /// `newOrder`: the order has no allocations yet, so the rows are all new and the insert
     /// may be held back (`insertLater`).
-    static func record(_ db: any SQLDatabase, _ order: OrderID, _ entries: [Entry], released: Bool = false, newOrder: Bool = false) async throws {
+    static func record(_ db: Transaction, _ order: OrderID, _ entries: [Entry], released: Bool = false, newOrder: Bool = false) async throws {
         let merged = OrderAllocation.merged(entries)
         guard !merged.isEmpty else { return }
         let rows = SQLQueryString.rows(merged) { entry in
@@ -47,7 +47,7 @@ enum Allocations {
     /// Creates one fulfillment order per location and type for every allocated unit not yet
     /// in one, unless the order is on hold (`FulfillmentOrder.release`). Returns them.
     @discardableResult
-    static func release(_ db: any SQLDatabase, _ order: inout Order, actor: String?, at now: Date) async throws -> [FulfillmentOrder] {
+    static func release(_ db: Transaction, _ order: inout Order, actor: String?, at now: Date) async throws -> [FulfillmentOrder] {
         guard order.isReleasable else { return [] }
         let rows = try await db.raw(
             """
@@ -83,14 +83,14 @@ enum Allocations {
     /// Writes what a release hands over at the counter (its units leave through the ledger at
     /// once), then `events`. The fulfillment orders themselves are already inserted.
     static func write(
-        _ db: any SQLDatabase, _ release: FulfillmentOrder.Release, of order: inout Order, actor: String?, at now: Date, events: [DomainEvent]
+        _ db: Transaction, _ release: FulfillmentOrder.Release, of order: inout Order, actor: String?, at now: Date, events: [DomainEvent]
     ) async throws {
         for sale in release.handedOver {
             let units = sale.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
             try await FulfillmentOrderStore.fulfil(db, fo: sale, order: &order, units: units, reference: sale.id.rawValue, actor: actor, at: now)
             try await FulfillmentOrderStore.saveStatus(db, sale, at: now)
         }
-        for event in events { try await EventLog.append(db, event, actor: actor, at: now) }
+        for event in events { try EventLog.append(db, event, actor: actor, at: now) }
     }
 
     /// An order's allocations that still hold units.

@@ -6,7 +6,7 @@ import SQLKit
 /// date passes, gives stock to the lines waiting for it, oldest order first, with the same
 /// routing rules as at placement. Restricted to `location` when stock arrived there.
 enum BackorderAllocator {
-    static func allocate(_ db: any SQLDatabase, skus: Set<SKU>, at location: LocationID?, reason: String, actor: String?, now: Date) async throws {
+    static func allocate(_ db: Transaction, skus: Set<SKU>, at location: LocationID?, reason: String, actor: String?, now: Date) async throws {
         guard !skus.isEmpty else { return }
         var waiting: [(id: OrderID, createdAt: Int64, number: String)] = []
         for chunk in Array(skus).sorted().chunked(500) {
@@ -47,7 +47,7 @@ enum BackorderAllocator {
             try await Allocations.commit(db, allocated, to: &order, at: now)
             for allocation in allocated.allocations { order.lines[allocation.lineIndex].backorderedQuantity -= allocation.quantity }
             try await OrderRows.saveProgress(db, order, at: now)
-            try await EventLog.append(db, .orderAllocated(order, allocated.allocations), actor: actor, at: now)
+            try EventLog.append(db, .orderAllocated(order, allocated.allocations), actor: actor, at: now)
             try await Allocations.release(db, &order, actor: actor, at: now)
         }
     }

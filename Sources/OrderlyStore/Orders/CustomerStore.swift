@@ -34,7 +34,7 @@ public struct CustomerStore: Sendable {
     /// Customers whose email, name or phone contains `q`, by id.
     public func search(_ q: String?, after cursor: String?, limit: Int?) async throws -> Page<Customer> {
         let size = try pageSize(limit)
-        let rows = try await database.read { db in
+        let rows = try await database.read(prepared: (q ?? "").isEmpty) { db in
             var query = SQLQueryString("SELECT \(Self.profileColumns) FROM customers WHERE id > \(bind: cursor ?? "")")
             if let q, !q.isEmpty {
                 let pattern = "%" + q.lowercased() + "%"
@@ -44,7 +44,7 @@ public struct CustomerStore: Sendable {
                     ))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
-            return try await PreparedStatements.planned(forText: q) { try await db.raw(query).all() }
+            return try await db.raw(query).all()
         }
         let items = try rows.prefix(size).map(Self.decode)
         return Page(items: items, nextCursor: rows.count > size ? items.last?.id.rawValue : nil)
@@ -68,7 +68,7 @@ public struct CustomerStore: Sendable {
     /// The profile these details belong to, created on first sight and completed with what
     /// was missing (name, phone, a new address). Returns it and whether it already had orders.
     static func match(
-        _ db: any SQLDatabase, _ details: CustomerDetails, address: Address?, at now: Date
+        _ db: Transaction, _ details: CustomerDetails, address: Address?, at now: Date
     ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
         var row: (any SQLRow)? = nil
         if let email = details.normalizedEmail {
@@ -95,7 +95,7 @@ public struct CustomerStore: Sendable {
     /// locked in email order, for placing several orders in one transaction (`settle`).
     static func lookUp(_ db: any SQLDatabase, emails: Set<String>) async throws -> [String: Found] {
         guard !emails.isEmpty else { return [:] }
-        let rows = try await db.raw(lookUpQuery(emails: emails, dialect: db.dialect)).all()
+        let rows = try await db.raw(lookUpQuery(emails: emails, engine: db.engine)).all()
         var found: [String: Found] = [:]
         for row in rows { found[try row.string("email_key")] = try Found(row) }
         return found
@@ -103,8 +103,8 @@ public struct CustomerStore: Sendable {
 
     /// The profiles with these email keys, locked in email order on PostgreSQL. One array
     /// bind there, so the statement has one shape however many emails a batch holds.
-    static func lookUpQuery(emails: Set<String>, dialect: any SQLDialect) -> SQLQueryString {
-        guard dialect.name == "postgresql" else {
+    static func lookUpQuery(emails: Set<String>, engine: Engine) -> SQLQueryString {
+        guard engine == .postgres else {
             return "SELECT \(foundColumns) FROM customers WHERE email_key IN (\(binds: emails.sorted())) ORDER BY email_key"
         }
         return "SELECT \(foundColumns) FROM customers WHERE email_key = ANY(\(bind: emails.sorted())) ORDER BY email_key FOR UPDATE OF customers"
@@ -129,7 +129,7 @@ public struct CustomerStore: Sendable {
     /// missing. Its writes are held (`insertLater`), so a transaction placing several orders
     /// sends them with the orders. A profile created at the same time elsewhere fails the
     /// transaction at its commit, on the unique email.
-    static func settle(_ db: any SQLDatabase, _ details: CustomerDetails, _ identity: Identity, address: Address?, at now: Date) async throws {
+    static func settle(_ db: Transaction, _ details: CustomerDetails, _ identity: Identity, address: Address?, at now: Date) async throws {
         guard let found = identity.found else {
             try await db.insertLater(into: Self.columns, values: try values(identity.id, details, address: address, at: now))
             return
@@ -149,7 +149,7 @@ public struct CustomerStore: Sendable {
 
     /// Completes a found profile with what it was missing; the update is held (`insertLater`).
     private static func complete(
-        _ db: any SQLDatabase, _ found: Found, _ details: CustomerDetails, address: Address?, at now: Date
+        _ db: Transaction, _ found: Found, _ details: CustomerDetails, address: Address?, at now: Date
     ) async throws -> (id: CustomerID, isFirstOrder: Bool) {
         var customer = found.customer
         var changed = false

@@ -6,7 +6,7 @@ extension FulfillmentOrderStore {
     /// Runs `change` on a fulfillment order and its order, both locked (order first, as every
     /// order use case does, so that staff actions and cancellations cannot deadlock).
     private func withLocked<T: Sendable>(
-        _ id: FulfillmentOrderID, _ change: @escaping @Sendable (any SQLDatabase, inout FulfillmentOrder, inout Order, Date) async throws -> T
+        _ id: FulfillmentOrderID, _ change: @escaping @Sendable (Transaction, inout FulfillmentOrder, inout Order, Date) async throws -> T
     ) async throws -> T {
         let now = time.now
         return try await database.transaction { db in
@@ -22,7 +22,7 @@ extension FulfillmentOrderStore {
         try await withLocked(id) { db, fo, order, now in
             try fo.accept()
             try await Self.saveStatus(db, fo, at: now)
-            try await EventLog.append(db, .fulfillmentAccepted(fo), actor: actor, at: now)
+            try EventLog.append(db, .fulfillmentAccepted(fo), actor: actor, at: now)
             return fo
         }
     }
@@ -63,7 +63,7 @@ extension FulfillmentOrderStore {
             }
             fo.shipments.append(shipment)
             try await Self.saveStatus(db, fo, at: now)
-            try await EventLog.append(db, .fulfillmentShipped(fo, shipment), actor: actor, at: now)
+            try EventLog.append(db, .fulfillmentShipped(fo, shipment), actor: actor, at: now)
             return fo
         }
     }
@@ -75,7 +75,7 @@ extension FulfillmentOrderStore {
             guard fo.shipments[index].deliveredAt == nil else { return fo }
             fo.shipments[index].deliveredAt = now
             try await db.raw("UPDATE shipments SET delivered_at = \(bind: now.stored) WHERE id = \(bind: shipmentId)").run()
-            try await EventLog.append(db, .fulfillmentDelivered(fo, shipmentId: shipmentId), actor: actor, at: now)
+            try EventLog.append(db, .fulfillmentDelivered(fo, shipmentId: shipmentId), actor: actor, at: now)
             return fo
         }
     }
@@ -110,7 +110,7 @@ extension FulfillmentOrderStore {
                 WHERE id = \(bind: fo.id.rawValue)
                 """
             ).run()
-            try await EventLog.append(db, .fulfillmentReadyForPickup(fo), actor: actor, at: now)
+            try EventLog.append(db, .fulfillmentReadyForPickup(fo), actor: actor, at: now)
             return fo
         }
     }
@@ -123,14 +123,14 @@ extension FulfillmentOrderStore {
                 let units = fo.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
                 try await Self.fulfil(db, fo: fo, order: &order, units: units, reference: fo.id.rawValue, actor: actor, at: now)
                 try await Self.saveStatus(db, fo, at: now)
-                try await EventLog.append(db, .fulfillmentPickedUp(fo), actor: actor, at: now)
+                try EventLog.append(db, .fulfillmentPickedUp(fo), actor: actor, at: now)
                 return fo
             }
         } catch let error as OrderlyError where error.fieldErrors.first?.field == "pickupCode" {
             let now = time.now
             try await database.transaction { db in
                 guard let fo = try await Self.fetch(db, id) else { return }
-                try await EventLog.append(db, .pickupRefused(fo, reason: "wrong pickup code"), actor: actor, at: now)
+                try EventLog.append(db, .pickupRefused(fo, reason: "wrong pickup code"), actor: actor, at: now)
             }
             throw error
         }

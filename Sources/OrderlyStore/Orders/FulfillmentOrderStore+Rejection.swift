@@ -28,7 +28,7 @@ extension FulfillmentOrderStore {
     /// Reads what a rejection decides from, decides it in Core (`FulfillmentOrder.rejecting`)
     /// and writes it.
     private static func reject(
-        _ db: any SQLDatabase, _ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?, at now: Date
+        _ db: Transaction, _ id: FulfillmentOrderID, reason: FulfillmentOrder.RejectionReason, note: String?, actor: String?, at now: Date
     ) async throws -> FulfillmentOrder {
         guard let peek = try await fetch(db, id) else { throw OrderlyError.notFound("Fulfillment order", id) }
         guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), let fo = try await fetch(db, id, forUpdate: true),
@@ -70,7 +70,7 @@ extension FulfillmentOrderStore {
         try await Allocations.reserve(db, plan.routing)
         try await Allocations.record(db, order.id, plan.routing.allocations(of: rerouted))
         try await OrderRows.saveProgress(db, rerouted, at: now)
-        for event in plan.events { try await EventLog.append(db, event, actor: actor, at: now) }
+        for event in plan.events { try EventLog.append(db, event, actor: actor, at: now) }
         try await Allocations.release(db, &rerouted, actor: actor, at: now)
         return plan.fulfillmentOrder
     }

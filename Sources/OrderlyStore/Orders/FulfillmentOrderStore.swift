@@ -129,7 +129,7 @@ public struct FulfillmentOrderStore: Sendable {
 
     /// Inserts fulfillment orders and their lines: two statements however many there are
     /// (held back on PostgreSQL: `insertLater`).
-    static func insert(_ db: any SQLDatabase, _ fos: [FulfillmentOrder]) async throws {
+    static func insert(_ db: Transaction, _ fos: [FulfillmentOrder]) async throws {
         guard !fos.isEmpty else { return }
         let orders = SQLQueryString.rows(fos) { fo in
             "\(bind: fo.id.rawValue), \(bind: fo.orderId.rawValue), \(bind: fo.locationId.rawValue), \(bind: fo.type.rawValue), \(bind: fo.status.rawValue), \(bind: fo.createdAt.stored), \(bind: fo.createdAt.stored)"

@@ -68,7 +68,7 @@ enum OrderRows {
     }
 
     /// Inserts a new order with its lines and holds (held back on PostgreSQL: `insertLater`).
-    static func insert(_ db: any SQLDatabase, _ order: Order, customer: CustomerDetails, at now: Date) async throws {
+    static func insert(_ db: Transaction, _ order: Order, customer: CustomerDetails, at now: Date) async throws {
         let search = [order.number, order.externalId, customer.normalizedEmail, customer.name, customer.phone, customer.normalizedPhone]
             .compactMap { $0?.lowercased() }.joined(separator: " ")
         try await db.insertLater(
@@ -92,7 +92,7 @@ enum OrderRows {
         for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
     }
 
-    static func insertHold(_ db: any SQLDatabase, _ order: OrderID, _ hold: Hold, at now: Date) async throws {
+    static func insertHold(_ db: Transaction, _ order: OrderID, _ hold: Hold, at now: Date) async throws {
         try await db.insertLater(
             into: "order_holds (order_id, hold_id, reason, source, created_at)",
             values: "(\(bind: order.rawValue), \(bind: hold.id), \(bind: hold.reason), \(bind: hold.source.rawValue), \(bind: now.stored))")
@@ -128,7 +128,7 @@ enum OrderRows {
     /// `count` new order numbers, ascending, with one statement.
     static func nextNumbers(_ db: any SQLDatabase, count: Int) async throws -> [String] {
         guard count > 0 else { return [] }
-        if db.dialect.name == "postgresql" {
+        if db.engine == .postgres {
             let rows = try await db.raw("SELECT nextval('order_number_seq') AS n FROM generate_series(1, \(bind: Int64(count)))").all()
             return try rows.map { try $0.int64("n") }.sorted().map(Order.number)
         }

@@ -55,35 +55,33 @@ extension OrderStore {
         let skus = Array(Set(batch.flatMap { $0.draft.lines.map(\.sku) })).sorted()
         for attempt in 1...batchAttempts {
             do {
-                return try await PreparedStatements.$sendUnprepared.withValue(true) {
-                    try await driver.transaction { db in
-                        let (customers, numbers, levels) = try await PreparedStatements.$sendUnprepared.withValue(false) {
-                            (
-                                try await CustomerStore.lookUp(db, emails: Set(batch.compactMap(\.key))),
-                                try await OrderRows.nextNumbers(db, count: batch.count), try await StockLedger.levels(db, skus: skus)
-                            )
+                return try await driver.transaction(prepared: false) { db in
+                    let reads = db.withStatements(prepared: true)
+                    let (customers, numbers, levels) = (
+                        try await CustomerStore.lookUp(reads, emails: Set(batch.compactMap(\.key))),
+                        try await OrderRows.nextNumbers(reads, count: batch.count),
+                        try await StockLedger.levels(reads, skus: skus)
+                    )
+                    var view = StockView(levels)
+                    var outcomes: [Batched.Outcome] = []
+                    for (job, number) in zip(batch, numbers) {
+                        var intake = job.intake
+                        intake.stock = view.applied(to: intake.stock)
+                        let customer = CustomerStore.Identity(job.key.flatMap { customers[$0] })
+                        let plan: OrderPlacement.Plan
+                        do {
+                            plan = try await decide(
+                                db, job.draft, totals: job.totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder,
+                                number: number, at: job.now)
+                        } catch let refusal as OrderlyError {
+                            outcomes.append(.refused(refusal))
+                            continue
                         }
-                        var view = StockView(levels)
-                        var outcomes: [Batched.Outcome] = []
-                        for (job, number) in zip(batch, numbers) {
-                            var intake = job.intake
-                            intake.stock = view.applied(to: intake.stock)
-                            let customer = CustomerStore.Identity(job.key.flatMap { customers[$0] })
-                            let plan: OrderPlacement.Plan
-                            do {
-                                plan = try await decide(
-                                    db, job.draft, totals: job.totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder,
-                                    number: number, at: job.now)
-                            } catch let refusal as OrderlyError {
-                                outcomes.append(.refused(refusal))
-                                continue
-                            }
-                            try await CustomerStore.settle(db, job.draft.customer, customer, address: job.draft.shippingAddress, at: job.now)
-                            outcomes.append(.placed(try await write(db, plan, customer: job.draft.customer, actor: job.actor, at: job.now)))
-                            view.take(plan.routing.allocations)
-                        }
-                        return outcomes
+                        try await CustomerStore.settle(db, job.draft.customer, customer, address: job.draft.shippingAddress, at: job.now)
+                        outcomes.append(.placed(try await write(db, plan, customer: job.draft.customer, actor: job.actor, at: job.now)))
+                        view.take(plan.routing.allocations)
                     }
+                    return outcomes
                 }
             } catch is ReservationStore.StockMoved where attempt < batchAttempts {
                 retried()

@@ -17,7 +17,7 @@ extension OrderStore {
             try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
             try await ReservationStore.unreserve(db, plan.unreserve)
             try await OrderRows.saveProgress(db, plan.order, at: now)
-            try await EventLog.append(db, plan.event, actor: actor, at: now)
+            try EventLog.append(db, plan.event, actor: actor, at: now)
             return plan.order
         }
     }
@@ -37,7 +37,7 @@ extension OrderStore {
             try await OrderRows.insertHold(db, id, hold, at: now)
             order.holds.append(hold)
             try await OrderRows.saveStatus(db, order, at: now)
-            try await EventLog.append(db, .orderHeld(id, hold), actor: actor, at: now)
+            try EventLog.append(db, .orderHeld(id, hold), actor: actor, at: now)
             return (order, hold)
         }
     }
@@ -51,7 +51,7 @@ extension OrderStore {
             try await db.raw("DELETE FROM order_holds WHERE order_id = \(bind: id.rawValue) AND hold_id = \(bind: holdId)").run()
             order.holds.removeAll { $0.id == holdId }
             try await OrderRows.saveStatus(db, order, at: now)
-            try await EventLog.append(db, .orderReleased(id, hold, remaining: order.holds.count), actor: actor, at: now)
+            try EventLog.append(db, .orderReleased(id, hold, remaining: order.holds.count), actor: actor, at: now)
             try await Allocations.release(db, &order, actor: actor, at: now)
             return order
         }
@@ -65,7 +65,7 @@ extension OrderStore {
         let now = time.now
         try await database.transaction { db in
             guard try await OrderRows.fetch(db, id) != nil else { throw OrderlyError.notFound("Order", id) }
-            try await EventLog.append(db, .orderNoteAdded(id, text: text), actor: actor, at: now)
+            try EventLog.append(db, .orderNoteAdded(id, text: text), actor: actor, at: now)
         }
     }
 
@@ -104,7 +104,7 @@ extension OrderStore {
                 WHERE id = \(bind: id.rawValue)
                 """
             ).run()
-            try await EventLog.append(db, .orderUpdated(id, changed: changes), actor: actor, at: now)
+            try EventLog.append(db, .orderUpdated(id, changed: changes), actor: actor, at: now)
             return order
         }
     }

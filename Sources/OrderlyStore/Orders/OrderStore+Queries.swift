@@ -56,7 +56,11 @@ extension OrderStore {
         let size = try pageSize(limit)
         let after = try cursor.map(Self.decodeCursor)
         let text = search.q?.trimmingCharacters(in: .whitespaces).lowercased()
-        let rows = try await database.read { db in
+        // Free text is searched unprepared: the best plan for `LIKE '%…%'` depends on the
+        // pattern, and a prepared statement may get a generic plan blind to it (at a million
+        // orders PostgreSQL's generic plan walked the orders by date instead of asking the
+        // trigram index: 0.36 s instead of 3 ms).
+        let rows = try await database.read(prepared: (text ?? "").isEmpty) { db in
             var query = SQLQueryString("SELECT \(OrderSummary.columns) FROM orders o WHERE 1 = 1")
             if let q = text, !q.isEmpty {
                 query.appendInterpolation(SQLQueryString(" AND o.search LIKE \(bind: "%" + q + "%")"))
@@ -75,7 +79,7 @@ extension OrderStore {
                 query.appendInterpolation(SQLQueryString(" AND (o.created_at, o.id) < (\(bind: after.createdAt), \(bind: after.id))"))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: size + 1)"))
-            return try await PreparedStatements.planned(forText: text) { try await db.raw(query).all() }
+            return try await db.raw(query).all()
         }
         let items = try rows.prefix(size).map(OrderSummary.init)
         let next = rows.count > size ? items.last.map { "\($0.createdAt.stored):\($0.id.rawValue)" } : nil

@@ -57,7 +57,7 @@ public struct OrderStore: Sendable {
 
     /// Places an order inside the caller's transaction (exchanges, subscriptions). A repeat is
     /// looked up first here: a unique violation would end the caller's whole transaction.
-    static func place(_ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, actor: String?, at now: Date) async throws -> Placement {
+    static func place(_ db: Transaction, _ draft: OrderDraft, totals: OrderTotals, actor: String?, at now: Date) async throws -> Placement {
         if let existing = try await existing(db, draft) { return Placement(order: existing, created: false) }
         return try await place(db, draft, totals: totals, try await Intake.read(db, draft, at: now), actor: actor, at: now)
     }
@@ -92,7 +92,7 @@ public struct OrderStore: Sendable {
 
     /// Places a new order alone: matches its customer, draws its number, decides and writes.
     static func place(
-        _ db: any SQLDatabase, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date
+        _ db: Transaction, _ draft: OrderDraft, totals: OrderTotals, _ intake: Intake, actor: String?, at now: Date
     ) async throws -> Placement {
         let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
         let plan = try await decide(
@@ -129,7 +129,7 @@ public struct OrderStore: Sendable {
     /// that moved throws there. (A concurrent duplicate of the order fails on the unique
     /// (channel, externalId) there and its reservation is rolled back with it.)
     static func write(
-        _ db: any SQLDatabase, _ plan: OrderPlacement.Plan, customer: CustomerDetails, actor: String?, at now: Date
+        _ db: Transaction, _ plan: OrderPlacement.Plan, customer: CustomerDetails, actor: String?, at now: Date
     ) async throws -> Placement {
         var order = plan.order
         if let use = plan.reservation { try await ReservationStore.consume(db, use, at: now) }

@@ -76,7 +76,7 @@ public struct ReturnStore: Sendable {
                 try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)")
                     .run()
             }
-            try await EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
+            try EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
             return try await Self.fetch(db, ret.id) ?? ret
         }
     }
@@ -121,7 +121,7 @@ public struct ReturnStore: Sendable {
                 "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
             ).run()
             try await OrderRows.saveProgress(db, receipt.order, at: now)
-            try await EventLog.append(db, receipt.event, actor: actor, at: now)
+            try EventLog.append(db, receipt.event, actor: actor, at: now)
             return ret
         }
     }
@@ -139,7 +139,7 @@ public struct ReturnStore: Sendable {
             try await db.raw(
                 "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
             ).run()
-            try await EventLog.append(db, .returnCancelled(ret), actor: actor, at: now)
+            try EventLog.append(db, .returnCancelled(ret), actor: actor, at: now)
             return ret
         }
     }
@@ -174,7 +174,7 @@ public struct ReturnStore: Sendable {
             try await db.raw(
                 "UPDATE returns SET refund_status = \(bind: Return.RefundStatus.refunded.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
             ).run()
-            try await EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
+            try EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
             return ret
         }
     }

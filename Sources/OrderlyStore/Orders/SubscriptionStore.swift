@@ -34,7 +34,7 @@ public struct SubscriptionStore: Sendable {
                     \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
-            try await EventLog.append(db, .subscriptionCreated(subscription.id), actor: actor, at: now)
+            try EventLog.append(db, .subscriptionCreated(subscription.id), actor: actor, at: now)
             return subscription
         }
     }
@@ -50,7 +50,7 @@ public struct SubscriptionStore: Sendable {
             try change(&subscription)
             try subscription.validate()
             try await Self.save(db, subscription, at: now)
-            try await EventLog.append(db, .subscriptionUpdated(subscription), actor: actor, at: now)
+            try EventLog.append(db, .subscriptionUpdated(subscription), actor: actor, at: now)
             return subscription
         }
     }
@@ -126,7 +126,7 @@ public struct SubscriptionStore: Sendable {
                         """
                     ).run()
                     try await Self.save(db, subscription, at: now)
-                    try await EventLog.append(db, event, actor: actor, at: now)
+                    try EventLog.append(db, event, actor: actor, at: now)
                     return true
                 }
             } catch is ReservationStore.StockMoved {

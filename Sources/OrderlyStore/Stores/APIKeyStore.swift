@@ -75,7 +75,7 @@ public struct APIKeyStore: Sendable {
                 "UPDATE api_keys SET revoked_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL RETURNING id"
             ).all()
             if rows.isEmpty { throw OrderlyError.notFound("API key", id) }
-            try await EventLog.append(db, .apiKeyRevoked(id), actor: actor, at: now)
+            try EventLog.append(db, .apiKeyRevoked(id), actor: actor, at: now)
         }
     }
 
@@ -104,7 +104,7 @@ public struct APIKeyStore: Sendable {
                     \(bind: try StoredJSON.encode(locations)), \(bind: hash), \(bind: now.stored))
                 """
             ).run()
-            try await EventLog.append(db, .apiKeyCreated(key.id, name: name, role: role), actor: actor, at: now)
+            try EventLog.append(db, .apiKeyCreated(key.id, name: name, role: role), actor: actor, at: now)
             return key
         }
     }

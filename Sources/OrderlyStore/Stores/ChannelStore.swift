@@ -17,7 +17,7 @@ public struct ChannelStore: Sendable {
             }
             try await Self.checkPool(db, channel)
             try await Self.write(db, channel, at: now, insert: true)
-            try await EventLog.append(db, .channelCreated(channel), actor: actor, at: now)
+            try EventLog.append(db, .channelCreated(channel), actor: actor, at: now)
             return channel
         }
     }
@@ -34,7 +34,7 @@ public struct ChannelStore: Sendable {
             try channel.validate()
             try await Self.checkPool(db, channel)
             try await Self.write(db, channel, at: now, insert: false)
-            try await EventLog.append(db, .channelUpdated(channel), actor: actor, at: now)
+            try EventLog.append(db, .channelUpdated(channel), actor: actor, at: now)
             return channel
         }
     }

@@ -19,25 +19,21 @@ public struct StoredEvent: Sendable, Equatable {
 public struct EventLog: Sendable {
     let database: Database
 
-    /// Appends an event inside the current transaction; it becomes visible with the change it
-    /// records. Inside `Database.transaction` the events of the whole transaction are kept in
-    /// memory and written with one statement when the body ends (`collecting`): one round trip
-    /// for the outbox instead of one per event.
-    static func append(_ db: any SQLDatabase, _ event: DomainEvent, actor: String?, at: Date) async throws {
-        try await append(
-            db, Pending(type: event.type.rawValue, subject: event.subject.text, data: try StoredJSON.encode(event.payload), actor: actor, at: at))
+    /// Appends an event to `transaction`; it becomes visible with the change it records. The
+    /// transaction keeps its events in memory and writes them with one statement just before it
+    /// commits: one round trip for the outbox instead of one per event.
+    static func append(_ transaction: Transaction, _ event: DomainEvent, actor: String?, at: Date) throws {
+        append(
+            transaction,
+            Pending(type: event.type.rawValue, subject: event.subject.text, data: try StoredJSON.encode(event.payload), actor: actor, at: at))
     }
 
     /// Appends an event already encoded: the outbox's own tests write rows of made-up types.
-    static func append(_ db: any SQLDatabase, _ event: Pending) async throws {
-        if let outbox = Self.outbox {
-            outbox.add(event)
-        } else {
-            try await insert(db, [event])
-        }
+    static func append(_ transaction: Transaction, _ event: Pending) {
+        transaction.outbox.add(event)
     }
 
-    /// An event written by the current transaction, not yet inserted.
+    /// An event written by a transaction, not yet inserted.
     struct Pending: Sendable {
         var type: String
         var subject: String
@@ -58,32 +54,18 @@ public struct EventLog: Sendable {
         }
     }
 
-    @TaskLocal static var outbox: Outbox?
-
-    /// Runs a transaction body with its events collected, then writes them before it commits.
-    /// On PostgreSQL the body's held inserts (`insertLater`) go in the same statement as the events.
-    static func collecting<T: Sendable>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let outbox = Outbox()
-        guard db.dialect.name == "postgresql" else {
-            let result = try await Self.$outbox.withValue(outbox) { try await body(db) }
-            try await insert(db, outbox.take())
-            return result
-        }
-        let held = HeldInserts()
-        let result = try await Self.$outbox.withValue(outbox) { try await body(FlushingDatabase(base: db, held: held)) }
-        try await held.flush(on: db, then: statements(db, outbox.take()))
-        return result
+    /// Inserts events now rather than at the end of the transaction (the feed's tests use it to
+    /// take an event id while a transaction stays open).
+    static func insert(_ transaction: Transaction, _ events: [Pending]) async throws {
+        for statement in statements(transaction.engine, events) { try await transaction.raw(statement).run() }
     }
 
-    /// Inserts events in order, a bounded number of rows per statement (parameter limits).
-    static func insert(_ db: any SQLDatabase, _ events: [Pending]) async throws {
-        for statement in statements(db, events) { try await db.raw(statement).run() }
-    }
-
-    static func statements(_ db: any SQLDatabase, _ events: [Pending]) -> [SQLQueryString] {
+    /// The statements inserting `events` in order, a bounded number of rows per statement
+    /// (parameter limits).
+    static func statements(_ engine: Engine, _ events: [Pending]) -> [SQLQueryString] {
         // SQLite's single writer hands out ids in commit order; PostgreSQL's ids go through
         // the fence that keeps the feed gap-free (migration 0006).
-        let id: SQLQueryString = db.dialect.name == "postgresql" ? "orderly_next_event_id()" : "NULL"
+        let id: SQLQueryString = engine == .postgres ? "orderly_next_event_id()" : "NULL"
         return stride(from: 0, to: events.count, by: 500).map { events[$0..<min($0 + 500, events.count)] }.map { chunk in
             let rows = SQLQueryString.rows(chunk) { event in
                 "\(id), \(bind: event.type), \(bind: event.at.stored), \(bind: event.subject), \(bind: event.data), \(bind: event.actor)"
@@ -96,7 +78,7 @@ public struct EventLog: Sendable {
     /// any later read) or rolled back. Reading only up to it makes the feed gap-free: an id a
     /// reader passed over can never appear later.
     static func settledHorizon(_ db: any SQLDatabase) async throws -> Int64 {
-        guard db.dialect.name == "postgresql" else { return .max }
+        guard db.engine == .postgres else { return .max }
         // First the sequence, then the fences: a transaction still writing ids at or below
         // `issued` took its fence before its id, so the second statement sees it.
         let issued = try await db.raw("SELECT last_value FROM events_id_seq").first()?.int64("last_value") ?? 0

@@ -66,7 +66,7 @@ public struct InventoryStore: Sendable {
                 reference: reference)
             try await StockLedger.apply(db, [change], actor: actor, at: now)
             try await StockLedger.serveWaiting(db, [change], actor: actor, at: now)
-            try await EventLog.append(db, .inventoryCounted(.init(change)), actor: actor, at: now)
+            try EventLog.append(db, .inventoryCounted(.init(change)), actor: actor, at: now)
             return try await Self.view(db, key)
         }
     }
@@ -101,7 +101,7 @@ public struct InventoryStore: Sendable {
             try v.validate()
             try await StockLedger.apply(db, changes, actor: actor, at: now)
             try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
-            try await EventLog.append(db, .inventoryAdjusted(changes.map(LevelChangePayload.init)), actor: actor, at: now)
+            try EventLog.append(db, .inventoryAdjusted(changes.map(LevelChangePayload.init)), actor: actor, at: now)
             var views: [LevelView] = []
             for a in batch { views.append(try await Self.view(db, .init(sku: a.sku, locationId: a.locationId))) }
             return views
@@ -148,7 +148,7 @@ public struct InventoryStore: Sendable {
             if dryRun { return summary }
             try await StockLedger.apply(db, changes, actor: actor, at: now)
             try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
-            try await EventLog.append(
+            try EventLog.append(
                 db, .inventoryImported(rows: summary.rows, changed: summary.changed, reference: reference), actor: actor, at: now)
             return summary
         }

@@ -17,7 +17,7 @@ public struct LocationStore: Sendable {
                 throw OrderlyError.conflict("Location '\(location.id)' already exists")
             }
             try await Self.write(db, location, at: now, insert: true)
-            try await EventLog.append(db, .locationCreated(location), actor: actor, at: now)
+            try EventLog.append(db, .locationCreated(location), actor: actor, at: now)
             return location
         }
     }
@@ -36,7 +36,7 @@ public struct LocationStore: Sendable {
             location.id = id
             try location.validate()
             try await Self.write(db, location, at: now, insert: false)
-            try await EventLog.append(db, .locationUpdated(location), actor: actor, at: now)
+            try EventLog.append(db, .locationUpdated(location), actor: actor, at: now)
             return location
         }
     }

@@ -54,7 +54,7 @@ public struct ProductStore: Sendable {
                         dropship_supplier = excluded.dropship_supplier, updated_at = excluded.updated_at
                     """
                 ).run()
-                try await EventLog.append(db, .productSaved(product, created: existing == nil), actor: actor, at: now)
+                try EventLog.append(db, .productSaved(product, created: existing == nil), actor: actor, at: now)
                 results.append(existing == nil ? .created : .updated)
             }
             return results

@@ -38,7 +38,7 @@ public struct ReservationStore: Sendable {
                     lines: plan.map { .init(sku: $0.sku, locationId: $0.locationId, quantity: $0.quantity) },
                     expiresAt: now.addingTimeInterval(TimeInterval(ttl)), createdAt: now)
                 try await Self.insert(db, reservation)
-                try await EventLog.append(db, .reservationCreated(reservation), actor: actor, at: now)
+                try EventLog.append(db, .reservationCreated(reservation), actor: actor, at: now)
                 return reservation
             }
         }
@@ -103,7 +103,7 @@ public struct ReservationStore: Sendable {
             guard !updated.isEmpty else { return (reservation, false) }
             try await Self.unreserve(db, reservation.lines.map { ($0.sku, $0.locationId, $0.quantity) })
             reservation.status = status
-            try await EventLog.append(db, .reservationClosed(reservation), actor: actor, at: now)
+            try EventLog.append(db, .reservationClosed(reservation), actor: actor, at: now)
             return (reservation, true)
         }
     }
@@ -128,7 +128,7 @@ public struct ReservationStore: Sendable {
 
     /// Takes stock with conditional updates in (sku, location) order; throws `StockMoved` when
     /// a level no longer has what the plan counted on.
-    static func reserve(_ db: any SQLDatabase, _ takes: [(sku: SKU, locationId: LocationID, quantity: Int64)]) async throws {
+    static func reserve(_ db: Transaction, _ takes: [(sku: SKU, locationId: LocationID, quantity: Int64)]) async throws {
         // One update per row (two takes of one row checked as their sum), in (sku, location)
         // order; held on PostgreSQL and sent with the order's inserts (`updateLater`).
         var merged: [StockLedger.Key: Int64] = [:]

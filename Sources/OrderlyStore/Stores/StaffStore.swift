@@ -54,7 +54,7 @@ public struct StaffStore: Sendable {
                 """
             ).all()
             guard !inserted.isEmpty else { throw OrderlyError.conflict("A staff account for \(email) already exists") }
-            try await EventLog.append(db, .staffCreated(user.id, email: email, role: role), actor: actor, at: now)
+            try EventLog.append(db, .staffCreated(user.id, email: email, role: role), actor: actor, at: now)
         }
         return user
     }
@@ -112,7 +112,7 @@ public struct StaffStore: Sendable {
                 VALUES (\(bind: Token.hash(token)), \(bind: user.id.rawValue), \(bind: session.csrfToken), \(bind: now.stored), \(bind: session.expiresAt.stored))
                 """
             ).run()
-            try await EventLog.append(db, .staffSignedIn(user), actor: user.email, at: now)
+            try EventLog.append(db, .staffSignedIn(user), actor: user.email, at: now)
         }
         return .signedIn(token: token, session: session)
     }

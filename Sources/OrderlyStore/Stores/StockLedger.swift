@@ -120,7 +120,7 @@ enum StockLedger {
     }
 
     /// Offers stock that grew to lines waiting for it at that location, oldest order first.
-    static func serveWaiting(_ db: any SQLDatabase, _ changes: [Change], actor: String?, at now: Date) async throws {
+    static func serveWaiting(_ db: Transaction, _ changes: [Change], actor: String?, at now: Date) async throws {
         var grown: [LocationID: Set<SKU>] = [:]
         for change in changes where change.delta > 0 || change.newSafetyStock < change.level.safetyStock {
             grown[change.level.locationId, default: []].insert(change.level.sku)
@@ -136,7 +136,7 @@ enum StockLedger {
         guard !skus.isEmpty else { return [] }
         let columns: SQLQueryString = "sku, location_id, on_hand, reserved, safety_stock"
         let query: SQLQueryString =
-            db.dialect.name == "postgresql"
+            db.engine == .postgres
             ? "SELECT \(columns) FROM inventory_levels WHERE sku = ANY(\(bind: skus.map(\.rawValue)))"
             : "SELECT \(columns) FROM inventory_levels WHERE sku IN (\(binds: skus.map(\.rawValue)))"
         return try await db.raw(query).all().map(decodeLevel)

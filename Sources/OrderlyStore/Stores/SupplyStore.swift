@@ -41,7 +41,7 @@ public struct SupplyStore: Sendable {
                     """
                 ).run()
             }
-            try await EventLog.append(db, .supplyCreated(created), actor: actor, at: now)
+            try EventLog.append(db, .supplyCreated(created), actor: actor, at: now)
             return created
         }
     }
@@ -81,7 +81,7 @@ public struct SupplyStore: Sendable {
             try await db.raw(
                 "UPDATE supplies SET status = \(bind: supply.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
             ).run()
-            try await EventLog.append(
+            try EventLog.append(
                 db, .supplyReceived(supply, lines: totals.map { SupplyLinePayload(sku: $0.key, quantity: $0.value) }.sorted { $0.sku < $1.sku }),
                 actor: actor, at: now)
             return supply

@@ -51,7 +51,7 @@ public struct WebhookStore: Sendable {
                 """
             ).run()
             // The event names the URL and types, never the secret.
-            try await EventLog.append(db, .webhookCreated(webhook), actor: actor, at: now)
+            try EventLog.append(db, .webhookCreated(webhook), actor: actor, at: now)
         }
         return (webhook, secret)
     }
@@ -85,7 +85,7 @@ public struct WebhookStore: Sendable {
                 WHERE webhook_id = \(bind: id.rawValue) AND status = \(bind: WebhookDeliveryStatus.pending.rawValue)
                 """
             ).run()
-            try await EventLog.append(db, .webhookDeleted(id), actor: actor, at: now)
+            try EventLog.append(db, .webhookDeleted(id), actor: actor, at: now)
         }
     }
 
@@ -125,7 +125,7 @@ public struct WebhookStore: Sendable {
                 """
             ).all()
             guard !rows.isEmpty else { throw OrderlyError.notFound("delivery", id.rawValue) }
-            try await EventLog.append(db, .redeliveryRequested(webhook, delivery: id), actor: actor, at: now)
+            try EventLog.append(db, .redeliveryRequested(webhook, delivery: id), actor: actor, at: now)
             guard
                 let row = try await db.raw(
                     "SELECT \(Self.deliveryColumns) FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = \(bind: id.rawValue)"
