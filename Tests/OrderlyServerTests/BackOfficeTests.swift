@@ -49,6 +49,16 @@ struct BackOfficeTests {
         }
     }
 
+    /// The seeded business with its staff, SKU-1 stocked at `location` and one order of `line`.
+    static func staffAndAnOrder(
+        _ app: TestApp, stocking location: String, onHand: Int = 5, externalId: String, line: [String: Any]
+    ) async throws -> Reply {
+        try await app.seed()
+        try await staff(app)
+        try await app.send(.put, "/v1/inventory/SKU-1/\(location)", json: ["onHand": onHand]).expect(200)
+        return try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: externalId, lines: [line])).expect(201)
+    }
+
     static func staff(_ app: TestApp) async throws {
         try await app.stores.staff.create(email: "agent@shop.test", name: "Agent", password: password, role: .service, locations: [], actor: "test")
         try await app.stores.staff.create(
@@ -102,17 +112,8 @@ struct BackOfficeTests {
     @Test(arguments: Engine.all)
     func customerServiceWorksAnOrderThroughTheSameRules(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await Self.staff(app)
-            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
-            let order = try await app.send(
-                .post, "/v1/orders",
-                json: OrdersAPITests.order(
-                    externalId: "bo-1",
-                    lines: [
-                        ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]
-                    ], email: "ada@example.com")
-            ).expect(201)
+            let order = try await Self.staffAndAnOrder(
+                app, stocking: "WH-AMS", externalId: "bo-1", line: ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000])
             let id = try #require(order["id"] as? String)
             let number = try #require(order["number"] as? String)
 
@@ -166,13 +167,8 @@ struct BackOfficeTests {
     @Test(arguments: Engine.all)
     func malformedFormsAreRefusedNamingTheFieldAndChangeNothing(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await Self.staff(app)
-            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
-            let order = try await app.send(
-                .post, "/v1/orders",
-                json: OrdersAPITests.order(externalId: "bo-forms", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]])
-            ).expect(201)
+            let order = try await Self.staffAndAnOrder(
+                app, stocking: "WH-AMS", externalId: "bo-forms", line: ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000])
             let id = try #require(order["id"] as? String)
             let agent = Browser(app)
             try await agent.signIn("agent@shop.test")
@@ -204,17 +200,9 @@ struct BackOfficeTests {
     @Test(arguments: Engine.all)
     func storeAssociateHandsOverAPickupAndReceivesAReturn(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await Self.staff(app)
-            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
-            let order = try await app.send(
-                .post, "/v1/orders",
-                json: OrdersAPITests.order(
-                    externalId: "bo-2",
-                    lines: [
-                        ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]]
-                    ])
-            ).expect(201)
+            let order = try await Self.staffAndAnOrder(
+                app, stocking: "ST-UTR", onHand: 3, externalId: "bo-2",
+                line: ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]])
             let id = try #require(order["id"] as? String)
             let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
 
