@@ -35,7 +35,8 @@ extension OrderStore {
     static let batchAttempts = 3
 
     /// Places orders that arrived together in one transaction: their customers read with one
-    /// statement, their numbers drawn with another, their stock with a third, and everything
+    /// statement, their numbers drawn with another, the stock of skus they share with a third
+    /// (`StockView.skusToRead`: on a first attempt only skus of more than one order), and everything
     /// they write — reserves of one stock row merged into one update — sent as one statement
     /// before the one commit. A few round trips for the batch instead of five or more per
     /// order, and a hot stock row locked once per batch.
@@ -43,7 +44,8 @@ extension OrderStore {
     /// Each order is decided as alone (`decide`), from the batch's own view of the stock
     /// (`StockView`: as read, less what earlier orders of the batch took), so an order the view
     /// cannot serve is answered on its own and writes nothing, and the others go on. When the
-    /// stock moved under the batch the whole batch runs again (`batchAttempts`); when anything
+    /// stock moved under the batch the whole batch runs again (`batchAttempts`), every sku read
+    /// afresh; when anything
     /// else fails it rolls back and each order is placed alone (`Batches`).
     ///
     /// The batch's writes are sent unprepared: how many orders, lines and fulfillment orders a
@@ -52,8 +54,9 @@ extension OrderStore {
     static func placeTogether(
         _ batch: [Batched], in driver: any DatabaseDriver, retried: @Sendable () -> Void = {}
     ) async throws -> [Batched.Outcome] {
-        let skus = Array(Set(batch.flatMap { $0.draft.lines.map(\.sku) })).sorted()
+        let orders = batch.map { $0.draft.lines.map(\.sku) }
         for attempt in 1...batchAttempts {
+            let skus = StockView.skusToRead(orders, attempt: attempt)
             do {
                 return try await driver.transaction(prepared: false) { db in
                     let reads = db.withStatements(prepared: true)
@@ -62,7 +65,7 @@ extension OrderStore {
                         try await OrderRows.nextNumbers(reads, count: batch.count),
                         try await StockLedger.levels(reads, skus: skus)
                     )
-                    var view = StockView(levels)
+                    var view = StockView(levels, covering: skus)
                     var outcomes: [Batched.Outcome] = []
                     for (job, number) in zip(batch, numbers) {
                         var intake = job.intake
