@@ -12,17 +12,15 @@ struct WebForm: Sendable {
     let csrf: String?
 
     init(_ raw: String) {
-        var kept: [Substring] = []
-        var csrf: String?
-        for pair in raw.split(separator: "&") {
+        body = raw.split(separator: "&").filter { pair in
             let parts = pair.split(separator: "=", maxSplits: 1)
-            guard let name = parts.first, !name.isEmpty, parts.count == 2, !parts[1].isEmpty else { continue }
-            if name == "csrf" { csrf = String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            kept.append(pair)
-        }
-        body = kept.joined(separator: "&")
-        self.csrf = csrf
+            return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+        }.joined(separator: "&")
+        csrf = (try? URLEncodedFormDecoder().decode(CSRFField.self, from: body))?.csrf
     }
+
+    /// The token every back-office form carries, read like any other field.
+    private struct CSRFField: Decodable { var csrf: String? }
 
     func decode<T: Decodable>(_ type: T.Type) throws(OrderlyError) -> T {
         do {

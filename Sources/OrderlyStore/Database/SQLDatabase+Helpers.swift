@@ -31,6 +31,12 @@ extension SQLDatabase {
 }
 
 extension SQLQueryString {
+    /// A column list, each name qualified by `table` (a table's name or alias in a join) when
+    /// given: `id, name` or `loc.id, loc.name`.
+    static func columns(_ names: [String], of table: String? = nil) -> SQLQueryString {
+        "\(unsafeRaw: names.map { (table.map { "\($0)." } ?? "") + $0 }.joined(separator: ", "))"
+    }
+
     /// `INSERT INTO \(into) VALUES \(values)\(then)`: `into` is `table (columns)`, `values` one or
     /// more parenthesised rows (`rows`), `then` what follows them (`ON CONFLICT …`, `RETURNING …`).
     static func insert(into: String, values: SQLQueryString, then: String = "") -> SQLQueryString {

@@ -63,7 +63,7 @@ public struct CustomerStore: Sendable {
 
     /// Profile columns and whether the customer ordered before (one round trip).
     private static let foundColumns: SQLQueryString =
-        "customers.id, customers.email, customers.email_key, customers.name, customers.phone, customers.addresses, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id) AS has_orders"
+        "\(profileColumns(of: "customers")), customers.email_key, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id) AS has_orders"
 
     /// The profile these details belong to, created on first sight and completed with what
     /// was missing (name, phone, a new address). Returns it and whether it already had orders.
@@ -179,7 +179,12 @@ public struct CustomerStore: Sendable {
     }
 
     /// The columns `decode` reads.
-    static let profileColumns: SQLQueryString = "id, email, name, phone, addresses"
+    static let profileColumns = profileColumns(of: nil)
+
+    /// `profileColumns`, each named with the table's name or alias.
+    static func profileColumns(of table: String?) -> SQLQueryString {
+        .columns(["id", "email", "name", "phone", "addresses"], of: table)
+    }
 
     /// One customer's profile, or nil.
     static func fetch(_ db: any SQLDatabase, _ id: CustomerID) async throws -> Customer? {

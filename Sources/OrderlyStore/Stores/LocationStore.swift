@@ -116,7 +116,7 @@ public struct LocationStore: Sendable {
             "id", "name", "type", "address", "latitude", "longitude", "can_ship", "can_pickup", "can_return", "priority", "daily_capacity",
             "active",
         ]
-        return "\(unsafeRaw: names.map { (alias.map { "\($0)." } ?? "") + $0 }.joined(separator: ", "))"
+        return .columns(names, of: alias)
     }
 
     static func decode(_ row: any SQLRow) throws -> Location {
