@@ -226,6 +226,12 @@ struct BackOfficeTests {
             ).expect(201)
             let retId = try #require(ret["id"] as? String)
             #expect(try await store.go(.get, "/stores/ST-UTR").expect(200).text.contains(retId))
+            // A condition the form does not offer is refused, naming the field, and changes nothing.
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await store.go(.post, "/stores/ST-UTR/returns/\(retId)/receive", form: ["csrf": csrf, "condition": "broken"])
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "error:condition: is not a valid value")
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            store.cookies["orderly_flash"] = nil
             try await store.go(.post, "/stores/ST-UTR/returns/\(retId)/receive", form: ["csrf": csrf, "condition": "resellable"])
             #expect(try await app.send(.get, "/v1/returns/\(retId)").expect(200)["status"] as? String == "received")
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 3)

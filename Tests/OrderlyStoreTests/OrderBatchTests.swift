@@ -182,6 +182,35 @@ struct OrderBatchTests {
         }
     }
 
+    /// Orders that share no sku read no stock on a first attempt (`StockView.skusToRead`); when
+    /// the stock moved under them since their own snapshots, the batch runs again reading every
+    /// sku afresh, and the order that now finds too little backorders alone.
+    @Test(arguments: Engine.all)
+    func aBatchWhoseStockMovedRunsAgainFromFreshStock(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 2)
+            try await Fixtures.stock(stores, "SKU-2", Fixtures.warehouse, 2)
+            let first = try await Self.job(
+                stores, OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 100)], externalId: "m-1", email: "a@example.com"))
+            let second = try await Self.job(
+                stores, OrderStoreTests.draft([.init(sku: "SKU-2", quantity: 2, unitPrice: 100)], externalId: "m-2", email: "b@example.com"))
+            // After both snapshots were read, SKU-2 is counted down to 1.
+            try await Fixtures.stock(stores, "SKU-2", Fixtures.warehouse, 1)
+            let retries = Atomic<Int>(0)
+            let outcomes = try await OrderStore.placeTogether([first, second], in: stores.database.driver) {
+                retries.add(1, ordering: .relaxed)
+            }
+            #expect(retries.load(ordering: .relaxed) == 1, "the first attempt's reserve of SKU-2 found too little")
+            let placed = outcomes.compactMap(\.placement)
+            #expect(placed.map(\.order.externalId) == ["m-1", "m-2"])
+            #expect(placed.map { $0.order.lines[0].allocatedQuantity } == [2, 1])
+            #expect(placed.map { $0.order.lines[0].backorderedQuantity } == [0, 1])
+            #expect(try await Self.reserved(stores, "SKU-1") == 2)
+            #expect(try await Self.reserved(stores, "SKU-2") == 1)
+        }
+    }
+
     @Test func batchesGatherWhatArrivesMeanwhileKeepKeysApartAndAnswerNilWhenTheyFail() async throws {
         let gate = Gate()
         let seen = Mutex<[[Int]]>([])
