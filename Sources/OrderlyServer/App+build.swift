@@ -59,17 +59,20 @@ public func buildRouter(
     configuration: ServerConfiguration, stores: Stores, metrics: PrometheusCollectorRegistry
 ) throws -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    let openAPIJSON = try OpenAPIJSON()
+    let representations = try Representations(openAPIJSON: openAPIJSON.data)
     router.addMiddleware {
         ProblemMiddleware()
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
+        ContentNegotiationMiddleware(representations: representations)
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes)
         AuthMiddleware(keys: stores.apiKeys)
         RateLimitMiddleware(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
         IdempotencyMiddleware(store: stores.idempotency, maxBodyBytes: configuration.maxBodyBytes)
     }
     let api = OrderlyAPIService(
-        stores: stores, metrics: metrics, openAPIJSON: try OpenAPIJSON(), maxImportBytes: configuration.maxImportBytes)
+        stores: stores, metrics: metrics, openAPIJSON: openAPIJSON, maxImportBytes: configuration.maxImportBytes)
     // Compact JSON with sorted keys (deterministic): pretty-printing every answer cost CPU and
     // a third more bytes; `jq` is there for people.
     try api.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

@@ -53,16 +53,23 @@ struct Serve: AsyncParsableCommand {
             try await stores.apiKeys.ensureAdmin(secret: key)
         } else if try await !stores.apiKeys.hasAdmin() {
             let (_, secret) = try await stores.apiKeys.create(name: "first admin", role: .admin, channel: nil, locations: [], actor: "system")
-            print(
-                """
+            // Written straight to standard output, not through `print`: under systemd, in a
+            // container or with a redirect `print` is block-buffered, and the key reached the file
+            // only when the server stopped. The secret stays out of the log itself (logs are
+            // shipped and kept); the log line says where to look.
+            FileHandle.standardOutput.write(
+                Data(
+                    """
 
-                Created the first admin API key (shown only now; only its hash is stored):
+                    Created the first admin API key (shown only now; only its hash is stored):
 
-                    \(secret)
+                        \(secret)
 
-                Use it as:  curl -H 'Authorization: Bearer \(secret)' http://\(configuration.host):\(configuration.port)/v1/locations
+                    Use it as:  curl -H 'Authorization: Bearer \(secret)' http://\(configuration.host):\(configuration.port)/v1/locations
+                    Another one:  orderly keys --name NAME --role admin
 
-                """)
+                    """.utf8))
+            logger.notice("created the first admin API key; its secret is on standard output, shown only once")
         }
     }
 }

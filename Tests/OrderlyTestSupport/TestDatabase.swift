@@ -24,27 +24,35 @@ public enum TestDatabase {
     /// A new database, and on SQLite its file (for the caller to remove when done).
     static func open(_ engine: Engine, poolSize: Int, groupCommitLanes: Int, orderBatchLanes: Int) async throws -> (database: Database, file: String?)
     {
+        let (url, file) = try await url(engine)
         switch engine {
         case .sqlite:
-            let template = try await Templates.shared.sqliteTemplate()
-            let path = NSTemporaryDirectory() + "orderly-test-\(UUID().uuidString).sqlite"
-            try FileManager.default.copyItem(atPath: template, toPath: path)
-            return (try await Database.open(url: "sqlite://" + path, logger: logger), path)
+            return (try await Database.open(url: url, logger: logger), file)
         case .postgres:
-            let (base, template) = try await Templates.shared.postgresTemplate()
-            let name = "orderly_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
-            try await Templates.shared.admin(base) { db in
-                try await db.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
-            }
             let database = try await Database.open(
-                url: base.replacingDatabase(with: name), poolSize: poolSize, groupCommitLanes: groupCommitLanes,
-                orderBatchLanes: orderBatchLanes, logger: logger)
+                url: url, poolSize: poolSize, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes, logger: logger)
             return (database, nil)
         }
     }
 
+    /// The URL of a new, migrated database nobody has opened, for a test that starts the
+    /// `orderly` program on it; on SQLite also its file (`remove(_:)` it when done).
+    public static func url(_ engine: Engine) async throws -> (url: String, file: String?) {
+        switch engine {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "orderly-test-\(UUID().uuidString).sqlite"
+            try FileManager.default.copyItem(atPath: try await Templates.shared.sqliteTemplate(), toPath: path)
+            return ("sqlite://" + path, path)
+        case .postgres:
+            let (base, template) = try await Templates.shared.postgresTemplate()
+            let name = "orderly_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
+            try await Templates.shared.admin(base) { db in try await db.execute("CREATE DATABASE \(name) TEMPLATE \(template)") }
+            return (base.replacingDatabase(with: name), nil)
+        }
+    }
+
     /// Removes an SQLite database file with its write-ahead log and shared memory.
-    static func remove(_ file: String?) {
+    public static func remove(_ file: String?) {
         guard let file else { return }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
     }

@@ -20,6 +20,7 @@ public struct OrderlyError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")
         public static let notReturnable = Code(rawValue: "not_returnable")
         public static let rateLimited = Code(rawValue: "rate_limited")
+        public static let notAcceptable = Code(rawValue: "not_acceptable")
     }
 
     /// One problem with one input field; `field` is a JSON-pointer-like path (`lines[2].quantity`)

@@ -42,6 +42,7 @@ struct Problem: Encodable, Sendable {
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .rateLimited: .tooManyRequests
+        case .notAcceptable: .notAcceptable
         default: .badRequest
         }
     }

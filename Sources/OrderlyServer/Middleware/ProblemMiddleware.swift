@@ -52,6 +52,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 case .contentTooLarge: .payloadTooLarge
                 case .unsupportedMediaType: .unsupportedMediaType
                 case .conflict: .conflict
+                case .notAcceptable: .notAcceptable
                 default: .validationFailed
                 }
             if error.status.code >= 500 { return internalError(error, requestID: requestID, logger: logger) }

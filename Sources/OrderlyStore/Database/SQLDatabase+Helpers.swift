@@ -56,6 +56,20 @@ extension SQLQueryString {
     }
 }
 
+extension SQLQueryString {
+    /// `column LIKE '%text%'` with `text` bound and its `%`, `_` and backslashes escaped by a
+    /// backslash, so that search text matches itself (a `q` of `%` used to match every row).
+    /// The escape character is named on both engines: PostgreSQL's default, SQLite has none.
+    static func contains(_ column: String, _ text: String) -> SQLQueryString {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "\(unsafeRaw: column) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+    }
+}
+
 /// JSON stored in TEXT columns (addresses, attributes, policies, event data): the same
 /// representation on both engines, with sorted keys so equal values are equal text.
 enum StoredJSON {

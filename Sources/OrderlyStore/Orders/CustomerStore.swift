@@ -37,10 +37,10 @@ public struct CustomerStore: Sendable {
         let rows = try await database.read(prepared: (q ?? "").isEmpty) { db in
             var query = SQLQueryString("SELECT \(Self.profileColumns) FROM customers WHERE id > \(bind: cursor ?? "")")
             if let q, !q.isEmpty {
-                let pattern = "%" + q.lowercased() + "%"
+                let text = q.lowercased()
                 query.appendInterpolation(
                     SQLQueryString(
-                        " AND (LOWER(email_key) LIKE \(bind: pattern) OR LOWER(name) LIKE \(bind: pattern) OR LOWER(phone_key) LIKE \(bind: pattern) OR phone LIKE \(bind: pattern))"
+                        " AND (\(SQLQueryString.contains("LOWER(email_key)", text)) OR \(SQLQueryString.contains("LOWER(name)", text)) OR \(SQLQueryString.contains("LOWER(phone_key)", text)) OR \(SQLQueryString.contains("phone", text)))"
                     ))
             }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))

@@ -63,7 +63,7 @@ extension OrderStore {
         let rows = try await database.read(prepared: (text ?? "").isEmpty) { db in
             var query = SQLQueryString("SELECT \(OrderSummary.columns) FROM orders o WHERE 1 = 1")
             if let q = text, !q.isEmpty {
-                query.appendInterpolation(SQLQueryString(" AND o.search LIKE \(bind: "%" + q + "%")"))
+                query.appendInterpolation(SQLQueryString(" AND \(SQLQueryString.contains("o.search", q))"))
             }
             if let channel = search.channel { query.appendInterpolation(SQLQueryString(" AND o.channel_id = \(bind: channel.rawValue)")) }
             if let status = search.status { query.appendInterpolation(SQLQueryString(" AND o.status = \(bind: status.rawValue)")) }

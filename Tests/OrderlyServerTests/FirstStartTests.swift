@@ -1,0 +1,89 @@
+import Foundation
+import OrderlyStore
+import OrderlyTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `orderly serve` as a new user starts it, standard output redirected to a file (as under
+/// systemd, in a container or with `> log`): the first admin key is in that file by the time
+/// the server answers, not only once it stops.
+@Suite("First start")
+struct FirstStartTests {
+    @Test(arguments: Engine.all)
+    func theFirstAdminKeyIsInTheRedirectedOutputBeforeTheServerAnswers(engine: Engine) async throws {
+        let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("orderly")
+        try #require(FileManager.default.isExecutableFile(atPath: program.path), "swift build --build-tests builds \(program.path)")
+        let (url, file) = try await TestDatabase.url(engine)
+        defer { TestDatabase.remove(file) }
+        let output = NSTemporaryDirectory() + "orderly-serve-\(UUID().uuidString).out"
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let port = try FreePort.pick()
+
+        let process = Process()
+        process.executableURL = program
+        process.arguments = ["serve"]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ORDERLY_") }
+        environment["ORDERLY_DATABASE_URL"] = url
+        environment["ORDERLY_HOST"] = "127.0.0.1"
+        environment["ORDERLY_PORT"] = "\(port)"
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+
+        let base = "http://127.0.0.1:\(port)"
+        var answered = false
+        for _ in 0..<300 where process.isRunning {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: base + "/health")!),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                answered = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(answered, "the server answered /health within 30 s")
+        // Read the instant /health first answered, while the server still runs.
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        let key = try #require(text.firstMatch(of: /ork_[A-Za-z0-9_\-]+/).map { String($0.output) }, "the key is in the file: \(text)")
+        #expect(text.contains("orderly keys"), "says how to make another")
+
+        var request = URLRequest(url: URL(string: base + "/v1/locations")!)
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "the key printed is an admin key that works")
+    }
+}
+
+/// A loopback port nothing listens on now.
+enum FreePort {
+    struct Failed: Error {}
+
+    static func pick() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failed() }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Failed() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
