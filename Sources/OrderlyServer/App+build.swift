@@ -69,7 +69,9 @@ public func buildRouter(
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes)
         AuthMiddleware(keys: stores.apiKeys)
         RateLimitMiddleware(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
-        IdempotencyMiddleware(store: stores.idempotency, maxBodyBytes: configuration.maxBodyBytes)
+        IdempotencyMiddleware(
+            store: stores.idempotency, maxBodyBytes: configuration.maxBodyBytes, lease: configuration.idempotencyLease,
+            wait: configuration.idempotencyWait)
     }
     let api = OrderlyAPIService(
         stores: stores, metrics: metrics, openAPIJSON: openAPIJSON, maxImportBytes: configuration.maxImportBytes)

@@ -7,6 +7,9 @@ enum RequestScope {
     @TaskLocal static var principal: Principal?
     /// Hummingbird's request id, echoed as `X-Request-Id` and on problem bodies.
     @TaskLocal static var requestID: String?
+    /// The request's `Idempotency-Key`, scoped to the caller's API key; set by
+    /// `IdempotencyMiddleware`. An order records it so that it is placed once per key.
+    @TaskLocal static var requestKey: String?
 
     /// The authenticated caller.
     static func caller() throws -> Principal {

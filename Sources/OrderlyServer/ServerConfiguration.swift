@@ -42,6 +42,14 @@ public struct ServerConfiguration: Sendable {
     /// How often an idle webhook worker looks for new events.
     public var webhookPollInterval: Duration = .milliseconds(250)
 
+    /// How long a request sent with an `Idempotency-Key` holds its key
+    /// (`ORDERLY_IDEMPOTENCY_LEASE_SECONDS`): a retry after that, with no answer stored (its
+    /// server died), is handled afresh. Longer than any request takes.
+    public var idempotencyLease: Duration = .seconds(30)
+    /// How long a duplicate that arrives while the first request runs waits for its answer
+    /// (`ORDERLY_IDEMPOTENCY_WAIT_SECONDS`) before it is answered 409.
+    public var idempotencyWait: Duration = .seconds(10)
+
     /// The bootstrap back-office account (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`).
     public var adminEmail: String?
     public var adminPassword: String?
@@ -79,6 +87,12 @@ public struct ServerConfiguration: Sendable {
         }
         if let timeout = env.double("ORDERLY_WEBHOOK_TIMEOUT_SECONDS", atLeast: 0.001) {
             configuration.webhookTimeout = .milliseconds(Int(timeout * 1000))
+        }
+        if let lease = env.double("ORDERLY_IDEMPOTENCY_LEASE_SECONDS", atLeast: 0.001) {
+            configuration.idempotencyLease = .milliseconds(Int(lease * 1000))
+        }
+        if let wait = env.double("ORDERLY_IDEMPOTENCY_WAIT_SECONDS", atLeast: 0) {
+            configuration.idempotencyWait = .milliseconds(Int(wait * 1000))
         }
         if !env.problems.isEmpty { throw ConfigurationError(problems: env.problems) }
         return configuration

@@ -89,18 +89,32 @@ struct CatalogStoreTests {
 
     @Test(arguments: Engine.all)
     func idempotencyKeysReplayTheFirstAnswer(engine: Engine) async throws {
-        try await TestDatabase.withStores(engine) { stores in
+        let time = ManualTime(Date(timeIntervalSince1970: 1_800_000_000))
+        try await TestDatabase.withStores(engine, time: time) { stores in
             let store = stores.idempotency
-            #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h1") == .proceed)
-            #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h1") == .inProgress)
-            try await store.complete(scope: "k1", key: "abc", status: 201, contentType: "application/json", body: "{\"id\":1}")
+            let lease = Duration.seconds(30)
+            #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h1", lease: lease) == .proceed)
             #expect(
-                try await store.claim(scope: "k1", key: "abc", requestHash: "h1")
-                    == .replay(status: 201, contentType: "application/json", body: "{\"id\":1}"))
-            #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h2") == .mismatch)
-            #expect(try await store.claim(scope: "k2", key: "abc", requestHash: "h2") == .proceed, "keys are per API key")
+                try await store.claim(scope: "k1", key: "abc", requestHash: "h1", lease: lease)
+                    == .inProgress(until: Date(timeIntervalSince1970: 1_800_000_030)))
+            try await store.complete(scope: "k1", key: "abc", status: 201, contentType: "application/json", body: "{\"id\":1}")
+            time.advance(by: 3600)
+            #expect(
+                try await store.claim(scope: "k1", key: "abc", requestHash: "h1", lease: lease)
+                    == .replay(status: 201, contentType: "application/json", body: "{\"id\":1}"), "an answer outlives the lease")
+            #expect(try await store.claim(scope: "k1", key: "abc", requestHash: "h2", lease: lease) == .mismatch)
+            #expect(try await store.claim(scope: "k2", key: "abc", requestHash: "h2", lease: lease) == .proceed, "keys are per API key")
             try await store.abandon(scope: "k2", key: "abc")
-            #expect(try await store.claim(scope: "k2", key: "abc", requestHash: "h3") == .proceed)
+            #expect(try await store.claim(scope: "k2", key: "abc", requestHash: "h3", lease: lease) == .proceed)
+
+            // A claim never answered (its server died) is taken over once its lease has run out, by one retry only.
+            #expect(try await store.claim(scope: "k3", key: "abc", requestHash: "h1", lease: lease) == .proceed)
+            time.advance(by: 29)
+            #expect(try await store.claim(scope: "k3", key: "abc", requestHash: "h1", lease: lease) != .proceed, "still leased")
+            time.advance(by: 2)
+            #expect(try await store.claim(scope: "k3", key: "abc", requestHash: "h2", lease: lease) == .mismatch, "another body still may not")
+            #expect(try await store.claim(scope: "k3", key: "abc", requestHash: "h1", lease: lease) == .proceed, "the lease ran out")
+            #expect(try await store.claim(scope: "k3", key: "abc", requestHash: "h1", lease: lease) != .proceed, "and is held again")
         }
     }
 }

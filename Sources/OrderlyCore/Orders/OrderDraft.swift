@@ -27,6 +27,9 @@ public struct OrderDraft: Sendable, Equatable {
     public var tags: [String]
     public var note: String?
     public var reservationId: ReservationID?
+    /// The `Idempotency-Key` the order was sent with, scoped to the API key that sent it: an
+    /// order is placed once per request key, as once per `(channel, externalId)`.
+    public var requestKey: String?
 
     public init(
         channel: ChannelID, externalId: String? = nil, customer: CustomerDetails, currency: CurrencyCode,

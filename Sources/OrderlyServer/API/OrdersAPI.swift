@@ -9,7 +9,9 @@ extension OrderlyAPIService {
     func placeOrder(_ input: Operations.PlaceOrder.Input) async throws -> Operations.PlaceOrder.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let caller = try RequestScope.caller(may: .placeOrder(ChannelID(body.channel)))
-        let placement = try await stores.orders.place(try OrderDraft(body), actor: Self.actor(caller))
+        var draft = try OrderDraft(body)
+        draft.requestKey = RequestScope.requestKey
+        let placement = try await stores.orders.place(draft, actor: Self.actor(caller))
         guard placement.created else { return .ok(.init(body: .json(try await orderBody(placement.order.id)))) }
         Counter(label: "orderly_orders_placed_total", dimensions: [("channel", placement.order.channel.rawValue)]).increment()
         // A new order is answered from what its transaction wrote: nothing refunded yet, and

@@ -9,9 +9,17 @@ import OrderlyStore
 /// Makes any mutating `/v1` request with an `Idempotency-Key` header safe to retry: the first
 /// answer (below 500) is stored with a hash of the request and sent again for a repeat; the
 /// same key with a different request is refused (422). Keys are scoped to the API key.
+///
+/// The claim is a lease (`lease`): if the server dies before the answer is stored, a retry
+/// after the lease is handled afresh instead of being refused for ever; an order records its
+/// key in its own transaction, so that retry finds the order instead of placing another. A
+/// duplicate that arrives while the first is handled waits for its answer (up to `wait`),
+/// and gets 409 only if it is still not there.
 struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: IdempotencyStore
     let maxBodyBytes: Int
+    let lease: Duration
+    let wait: Duration
     static var header: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,28 +33,33 @@ struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
-        var hasher = SHA256()
-        hasher.update(data: Data("\(request.method.rawValue) \(request.uri.description)\n".utf8))
-        hasher.update(data: Self.canonical(Data(body.readableBytesView)))
-        let hash = Hex.encode(hasher.finalize())
+        let hash = Self.requestHash(method: request.method, uri: request.uri.description, body: Data(body.readableBytesView))
         let scope = principal.keyId.rawValue
 
-        switch try await store.claim(scope: scope, key: key, requestHash: hash) {
-        case .replay(let status, let contentType, let stored):
-            var headers: HTTPFields = [HTTPField.Name("Idempotent-Replayed")!: "true"]
-            if let contentType { headers[.contentType] = contentType }
-            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored)))
-        case .mismatch:
-            throw OrderlyError(.idempotencyKeyReused, "Idempotency-Key '\(key)' was already used for a different request")
-        case .inProgress:
-            throw OrderlyError.conflict("A request with Idempotency-Key '\(key)' is still being handled; retry shortly")
-        case .proceed:
-            break
+        let deadline = ContinuousClock.now + wait
+        var pause = Duration.milliseconds(10)
+        claiming: while true {
+            switch try await store.claim(scope: scope, key: key, requestHash: hash, lease: lease) {
+            case .replay(let status, let contentType, let stored):
+                var headers: HTTPFields = [HTTPField.Name("Idempotent-Replayed")!: "true"]
+                if let contentType { headers[.contentType] = contentType }
+                return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored)))
+            case .mismatch:
+                throw OrderlyError(.idempotencyKeyReused, "Idempotency-Key '\(key)' was already used for a different request")
+            case .inProgress:
+                guard ContinuousClock.now + pause <= deadline else {
+                    throw OrderlyError.conflict("A request with Idempotency-Key '\(key)' is still being handled; retry shortly")
+                }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(200))
+            case .proceed:
+                break claiming
+            }
         }
 
         let response: Response
         do {
-            response = try await next(request, context)
+            response = try await RequestScope.$requestKey.withValue(scope + ":" + key) { try await next(request, context) }
         } catch {
             // A refused request is an answer too: remember it so a retry gets the same refusal.
             let problem = ProblemMiddleware<Context>.problem(for: error, requestID: context.id, logger: context.logger)
@@ -57,6 +70,14 @@ struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await remember(problem.response(), scope: scope, key: key)
         }
         return try await remember(response, scope: scope, key: key)
+    }
+
+    /// What a repeat must match: the method, the URI and the body (`canonical`).
+    static func requestHash(method: HTTPRequest.Method, uri: String, body: Data) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("\(method.rawValue) \(uri)\n".utf8))
+        hasher.update(data: canonical(body))
+        return Hex.encode(hasher.finalize())
     }
 
     /// JSON bodies are compared by meaning, not by key order or spacing (clients re-serialize

@@ -23,6 +23,11 @@ enum OrderRows {
         return try await decode(db, row)
     }
 
+    static func fetch(_ db: any SQLDatabase, requestKey: String) async throws -> Order? {
+        guard let row = try await db.raw("SELECT \(Self.columns) FROM orders WHERE request_key = \(bind: requestKey)").first() else { return nil }
+        return try await decode(db, row)
+    }
+
     /// The columns of `orders` that `decode` reads.
     static let columns: SQLQueryString = """
         id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, shipping_address, latitude, \
@@ -68,13 +73,13 @@ enum OrderRows {
     }
 
     /// Inserts a new order with its lines and holds (held back on PostgreSQL: `insertLater`).
-    static func insert(_ db: Transaction, _ order: Order, customer: CustomerDetails, at now: Date) async throws {
+    static func insert(_ db: Transaction, _ order: Order, customer: CustomerDetails, requestKey: String?, at now: Date) async throws {
         let search = [order.number, order.externalId, customer.normalizedEmail, customer.name, customer.phone, customer.normalizedPhone]
             .compactMap { $0?.lowercased() }.joined(separator: " ")
         try await db.insertLater(
             into: """
                 orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, total,
-                    shipping_address, latitude, longitude, tags, status, search, created_at, updated_at)
+                    shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key)
                 """,
             values: """
                 (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
@@ -82,7 +87,7 @@ enum OrderRows {
                 \(bind: order.totals.shipping), \(bind: order.totals.discount), \(bind: order.totals.total),
                 \(bind: try order.shippingAddress.map(StoredJSON.encode)), \(bind: order.coordinates?.latitude),
                 \(bind: order.coordinates?.longitude), \(bind: try StoredJSON.encode(order.tags)), \(bind: order.status.rawValue),
-                \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored))
+                \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored), \(bind: requestKey))
                 """)
         let lines = SQLQueryString.rows(order.lines) { line in
             "\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity)"

@@ -47,8 +47,10 @@ public struct OrderStore: Sendable {
             return placement
         } catch {
             // A repeat (later, or at the same time) failed on the unique (channel, externalId)
-            // or on its own: answer with the original.
-            if draft.externalId != nil, let existing = try await database.read({ db in try await Self.existing(db, draft) }) {
+            // or request key, or on its own: answer with the original.
+            if draft.externalId != nil || draft.requestKey != nil,
+                let existing = try await database.read({ db in try await Self.existing(db, draft) })
+            {
                 return Placement(order: existing, created: false)
             }
             throw error
@@ -62,10 +64,13 @@ public struct OrderStore: Sendable {
         return try await place(db, draft, totals: totals, try await Intake.read(db, draft, at: now), actor: actor, at: now)
     }
 
-    /// The order the channel already sent with this draft's external id, if any.
+    /// The order the channel already sent with this draft's external id or request key, if any.
     private static func existing(_ db: any SQLDatabase, _ draft: OrderDraft) async throws -> Order? {
-        guard let externalId = draft.externalId else { return nil }
-        return try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId)
+        if let externalId = draft.externalId, let order = try await OrderRows.fetch(db, channel: draft.channel, externalId: externalId) {
+            return order
+        }
+        guard let requestKey = draft.requestKey else { return nil }
+        return try await OrderRows.fetch(db, requestKey: requestKey)
     }
 
     /// What placing a new order reads before it writes: the channel, the products and the
@@ -98,7 +103,7 @@ public struct OrderStore: Sendable {
         let plan = try await decide(
             db, draft, totals: totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db),
             at: now)
-        return try await write(db, plan, customer: draft.customer, actor: actor, at: now)
+        return try await write(db, plan, draft: draft, actor: actor, at: now)
     }
 
     /// Reads what the decision needs beyond the intake (the reservation the order cites, supply
@@ -129,12 +134,12 @@ public struct OrderStore: Sendable {
     /// that moved throws there. (A concurrent duplicate of the order fails on the unique
     /// (channel, externalId) there and its reservation is rolled back with it.)
     static func write(
-        _ db: Transaction, _ plan: OrderPlacement.Plan, customer: CustomerDetails, actor: String?, at now: Date
+        _ db: Transaction, _ plan: OrderPlacement.Plan, draft: OrderDraft, actor: String?, at now: Date
     ) async throws -> Placement {
         var order = plan.order
         if let use = plan.reservation { try await ReservationStore.consume(db, use, at: now) }
         try await Allocations.reserve(db, plan.routing)
-        try await OrderRows.insert(db, order, customer: customer, at: now)
+        try await OrderRows.insert(db, order, customer: draft.customer, requestKey: draft.requestKey, at: now)
         try await Allocations.record(db, order.id, plan.allocations, released: plan.released, newOrder: true)
         try await FulfillmentOrderStore.insert(db, plan.release.opened)
         try await Allocations.write(db, plan.release, of: &order, actor: actor, at: now, events: plan.events)

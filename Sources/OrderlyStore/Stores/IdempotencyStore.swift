@@ -10,36 +10,55 @@ public struct IdempotencyStore: Sendable {
 
     /// What to do with an incoming keyed request.
     public enum Claim: Sendable, Equatable {
-        /// First time: handle it, then `complete` (or `abandon` on failure).
+        /// First time, or the first attempt's lease ran out unanswered (its server died):
+        /// handle it, then `complete` (or `abandon` on failure).
         case proceed
         /// Seen and answered: send this answer again.
         case replay(status: Int, contentType: String?, body: String)
         /// The same key came with a different request (422).
         case mismatch
-        /// The first request with this key is still being handled (409).
-        case inProgress
+        /// The first request with this key is still being handled, under a lease until then.
+        case inProgress(until: Date)
     }
 
-    /// Claims `key` within `scope` (the caller's key id) for a request whose body hashes to `requestHash`.
-    public func claim(scope: String, key: String, requestHash: String) async throws -> Claim {
+    /// Claims `key` within `scope` (the caller's key id) for a request whose body hashes to
+    /// `requestHash`, leased for `lease`: a claim nobody answers within it (its server crashed)
+    /// is handed to the next retry instead of refusing it for ever.
+    public func claim(scope: String, key: String, requestHash: String, lease: Duration) async throws -> Claim {
         let now = time.now
+        let until = now.addingTimeInterval(lease.seconds)
         return try await database.transaction { db in
             let inserted = try await db.raw(
                 """
-                INSERT INTO idempotency_keys (scope, key, request_hash, created_at)
-                VALUES (\(bind: scope), \(bind: key), \(bind: requestHash), \(bind: now.stored))
+                INSERT INTO idempotency_keys (scope, key, request_hash, created_at, lease_until)
+                VALUES (\(bind: scope), \(bind: key), \(bind: requestHash), \(bind: now.stored), \(bind: until.stored))
                 ON CONFLICT (scope, key) DO NOTHING RETURNING key
                 """
             ).all()
             if !inserted.isEmpty { return .proceed }
             guard
                 let row = try await db.raw(
-                    "SELECT request_hash, status, body, content_type FROM idempotency_keys WHERE scope = \(bind: scope) AND key = \(bind: key)"
+                    """
+                    SELECT request_hash, status, body, content_type, lease_until FROM idempotency_keys
+                    WHERE scope = \(bind: scope) AND key = \(bind: key)
+                    """
                 ).first()
             else { return .proceed }
             guard try row.string("request_hash") == requestHash else { return .mismatch }
-            guard let status = try row.optionalInt64("status"), let body = try row.optionalString("body") else { return .inProgress }
-            return .replay(status: Int(status), contentType: try row.optionalString("content_type"), body: body)
+            if let status = try row.optionalInt64("status"), let body = try row.optionalString("body") {
+                return .replay(status: Int(status), contentType: try row.optionalString("content_type"), body: body)
+            }
+            let leased = try row.optionalDate("lease_until") ?? .distantPast
+            if leased > now { return .inProgress(until: leased) }
+            // The lease ran out unanswered: take it over, unless another retry just did.
+            let taken = try await db.raw(
+                """
+                UPDATE idempotency_keys SET lease_until = \(bind: until.stored)
+                WHERE scope = \(bind: scope) AND key = \(bind: key) AND status IS NULL AND COALESCE(lease_until, 0) <= \(bind: now.stored)
+                RETURNING key
+                """
+            ).all()
+            return taken.isEmpty ? .inProgress(until: until) : .proceed
         }
     }
 
