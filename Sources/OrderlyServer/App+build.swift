@@ -45,7 +45,8 @@ public func buildApplication(
         services.append(
             WebhookDispatcher(
                 store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
-                pollInterval: configuration.webhookPollInterval, logger: logger))
+                pollInterval: configuration.webhookPollInterval, targets: WebhookTargets(allowPrivate: configuration.webhookAllowPrivate),
+                logger: logger))
     }
     return Application(
         router: router,
@@ -74,7 +75,8 @@ public func buildRouter(
             wait: configuration.idempotencyWait)
     }
     let api = OrderlyAPIService(
-        stores: stores, metrics: metrics, openAPIJSON: openAPIJSON, maxImportBytes: configuration.maxImportBytes)
+        stores: stores, metrics: metrics, openAPIJSON: openAPIJSON, maxImportBytes: configuration.maxImportBytes,
+        webhookTargets: WebhookTargets(allowPrivate: configuration.webhookAllowPrivate))
     // Compact JSON with sorted keys (deterministic): pretty-printing every answer cost CPU and
     // a third more bytes; `jq` is there for people.
     try api.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))

@@ -1,5 +1,6 @@
 import Foundation
 import OrderlyCore
+import OrderlyStore
 
 /// Everything `orderly serve` can be told, from flags and `ORDERLY_*` environment variables,
 /// with defaults that need none.
@@ -50,6 +51,15 @@ public struct ServerConfiguration: Sendable {
     /// (`ORDERLY_IDEMPOTENCY_WAIT_SECONDS`) before it is answered 409.
     public var idempotencyWait: Duration = .seconds(10)
 
+    /// Lets webhooks reach loopback, private, link-local, unique-local and multicast addresses
+    /// (`ORDERLY_WEBHOOK_ALLOW_PRIVATE=true`: a receiver on the same host or network, in
+    /// development or behind a firewall you trust). Off: public addresses only.
+    public var webhookAllowPrivate = false
+    /// Seals webhook signing secrets at rest (`ORDERLY_SECRET_KEY`, 32 bytes as 64 hex digits
+    /// or base64) and still opens what earlier keys sealed (`ORDERLY_SECRET_KEY_PREVIOUS`,
+    /// comma-separated) until `orderly secrets rotate`. Without it secrets are stored as they are.
+    public var secrets = SecretBox.none
+
     /// The bootstrap back-office account (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`).
     public var adminEmail: String?
     public var adminPassword: String?
@@ -94,6 +104,15 @@ public struct ServerConfiguration: Sendable {
         if let wait = env.double("ORDERLY_IDEMPOTENCY_WAIT_SECONDS", atLeast: 0) {
             configuration.idempotencyWait = .milliseconds(Int(wait * 1000))
         }
+        if let allow = env.bool("ORDERLY_WEBHOOK_ALLOW_PRIVATE") { configuration.webhookAllowPrivate = allow }
+        let current = env.secretKey("ORDERLY_SECRET_KEY")
+        let previous = (env.text("ORDERLY_SECRET_KEY_PREVIOUS") ?? "").split(separator: ",").enumerated().compactMap { i, text in
+            env.secretKey("ORDERLY_SECRET_KEY_PREVIOUS", value: String(text), position: i + 1)
+        }
+        if current == nil, !previous.isEmpty {
+            env.problems.append("ORDERLY_SECRET_KEY_PREVIOUS needs ORDERLY_SECRET_KEY: the current key seals, previous keys only open")
+        }
+        configuration.secrets = SecretBox(current: current, previous: previous)
         if !env.problems.isEmpty { throw ConfigurationError(problems: env.problems) }
         return configuration
     }
@@ -134,6 +153,18 @@ struct EnvironmentReader {
             return nil
         }
         return number
+    }
+
+    /// A 256-bit key: 64 hex digits or base64 of 32 bytes. The value itself is never repeated
+    /// in the message (it is a secret).
+    mutating func secretKey(_ name: String, value: String? = nil, position: Int? = nil) -> SecretBox.Key? {
+        guard let text = value ?? text(name) else { return nil }
+        guard let key = SecretBox.Key(text) else {
+            let which = position.map { "key \($0) of " } ?? ""
+            problems.append("\(which)\(name) must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)")
+            return nil
+        }
+        return key
     }
 
     mutating func bool(_ name: String) -> Bool? {

@@ -6,7 +6,7 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, the omnichannel order management system.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Users.self, Export.self, Check.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, Users.self, Export.self, Check.self, Secrets.self],
         defaultSubcommand: Serve.self)
 }
 

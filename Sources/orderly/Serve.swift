@@ -31,7 +31,12 @@ struct Serve: AsyncParsableCommand {
         do {
             let applied = try await Migrator.migrate(db)
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
-            let stores = Stores(database: db)
+            let stores = Stores(database: db, secrets: configuration.secrets)
+            if configuration.secrets.current == nil {
+                logger.warning(
+                    "ORDERLY_SECRET_KEY is not set: webhook signing secrets are stored unencrypted; set it (openssl rand -hex 32) and run `orderly secrets rotate`"
+                )
+            }
             try await bootstrapAdminKey(stores, configuration: configuration, logger: logger)
             if let email = configuration.adminEmail, let password = configuration.adminPassword {
                 try await stores.staff.ensureAdmin(email: email, password: password)

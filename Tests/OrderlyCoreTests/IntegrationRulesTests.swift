@@ -34,9 +34,10 @@ struct IntegrationRulesTests {
         #expect(hook.wants("fulfillment.shipped"))
         #expect(!hook.wants("fulfillment.created") && !hook.wants("orders.x") && !hook.wants("inventory.adjusted"))
         #expect(Webhook(id: "wh_2", url: "http://x", eventTypes: ["*"], createdAt: Date()).wants("anything.at_all"))
-        #expect(throws: OrderlyError.self) { try Webhook.validate(url: "mailto:a@b", eventTypes: ["order.*"], secret: nil) }
-        #expect(throws: OrderlyError.self) { try Webhook.validate(url: "https://x/hook", eventTypes: ["order.**"], secret: nil) }
-        try Webhook.validate(url: "https://x/hook", eventTypes: ["order.*", "*", "return.received"], secret: String(repeating: "s", count: 16))
+        #expect(throws: OrderlyError.self) { try Webhook.validate(url: "mailto:a@b", eventTypes: ["order.*"], secret: nil, allowPrivate: false) }
+        #expect(throws: OrderlyError.self) { try Webhook.validate(url: "https://x/hook", eventTypes: ["order.**"], secret: nil, allowPrivate: false) }
+        try Webhook.validate(
+            url: "https://x/hook", eventTypes: ["order.*", "*", "return.received"], secret: String(repeating: "s", count: 16), allowPrivate: false)
     }
 
     @Test func tokenBucketAllowsBurstsThenTheRate() {

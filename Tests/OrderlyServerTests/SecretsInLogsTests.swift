@@ -44,6 +44,7 @@ struct SecretsInLogsTests {
             try await stores.apiKeys.ensureAdmin(secret: TestApp.adminKey)
             var configuration = ServerConfiguration()
             configuration.rateLimitPerSecond = 0
+            configuration.webhookAllowPrivate = true
             let app = try buildApplication(configuration: configuration, stores: stores, logger: log.logger, runsBackgroundJobs: false)
             try await app.test(.router) { client in
                 let app = TestApp(client: client, stores: stores)

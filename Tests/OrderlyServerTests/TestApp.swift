@@ -30,6 +30,8 @@ struct TestApp {
             var configuration = ServerConfiguration()
             // Tests fire requests far faster than any integration should; the rate-limit test turns it back on.
             configuration.rateLimitPerSecond = 0
+            // Tests' webhook receivers listen on the loopback; the target tests turn this back off.
+            configuration.webhookAllowPrivate = true
             configure(&configuration)
             let app = try buildApplication(configuration: configuration, stores: stores, logger: TestDatabase.logger, runsBackgroundJobs: false)
             try await app.test(.router) { client in

@@ -12,7 +12,8 @@ struct WebhookAPITests {
 
     static func dispatcher(_ app: TestApp) -> WebhookDispatcher {
         WebhookDispatcher(
-            store: app.stores.webhooks, policy: retry, timeout: .seconds(5), pollInterval: .milliseconds(50), logger: TestDatabase.logger)
+            store: app.stores.webhooks, policy: retry, timeout: .seconds(5), pollInterval: .milliseconds(50),
+            targets: WebhookTargets(allowPrivate: true), logger: TestDatabase.logger)
     }
 
     static func placeOrder(_ app: TestApp, _ externalId: String) async throws -> String {

@@ -36,7 +36,9 @@ final class WebhookReceiver: Sendable {
                         delivery: request.headers[HTTPField.Name("Orderly-Delivery")!], attempt: request.headers[HTTPField.Name("Orderly-Attempt")!]))
             }
             let status = receiver.statuses.withLock { $0.isEmpty ? HTTPResponse.Status.ok : $0.removeFirst() }
-            return Response(status: status)
+            // A redirect points back at this receiver: a client that followed it would be seen.
+            let headers: HTTPFields = (300..<400).contains(status.code) ? [.location: "/hook"] : [:]
+            return Response(status: status, headers: headers)
         }
         let port = Mutex<Int?>(nil)
         let app = Application(

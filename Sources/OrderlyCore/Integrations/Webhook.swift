@@ -43,13 +43,16 @@ public struct Webhook: Sendable, Equatable {
     }
 
     /// A subscription needs an absolute http(s) URL, at least one event pattern and, when the
-    /// caller brings one, a secret long enough to resist guessing.
-    public static func validate(url: String, eventTypes: [String], secret: String?) throws(OrderlyError) {
+    /// caller brings one, a secret long enough to resist guessing. Unless `allowPrivate`, the
+    /// URL may not name `localhost` or an address of a special-purpose range (`targetRefusal`);
+    /// a host name is checked again on what it resolves to, when saved and at every delivery.
+    public static func validate(url: String, eventTypes: [String], secret: String?, allowPrivate: Bool) throws(OrderlyError) {
         var v = Validator()
         let parsed = URLComponents(string: url)
         v.check(
             parsed?.scheme.map { ["http", "https"].contains($0.lowercased()) } == true && !(parsed?.host ?? "").isEmpty,
             "url", "must be an absolute http or https URL")
+        if !allowPrivate, let host = parsed?.host, let refusal = targetRefusal(host: host) { v.add("url", refusal) }
         v.check(url.utf8.count <= 2048, "url", "must be at most 2048 bytes")
         v.check(!eventTypes.isEmpty, "events", "must name at least one event type, a family such as `order.*`, or `*`")
         v.check(eventTypes.count <= 100, "events", "may name at most 100 patterns")
@@ -61,6 +64,32 @@ public struct Webhook: Sendable, Equatable {
         if let secret { v.check((16...256).contains(secret.utf8.count), "secret", "must be 16 to 256 bytes") }
         try v.validate()
     }
+}
+
+extension Webhook {
+    /// Why a webhook may not be sent to `host` (a name or an address literal), or nil: it is
+    /// `localhost`, or an address of a special-purpose range. A name that is not an address is
+    /// judged on what it resolves to (`targetRefusal(host:resolvedTo:)`).
+    public static func targetRefusal(host: String) -> String? {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        if name == "localhost" || name.hasSuffix(".localhost") { return "points at this machine (\(host)); \(privateHint)" }
+        guard let address = IPAddress(host) else { return nil }
+        return targetRefusal(host: host, resolvedTo: [address])
+    }
+
+    /// Why a webhook may not be sent to `host` resolved to `addresses`: any one of them in a
+    /// special-purpose range refuses it (a name may not lead inside by one of its addresses).
+    public static func targetRefusal(host: String, resolvedTo addresses: [IPAddress]) -> String? {
+        for address in addresses {
+            if let range = address.specialPurpose {
+                let shown = IPAddress(host) == address ? "\(host)" : "\(host), which resolves to \(address)"
+                return "points at a \(range) address (\(shown)); \(privateHint)"
+            }
+        }
+        return nil
+    }
+
+    private static let privateHint = "webhooks reach public addresses only, unless the server runs with ORDERLY_WEBHOOK_ALLOW_PRIVATE=true"
 }
 
 /// Where a delivery stands.

@@ -13,6 +13,7 @@ struct OrderlyAPIService: APIProtocol {
     let metrics: PrometheusCollectorRegistry
     let openAPIJSON: OpenAPIJSON
     let maxImportBytes: Int
+    let webhookTargets: WebhookTargets
 
     /// The caller's name for the audit trail on events and ledger entries.
     static func actor(_ principal: Principal) -> String { principal.name }

@@ -13,8 +13,10 @@ extension OrderlyAPIService {
     func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output {
         let caller = try RequestScope.caller(may: .manageWebhooks)
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        // A host name is judged on what it resolves to (Core judges the URL itself in the store).
+        if let refusal = await webhookTargets.refusal(forSaving: body.url) { throw OrderlyError.invalid("url", refusal) }
         let (webhook, secret) = try await stores.webhooks.create(
-            url: body.url, eventTypes: body.events, secret: body.secret, actor: Self.actor(caller))
+            url: body.url, eventTypes: body.events, secret: body.secret, allowPrivate: webhookTargets.allowPrivate, actor: Self.actor(caller))
         return .created(
             .init(
                 body: .json(

@@ -17,15 +17,19 @@ public struct WebhookDispatcher: Service {
     let policy: WebhookRetryPolicy
     let timeout: Duration
     let pollInterval: Duration
+    let targets: WebhookTargets
     let logger: Logger
     /// Deliveries claimed and sent at once per round.
     let batchSize = 32
 
-    public init(store: WebhookStore, policy: WebhookRetryPolicy, timeout: Duration, pollInterval: Duration, logger: Logger) {
+    public init(
+        store: WebhookStore, policy: WebhookRetryPolicy, timeout: Duration, pollInterval: Duration, targets: WebhookTargets, logger: Logger
+    ) {
         self.store = store
         self.policy = policy
         self.timeout = timeout
         self.pollInterval = pollInterval
+        self.targets = targets
         self.logger = logger
     }
 
@@ -45,11 +49,14 @@ public struct WebhookDispatcher: Service {
         try await client.shutdown()
     }
 
-    /// An HTTP client that never follows redirects (a receiver cannot bounce a signed event elsewhere).
-    public static func makeClient() -> HTTPClient {
+    /// An HTTP client that never follows redirects (a receiver cannot bounce a signed event
+    /// elsewhere, nor lead it inside); `pinned` makes it connect to the checked address of a
+    /// host name instead of resolving the name again (`WebhookTargets.pin`).
+    public static func makeClient(pinned: (host: String, address: IPAddress)? = nil) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        if let pinned { configuration.dnsOverride = [pinned.host: pinned.address.description] }
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -82,7 +89,14 @@ public struct WebhookDispatcher: Service {
     func deliver(_ job: WebhookStore.Job, client: HTTPClient) async {
         var statusCode: Int?
         var failure: String?
+        var pinnedClient: HTTPClient?
         do {
+            guard let secret = job.secret else {
+                throw WebhookTargets.Refused(
+                    description: "the webhook's secret cannot be opened: it was sealed under a key this server does not have (ORDERLY_SECRET_KEY)")
+            }
+            // Checked again now, on what the name resolves to now, and connected to that address.
+            if let pin = try await targets.pin(job.url) { pinnedClient = Self.makeClient(pinned: pin) }
             let body = try Self.body(job.event)
             var request = HTTPClientRequest(url: job.url)
             request.method = .POST
@@ -91,13 +105,13 @@ public struct WebhookDispatcher: Service {
             request.headers.add(
                 name: WebhookSignature.headerName,
                 value: WebhookSignature.header(
-                    secret: job.secret, timestamp: Int64(Date().timeIntervalSince1970), body: body))
+                    secret: secret, timestamp: Int64(Date().timeIntervalSince1970), body: body))
             request.headers.add(name: "Orderly-Delivery", value: job.delivery.rawValue)
             request.headers.add(name: "Orderly-Event-Id", value: String(job.event.id))
             request.headers.add(name: "Orderly-Event-Type", value: job.event.type)
             request.headers.add(name: "Orderly-Attempt", value: String(job.attempt))
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
+            let response = try await (pinnedClient ?? client).execute(request, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
             statusCode = Int(response.status.code)
             // Read (and drop) what the receiver answered, so the connection can be reused.
             for try await _ in response.body {}
@@ -105,6 +119,7 @@ public struct WebhookDispatcher: Service {
         } catch {
             failure = String(describing: error)
         }
+        try? await pinnedClient?.shutdown()
         if let failure {
             logger.warning(
                 "webhook delivery failed",

@@ -9,10 +9,14 @@ public struct Stores: Sendable {
     /// bcrypt's cost for staff passwords (tests lower it to keep sign-ins fast).
     public let bcryptCost: UInt8
 
-    public init(database: Database, time: any TimeSource = SystemTime(), bcryptCost: UInt8 = 12) {
+    /// Seals the secrets Orderly must read back (webhook signing secrets) before they are stored.
+    public let secrets: SecretBox
+
+    public init(database: Database, time: any TimeSource = SystemTime(), bcryptCost: UInt8 = 12, secrets: SecretBox = .none) {
         self.database = database
         self.time = time
         self.bcryptCost = bcryptCost
+        self.secrets = secrets
     }
 
     public var locations: LocationStore { LocationStore(database: database, time: time) }
@@ -30,7 +34,7 @@ public struct Stores: Sendable {
     public var fulfillmentOrders: FulfillmentOrderStore { FulfillmentOrderStore(database: database, time: time) }
     public var returns: ReturnStore { ReturnStore(database: database, time: time) }
     public var subscriptions: SubscriptionStore { SubscriptionStore(database: database, time: time) }
-    public var webhooks: WebhookStore { WebhookStore(database: database, time: time) }
+    public var webhooks: WebhookStore { WebhookStore(database: database, time: time, secrets: secrets) }
     public var consistency: ConsistencyCheck { ConsistencyCheck(database: database) }
     public var staff: StaffStore { StaffStore(database: database, time: time, bcryptCost: bcryptCost) }
 }

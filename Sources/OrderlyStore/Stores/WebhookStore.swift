@@ -9,6 +9,8 @@ import SQLKit
 public struct WebhookStore: Sendable {
     let database: Database
     let time: any TimeSource
+    /// Seals signing secrets at rest (`ORDERLY_SECRET_KEY`).
+    var secrets: SecretBox = .none
 
     /// A delivery as listed to operators.
     public struct Delivery: Sendable, Equatable {
@@ -29,16 +31,23 @@ public struct WebhookStore: Sendable {
     public struct Job: Sendable {
         public var delivery: WebhookDeliveryID
         public var url: String
-        public var secret: String
+        /// The signing secret; nil when the stored one cannot be opened (sealed under a key
+        /// the server no longer has): the attempt then fails, saying so.
+        public var secret: String?
         public var event: StoredEvent
         /// This attempt's number, 1-based.
         public var attempt: Int
     }
 
-    /// Creates a subscription for events from now on; returns it with its secret (generated when none is given).
-    public func create(url: String, eventTypes: [String], secret: String?, actor: String?) async throws -> (webhook: Webhook, secret: String) {
-        try Webhook.validate(url: url, eventTypes: eventTypes, secret: secret)
+    /// Creates a subscription for events from now on; returns it with its secret (generated
+    /// when none is given), which is stored sealed (`SecretBox`). `allowPrivate`: see
+    /// `Webhook.validate`.
+    public func create(
+        url: String, eventTypes: [String], secret: String?, allowPrivate: Bool = false, actor: String?
+    ) async throws -> (webhook: Webhook, secret: String) {
+        try Webhook.validate(url: url, eventTypes: eventTypes, secret: secret, allowPrivate: allowPrivate)
         let secret = secret ?? "whsec_" + Token.random(bytes: 24)
+        let sealed = try secrets.seal(secret)
         let now = time.now
         let webhook = Webhook(id: WebhookID("wh_" + Token.random(bytes: 10)), url: url, eventTypes: eventTypes, createdAt: now)
         try await database.transaction { db in
@@ -47,13 +56,35 @@ public struct WebhookStore: Sendable {
             try await db.raw(
                 """
                 INSERT INTO webhooks (id, url, event_types, secret, after_event_id, created_at)
-                VALUES (\(bind: webhook.id.rawValue), \(bind: url), \(bind: try StoredJSON.encode(eventTypes)), \(bind: secret), \(bind: last), \(bind: now.stored))
+                VALUES (\(bind: webhook.id.rawValue), \(bind: url), \(bind: try StoredJSON.encode(eventTypes)), \(bind: sealed), \(bind: last), \(bind: now.stored))
                 """
             ).run()
             // The event names the URL and types, never the secret.
             try EventLog.append(db, .webhookCreated(webhook), actor: actor, at: now)
         }
         return (webhook, secret)
+    }
+
+    /// Seals every stored secret again under the current key (`orderly secrets rotate`):
+    /// values sealed under a previous key, or stored before there was a key. Returns how many
+    /// it sealed again; one that no key opens is reported, not changed.
+    public func rotateSecrets() async throws -> (resealed: Int, unreadable: [WebhookID]) {
+        try await database.transaction { [secrets] db in
+            var resealed = 0
+            var unreadable: [WebhookID] = []
+            for row in try await db.raw("SELECT id, secret FROM webhooks ORDER BY id\(db.forUpdate)").all() {
+                let id = try row.string("id")
+                let stored = try row.string("secret")
+                guard !secrets.isCurrent(stored) else { continue }
+                guard let plain = try? secrets.open(stored) else {
+                    unreadable.append(WebhookID(id))
+                    continue
+                }
+                try await db.raw("UPDATE webhooks SET secret = \(bind: try secrets.seal(plain)) WHERE id = \(bind: id)").run()
+                resealed += 1
+            }
+            return (resealed, unreadable)
+        }
     }
 
     public func list() async throws -> [Webhook] {
@@ -236,7 +267,8 @@ public struct WebhookStore: Sendable {
                 """
             ).all().map { row in
                 Job(
-                    delivery: WebhookDeliveryID(try row.string("delivery_id")), url: try row.string("url"), secret: try row.string("secret"),
+                    delivery: WebhookDeliveryID(try row.string("delivery_id")), url: try row.string("url"),
+                    secret: try? secrets.open(try row.string("secret")),
                     event: try EventLog.decode(row), attempt: Int(try row.int64("attempts")))
             }
         }
