@@ -11,6 +11,8 @@ BIN=${ORDERLY_BIN:-.build/release/orderly}
 [ -x "$BIN" ] || BIN=.build/debug/orderly
 export ORDERLY_ADMIN_KEY=ork_multi_$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export ORDERLY_RATE_LIMIT=0 ORDERLY_WEBHOOK_RETRY_SECONDS=0.5 ORDERLY_LOG_LEVEL=error
+# The webhook receiver of this run listens on the loopback.
+export ORDERLY_WEBHOOK_ALLOW_PRIVATE=true
 WORK=$(mktemp -d /tmp/orderly-multi.XXXXXX)
 PIDS=()
 PG_DIR=""
