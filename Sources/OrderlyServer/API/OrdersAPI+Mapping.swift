@@ -67,7 +67,7 @@ extension OrderDraft {
 }
 
 extension Components.Schemas.Order {
-    init(_ o: Order, fulfillmentOrders: [FulfillmentOrder]) {
+    init(_ o: Order, fulfillmentOrders: [FulfillmentOrder], promises: [SupplyPromise]) {
         self.init(
             id: o.id.rawValue, number: o.number, channel: o.channel.rawValue, externalId: o.externalId,
             status: .init(rawValue: o.status.rawValue) ?? .processing, customerId: o.customerId.rawValue, currency: o.currency.rawValue,
@@ -83,7 +83,11 @@ extension Components.Schemas.Order {
                     delivery: .init(line.delivery),
                     allocatedQuantity: line.allocatedQuantity, backorderedQuantity: line.backorderedQuantity,
                     fulfilledQuantity: line.fulfilledQuantity,
-                    cancelledQuantity: line.cancelledQuantity, returnedQuantity: line.returnedQuantity)
+                    cancelledQuantity: line.cancelledQuantity, returnedQuantity: line.returnedQuantity,
+                    promisedAt: SupplyPromise.promisedAt(line, promises),
+                    promises: promises.filter { $0.lineNumber == line.number }.map {
+                        .init(supplyId: $0.supplyId.rawValue, quantity: $0.quantity, expectedAt: $0.expectedAt)
+                    })
             },
             fulfillmentOrders: fulfillmentOrders.map(Components.Schemas.FulfillmentOrder.init), createdAt: o.createdAt)
     }

@@ -16,7 +16,7 @@ extension OrderlyAPIService {
         Counter(label: "orderly_orders_placed_total", dimensions: [("channel", placement.order.channel.rawValue)]).increment()
         // A new order is answered from what its transaction wrote: nothing refunded yet, and
         // the fulfillment orders it opened are all it has (the tests compare this with a GET).
-        let order = Components.Schemas.Order(placement.order, fulfillmentOrders: placement.fulfillmentOrders)
+        let order = Components.Schemas.Order(placement.order, fulfillmentOrders: placement.fulfillmentOrders, promises: placement.promises)
         return .created(.init(body: .json(order)))
     }
 
@@ -97,7 +97,7 @@ extension OrderlyAPIService {
 
     private func orderBody(_ id: OrderID) async throws -> Components.Schemas.Order {
         let detail = try await stores.orders.detail(id)
-        var body = Components.Schemas.Order(detail.order, fulfillmentOrders: detail.fulfillmentOrders)
+        var body = Components.Schemas.Order(detail.order, fulfillmentOrders: detail.fulfillmentOrders, promises: detail.promises)
         body.totals.refundPending = detail.refundPending
         body.totals.refunded = detail.refunded
         return body

@@ -26,7 +26,7 @@ public enum Migrator {
         Migration0001Foundation.migration, Migration0002Orders.migration, Migration0003Fulfillment.migration,
         Migration0004Returns.migration, Migration0005Subscriptions.migration, Migration0006Integrations.migration,
         Migration0007Staff.migration, Migration0008Search.migration, Migration0009SearchIndexesForLike.migration,
-        Migration0010IdempotencyLeases.migration,
+        Migration0010IdempotencyLeases.migration, Migration0011SupplyPromises.migration,
     ]
 
     /// The newest schema version this build knows.

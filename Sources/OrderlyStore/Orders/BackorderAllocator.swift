@@ -6,7 +6,14 @@ import SQLKit
 /// date passes, gives stock to the lines waiting for it, oldest order first, with the same
 /// routing rules as at placement. Restricted to `location` when stock arrived there.
 enum BackorderAllocator {
-    static func allocate(_ db: Transaction, skus: Set<SKU>, at location: LocationID?, reason: String, actor: String?, now: Date) async throws {
+    ///
+    /// When supply arrives (`promisedFrom`), the orders it was promised to come first, oldest
+    /// first, then the others. Promises of `skus` are made anew afterwards (served units no
+    /// longer wait; received units are no longer incoming).
+    static func allocate(
+        _ db: Transaction, skus: Set<SKU>, at location: LocationID?, reason: String, promisedFrom supply: SupplyID? = nil, actor: String?,
+        now: Date
+    ) async throws {
         guard !skus.isEmpty else { return }
         var waiting: [(id: OrderID, createdAt: Int64, number: String)] = []
         for chunk in Array(skus).sorted().chunked(500) {
@@ -19,7 +26,16 @@ enum BackorderAllocator {
             ).all().map { (OrderID(try $0.string("id")), try $0.int64("created_at"), try $0.string("number")) }
         }
         var seen = Set<OrderID>()
-        let oldestFirst = waiting.sorted { ($0.createdAt, $0.number) < ($1.createdAt, $1.number) }.filter { seen.insert($0.id).inserted }
+        var promised = Set<OrderID>()
+        if let supply {
+            promised = Set(
+                try await db.raw("SELECT DISTINCT order_id FROM supply_promises WHERE supply_id = \(bind: supply.rawValue)").all().map {
+                    OrderID(try $0.string("order_id"))
+                })
+        }
+        let oldestFirst = waiting.sorted {
+            (promised.contains($0.id) ? 0 : 1, $0.createdAt, $0.number) < (promised.contains($1.id) ? 0 : 1, $1.createdAt, $1.number)
+        }.filter { seen.insert($0.id).inserted }
         for id in oldestFirst.map(\.id) {
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true),
                 let channel = try await ChannelStore.fetch(db, order.channel)
@@ -50,6 +66,7 @@ enum BackorderAllocator {
             try EventLog.append(db, .orderAllocated(order, allocated.allocations), actor: actor, at: now)
             try await Allocations.release(db, &order, actor: actor, at: now)
         }
+        if !oldestFirst.isEmpty { try await SupplyStore.repromise(db, skus: skus, at: now) }
     }
 }
 

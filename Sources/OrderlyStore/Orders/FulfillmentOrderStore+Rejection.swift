@@ -70,6 +70,9 @@ extension FulfillmentOrderStore {
         try await Allocations.reserve(db, plan.routing)
         try await Allocations.record(db, order.id, plan.routing.allocations(of: rerouted))
         try await OrderRows.saveProgress(db, rerouted, at: now)
+        if rerouted.lines.contains(where: { $0.backorderedQuantity > 0 }) {
+            try await SupplyStore.settle(db, rerouted, channel: channel, at: now)
+        }
         for event in plan.events { try EventLog.append(db, event, actor: actor, at: now) }
         try await Allocations.release(db, &rerouted, actor: actor, at: now)
         return plan.fulfillmentOrder

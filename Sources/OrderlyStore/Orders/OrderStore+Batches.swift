@@ -81,7 +81,8 @@ extension OrderStore {
                             continue
                         }
                         try await CustomerStore.settle(db, job.draft.customer, customer, address: job.draft.shippingAddress, at: job.now)
-                        outcomes.append(.placed(try await write(db, plan, draft: job.draft, actor: job.actor, at: job.now)))
+                        outcomes.append(
+                            .placed(try await write(db, plan, draft: job.draft, channel: job.intake.channel, actor: job.actor, at: job.now)))
                         view.take(plan.routing.allocations)
                     }
                     return outcomes

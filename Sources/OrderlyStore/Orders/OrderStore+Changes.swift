@@ -17,6 +17,10 @@ extension OrderStore {
             try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
             try await ReservationStore.unreserve(db, plan.unreserve)
             try await OrderRows.saveProgress(db, plan.order, at: now)
+            // Units that stopped waiting give back the supply promised to them.
+            if order.lines.contains(where: { $0.backorderedQuantity > 0 }), let channel = try await ChannelStore.fetch(db, order.channel) {
+                try await SupplyStore.settle(db, plan.order, channel: channel, at: now)
+            }
             try EventLog.append(db, plan.event, actor: actor, at: now)
             return plan.order
         }

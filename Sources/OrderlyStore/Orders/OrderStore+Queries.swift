@@ -39,15 +39,18 @@ extension OrderStore {
         public var fulfillmentOrders: [FulfillmentOrder]
         public var refundPending: Int64
         public var refunded: Int64
+        /// Incoming supply promised to its waiting units.
+        public var promises: [SupplyPromise] = []
     }
 
     public func detail(_ id: OrderID) async throws -> Detail {
         try await database.read { db in
             guard let order = try await OrderRows.fetch(db, id) else { throw OrderlyError.notFound("Order", id) }
             let refunds = try await ReturnStore.refundTotals(db, id)
+            let waits = order.lines.contains { $0.backorderedQuantity > 0 }
             return Detail(
                 order: order, fulfillmentOrders: try await FulfillmentOrderStore.forOrder(db, id), refundPending: refunds.pending,
-                refunded: refunds.refunded)
+                refunded: refunds.refunded, promises: waits ? try await SupplyStore.promises(db, of: id) : [])
         }
     }
 

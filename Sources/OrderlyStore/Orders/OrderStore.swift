@@ -14,6 +14,8 @@ public struct OrderStore: Sendable {
         public var created: Bool
         /// The fulfillment orders this call opened (all the order has, when it was created).
         public var fulfillmentOrders: [FulfillmentOrder] = []
+        /// Incoming supply promised to its waiting units.
+        public var promises: [SupplyPromise] = []
     }
 
     /// Registers an order exactly once, reserves its stock where routing sends it, and
@@ -103,7 +105,7 @@ public struct OrderStore: Sendable {
         let plan = try await decide(
             db, draft, totals: totals, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db),
             at: now)
-        return try await write(db, plan, draft: draft, actor: actor, at: now)
+        return try await write(db, plan, draft: draft, channel: intake.channel, actor: actor, at: now)
     }
 
     /// Reads what the decision needs beyond the intake (the reservation the order cites, supply
@@ -134,7 +136,7 @@ public struct OrderStore: Sendable {
     /// that moved throws there. (A concurrent duplicate of the order fails on the unique
     /// (channel, externalId) there and its reservation is rolled back with it.)
     static func write(
-        _ db: Transaction, _ plan: OrderPlacement.Plan, draft: OrderDraft, actor: String?, at now: Date
+        _ db: Transaction, _ plan: OrderPlacement.Plan, draft: OrderDraft, channel: Channel, actor: String?, at now: Date
     ) async throws -> Placement {
         var order = plan.order
         if let use = plan.reservation { try await ReservationStore.consume(db, use, at: now) }
@@ -143,8 +145,13 @@ public struct OrderStore: Sendable {
         try await Allocations.record(db, order.id, plan.allocations, released: plan.released, newOrder: true)
         try await FulfillmentOrderStore.insert(db, plan.release.opened)
         try await Allocations.write(db, plan.release, of: &order, actor: actor, at: now, events: plan.events)
+        // Waiting units are promised supply on its way, if any is left for them.
+        var promises: [SupplyPromise] = []
+        if order.lines.contains(where: { $0.backorderedQuantity > 0 }) {
+            promises = try await SupplyStore.settle(db, order, channel: channel, isNew: true, at: now)
+        }
         // In the order reading them returns (created together, so by id).
-        return Placement(order: order, created: true, fulfillmentOrders: plan.release.current)
+        return Placement(order: order, created: true, fulfillmentOrders: plan.release.current, promises: promises)
     }
 
     /// What routing sees: stock at active locations, capacity left today, incoming supply

@@ -31,12 +31,13 @@ public struct AvailabilityStore: Sendable {
         }
     }
 
-    /// Supply still expected for `skus`, per location and expected date.
+    /// Supply still expected for `skus` and not promised to a waiting order, per location and
+    /// expected date.
     static func incoming(_ db: any SQLDatabase, skus: [SKU]) async throws -> [SKU: [SkuAvailability.Incoming]] {
         guard !skus.isEmpty else { return [:] }
         let rows = try await db.raw(
             """
-            SELECT sl.sku, s.location_id, s.expected_at, CAST(SUM(sl.quantity - sl.received_quantity) AS BIGINT) AS quantity
+            SELECT sl.sku, s.location_id, s.expected_at, CAST(SUM(sl.quantity - sl.received_quantity - sl.promised) AS BIGINT) AS quantity
             FROM supply_lines sl JOIN supplies s ON s.id = sl.supply_id
             WHERE sl.sku IN (\(binds: skus.map(\.rawValue))) AND s.status IN (\(binds: [Supply.Status.open, .partiallyReceived].map(\.rawValue)))
             GROUP BY sl.sku, s.location_id, s.expected_at

@@ -78,6 +78,36 @@ public struct ConsistencyCheck: Sendable {
             ).all() {
                 findings.append(.init(rule: "order", subject: try row.string("id"), detail: "has no lines"))
             }
+            // 5. A supply line's `promised` is the sum of its promises and never more than it still brings.
+            for row in try await db.raw(
+                """
+                SELECT sl.supply_id, sl.line_no, sl.quantity - sl.received_quantity AS outstanding, sl.promised,
+                    CAST(COALESCE((SELECT SUM(p.quantity) FROM supply_promises p
+                                   WHERE p.supply_id = sl.supply_id AND p.supply_line_no = sl.line_no), 0) AS BIGINT) AS held
+                FROM supply_lines sl
+                """
+            ).all() {
+                let (promised, held, outstanding) = (try row.int64("promised"), try row.int64("held"), try row.int64("outstanding"))
+                guard promised != held || promised > outstanding else { continue }
+                findings.append(
+                    .init(
+                        rule: "promise", subject: "\(try row.string("supply_id"))#\(try row.int64("line_no"))",
+                        detail: "promised \(promised), promises hold \(held), \(outstanding) still expected"))
+            }
+            // 6. No order line is promised more units than it has waiting.
+            for row in try await db.raw(
+                """
+                SELECT p.order_id, p.line_no, ol.backordered, CAST(SUM(p.quantity) AS BIGINT) AS promised
+                FROM supply_promises p JOIN order_lines ol ON ol.order_id = p.order_id AND ol.line_no = p.line_no
+                GROUP BY p.order_id, p.line_no, ol.backordered
+                HAVING SUM(p.quantity) > ol.backordered
+                """
+            ).all() {
+                findings.append(
+                    .init(
+                        rule: "promise", subject: "\(try row.string("order_id")):\(try row.int64("line_no"))",
+                        detail: "promised \(try row.int64("promised")) units, but \(try row.int64("backordered")) wait"))
+            }
             return findings
         }
     }

@@ -41,6 +41,8 @@ public struct SupplyStore: Sendable {
                     """
                 ).run()
             }
+            // Lines waiting without a date may be promised this supply now.
+            try await Self.repromise(db, skus: Set(created.lines.map(\.sku)), at: now)
             try EventLog.append(db, .supplyCreated(created), actor: actor, at: now)
             return created
         }
@@ -76,7 +78,8 @@ public struct SupplyStore: Sendable {
                 ).run()
             }
             try await BackorderAllocator.allocate(
-                db, skus: Set(totals.keys), at: supply.locationId, reason: "supply \(id) received at \(supply.locationId)", actor: actor, now: now)
+                db, skus: Set(totals.keys), at: supply.locationId, reason: "supply \(id) received at \(supply.locationId)", promisedFrom: id,
+                actor: actor, now: now)
             supply.status = supply.statusAfterReceipt
             try await db.raw(
                 "UPDATE supplies SET status = \(bind: supply.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"

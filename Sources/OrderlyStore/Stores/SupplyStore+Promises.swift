@@ -1,0 +1,180 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Promises of incoming supply to waiting order lines (`supply_promises`, and each supply
+/// line's `promised` total). Core decides who is promised what (`SupplyPromising`); this reads
+/// what it needs and writes the result, in the caller's transaction.
+extension SupplyStore {
+    private static let openStatuses = [Supply.Status.open, .partiallyReceived].map(\.rawValue)
+
+    /// The promises made to `order`'s lines.
+    static func promises(_ db: any SQLDatabase, of order: OrderID) async throws -> [SupplyPromise] {
+        try await db.raw(
+            """
+            SELECT order_id, line_no, supply_id, supply_line_no, sku, quantity, expected_at FROM supply_promises
+            WHERE order_id = \(bind: order.rawValue) ORDER BY line_no, expected_at, supply_id, supply_line_no
+            """
+        ).all().map(decode)
+    }
+
+    /// Brings `order`'s promises in line with its waiting units: units no longer waiting (served,
+    /// cancelled) give their promises back, latest expected first, and waiting units promised
+    /// nothing are promised what supply has left. Supply given back is promised again to the
+    /// lines that wait without it (`repromise`). Returns the order's promises.
+    @discardableResult
+    static func settle(_ db: Transaction, _ order: Order, channel: Channel, isNew: Bool = false, at now: Date) async throws -> [SupplyPromise] {
+        var current = isNew ? [] : try await promises(db, of: order.id)
+        var freed: Set<SKU> = []
+        for line in order.lines {
+            var excess = current.filter { $0.lineNumber == line.number }.reduce(0) { $0 + $1.quantity } - line.backorderedQuantity
+            guard excess > 0 else { continue }
+            for promise in current.filter({ $0.lineNumber == line.number }).sorted(by: { $0.expectedAt > $1.expectedAt }) where excess > 0 {
+                let taken = min(excess, promise.quantity)
+                try await give(db, promise, back: taken)
+                excess -= taken
+                freed.insert(line.sku)
+            }
+        }
+        if !freed.isEmpty {
+            try await repromise(db, skus: freed, at: now)
+            current = try await promises(db, of: order.id)
+        }
+        let waiting = order.lines.compactMap { line -> SupplyPromising.Waiting? in
+            let promised = current.filter { $0.lineNumber == line.number }.reduce(0) { $0 + $1.quantity }
+            guard line.backorderedQuantity > promised else { return nil }
+            return .init(orderId: order.id, line: line, channel: channel, quantity: line.backorderedQuantity - promised)
+        }
+        guard !waiting.isEmpty else { return current }
+        let (supply, locations) = try await openLines(db, skus: Set(waiting.map(\.line.sku)))
+        for promise in SupplyPromising.promise(waiting, from: supply, locations: locations) {
+            // Conditional: another order may have been promised these units since they were read.
+            let taken = try await db.raw(
+                """
+                UPDATE supply_lines SET promised = promised + \(bind: promise.quantity)
+                WHERE supply_id = \(bind: promise.supplyId.rawValue) AND line_no = \(bind: Int64(promise.supplyLine))
+                    AND quantity - received_quantity - promised >= \(bind: promise.quantity)
+                RETURNING line_no
+                """
+            ).all()
+            guard !taken.isEmpty else { continue }
+            try await insert(db, [promise], at: now)
+            current.append(promise)
+        }
+        return current
+    }
+
+    /// Makes every promise of `skus` anew, oldest waiting order first, earliest supply first:
+    /// after supply arrives or is created, and after units are given back. The supply lines of
+    /// `skus` are locked first (by supply and line), so that promises of the same units are
+    /// never made by two transactions at once.
+    static func repromise(_ db: Transaction, skus: Set<SKU>, at now: Date) async throws {
+        guard !skus.isEmpty else { return }
+        let names = skus.map(\.rawValue).sorted()
+        _ = try await db.raw(
+            "SELECT supply_id, line_no FROM supply_lines WHERE sku IN (\(binds: names)) ORDER BY supply_id, line_no\(db.forUpdate)"
+        ).all()
+        try await db.raw("DELETE FROM supply_promises WHERE sku IN (\(binds: names))").run()
+        try await db.raw("UPDATE supply_lines SET promised = 0 WHERE sku IN (\(binds: names)) AND promised <> 0").run()
+        let rows = try await db.raw(
+            """
+            SELECT l.order_id, l.line_no, l.sku, l.quantity, l.unit_price, l.pickup_location_id, l.carry_out, l.backordered, o.channel_id
+            FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE l.sku IN (\(binds: names)) AND l.backordered > 0
+            ORDER BY o.created_at, o.number, l.line_no
+            """
+        ).all()
+        guard !rows.isEmpty else { return }
+        var channels: [ChannelID: Channel] = [:]
+        var waiting: [SupplyPromising.Waiting] = []
+        for row in rows {
+            let channelID = ChannelID(try row.string("channel_id"))
+            if channels[channelID] == nil { channels[channelID] = try await ChannelStore.fetch(db, channelID) }
+            guard let channel = channels[channelID] else { continue }
+            var line = OrderLine(
+                number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
+                unitPrice: try row.int64("unit_price"),
+                delivery: try row.optionalString("pickup_location_id").map {
+                    try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0))
+                } ?? .ship)
+            line.backorderedQuantity = try row.int64("backordered")
+            waiting.append(.init(orderId: OrderID(try row.string("order_id")), line: line, channel: channel, quantity: line.backorderedQuantity))
+        }
+        let (supply, locations) = try await openLines(db, skus: skus)
+        let promises = SupplyPromising.promise(waiting, from: supply, locations: locations)
+        guard !promises.isEmpty else { return }
+        var totals: [String: (supply: SupplyID, line: Int, quantity: Int64)] = [:]
+        for promise in promises {
+            totals["\(promise.supplyId)#\(promise.supplyLine)", default: (promise.supplyId, promise.supplyLine, 0)].quantity += promise.quantity
+        }
+        for total in totals.values.sorted(by: { ($0.supply, $0.line) < ($1.supply, $1.line) }) {
+            try await db.raw(
+                """
+                UPDATE supply_lines SET promised = \(bind: total.quantity)
+                WHERE supply_id = \(bind: total.supply.rawValue) AND line_no = \(bind: Int64(total.line))
+                """
+            ).run()
+        }
+        try await insert(db, promises, at: now)
+    }
+
+    /// Open supply lines of `skus` with units left to promise, and the locations they arrive at.
+    private static func openLines(
+        _ db: any SQLDatabase, skus: Set<SKU>
+    ) async throws -> (lines: [SupplyPromising.OpenLine], locations: [LocationID: Location]) {
+        let lines = try await db.raw(
+            """
+            SELECT sl.supply_id, sl.line_no, sl.sku, s.location_id, s.expected_at,
+                sl.quantity - sl.received_quantity - sl.promised AS unpromised
+            FROM supply_lines sl JOIN supplies s ON s.id = sl.supply_id
+            WHERE sl.sku IN (\(binds: skus.map(\.rawValue).sorted())) AND s.status IN (\(binds: openStatuses))
+                AND sl.quantity - sl.received_quantity - sl.promised > 0
+            """
+        ).all().map { row in
+            SupplyPromising.OpenLine(
+                supplyId: SupplyID(try row.string("supply_id")), line: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")),
+                locationId: LocationID(try row.string("location_id")), expectedAt: try row.date("expected_at"),
+                unpromised: try row.int64("unpromised"))
+        }
+        return (lines, try await LocationStore.fetch(db, ids: Set(lines.map(\.locationId))))
+    }
+
+    /// Takes `quantity` units off `promise` (the whole promise when it is all of it).
+    private static func give(_ db: Transaction, _ promise: SupplyPromise, back quantity: Int64) async throws {
+        let key: SQLQueryString = """
+            order_id = \(bind: promise.orderId.rawValue) AND line_no = \(bind: Int64(promise.lineNumber))
+                AND supply_id = \(bind: promise.supplyId.rawValue) AND supply_line_no = \(bind: Int64(promise.supplyLine))
+            """
+        if quantity >= promise.quantity {
+            try await db.raw("DELETE FROM supply_promises WHERE \(key)").run()
+        } else {
+            try await db.raw("UPDATE supply_promises SET quantity = quantity - \(bind: quantity) WHERE \(key)").run()
+        }
+        try await db.raw(
+            """
+            UPDATE supply_lines SET promised = promised - \(bind: quantity)
+            WHERE supply_id = \(bind: promise.supplyId.rawValue) AND line_no = \(bind: Int64(promise.supplyLine))
+            """
+        ).run()
+    }
+
+    private static func insert(_ db: Transaction, _ promises: [SupplyPromise], at now: Date) async throws {
+        guard !promises.isEmpty else { return }
+        try await db.insertLater(
+            into: "supply_promises (order_id, line_no, supply_id, supply_line_no, sku, quantity, expected_at, created_at)",
+            values: SQLQueryString.rows(promises) { p in
+                """
+                \(bind: p.orderId.rawValue), \(bind: Int64(p.lineNumber)), \(bind: p.supplyId.rawValue), \(bind: Int64(p.supplyLine)), \
+                \(bind: p.sku.rawValue), \(bind: p.quantity), \(bind: p.expectedAt.stored), \(bind: now.stored)
+                """
+            },
+            then: " ON CONFLICT (order_id, line_no, supply_id, supply_line_no) DO UPDATE SET quantity = supply_promises.quantity + excluded.quantity")
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> SupplyPromise {
+        SupplyPromise(
+            orderId: OrderID(try row.string("order_id")), lineNumber: Int(try row.int64("line_no")), supplyId: SupplyID(try row.string("supply_id")),
+            supplyLine: Int(try row.int64("supply_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
+            expectedAt: try row.date("expected_at"))
+    }
+}
