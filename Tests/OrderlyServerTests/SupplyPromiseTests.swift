@@ -106,4 +106,36 @@ struct SupplyPromiseTests {
             #expect(level.int("onHand") == 2 && level.int("reserved") == 2)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func cancellingSupplyRepromisesItsUnitsAndRefusesTwice(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.supply(app, "PO-SOON", 2, at: "2026-12-20T10:00:00Z")
+            try await Self.supply(app, "PO-LATE", 2, at: "2027-02-01T10:00:00Z")
+            var ids: [String] = []
+            for n in 0..<3 {
+                ids.append(try #require(try await app.send(.post, "/v1/orders", json: Self.order(n)).expect(201)["id"] as? String))
+            }
+            var lines = try await Self.lines(app, ids)
+            #expect(lines["wait-0"]?.supplies == ["PO-SOON"] && lines["wait-1"]?.supplies == ["PO-SOON"] && lines["wait-2"]?.supplies == ["PO-LATE"])
+
+            let cancelled = try await app.send(.post, "/v1/supply/PO-SOON/cancel").expect(200)
+            #expect(cancelled["status"] as? String == "cancelled")
+            lines = try await Self.lines(app, ids)
+            #expect(lines["wait-0"]?.supplies == ["PO-LATE"] && lines["wait-1"]?.supplies == ["PO-LATE"], "the oldest take what is left")
+            #expect(lines["wait-2"]?.units == 0 && lines["wait-2"]?.at == nil, "the newest waits without a date")
+            #expect(try await Self.incoming(app) == 0)
+            let events = try await app.send(.get, "/v1/events?limit=500").expect(200).items
+            let event = try #require(events.last { $0["type"] as? String == "supply.cancelled" })
+            let data = event["data"] as? [String: Any]
+            #expect((data?["lines"] as? [[String: Any]])?.first?["quantity"] as? NSNumber == 2)
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            let again = try await app.send(.post, "/v1/supply/PO-SOON/cancel").expect(409)
+            #expect(again["code"] as? String == "conflict")
+            try await app.send(.post, "/v1/supply/NOPE/cancel").expect(404)
+            #expect(try await DatabaseImage.of(app.stores.database) == before)
+        }
+    }
 }

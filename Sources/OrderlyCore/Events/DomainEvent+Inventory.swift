@@ -72,6 +72,13 @@ public struct SupplyCreatedPayload: EventPayload, Equatable {
     public var lines: [SupplyLinePayload]
 }
 
+/// `supply.cancelled`: the units that will no longer come, per sku.
+public struct SupplyCancelledPayload: EventPayload, Equatable {
+    public var supplyId: String
+    public var locationId: String
+    public var lines: [SupplyLinePayload]
+}
+
 /// `supply.received`: the units received, per sku.
 public struct SupplyReceivedPayload: EventPayload, Equatable {
     public var supplyId: String
@@ -109,6 +116,12 @@ extension DomainEvent {
             SupplyCreatedPayload(
                 id: supply.id.rawValue, locationId: supply.locationId.rawValue, expectedAt: supply.expectedAt,
                 lines: supply.lines.map { SupplyLinePayload(sku: $0.sku, quantity: $0.quantity) }))
+    }
+
+    public static func supplyCancelled(_ supply: Supply, lines: [SupplyLinePayload]) -> Self {
+        .init(
+            .supplyCancelled, .supply(supply.id),
+            SupplyCancelledPayload(supplyId: supply.id.rawValue, locationId: supply.locationId.rawValue, lines: lines))
     }
 
     public static func supplyReceived(_ supply: Supply, lines: [SupplyLinePayload]) -> Self {

@@ -38,6 +38,7 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
 
     case supplyCreated = "supply.created"
     case supplyReceived = "supply.received"
+    case supplyCancelled = "supply.cancelled"
 
     case subscriptionCreated = "subscription.created"
     case subscriptionUpdated = "subscription.updated"

@@ -81,6 +81,15 @@ public struct Supply: Sendable, Equatable {
         return requested
     }
 
+    /// What cancelling the supply takes away: every unit still expected, per sku (what was
+    /// received stays). Only open or partly received supply can be cancelled.
+    public func cancelling() throws(OrderlyError) -> [SupplyLinePayload] {
+        guard status == .open || status == .partiallyReceived else {
+            throw OrderlyError.conflict("Supply \(id) is \(status.rawValue) and cannot be cancelled")
+        }
+        return lines.filter { $0.outstanding > 0 }.map { SupplyLinePayload(sku: $0.sku, quantity: $0.outstanding) }
+    }
+
     /// The status once `receivedQuantity` has been brought up to date.
     public var statusAfterReceipt: Status {
         lines.allSatisfy { $0.outstanding == 0 } ? .received : .partiallyReceived

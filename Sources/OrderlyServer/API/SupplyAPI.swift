@@ -38,6 +38,13 @@ extension OrderlyAPIService {
     }
 }
 
+extension OrderlyAPIService {
+    func cancelSupply(_ input: Operations.CancelSupply.Input) async throws -> Operations.CancelSupply.Output {
+        let caller = try RequestScope.caller(may: .manageSupply)
+        return .ok(.init(body: .json(.init(try await stores.supply.cancel(SupplyID(input.path.id), actor: Self.actor(caller))))))
+    }
+}
+
 extension Components.Schemas.Supply {
     init(_ s: Supply) {
         self.init(

@@ -91,6 +91,24 @@ public struct SupplyStore: Sendable {
         }
     }
 
+    /// Cancels what is still expected of a supply (a purchase order the vendor will not
+    /// deliver): it is no longer incoming, and the units promised against it are promised
+    /// again elsewhere or wait without a date.
+    public func cancel(_ id: SupplyID, actor: String?) async throws -> Supply {
+        let now = time.now
+        return try await database.transaction { db in
+            guard var supply = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Supply", id) }
+            let cancelled = try supply.cancelling()
+            supply.status = .cancelled
+            try await db.raw(
+                "UPDATE supplies SET status = \(bind: supply.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
+            ).run()
+            try await Self.repromise(db, skus: Set(supply.lines.map(\.sku)), at: now)
+            try EventLog.append(db, .supplyCancelled(supply, lines: cancelled), actor: actor, at: now)
+            return supply
+        }
+    }
+
     public func get(_ id: SupplyID) async throws -> Supply {
         guard let supply = try await database.read({ db in try await Self.fetch(db, id) }) else {
             throw OrderlyError.notFound("Supply", id)
