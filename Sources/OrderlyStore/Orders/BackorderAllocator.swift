@@ -6,26 +6,16 @@ import SQLKit
 /// date passes, gives stock to the lines waiting for it, oldest order first, with the same
 /// routing rules as at placement. Restricted to `location` when stock arrived there.
 enum BackorderAllocator {
-    ///
-    /// When supply arrives (`promisedFrom`), the orders it was promised to come first, oldest
-    /// first, then the others. Promises of `skus` are made anew afterwards (served units no
+    /// Reads the waiting orders of `skus` and, one by one, what serving them needs; Core
+    /// decides (`BackorderServing`); writes each order's allocations. Restricted to `location`
+    /// when stock arrived there. When supply arrives (`promisedFrom`), the orders it was
+    /// promised to come first. Promises of `skus` are made anew afterwards (served units no
     /// longer wait; received units are no longer incoming).
     static func allocate(
         _ db: Transaction, skus: Set<SKU>, at location: LocationID?, reason: String, promisedFrom supply: SupplyID? = nil, actor: String?,
         now: Date
     ) async throws {
         guard !skus.isEmpty else { return }
-        var waiting: [(id: OrderID, createdAt: Int64, number: String)] = []
-        for chunk in Array(skus).sorted().chunked(500) {
-            waiting += try await db.raw(
-                """
-                SELECT DISTINCT o.id, o.created_at, o.number FROM order_lines l JOIN orders o ON o.id = l.order_id
-                WHERE l.sku IN (\(binds: chunk.map(\.rawValue))) AND l.backordered > 0
-                ORDER BY o.created_at, o.number LIMIT 5000
-                """
-            ).all().map { (OrderID(try $0.string("id")), try $0.int64("created_at"), try $0.string("number")) }
-        }
-        var seen = Set<OrderID>()
         var promised = Set<OrderID>()
         if let supply {
             promised = Set(
@@ -33,40 +23,37 @@ enum BackorderAllocator {
                     OrderID(try $0.string("order_id"))
                 })
         }
-        let oldestFirst = waiting.sorted {
-            (promised.contains($0.id) ? 0 : 1, $0.createdAt, $0.number) < (promised.contains($1.id) ? 0 : 1, $1.createdAt, $1.number)
-        }.filter { seen.insert($0.id).inserted }
-        for id in oldestFirst.map(\.id) {
+        var candidates: [BackorderServing.Candidate] = []
+        for chunk in Array(skus).sorted().chunked(500) {
+            candidates += try await db.raw(
+                """
+                SELECT DISTINCT o.id, o.created_at, o.number FROM order_lines l JOIN orders o ON o.id = l.order_id
+                WHERE l.sku IN (\(binds: chunk.map(\.rawValue))) AND l.backordered > 0
+                ORDER BY o.created_at, o.number LIMIT 5000
+                """
+            ).all().map {
+                let id = OrderID(try $0.string("id"))
+                return .init(id: id, createdAt: try $0.date("created_at"), number: try $0.string("number"), promised: promised.contains(id))
+            }
+        }
+        let servingOrder = BackorderServing.servingOrder(candidates)
+        for id in servingOrder {
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true),
                 let channel = try await ChannelStore.fetch(db, order.channel)
             else { continue }
-            let products = try await ProductStore.fetch(db, skus: order.lines.map(\.sku))
-            let lines = order.lines.enumerated().compactMap { index, line -> RoutingPlanner.Line? in
-                guard line.backorderedQuantity > 0, skus.contains(line.sku), let product = products[line.sku] else { return nil }
-                if let store = line.delivery.storeLocation, let location, store != location { return nil }
-                return .init(index: index, quantity: line.backorderedQuantity, delivery: line.delivery, product: product)
-            }
+            let lines = BackorderServing.lines(
+                of: order, skus: skus, at: location, products: try await ProductStore.fetch(db, skus: order.lines.map(\.sku)))
             guard !lines.isEmpty else { continue }
-            var snapshot = try await OrderStore.snapshot(
+            let snapshot = try await OrderStore.snapshot(
                 db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, at: now)
-            // Only the receiving location: other stock was already considered when the order waited.
-            if let location { snapshot.stock = snapshot.stock.mapValues { $0.filter { $0.key == location } } }
-            snapshot.channel.routing.onShortage = .partial
-            guard let plan = try? RoutingPlanner.plan(lines, snapshot), !plan.allocations.isEmpty else { continue }
-            var allocated = plan
-            allocated.backorders = []
-            allocated.allocations = plan.allocations.map { a in
-                var a = a
-                a.reason = "\(reason); \(a.reason)"
-                return a
-            }
-            try await Allocations.commit(db, allocated, to: &order, at: now)
-            for allocation in allocated.allocations { order.lines[allocation.lineIndex].backorderedQuantity -= allocation.quantity }
+            guard let plan = BackorderServing.plan(lines, snapshot, at: location, reason: reason) else { continue }
+            try await Allocations.commit(db, plan, to: &order, at: now)
+            for allocation in plan.allocations { order.lines[allocation.lineIndex].backorderedQuantity -= allocation.quantity }
             try await OrderRows.saveProgress(db, order, at: now)
-            try EventLog.append(db, .orderAllocated(order, allocated.allocations), actor: actor, at: now)
+            try EventLog.append(db, .orderAllocated(order, plan.allocations), actor: actor, at: now)
             try await Allocations.release(db, &order, actor: actor, at: now)
         }
-        if !oldestFirst.isEmpty { try await SupplyStore.repromise(db, skus: skus, at: now) }
+        if !servingOrder.isEmpty { try await SupplyStore.repromise(db, skus: skus, at: now) }
     }
 }
 
