@@ -28,4 +28,33 @@ struct ConsistencyCheckTests {
             #expect(try await stores.consistency.run().isEmpty)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func findsSupplyPromisedTwiceOrBeyondWhatWaits(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let stores = try await Fixtures.seed(stores)
+            _ = try await stores.supply.create(
+                Supply(
+                    id: "PO-P", locationId: Fixtures.warehouse, expectedAt: Date().addingTimeInterval(86400),
+                    lines: [.init(sku: "SKU-1", quantity: 2)]),
+                actor: "test")
+            let order = try await stores.orders.place(
+                OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 500, delivery: .ship)], externalId: "p-1"), actor: "test")
+            #expect(order.promises.map(\.quantity) == [2])
+            #expect(try await stores.consistency.run().isEmpty)
+
+            // A promised total its promises do not make up, beyond what the supply still brings; a line promised more than waits:
+            try await stores.database.execute("UPDATE supply_lines SET promised = 3 WHERE supply_id = 'PO-P'")
+            try await stores.database.execute("UPDATE order_lines SET backordered = 1, cancelled = 1 WHERE order_id = '\(order.order.id)'")
+            let findings = try await stores.consistency.run()
+            #expect(
+                findings.filter { $0.rule == "promise" }.map(\.detail).sorted() == [
+                    "promised 2 units, but 1 wait", "promised 3, promises hold 2, 2 still expected",
+                ])
+
+            try await stores.database.execute("UPDATE supply_lines SET promised = 2 WHERE supply_id = 'PO-P'")
+            try await stores.database.execute("UPDATE order_lines SET backordered = 2, cancelled = 0 WHERE order_id = '\(order.order.id)'")
+            #expect(try await stores.consistency.run().isEmpty)
+        }
+    }
 }
