@@ -117,6 +117,23 @@ def main():
         check("Orders from every channel" in driver.page_source, "the customer profile lists their orders")
         shot(driver, "customer")
 
+        # A line waiting for stock says which supply it is promised and what waits without a date.
+        stamp = int(time.time() * 1000)
+        sku = f"LANTERN-{stamp}"
+        api("POST", "/v1/products", {"sku": sku, "name": "Storm lantern"})
+        api("POST", "/v1/supply", {"id": f"PO-{stamp}", "locationId": "DC-TILBURG", "expectedAt": "2027-01-15T09:00:00Z",
+                                   "lines": [{"sku": sku, "quantity": 2}]})
+        waiting = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-wait-{stamp}", "currency": "EUR",
+            "customer": {"email": "waiting.tester@example.nl", "name": "Waiting Tester"},
+            "shippingAddress": {"line1": "Damrak 1", "city": "Amsterdam", "country": "NL"},
+            "lines": [{"sku": sku, "quantity": 3, "unitPrice": 2495}]})
+        driver.get(BASE + "/orders/" + waiting["id"])
+        lines = driver.find_element(By.ID, "lines").text
+        check(f"2 from PO-{stamp}, expected 2027-01-15 09:00:00; 1 without a date" in lines,
+              "a waiting line shows the supply it is promised and what waits without a date")
+        shot(driver, "order-waiting")
+
         driver.get(BASE + "/orders")
         shot(driver, "orders")
         driver.get(BASE + "/inventory?sku=TENT-2P")

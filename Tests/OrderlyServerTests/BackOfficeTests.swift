@@ -239,4 +239,25 @@ struct BackOfficeTests {
             #expect(inventory.text.contains("return_restock") && !inventory.text.contains("WH-AMS"), "an associate sees their own store's stock")
         }
     }
+
+    @Test(arguments: Engine.all)
+    func theOrderPageSaysWhatEachWaitingLineIsPromised(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.staff(app)
+            try await app.send(
+                .post, "/v1/supply",
+                json: ["id": "PO-7", "locationId": "WH-AMS", "expectedAt": "2026-12-24T10:00:00Z", "lines": [["sku": "SKU-1", "quantity": 2]]]
+            ).expect(201)
+            let order = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(externalId: "wait-page", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            let agent = Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(page.text.contains("2 from PO-7, expected 2026-12-24 10:00:00; 1 without a date"))
+        }
+    }
 }

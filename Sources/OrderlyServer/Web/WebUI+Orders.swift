@@ -65,6 +65,17 @@ extension WebUI {
         return render("orders", values, session: session, request: request, here: "orders")
     }
 
+    /// When a line's waiting units are expected, for people: each promise of supply with its
+    /// date, and what waits without one.
+    static func expected(_ line: OrderLine, _ promises: [SupplyPromise]) -> String {
+        guard line.backorderedQuantity > 0 else { return "" }
+        let mine = promises.filter { $0.lineNumber == line.number }
+        var parts = mine.map { "\($0.quantity) from \($0.supplyId), expected \(when($0.expectedAt))" }
+        let undated = line.backorderedQuantity - mine.reduce(0) { $0 + $1.quantity }
+        if undated > 0 { parts.append("\(undated) without a date") }
+        return parts.joined(separator: "; ")
+    }
+
     func order(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
         let principal = session.user.principal
         let detail = try await stores.orders.detail(OrderID(id))
@@ -86,6 +97,7 @@ extension WebUI {
                     "number": line.number, "sku": line.sku.rawValue, "delivery": Self.describe(line.delivery), "quantity": line.quantity,
                     "unitPrice": money(line.unitPrice), "allocated": line.allocatedQuantity, "backordered": line.backorderedQuantity,
                     "fulfilled": line.fulfilledQuantity, "cancelled": line.cancelledQuantity, "returned": line.returnedQuantity,
+                    "expected": Self.expected(line, detail.promises),
                 ]
             },
             "holds": order.holds.map {
