@@ -33,27 +33,33 @@ enum OrderRows {
         id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, shipping_address, latitude, \
         longitude, tags, created_at
         """
-    private static let lineColumns: SQLQueryString = """
-        line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered, fulfilled, cancelled, returned
-        """
+    /// The columns of `order_lines` that `line(_:)` reads.
+    static let lineColumns: [String] = [
+        "line_no", "sku", "quantity", "unit_price", "pickup_location_id", "carry_out", "allocated", "backordered", "fulfilled", "cancelled",
+        "returned",
+    ]
+
+    /// One order line from a row with `lineColumns`.
+    static func line(_ row: any SQLRow) throws -> OrderLine {
+        var line = OrderLine(
+            number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
+            unitPrice: try row.int64("unit_price"),
+            delivery: try row.optionalString("pickup_location_id").map {
+                try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0))
+            } ?? .ship)
+        line.allocatedQuantity = try row.int64("allocated")
+        line.backorderedQuantity = try row.int64("backordered")
+        line.fulfilledQuantity = try row.int64("fulfilled")
+        line.cancelledQuantity = try row.int64("cancelled")
+        line.returnedQuantity = try row.int64("returned")
+        return line
+    }
 
     static func decode(_ db: any SQLDatabase, _ row: any SQLRow) async throws -> Order {
         let id = OrderID(try row.string("id"))
-        let lines = try await db.raw("SELECT \(lineColumns) FROM order_lines WHERE order_id = \(bind: id.rawValue) ORDER BY line_no").all().map {
-            row in
-            var line = OrderLine(
-                number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
-                unitPrice: try row.int64("unit_price"),
-                delivery: try row.optionalString("pickup_location_id").map {
-                    try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0))
-                } ?? .ship)
-            line.allocatedQuantity = try row.int64("allocated")
-            line.backorderedQuantity = try row.int64("backordered")
-            line.fulfilledQuantity = try row.int64("fulfilled")
-            line.cancelledQuantity = try row.int64("cancelled")
-            line.returnedQuantity = try row.int64("returned")
-            return line
-        }
+        let lines = try await db.raw(
+            "SELECT \(SQLQueryString.columns(lineColumns)) FROM order_lines WHERE order_id = \(bind: id.rawValue) ORDER BY line_no"
+        ).all().map(line)
         let holds = try await db.raw(
             "SELECT hold_id, reason, source FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id"
         ).all().map {

@@ -78,7 +78,7 @@ extension SupplyStore {
         try await db.raw("UPDATE supply_lines SET promised = 0 WHERE sku IN (\(binds: names)) AND promised <> 0").run()
         let rows = try await db.raw(
             """
-            SELECT l.order_id, l.line_no, l.sku, l.quantity, l.unit_price, l.pickup_location_id, l.carry_out, l.backordered, o.channel_id
+            SELECT l.order_id, \(SQLQueryString.columns(OrderRows.lineColumns, of: "l")), o.channel_id
             FROM order_lines l JOIN orders o ON o.id = l.order_id
             WHERE l.sku IN (\(binds: names)) AND l.backordered > 0
             ORDER BY o.created_at, o.number, l.line_no
@@ -91,13 +91,7 @@ extension SupplyStore {
             let channelID = ChannelID(try row.string("channel_id"))
             if channels[channelID] == nil { channels[channelID] = try await ChannelStore.fetch(db, channelID) }
             guard let channel = channels[channelID] else { continue }
-            var line = OrderLine(
-                number: Int(try row.int64("line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
-                unitPrice: try row.int64("unit_price"),
-                delivery: try row.optionalString("pickup_location_id").map {
-                    try row.bool("carry_out") ? .carryOut(LocationID($0)) : .pickup(LocationID($0))
-                } ?? .ship)
-            line.backorderedQuantity = try row.int64("backordered")
+            let line = try OrderRows.line(row)
             waiting.append(.init(orderId: OrderID(try row.string("order_id")), line: line, channel: channel, quantity: line.backorderedQuantity))
         }
         let (supply, locations) = try await openLines(db, skus: skus)
