@@ -1,4 +1,5 @@
 import Foundation
+import OrderlyCore
 import OrderlyStore
 import OrderlyTestSupport
 import Testing
@@ -23,8 +24,13 @@ struct FirstStartTests {
         let (url, file) = try await TestDatabase.url(engine)
         defer { TestDatabase.remove(file) }
         let output = NSTemporaryDirectory() + "orderly-serve-\(UUID().uuidString).out"
+        let errors = output + ".err"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: output) }
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: errors)
+        }
         let port = try FreePort.pick()
 
         let process = Process()
@@ -36,7 +42,7 @@ struct FirstStartTests {
         environment["ORDERLY_PORT"] = "\(port)"
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()
         defer {
             if process.isRunning { process.terminate() }
@@ -59,11 +65,52 @@ struct FirstStartTests {
         let text = try String(contentsOfFile: output, encoding: .utf8)
         let key = try #require(text.firstMatch(of: /ork_[A-Za-z0-9_\-]+/).map { String($0.output) }, "the key is in the file: \(text)")
         #expect(text.contains("orderly keys"), "says how to make another")
+        let log = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(log.contains("ORDERLY_SECRET_KEY is not set"), "without a secret key the server says so at start: \(log)")
+        #expect(!log.contains(key), "the key itself stays out of the log")
 
         var request = URLRequest(url: URL(string: base + "/v1/locations")!)
         request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "the key printed is an admin key that works")
+    }
+}
+
+extension FirstStartTests {
+    @Test(arguments: Engine.all)
+    func secretsRotateSealsEveryStoredWebhookSecretUnderTheNewKey(engine: Engine) async throws {
+        let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("orderly")
+        let (url, file) = try await TestDatabase.url(engine)
+        defer { TestDatabase.remove(file) }
+        // A secret stored before there was a key.
+        let database = try await Database.open(url: url, logger: TestDatabase.logger)
+        let (webhook, secret) = try await Stores(database: database).webhooks.create(
+            url: "https://8.8.8.8/hook", eventTypes: ["*"], secret: "whsec_stored_before_the_key", actor: nil)
+        await database.close()
+
+        let key = String(repeating: "5a", count: 32)
+        let process = Process()
+        process.executableURL = program
+        process.arguments = ["secrets", "rotate", "--database-url", url]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ORDERLY_") }
+        environment["ORDERLY_SECRET_KEY"] = key
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(printed.contains("Sealed 1 webhook secret(s)"), "\(printed)")
+
+        let reopened = try await Database.open(url: url, logger: TestDatabase.logger)
+        let image = try await DatabaseImage.of(reopened)
+        await reopened.close()
+        let row = try #require(image.tables["webhooks"]?.first { $0.contains(webhook.id.rawValue) })
+        #expect(!row.contains(secret), "the secret is no longer stored as it is")
+        let keyID = try #require(SecretBox.Key(key)?.id)
+        #expect(row.contains("enc:v1:\(keyID):"))
     }
 }
 
