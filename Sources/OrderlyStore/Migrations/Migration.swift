@@ -57,6 +57,10 @@ public enum Migrator {
                 ).run()
                 done.append(migration.version)
             }
+            // Lines already waiting when promises came in are promised what supply is on its way.
+            if done.contains(Migration0011SupplyPromises.migration.version) {
+                try await SupplyStore.promiseWaiting(db, at: Date())
+            }
             return done
         }
     }

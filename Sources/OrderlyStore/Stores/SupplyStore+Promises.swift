@@ -112,6 +112,15 @@ extension SupplyStore {
         try await insert(db, promises, at: now)
     }
 
+    /// Makes the promises of every sku that has waiting lines anew (after the upgrade that
+    /// brought promises, lines already waiting have none). Returns how many skus it looked at.
+    @discardableResult
+    static func promiseWaiting(_ db: Transaction, at now: Date) async throws -> Int {
+        let skus = try await db.raw("SELECT DISTINCT sku FROM order_lines WHERE backordered > 0").all().map { SKU(try $0.string("sku")) }
+        for chunk in skus.sorted().chunked(500) { try await repromise(db, skus: Set(chunk), at: now) }
+        return skus.count
+    }
+
     /// Open supply lines of `skus` with units left to promise, and the locations they arrive at.
     private static func openLines(
         _ db: any SQLDatabase, skus: Set<SKU>
