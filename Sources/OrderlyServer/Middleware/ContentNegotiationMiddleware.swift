@@ -14,10 +14,10 @@ struct ContentNegotiationMiddleware<Context: RequestContext>: RouterMiddleware {
     let representations: Representations
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let offered = representations.offered(request.method, path: request.uri.path) else {
+        // Without the header there is nothing to decide (and no route to look up).
+        guard let accept = request.headers[.accept], let offered = representations.offered(request.method, path: request.uri.path) else {
             return try await next(request, context)
         }
-        guard let accept = request.headers[.accept] else { return try await next(request, context) }
         guard ContentNegotiation(accept: accept).accepts(anyOf: offered) else {
             throw HTTPError(
                 .notAcceptable,
