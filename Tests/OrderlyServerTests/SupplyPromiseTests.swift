@@ -138,4 +138,20 @@ struct SupplyPromiseTests {
             #expect(try await DatabaseImage.of(app.stores.database) == before)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func aNewOrderAnswersItsPromisesAsALaterReadDoes(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await Self.supply(app, "PO-Z-LATE", 2, at: "2027-03-01T10:00:00Z")
+            try await Self.supply(app, "PO-A-SOON", 1, at: "2026-12-28T10:00:00Z")
+            let created = try await app.send(.post, "/v1/orders", json: Self.order(1, quantity: 4)).expect(201)
+            let id = try #require(created["id"] as? String)
+            let line = try #require((created["lines"] as? [[String: Any]])?.first)
+            #expect((line["promises"] as? [[String: Any]])?.compactMap { $0["supplyId"] as? String } == ["PO-A-SOON", "PO-Z-LATE"])
+            #expect(line["promisedAt"] == nil, "one of the four units waits without a date")
+            let read = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect((created["lines"] as? NSArray) == (read["lines"] as? NSArray))
+        }
+    }
 }

@@ -47,7 +47,9 @@ extension SupplyStore {
         }
         guard !waiting.isEmpty else { return current }
         let (supply, locations) = try await openLines(db, skus: Set(waiting.map(\.line.sku)))
-        for promise in SupplyPromising.promise(waiting, from: supply, locations: locations) {
+        // Rows taken in the order `repromise` locks them (by supply and line), so the two never deadlock.
+        let planned = SupplyPromising.promise(waiting, from: supply, locations: locations)
+        for promise in planned.sorted(by: { ($0.supplyId, $0.supplyLine) < ($1.supplyId, $1.supplyLine) }) {
             // Conditional: another order may have been promised these units since they were read.
             let taken = try await db.raw(
                 """
@@ -61,7 +63,10 @@ extension SupplyStore {
             try await insert(db, [promise], at: now)
             current.append(promise)
         }
-        return current
+        // As `promises(_:of:)` reads them back, so a new order's answer equals a later GET.
+        return current.sorted {
+            ($0.lineNumber, $0.expectedAt, $0.supplyId, $0.supplyLine) < ($1.lineNumber, $1.expectedAt, $1.supplyId, $1.supplyLine)
+        }
     }
 
     /// Makes every promise of `skus` anew, oldest waiting order first, earliest supply first:
