@@ -55,3 +55,38 @@ struct SupplyPromisingTests {
         #expect(SupplyPromise.promisedAt(line, [a, b]) == nil, "nothing waits")
     }
 }
+
+extension SupplyPromisingTests {
+    static func promise(_ supply: String, line: Int, _ quantity: Int64, inDays days: Double) -> SupplyPromise {
+        SupplyPromise(
+            orderId: OrderID("o"), lineNumber: line, supplyId: SupplyID(supply), supplyLine: 0, sku: SKU("S"), quantity: quantity,
+            expectedAt: day.addingTimeInterval(days * 86400))
+    }
+
+    static func order(backordered: [Int64]) -> Order {
+        let lines = backordered.enumerated().map { i, waiting in
+            var line = OrderLine(number: i + 1, sku: SKU("S"), quantity: 5, unitPrice: 100, delivery: .ship)
+            line.backorderedQuantity = waiting
+            line.cancelledQuantity = 5 - waiting
+            return line
+        }
+        return Order(
+            id: OrderID("o"), number: "ORD-1", channel: ChannelID("web"), externalId: nil, customerId: CustomerID("c"), currency: "EUR",
+            totals: .init(subtotal: 0, shipping: 0, discount: 0), shippingAddress: nil, coordinates: nil, lines: lines, createdAt: day)
+    }
+
+    @Test func unitsNoLongerWaitingGiveBackTheirLatestPromisesFirst() {
+        let promises = [
+            Self.promise("soon", line: 1, 2, inDays: 1), Self.promise("late", line: 1, 2, inDays: 9), Self.promise("mid", line: 2, 1, inDays: 5),
+        ]
+        let giveBack = SupplyPromising.excess(of: Self.order(backordered: [1, 1]), promises)
+        #expect(giveBack.map { "\($0.promise.supplyId):\($0.quantity)" } == ["late:2", "soon:1"], "line 1 keeps one unit of the soonest")
+        #expect(SupplyPromising.excess(of: Self.order(backordered: [4, 1]), promises).isEmpty)
+    }
+
+    @Test func onlyUnitsPromisedNothingWaitForAPromise() {
+        let promises = [Self.promise("soon", line: 1, 2, inDays: 1)]
+        let waiting = SupplyPromising.waiting(in: Self.order(backordered: [3, 0, 2]), channel: Self.web, promises)
+        #expect(waiting.map { "\($0.line.number):\($0.quantity)" } == ["1:1", "3:2"])
+    }
+}

@@ -154,4 +154,22 @@ struct SupplyPromiseTests {
             #expect((created["lines"] as? NSArray) == (read["lines"] as? NSArray))
         }
     }
+
+    @Test(arguments: Engine.all)
+    func unitsARejectionLeavesWaitingArePromisedSupply(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 1]).expect(200)
+            try await Self.supply(app, "PO-R", 1, at: "2027-01-05T10:00:00Z")
+            let order = try await app.send(.post, "/v1/orders", json: Self.order(1)).expect(201)
+            let id = try #require(order["id"] as? String)
+            let first = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await Self.lines(app, [id])["wait-1"]?.units == 0, "allocated at the store, nothing waits")
+            // The store has none after all, and no other location has any: the unit waits, promised PO-R.
+            try await app.send(.post, "/v1/fulfillment-orders/\(first)/reject", json: ["reason": "not_found"]).expect(200)
+            let line = try await Self.lines(app, [id])["wait-1"]
+            #expect(line?.supplies == ["PO-R"] && line?.at == "2027-01-05T10:00:00Z")
+            #expect(try await Self.incoming(app) == 0)
+        }
+    }
 }

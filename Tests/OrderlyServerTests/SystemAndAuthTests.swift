@@ -34,6 +34,14 @@ struct SystemAndAuthTests {
         }
     }
 
+    @Test func idempotencyLeaseAndWaitComeFromTheEnvironment() throws {
+        let defaults = try ServerConfiguration.fromEnvironment([:])
+        #expect(defaults.idempotencyLease == .seconds(30) && defaults.idempotencyWait == .seconds(10))
+        let set = try ServerConfiguration.fromEnvironment(["ORDERLY_IDEMPOTENCY_LEASE_SECONDS": "3", "ORDERLY_IDEMPOTENCY_WAIT_SECONDS": "0.5"])
+        #expect(set.idempotencyLease == .seconds(3) && set.idempotencyWait == .milliseconds(500))
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["ORDERLY_IDEMPOTENCY_LEASE_SECONDS": "0"]) }
+    }
+
     @Test func thePostgresPoolIsSmallUnlessAskedOtherwise() throws {
         #expect(try ServerConfiguration.fromEnvironment([:]).databasePoolSize == 8)
         #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_DATABASE_POOL_SIZE": "24"]).databasePoolSize == 24)

@@ -126,6 +126,28 @@ struct WebhookTargetsTests {
         }
     }
 
+    @Test(arguments: Engine.all)
+    func aSecretNoKeyOpensFailsTheDeliveryInsteadOfSendingItUnsigned(engine: Engine) async throws {
+        let sealing = try #require(SecretBox.Key(String(repeating: "1c", count: 32)))
+        let other = try #require(SecretBox.Key(String(repeating: "2d", count: 32)))
+        try await WebhookReceiver.run { url, receiver in
+            try await TestApp.run(engine) { app in
+                let sealed = Stores(database: app.stores.database, secrets: SecretBox(current: sealing))
+                let (webhook, _) = try await sealed.webhooks.create(
+                    url: url, eventTypes: ["location.*"], secret: nil, allowPrivate: true, actor: nil)
+                try await app.send(.post, "/v1/locations", json: ["id": "WH-S", "name": "S", "type": "warehouse"]).expect(201)
+                let wrongKey = Stores(database: app.stores.database, secrets: SecretBox(current: other))
+                let dispatcher = WebhookDispatcher(
+                    store: wrongKey.webhooks, policy: WebhookRetryPolicy(maxAttempts: 3), timeout: .seconds(5), pollInterval: .milliseconds(50),
+                    targets: WebhookTargets(allowPrivate: true), logger: TestDatabase.logger)
+                _ = try await WebhookDispatcher.withClient { client in try await dispatcher.runOnce(client: client) }
+                #expect(receiver.requests.isEmpty, "nothing is sent unsigned")
+                let delivery = try await app.stores.webhooks.deliveries(webhook.id, status: nil, after: nil, limit: 10).items.first
+                #expect(delivery?.status == .pending && delivery?.lastError?.contains("cannot be opened") == true)
+            }
+        }
+    }
+
     @Test func secretKeysComeFromTheEnvironmentAndAreRefusedWhenMalformed() throws {
         let hex = String(repeating: "0f", count: 32)
         let configuration = try ServerConfiguration.fromEnvironment([

@@ -96,6 +96,31 @@ public enum SupplyPromising {
         return promises
     }
 
+    /// Promised units `order`'s lines no longer wait for (served or cancelled), to give back:
+    /// each line's latest expected promises first, so what stays promised comes soonest.
+    public static func excess(of order: Order, _ promises: [SupplyPromise]) -> [(promise: SupplyPromise, quantity: Int64)] {
+        var giveBack: [(promise: SupplyPromise, quantity: Int64)] = []
+        for line in order.lines {
+            let mine = promises.filter { $0.lineNumber == line.number }
+            var excess = mine.reduce(0) { $0 + $1.quantity } - line.backorderedQuantity
+            for promise in mine.sorted(by: { $0.expectedAt > $1.expectedAt }) where excess > 0 {
+                let quantity = min(excess, promise.quantity)
+                giveBack.append((promise, quantity))
+                excess -= quantity
+            }
+        }
+        return giveBack
+    }
+
+    /// Units of `order`'s lines that wait and are promised nothing yet.
+    public static func waiting(in order: Order, channel: Channel, _ promises: [SupplyPromise]) -> [Waiting] {
+        order.lines.compactMap { line in
+            let promised = promises.filter { $0.lineNumber == line.number }.reduce(0) { $0 + $1.quantity }
+            guard line.backorderedQuantity > promised else { return nil }
+            return Waiting(orderId: order.id, line: line, channel: channel, quantity: line.backorderedQuantity - promised)
+        }
+    }
+
     private static func fulfils(_ entry: Waiting, at location: LocationID, _ locations: [LocationID: Location]) -> Bool {
         if let store = entry.line.delivery.storeLocation { return store == location }
         return locations[location].map(entry.channel.sells(from:)) ?? false

@@ -22,13 +22,25 @@ public struct WebhookTargets: Sendable {
         public var description: String
     }
 
-    /// Why a webhook may not be saved with `url`, or nil. A host that does not resolve now is
-    /// accepted (DNS may not be set up yet); every delivery checks it again.
+    /// A host name that resolves to nothing (now).
+    struct Unresolvable: Error, CustomStringConvertible {
+        var host: String
+        var description: String { "\(host) does not resolve" }
+    }
+
+    /// Why a webhook may not be saved with `url`, or nil: the delivery's check (`pin`), except
+    /// that a host that does not resolve now is accepted (DNS may not be set up yet; every
+    /// delivery checks it again) and a URL without a host is left to Core's validation.
     func refusal(forSaving url: String) async -> String? {
-        guard !allowPrivate, let host = URLComponents(string: url)?.host, !host.isEmpty else { return nil }
-        if let refusal = Webhook.targetRefusal(host: host) { return refusal }
-        guard IPAddress(host) == nil, let addresses = try? await Self.resolve(host) else { return nil }
-        return Webhook.targetRefusal(host: host, resolvedTo: addresses)
+        guard URLComponents(string: url)?.host?.isEmpty == false else { return nil }
+        do {
+            _ = try await pin(url)
+            return nil
+        } catch is Unresolvable {
+            return nil
+        } catch {
+            return String(describing: error)
+        }
     }
 
     /// For a delivery to `url`: the host name and the checked address to connect to instead of
@@ -41,7 +53,7 @@ public struct WebhookTargets: Sendable {
         if IPAddress(host) != nil { return nil }
         let addresses = try await Self.resolve(host)
         if let refusal = Webhook.targetRefusal(host: host, resolvedTo: addresses) { throw Refused(description: refusal) }
-        guard let first = addresses.first else { throw Refused(description: "\(host) does not resolve") }
+        guard let first = addresses.first else { throw Unresolvable(host: host) }
         return (host, first)
     }
 
@@ -52,7 +64,7 @@ public struct WebhookTargets: Sendable {
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             var list: UnsafeMutablePointer<addrinfo>?
             let status = getaddrinfo(host, nil, &hints, &list)
-            guard status == 0, let list else { throw Refused(description: "\(host) does not resolve") }
+            guard status == 0, let list else { throw Unresolvable(host: host) }
             defer { freeaddrinfo(list) }
             var addresses: [IPAddress] = []
             var entry: UnsafeMutablePointer<addrinfo>? = list

@@ -25,26 +25,13 @@ extension SupplyStore {
     @discardableResult
     static func settle(_ db: Transaction, _ order: Order, channel: Channel, isNew: Bool = false, at now: Date) async throws -> [SupplyPromise] {
         var current = isNew ? [] : try await promises(db, of: order.id)
-        var freed: Set<SKU> = []
-        for line in order.lines {
-            var excess = current.filter { $0.lineNumber == line.number }.reduce(0) { $0 + $1.quantity } - line.backorderedQuantity
-            guard excess > 0 else { continue }
-            for promise in current.filter({ $0.lineNumber == line.number }).sorted(by: { $0.expectedAt > $1.expectedAt }) where excess > 0 {
-                let taken = min(excess, promise.quantity)
-                try await give(db, promise, back: taken)
-                excess -= taken
-                freed.insert(line.sku)
-            }
-        }
-        if !freed.isEmpty {
-            try await repromise(db, skus: freed, at: now)
+        let giveBack = SupplyPromising.excess(of: order, current)
+        for (promise, quantity) in giveBack { try await give(db, promise, back: quantity) }
+        if !giveBack.isEmpty {
+            try await repromise(db, skus: Set(giveBack.map(\.promise.sku)), at: now)
             current = try await promises(db, of: order.id)
         }
-        let waiting = order.lines.compactMap { line -> SupplyPromising.Waiting? in
-            let promised = current.filter { $0.lineNumber == line.number }.reduce(0) { $0 + $1.quantity }
-            guard line.backorderedQuantity > promised else { return nil }
-            return .init(orderId: order.id, line: line, channel: channel, quantity: line.backorderedQuantity - promised)
-        }
+        let waiting = SupplyPromising.waiting(in: order, channel: channel, current)
         guard !waiting.isEmpty else { return current }
         let (supply, locations) = try await openLines(db, skus: Set(waiting.map(\.line.sku)))
         // Rows taken in the order `repromise` locks them (by supply and line), so the two never deadlock.
