@@ -11,10 +11,14 @@ struct ReturnPolicyTests {
         ]
         lines[0].fulfilledQuantity = 2
         lines[1].fulfilledQuantity = 1
-        return Order(
+        // The order discount shared by value: 6000/10000 and 4000/10000 of it.
+        for (i, share) in Money.spread(discount, over: lines.map(\.gross)).enumerated() { lines[i].orderDiscount = share }
+        var order = Order(
             id: "o", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
             totals: OrderTotals(subtotal: 10_000, shipping: shipping, discount: discount), shippingAddress: nil, coordinates: nil, lines: lines,
             createdAt: Date())
+        order.shippingLines = shipping > 0 ? [ShippingLine(method: "standard", price: shipping)] : []
+        return order
     }
 
     @Test func refundsWhatWasPaidWithTheDiscountProRata() {

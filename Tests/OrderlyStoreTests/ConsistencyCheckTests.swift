@@ -57,4 +57,28 @@ struct ConsistencyCheckTests {
             #expect(try await stores.consistency.run().isEmpty)
         }
     }
+
+    @Test(arguments: Engine.all)
+    func findsTotalsThatAreNotTheSumOfTheirParts(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let stores = try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 5)
+            try await Fixtures.stock(stores, "SKU-2", Fixtures.warehouse, 5)
+            let order = try await stores.orders.place(OrderMoneyStoreTests.draft(), actor: "test").order
+            #expect(try await stores.consistency.run().isEmpty)
+
+            // A total one cent off its parts, and a discount share lost from a line:
+            try await stores.database.execute("UPDATE orders SET total = total + 1 WHERE id = '\(order.id)'")
+            try await stores.database.execute(
+                "UPDATE order_lines SET order_discount = order_discount - 1 WHERE order_id = '\(order.id)' AND line_no = 2")
+            let findings = try await stores.consistency.run()
+            #expect(findings.map(\.rule) == ["money", "money"] && findings.allSatisfy { $0.subject == order.id.rawValue })
+            #expect(findings.last?.detail == "order discounts of 1001 are shared as 1000 over the lines")
+
+            try await stores.database.execute("UPDATE orders SET total = total - 1 WHERE id = '\(order.id)'")
+            try await stores.database.execute(
+                "UPDATE order_lines SET order_discount = order_discount + 1 WHERE order_id = '\(order.id)' AND line_no = 2")
+            #expect(try await stores.consistency.run().isEmpty)
+        }
+    }
 }

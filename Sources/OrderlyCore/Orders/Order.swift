@@ -63,6 +63,11 @@ public struct OrderLine: Sendable, Equatable, Codable {
     public var fulfilledQuantity: Int64 = 0
     public var cancelledQuantity: Int64 = 0
     public var returnedQuantity: Int64 = 0
+    /// Discounts on this line alone, as the channel sent them.
+    public var discounts: [Discount] = []
+    /// The line's share of the order-level discounts (`Money.spread` over the lines' value).
+    public var orderDiscount: Int64 = 0
+    public var taxes: [Tax] = []
 
     public init(number: Int, sku: SKU, quantity: Int64, unitPrice: Int64, delivery: Delivery) {
         self.number = number
@@ -91,20 +96,6 @@ public struct Hold: Sendable, Equatable, Codable {
     }
 }
 
-/// What an order is worth, in minor units of its currency.
-public struct OrderTotals: Sendable, Equatable, Codable {
-    public var subtotal: Int64
-    public var shipping: Int64
-    public var discount: Int64
-    public var total: Int64
-    public init(subtotal: Int64, shipping: Int64, discount: Int64) {
-        self.subtotal = subtotal
-        self.shipping = shipping
-        self.discount = discount
-        self.total = subtotal + shipping - discount
-    }
-}
-
 /// An order from any channel.
 public struct Order: Sendable, Equatable {
     public var id: OrderID
@@ -120,6 +111,10 @@ public struct Order: Sendable, Equatable {
     public var holds: [Hold]
     public var tags: [String]
     public var createdAt: Date
+    /// Order-level discounts; each line carries its share in `orderDiscount`.
+    public var discounts: [Discount] = []
+    public var shippingLines: [ShippingLine] = []
+    public var billingAddress: Address?
 
     public init(
         id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,

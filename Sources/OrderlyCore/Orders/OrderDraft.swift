@@ -7,11 +7,35 @@ public struct OrderDraft: Sendable, Equatable {
         public var quantity: Int64
         public var unitPrice: Int64
         public var delivery: Delivery
-        public init(sku: SKU, quantity: Int64, unitPrice: Int64, delivery: Delivery = .ship) {
+        public var discounts: [Discount]
+        /// The taxes as the channel computed them; nil when it sent none, so that Orderly
+        /// computes them from its tax rates.
+        public var taxes: [Tax]?
+        public init(
+            sku: SKU, quantity: Int64, unitPrice: Int64, delivery: Delivery = .ship, discounts: [Discount] = [], taxes: [Tax]? = nil
+        ) {
             self.sku = sku
             self.quantity = quantity
             self.unitPrice = unitPrice
             self.delivery = delivery
+            self.discounts = discounts
+            self.taxes = taxes
+        }
+    }
+
+    /// Totals a channel sent with the order: each one sent must equal what Orderly computes.
+    public struct StatedTotals: Sendable, Equatable {
+        public var subtotal: Int64?
+        public var discountTotal: Int64?
+        public var taxTotal: Int64?
+        public var shippingTotal: Int64?
+        public var total: Int64?
+        public init(subtotal: Int64? = nil, discountTotal: Int64? = nil, taxTotal: Int64? = nil, shippingTotal: Int64? = nil, total: Int64? = nil) {
+            self.subtotal = subtotal
+            self.discountTotal = discountTotal
+            self.taxTotal = taxTotal
+            self.shippingTotal = shippingTotal
+            self.total = total
         }
     }
 
@@ -22,8 +46,15 @@ public struct OrderDraft: Sendable, Equatable {
     public var shippingAddress: Address?
     public var coordinates: Coordinates?
     public var lines: [Line]
+    /// One shipping charge without taxes: shorthand for a single `shippingLines` entry.
     public var shippingPrice: Int64
+    /// One order-level discount: shorthand for a single `discounts` entry.
     public var discount: Int64
+    /// Order-level discounts, spread over the lines pro rata (`Money.spread`).
+    public var discounts: [Discount] = []
+    public var shippingLines: [ShippingLine] = []
+    public var billingAddress: Address?
+    public var statedTotals: StatedTotals?
     public var tags: [String]
     public var note: String?
     public var reservationId: ReservationID?
@@ -57,27 +88,21 @@ public struct OrderDraft: Sendable, Equatable {
             && !lines.isEmpty && lines.allSatisfy { if case .carryOut = $0.delivery { true } else { false } }
     }
 
-    /// Checks everything that needs no database: quantities, prices, currency, addresses,
-    /// totals that fit in 64 bits. Returns the totals.
-    public func validate() throws(OrderlyError) -> OrderTotals {
+    /// Checks everything that needs no database and prices the order: quantities, prices,
+    /// currency, addresses, discounts, taxes and the totals a channel stated.
+    public func validate() throws(OrderlyError) -> PricedOrder {
         var v = Validator()
         if let externalId { v.check(!externalId.isEmpty && externalId.count <= 200, "externalId", "must be 1 to 200 characters") }
         v.check(currency.isKnown, "currency", "'\(currency)' is not an ISO 4217 currency code")
         v.check(!lines.isEmpty, "lines", "must hold at least one line")
         v.check(lines.count <= 500, "lines", "may hold at most 500 lines")
         if !isAnonymousCounterSale { customer.validate(into: &v) }
-        var subtotal: Int64 = 0
-        var overflow = false
         for (i, line) in lines.enumerated() {
             v.identifier(line.sku.rawValue, "lines[\(i)].sku")
             v.quantity(line.quantity, "lines[\(i)].quantity")
             v.check(line.unitPrice >= 0, "lines[\(i)].unitPrice", "must not be negative")
             v.check(line.unitPrice <= Money.maxUnitPrice, "lines[\(i)].unitPrice", "must be at most \(Money.maxUnitPrice)")
             if let location = line.delivery.storeLocation { v.identifier(location.rawValue, "lines[\(i)].delivery.locationId") }
-            let (amount, o1) = line.quantity.multipliedReportingOverflow(by: line.unitPrice)
-            let (sum, o2) = subtotal.addingReportingOverflow(amount)
-            overflow = overflow || o1 || o2
-            subtotal = sum
         }
         if lines.contains(where: { $0.delivery == .ship }) {
             if let shippingAddress {
@@ -88,19 +113,20 @@ public struct OrderDraft: Sendable, Equatable {
         } else {
             shippingAddress?.validate(into: &v, prefix: "shippingAddress")
         }
+        billingAddress?.validate(into: &v, prefix: "billingAddress")
         if let coordinates {
             v.check((-90...90).contains(coordinates.latitude), "shippingAddress.latitude", "must be between -90 and 90")
             v.check((-180...180).contains(coordinates.longitude), "shippingAddress.longitude", "must be between -180 and 180")
         }
         v.check((0...Money.maxUnitPrice).contains(shippingPrice), "shippingPrice", "must be between 0 and \(Money.maxUnitPrice)")
+        v.check(shippingPrice == 0 || shippingLines.isEmpty, "shippingPrice", "goes with no shippingLines: send one or the other")
         v.check(discount >= 0, "discount", "must not be negative")
-        v.check(!overflow, "lines", "the order total is too large")
-        v.check(overflow || discount <= subtotal + shippingPrice, "discount", "must not exceed the order total")
+        v.check(discount == 0 || discounts.isEmpty, "discount", "goes with no discounts: send one or the other")
         v.check(tags.count <= 50, "tags", "may hold at most 50 tags")
         for (i, tag) in tags.enumerated() { v.check(!tag.isEmpty && tag.count <= 100, "tags[\(i)]", "must be 1 to 100 characters") }
         if let note { v.check(note.count <= 2000, "note", "must be at most 2000 characters") }
         try v.validate()
-        return OrderTotals(subtotal: subtotal, shipping: shippingPrice, discount: discount)
+        return try OrderPricing.price(self)
     }
 }
 

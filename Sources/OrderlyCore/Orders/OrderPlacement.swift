@@ -48,13 +48,6 @@ extension RoutingPlanner.Plan {
 extension Order {
     /// Whether the order's allocated units may go to fulfillment now: only without holds.
     public var isReleasable: Bool { holds.isEmpty }
-
-    /// The lines of a draft, numbered from 1 in the order they were sent.
-    public static func lines(of draft: OrderDraft) -> [OrderLine] {
-        draft.lines.enumerated().map { index, line in
-            OrderLine(number: index + 1, sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, delivery: line.delivery)
-        }
-    }
 }
 
 /// What happens when a new order is placed, decided in one place from a snapshot: the order
@@ -66,7 +59,8 @@ public enum OrderPlacement {
     /// Everything the decision looks at.
     public struct Input: Sendable {
         public var draft: OrderDraft
-        public var totals: OrderTotals
+        /// The draft as `OrderDraft.validate` priced it.
+        public var priced: PricedOrder
         public var id: OrderID
         public var number: String
         public var customer: CustomerID
@@ -81,11 +75,11 @@ public enum OrderPlacement {
         public var now: Date
 
         public init(
-            draft: OrderDraft, totals: OrderTotals, id: OrderID, number: String, customer: CustomerID, isFirstOrder: Bool,
+            draft: OrderDraft, priced: PricedOrder, id: OrderID, number: String, customer: CustomerID, isFirstOrder: Bool,
             products: [SKU: Product], stock: RoutingPlanner.Snapshot, reservation: Reservation?, now: Date
         ) {
             self.draft = draft
-            self.totals = totals
+            self.priced = priced
             self.id = id
             self.number = number
             self.customer = customer
@@ -136,8 +130,11 @@ public enum OrderPlacement {
         let draft = input.draft
         var order = Order(
             id: input.id, number: input.number, channel: draft.channel, externalId: draft.externalId, customerId: input.customer,
-            currency: draft.currency, totals: input.totals, shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
-            lines: Order.lines(of: draft), tags: draft.tags, createdAt: input.now)
+            currency: draft.currency, totals: input.priced.totals, shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
+            lines: input.priced.lines, tags: draft.tags, createdAt: input.now)
+        order.discounts = input.priced.discounts
+        order.shippingLines = input.priced.shippingLines
+        order.billingAddress = draft.billingAddress
         order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
         var events: [DomainEvent] = [.orderCreated(order, note: draft.note)]
 

@@ -111,23 +111,21 @@ public enum ReturnPolicy {
         return lines
     }
 
-    /// What is refunded for `lines`, in minor units: each unit's price less its share of the
-    /// order-level discount (pro rata to the line's value, rounded down so that refunds never
-    /// exceed what was paid), plus the shipping charge when this return completes the return
-    /// of everything that was paid for.
+    /// What is refunded for `lines`, in minor units: what the returned units paid — each line's
+    /// total (after its discounts and its share of the order's, taxes not included in the
+    /// price added) split exactly over its units (`OrderLine.paid`), so that returning every
+    /// unit of a line, in any number of returns, refunds exactly what the line cost — plus the
+    /// shipping charge when this return completes the return of everything that was paid for.
     public static func refund(for lines: [Return.Line], order: Order, alreadyReturned: [Int: Int64]) -> Int64 {
-        let subtotal = order.totals.subtotal
         var amount: Int64 = 0
+        var returnedAfter: [Int: Int64] = alreadyReturned
         for line in lines {
             guard let orderLine = order.lines.first(where: { $0.number == line.orderLine }) else { continue }
-            let gross = orderLine.unitPrice * line.quantity
-            let discountShare = subtotal > 0 ? Int64((Double(order.totals.discount) * Double(gross) / Double(subtotal)).rounded(.up)) : 0
-            amount += max(0, gross - discountShare)
+            amount += orderLine.paid(units: line.quantity, after: returnedAfter[line.orderLine] ?? 0)
+            returnedAfter[line.orderLine, default: 0] += line.quantity
         }
-        var returnedAfter: [Int: Int64] = alreadyReturned
-        for line in lines { returnedAfter[line.orderLine, default: 0] += line.quantity }
         let everything = order.lines.allSatisfy { ($0.quantity - $0.cancelledQuantity) <= (returnedAfter[$0.number] ?? 0) }
-        if everything { amount += order.totals.shipping }
+        if everything { amount += order.shippingCharge }
         return min(amount, order.totals.total)
     }
 }

@@ -54,7 +54,14 @@ extension OrderDraft {
                     }
                 }
             }
-            return OrderDraft.Line(sku: SKU(line.sku), quantity: line.quantity, unitPrice: line.unitPrice, delivery: delivery)
+            return OrderDraft.Line(
+                sku: SKU(line.sku), quantity: line.quantity, unitPrice: line.unitPrice, delivery: delivery,
+                discounts: (line.discounts ?? []).map(Discount.init), taxes: line.taxes.map { Tax.list($0, "lines[\(i)].taxes", into: &v) })
+        }
+        let shippingLines = (body.shippingLines ?? []).enumerated().map { i, shipping in
+            ShippingLine(
+                method: shipping.method, carrier: shipping.carrier, price: shipping.price,
+                taxes: Tax.list(shipping.taxes ?? [], "shippingLines[\(i)].taxes", into: &v))
         }
         try v.validate()
         self.init(
@@ -63,7 +70,42 @@ extension OrderDraft {
             currency: CurrencyCode(body.currency), shippingAddress: address?.address, coordinates: try address?.coordinates(), lines: lines,
             shippingPrice: body.shippingPrice ?? 0, discount: body.discount ?? 0, tags: body.tags ?? [], note: body.note,
             reservationId: body.reservationId.map(ReservationID.init))
+        discounts = (body.discounts ?? []).map(Discount.init)
+        self.shippingLines = shippingLines
+        billingAddress = body.billingAddress.map(Address.init)
+        statedTotals = body.totals.map {
+            StatedTotals(
+                subtotal: $0.subtotal, discountTotal: $0.discountTotal, taxTotal: $0.taxTotal, shippingTotal: $0.shippingTotal, total: $0.total)
+        }
     }
+}
+
+extension Discount {
+    init(_ d: Components.Schemas.Discount) { self.init(code: d.code, name: d.name, amount: d.amount) }
+}
+
+extension Components.Schemas.Discount {
+    init(_ d: Discount) { self.init(code: d.code, name: d.name, amount: d.amount) }
+}
+
+extension Tax {
+    /// Taxes as sent; a rate that is not a fraction between 0 and 1 exact to a millionth is
+    /// named in `v` (and kept as 0 so that the rest is still checked).
+    static func list(_ taxes: [Components.Schemas.Tax], _ field: String, into v: inout Validator) -> [Tax] {
+        taxes.enumerated().map { i, tax in
+            let rate = TaxRate(fraction: tax.rate)
+            v.check(rate != nil, "\(field)[\(i)].rate", "must be a fraction between 0 and 1 with at most 6 decimals, such as 0.21")
+            return Tax(name: tax.name, rate: rate ?? TaxRate(millionths: 0), amount: tax.amount, included: tax.included)
+        }
+    }
+}
+
+extension Components.Schemas.Tax {
+    init(_ t: Tax) { self.init(name: t.name, rate: t.rate.fraction, amount: t.amount, included: t.included) }
+}
+
+extension Components.Schemas.ShippingLine {
+    init(_ s: ShippingLine) { self.init(method: s.method, carrier: s.carrier, price: s.price, taxes: s.taxes.map(Components.Schemas.Tax.init)) }
 }
 
 extension Components.Schemas.Order {
@@ -72,8 +114,12 @@ extension Components.Schemas.Order {
             id: o.id.rawValue, number: o.number, channel: o.channel.rawValue, externalId: o.externalId,
             status: .init(rawValue: o.status.rawValue) ?? .processing, customerId: o.customerId.rawValue, currency: o.currency.rawValue,
             totals: .init(
-                subtotal: o.totals.subtotal, shipping: o.totals.shipping, discount: o.totals.discount, total: o.totals.total, refundPending: 0,
-                refunded: 0),
+                subtotal: o.totals.subtotal, discountTotal: o.totals.discountTotal, taxTotal: o.totals.taxTotal,
+                shippingTotal: o.totals.shippingTotal, shipping: o.totals.shipping, discount: o.totals.discount, total: o.totals.total,
+                refundPending: 0, refunded: 0),
+            discounts: o.discounts.map(Components.Schemas.Discount.init),
+            shippingLines: o.shippingLines.map(Components.Schemas.ShippingLine.init),
+            billingAddress: o.billingAddress.map(Components.Schemas.Address.init),
             shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
             holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
             tags: o.tags,
@@ -84,6 +130,8 @@ extension Components.Schemas.Order {
                     allocatedQuantity: line.allocatedQuantity, backorderedQuantity: line.backorderedQuantity,
                     fulfilledQuantity: line.fulfilledQuantity,
                     cancelledQuantity: line.cancelledQuantity, returnedQuantity: line.returnedQuantity,
+                    discounts: line.discounts.map(Components.Schemas.Discount.init), orderDiscount: line.orderDiscount,
+                    taxes: line.taxes.map(Components.Schemas.Tax.init), total: line.total,
                     promisedAt: SupplyPromise.promisedAt(line, promises),
                     promises: promises.filter { $0.lineNumber == line.number }.map {
                         .init(supplyId: $0.supplyId.rawValue, quantity: $0.quantity, expectedAt: $0.expectedAt)

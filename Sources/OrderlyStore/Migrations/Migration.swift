@@ -26,7 +26,7 @@ public enum Migrator {
         Migration0001Foundation.migration, Migration0002Orders.migration, Migration0003Fulfillment.migration,
         Migration0004Returns.migration, Migration0005Subscriptions.migration, Migration0006Integrations.migration,
         Migration0007Staff.migration, Migration0008Search.migration, Migration0009SearchIndexesForLike.migration,
-        Migration0010IdempotencyLeases.migration, Migration0011SupplyPromises.migration,
+        Migration0010IdempotencyLeases.migration, Migration0011SupplyPromises.migration, Migration0012OrderMoney.migration,
     ]
 
     /// The newest schema version this build knows.
@@ -60,6 +60,10 @@ public enum Migrator {
             // Lines already waiting when promises came in are promised what supply is on its way.
             if done.contains(Migration0011SupplyPromises.migration.version) {
                 try await SupplyStore.promiseWaiting(db, at: Date())
+            }
+            // Orders placed before discounts were spread keep their discount, now shared by their lines.
+            if done.contains(Migration0012OrderMoney.migration.version) {
+                try await OrderRows.spreadDiscountsOfEarlierOrders(db)
             }
             return done
         }

@@ -30,13 +30,13 @@ enum OrderRows {
 
     /// The columns of `orders` that `decode` reads.
     static let columns: SQLQueryString = """
-        id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, shipping_address, latitude, \
-        longitude, tags, created_at
+        id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total, shipping_address, \
+        latitude, longitude, tags, created_at, discounts, shipping_lines, billing_address
         """
     /// The columns of `order_lines` that `line(_:)` reads.
     static let lineColumns: [String] = [
         "line_no", "sku", "quantity", "unit_price", "pickup_location_id", "carry_out", "allocated", "backordered", "fulfilled", "cancelled",
-        "returned",
+        "returned", "discounts", "order_discount", "taxes",
     ]
 
     /// One order line from a row with `lineColumns`.
@@ -52,6 +52,9 @@ enum OrderRows {
         line.fulfilledQuantity = try row.int64("fulfilled")
         line.cancelledQuantity = try row.int64("cancelled")
         line.returnedQuantity = try row.int64("returned")
+        line.discounts = try row.json("discounts", as: [Discount].self)
+        line.orderDiscount = try row.int64("order_discount")
+        line.taxes = try row.json("taxes", as: [Tax].self)
         return line
     }
 
@@ -68,14 +71,42 @@ enum OrderRows {
         }
         let latitude = try row.decode(column: "latitude", as: Double?.self)
         let longitude = try row.decode(column: "longitude", as: Double?.self)
-        return Order(
+        var order = Order(
             id: id, number: try row.string("number"), channel: ChannelID(try row.string("channel_id")),
             externalId: try row.optionalString("external_id"), customerId: CustomerID(try row.string("customer_id")),
             currency: CurrencyCode(try row.string("currency")),
-            totals: OrderTotals(subtotal: try row.int64("subtotal"), shipping: try row.int64("shipping"), discount: try row.int64("discount")),
+            totals: OrderTotals(
+                subtotal: try row.int64("subtotal"), discountTotal: try row.int64("discount"), taxTotal: try row.int64("tax_total"),
+                shippingTotal: try row.int64("shipping"), total: try row.int64("total")),
             shippingAddress: try row.optionalString("shipping_address").map { try StoredJSON.decode(Address.self, from: $0) },
             coordinates: latitude.flatMap { lat in longitude.map { Coordinates(latitude: lat, longitude: $0) } },
             lines: lines, holds: holds, tags: try row.json("tags", as: [String].self), createdAt: try row.date("created_at"))
+        order.discounts = try row.json("discounts", as: [Discount].self)
+        order.shippingLines = try row.json("shipping_lines", as: [ShippingLine].self)
+        order.billingAddress = try row.optionalString("billing_address").map { try StoredJSON.decode(Address.self, from: $0) }
+        return order
+    }
+
+    /// JSON for a list that is most often empty, without an encoder for the empty case.
+    static func json<T: Encodable>(_ list: [T]) throws -> String { list.isEmpty ? "[]" : try StoredJSON.encode(list) }
+
+    /// Spreads the discount of every order placed before order-level discounts had shares over
+    /// its lines, by the same rule new orders follow (`Money.spread`, by the lines' value).
+    static func spreadDiscountsOfEarlierOrders(_ db: any SQLDatabase) async throws {
+        let orders = try await db.raw("SELECT id, discount FROM orders WHERE discount > 0").all()
+        for row in orders {
+            let id = try row.string("id")
+            let lines = try await db.raw(
+                "SELECT line_no, quantity, unit_price FROM order_lines WHERE order_id = \(bind: id) ORDER BY line_no"
+            ).all().map { (try $0.int64("line_no"), try $0.int64("quantity") * $0.int64("unit_price")) }
+            let worth = lines.reduce(0) { $0 + $1.1 }
+            let discount = min(try row.int64("discount"), worth)
+            for (line, share) in zip(lines, Money.spread(discount, over: lines.map(\.1))) where share > 0 {
+                try await db.raw(
+                    "UPDATE order_lines SET order_discount = \(bind: share) WHERE order_id = \(bind: id) AND line_no = \(bind: line.0)"
+                ).run()
+            }
+        }
     }
 
     /// Inserts a new order with its lines and holds (held back on PostgreSQL: `insertLater`).
@@ -84,22 +115,30 @@ enum OrderRows {
             .compactMap { $0?.lowercased() }.joined(separator: " ")
         try await db.insertLater(
             into: """
-                orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, total,
-                    shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key)
+                orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total,
+                    shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key, discounts,
+                    shipping_lines, billing_address)
                 """,
             values: """
                 (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
                 \(bind: order.customerId.rawValue), \(bind: order.currency.rawValue), \(bind: order.totals.subtotal),
-                \(bind: order.totals.shipping), \(bind: order.totals.discount), \(bind: order.totals.total),
+                \(bind: order.totals.shippingTotal), \(bind: order.totals.discountTotal), \(bind: order.totals.taxTotal),
+                \(bind: order.totals.total),
                 \(bind: try order.shippingAddress.map(StoredJSON.encode)), \(bind: order.coordinates?.latitude),
                 \(bind: order.coordinates?.longitude), \(bind: try StoredJSON.encode(order.tags)), \(bind: order.status.rawValue),
-                \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored), \(bind: requestKey))
+                \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored), \(bind: requestKey),
+                \(bind: try json(order.discounts)), \(bind: try json(order.shippingLines)),
+                \(bind: try order.billingAddress.map(StoredJSON.encode)))
                 """)
-        let lines = SQLQueryString.rows(order.lines) { line in
-            "\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity)"
+        let money = try order.lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
+        let lines = SQLQueryString.rows(Array(zip(order.lines, money))) { line, money in
+            "\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity), \(bind: money.discounts), \(bind: line.orderDiscount), \(bind: money.taxes)"
         }
         try await db.insertLater(
-            into: "order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered)", values: lines)
+            into: """
+                order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered, discounts,
+                    order_discount, taxes)
+                """, values: lines)
         for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
     }
 
