@@ -19,7 +19,7 @@ struct OrderPlacementTests {
             coordinates: .init(latitude: 52.37, longitude: 4.89), lines: lines, tags: tags, note: "ring twice", reservationId: reservation?.id)
         let products = Dictionary(lines.map { ($0.sku, Product(sku: $0.sku, name: $0.sku.rawValue)) }, uniquingKeysWith: { first, _ in first })
         return OrderPlacement.Input(
-            draft: draft, priced: try draft.validate(), id: "ord_1", number: "ORD-000042", customer: "cus_1", isFirstOrder: isFirstOrder,
+            draft: draft, priced: try draft.priced(), id: "ord_1", number: "ORD-000042", customer: "cus_1", isFirstOrder: isFirstOrder,
             products: products,
             stock: .init(channel: channel, locations: [dc.id: dc, utrecht.id: utrecht], stock: stock, destination: draft.coordinates, now: Self.now),
             reservation: reservation, now: Self.now)

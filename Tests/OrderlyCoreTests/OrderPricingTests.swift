@@ -67,7 +67,7 @@ struct OrderPricingTests {
         draft.shippingLines = [
             .init(method: "standard", carrier: "PostNL", price: 495, taxes: [.init(name: "VAT", rate: Self.vat21, amount: 104, included: false)])
         ]
-        let priced = try draft.validate()
+        let priced = try draft.priced()
         #expect(priced.lines.map(\.orderDiscount) == [31, 52, 17])
         #expect(priced.lines.map(\.total) == [1769, 3095, 982], "2000 − 200 − 31, 3000 − 52 + 147, 999 − 17")
         #expect(priced.totals == OrderTotals(subtotal: 5999, discountTotal: 300, taxTotal: 563, shippingTotal: 495, total: 6445))
@@ -75,9 +75,9 @@ struct OrderPricingTests {
         #expect(linesTotal + 495 + 104 == priced.totals.total, "lines and shipping add up to the total")
 
         draft.statedTotals = .init(subtotal: 5999, discountTotal: 300, taxTotal: 563, shippingTotal: 495, total: 6445)
-        #expect(try draft.validate().totals.total == 6445, "totals that add up are accepted")
+        #expect(try draft.priced().totals.total == 6445, "totals that add up are accepted")
         draft.statedTotals = .init(subtotal: 5999, taxTotal: 459, total: 6444)
-        let error = #expect(throws: OrderlyError.self) { try draft.validate() }
+        let error = #expect(throws: OrderlyError.self) { try draft.priced() }
         #expect(error?.code == .validationFailed)
         #expect(error?.fieldErrors.map(\.field) == ["totals.taxTotal", "totals.total"])
         #expect(error?.fieldErrors.last?.message.contains("6445") == true, "the expected value is named")
@@ -87,13 +87,13 @@ struct OrderPricingTests {
         var draft = Self.draft([.init(sku: "A", quantity: 3, unitPrice: 2000)])
         draft.discount = 600
         draft.shippingPrice = 495
-        let priced = try draft.validate()
+        let priced = try draft.priced()
         #expect(priced.discounts == [Discount(name: "Discount", amount: 600)] && priced.lines[0].orderDiscount == 600)
         #expect(priced.shippingLines == [ShippingLine(method: "shipping", price: 495)])
         #expect(priced.totals == OrderTotals(subtotal: 6000, shipping: 495, discount: 600) && priced.totals.total == 5895)
         draft.discounts = [.init(name: "Other", amount: 1)]
         draft.shippingLines = [.init(method: "express", price: 900)]
-        let error = #expect(throws: OrderlyError.self) { try draft.validate() }
+        let error = #expect(throws: OrderlyError.self) { try draft.priced() }
         #expect(error?.fieldErrors.map(\.field) == ["shippingPrice", "discount"])
     }
 
@@ -103,17 +103,17 @@ struct OrderPricingTests {
             .init(sku: "B", quantity: 1, unitPrice: 500, taxes: [.init(name: "VAT", rate: Self.vat21, amount: 501, included: true)]),
             .init(sku: "C", quantity: 1, unitPrice: 500, discounts: [.init(name: "", amount: 0)]),
         ])
-        var error = #expect(throws: OrderlyError.self) { try draft.validate() }
+        var error = #expect(throws: OrderlyError.self) { try draft.priced() }
         #expect(error?.fieldErrors.map(\.field) == ["lines[0].discounts", "lines[2].discounts[0].name", "lines[2].discounts[0].amount"])
         draft.lines = [.init(sku: "B", quantity: 1, unitPrice: 500, taxes: [.init(name: "VAT", rate: Self.vat21, amount: 501, included: true)])]
-        error = #expect(throws: OrderlyError.self) { try draft.validate() }
+        error = #expect(throws: OrderlyError.self) { try draft.priced() }
         #expect(error?.fieldErrors.map(\.field) == ["lines[0].taxes"])
         draft.lines = [.init(sku: "B", quantity: 1, unitPrice: 500, discounts: [.init(name: "Half", amount: 250)])]
         draft.discounts = [.init(name: "More", amount: 251)]
-        error = #expect(throws: OrderlyError.self) { try draft.validate() }
+        error = #expect(throws: OrderlyError.self) { try draft.priced() }
         #expect(error?.fieldErrors.map(\.field) == ["discounts"] && error?.detail.contains("250") == true)
         draft.discounts = [.init(name: "Exactly", amount: 250)]
-        #expect((try? draft.validate())?.totals.total == 0, "a line may be discounted to nothing")
+        #expect((try? draft.priced())?.totals.total == 0, "a line may be discounted to nothing")
     }
 
     @Test func aLineIsRefundedExactlyWhatItPaidUnitByUnit() {
@@ -123,5 +123,60 @@ struct OrderPricingTests {
         #expect([line.paid(units: 1, after: 0), line.paid(units: 1, after: 1), line.paid(units: 1, after: 2)] == [333, 333, 334])
         #expect(line.paid(units: 2, after: 0) + line.paid(units: 1, after: 2) == 1000, "in any batches, the whole line and no more")
         #expect(line.paid(units: 5, after: 2) == 334, "never beyond the line's units")
+    }
+
+    static let rates = TaxRates(
+        rules: [
+            .init(id: "nl-std", country: "NL", taxCategory: "standard", name: "BTW", rate: vat21, included: true),
+            .init(id: "nl-low", country: "NL", taxCategory: "reduced", name: "BTW laag", rate: TaxRate(millionths: 90_000), included: true),
+            .init(id: "nl-ship", country: "NL", taxCategory: "shipping", name: "BTW", rate: vat21, included: false),
+            .init(id: "be-std", country: "BE", taxCategory: "standard", name: "TVA", rate: vat21, included: true),
+            .init(id: "us-ca", country: "US", taxCategory: "standard", name: "CA state", rate: TaxRate(millionths: 72_500), included: false),
+            .init(id: "us-la", country: "US", taxCategory: "standard", name: "LA county", rate: TaxRate(millionths: 22_500), included: false),
+            .init(id: "ca-gst", country: "CA", taxCategory: "standard", name: "GST", rate: TaxRate(millionths: 100_000), included: true),
+            .init(id: "ca-pst", country: "CA", taxCategory: "standard", name: "PST", rate: TaxRate(millionths: 50_000), included: true),
+        ],
+        categories: ["BOOK": "reduced"], storeCountries: ["ST-ANT": "BE"])
+
+    @Test func ratesAsDataTaxByCountryAndCategory() {
+        let r = Self.rates
+        #expect(r.taxes(on: 1210, country: "NL", category: "standard").map(\.amount) == [210])
+        #expect(r.taxes(on: 1090, country: "NL", category: "reduced").map(\.amount) == [90])
+        // 1000 × 7.25 % = 72.5 → 73 and 1000 × 2.25 % = 22.5 → 23, each rounded half up.
+        #expect(r.taxes(on: 1000, country: "US", category: "standard").map(\.amount) == [73, 23])
+        // Two included rates share the price: 1150 / 1.15 = 1000 without them, 100 and 50.
+        #expect(r.taxes(on: 1150, country: "CA", category: "standard").map(\.amount) == [100, 50])
+        #expect(r.taxes(on: 1000, country: "DE", category: "standard").isEmpty && r.taxes(on: 1000, country: nil, category: "standard").isEmpty)
+    }
+
+    /// Lines without taxes are taxed on their net price after every discount, by the country
+    /// they are delivered in and their product's category; a line sent with `taxes: []` is not.
+    /// The 300 discount over 2000, 1000 and 500: 171.43, 85.71, 42.86 → 171, 85, 42 and the two
+    /// cents left to the largest remainders → 171, 86, 43.
+    /// - A: 2000 − 171 = 1829, 21 % in it: 317.43… → 317.
+    /// - BOOK: 1000 − 86 = 914, 9 % in it: 75.46… → 75.
+    /// - C: picked up in Antwerp, taxes sent as none; left to the rates, 457 with Belgian 21 % in it: 79.31… → 79.
+    /// - shipping 500 with 21 % on top: 105.
+    @Test func linesSentWithoutTaxesAreTaxedFromTheRates() throws {
+        var draft = Self.draft([
+            .init(sku: "A", quantity: 2, unitPrice: 1000),
+            .init(sku: "BOOK", quantity: 1, unitPrice: 1000),
+            .init(sku: "C", quantity: 1, unitPrice: 500, delivery: .pickup("ST-ANT"), taxes: []),
+        ])
+        draft.discounts = [.init(name: "Loyalty", amount: 300)]
+        draft.shippingLines = [.init(method: "standard", price: 500)]
+        var priced = try draft.priced(taxRates: Self.rates)
+        #expect(priced.lines.map(\.orderDiscount) == [171, 86, 43])
+        #expect(priced.lines[0].taxes == [Tax(name: "BTW", rate: Self.vat21, amount: 317, included: true)])
+        #expect(priced.lines[1].taxes.map(\.amount) == [75] && priced.lines[2].taxes.isEmpty)
+        #expect(priced.shippingLines[0].taxes.map(\.amount) == [105])
+        #expect(priced.totals.taxTotal == 497, "317 + 75 + 105")
+        #expect(priced.totals.total == 3500 - 300 + 105 + 500, "included taxes add nothing, the shipping tax does")
+
+        draft.lines[2].taxes = nil
+        priced = try draft.priced(taxRates: Self.rates)
+        #expect(priced.lines[2].taxes.map(\.name) == ["TVA"] && priced.lines[2].taxes.map(\.amount) == [79], "a pickup is taxed where the store is")
+        draft.shippingLines = [.init(method: "standard", price: 500, taxes: [])]
+        #expect(try draft.priced(taxRates: Self.rates).shippingLines[0].taxes.isEmpty, "shipping sent untaxed stays untaxed")
     }
 }

@@ -95,4 +95,59 @@ struct OrderMoneyAPITests {
             #expect(try await DatabaseImage.of(app.stores.database) == before)
         }
     }
+
+    /// Rates as data: the admin keeps them, every key may read them, and orders that send lines
+    /// without taxes are taxed from them — by the product's category and the shipping country.
+    /// The order: 2 × 1210 of a standard product (21 % in it: 210 each, 420) and 1 × 1090 of a
+    /// book (9 % in it: 90), shipping 500 with 21 % on top (105). Total 2420 + 1090 + 500 + 105.
+    @Test(arguments: Engine.all)
+    func ordersSentWithoutTaxesAreTaxedFromTheRates(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.patch, "/v1/products/SKU-2", json: ["taxCategory": "reduced"]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/WH-AMS", json: ["onHand": 10]).expect(200)
+            let rates: [[String: Any]] = [
+                ["id": "nl-std", "country": "NL", "taxCategory": "standard", "name": "BTW", "rate": 0.21, "included": true],
+                ["id": "nl-low", "country": "NL", "taxCategory": "reduced", "name": "BTW laag", "rate": 0.09, "included": true],
+                ["id": "nl-ship", "country": "NL", "taxCategory": "shipping", "name": "BTW", "rate": 0.21, "included": false],
+            ]
+            let web = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "web shop", "role": "channel", "channel": "web"]).expect(201)["secret"]
+                    as? String)
+            try await app.send(.post, "/v1/tax-rates", json: rates, key: web).expect(403)
+            let before = try await DatabaseImage.of(app.stores.database)
+            var bad = rates
+            bad[1]["rate"] = 0.0901234
+            bad[2]["country"] = "nl"
+            #expect(try await app.send(.post, "/v1/tax-rates", json: bad).expect(400).fields == ["[1].rate"])
+            bad[1]["rate"] = 0.09
+            #expect(try await app.send(.post, "/v1/tax-rates", json: bad).expect(400).fields == ["[2].country"])
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "a refused batch saves none of its rates")
+            #expect(try await app.send(.post, "/v1/tax-rates", json: rates).expect(200).items.count == 3)
+            let listed = try await app.send(.get, "/v1/tax-rates?country=NL", key: web).expect(200).items
+            #expect(listed.compactMap { $0["id"] as? String } == ["nl-low", "nl-ship", "nl-std"])
+            #expect((listed.first?["rate"] as? NSNumber)?.doubleValue == 0.09)
+
+            var body = OrdersAPITests.order(
+                externalId: "taxed-1",
+                lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1210], ["sku": "SKU-2", "quantity": 1, "unitPrice": 1090]])
+            body["shippingLines"] = [["method": "standard", "price": 500]]
+            body["totals"] = ["taxTotal": 615, "total": 4115]
+            let order = try await app.send(.post, "/v1/orders", json: body, key: web).expect(201)
+            let lines = order["lines"] as? [[String: Any]] ?? []
+            #expect(lines.map { (($0["taxes"] as? [[String: Any]])?.first?["amount"] as? NSNumber)?.intValue } == [420, 90])
+            #expect(lines.map { (($0["taxes"] as? [[String: Any]])?.first?["name"]) as? String } == ["BTW", "BTW laag"])
+            let shippingTax = ((order["shippingLines"] as? [[String: Any]])?.first?["taxes"] as? [[String: Any]])?.first
+            #expect((shippingTax?["amount"] as? NSNumber)?.intValue == 105 && shippingTax?["included"] as? Bool == false)
+
+            try await app.send(.delete, "/v1/tax-rates/nl-ship").expect(204)
+            try await app.send(.delete, "/v1/tax-rates/nl-ship").expect(404)
+            body["externalId"] = "taxed-2"
+            body["totals"] = ["taxTotal": 510, "total": 4010]
+            try await app.send(.post, "/v1/orders", json: body, key: web).expect(201)
+            let events = try await app.send(.get, "/v1/events?limit=500").items.compactMap { $0["type"] as? String }
+            #expect(events.filter { $0 == "tax_rate.saved" }.count == 3 && events.contains("tax_rate.deleted"))
+        }
+    }
 }

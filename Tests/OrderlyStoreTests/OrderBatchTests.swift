@@ -12,10 +12,10 @@ import Testing
 @Suite("Orders placed together")
 struct OrderBatchTests {
     static func job(_ stores: Stores, _ draft: OrderDraft) async throws -> OrderStore.Batched {
-        let priced = try draft.validate()
+        try draft.validate()
         let now = Date()
         let intake = try await stores.database.read { db in try await OrderStore.Intake.read(db, draft, at: now) }
-        return OrderStore.Batched(draft: draft, priced: priced, intake: intake, actor: "test", now: now)
+        return OrderStore.Batched(draft: draft, intake: intake, actor: "test", now: now)
     }
 
     static func reserved(_ stores: Stores, _ sku: SKU, _ location: LocationID = Fixtures.warehouse) async throws -> Int64 {

@@ -19,11 +19,14 @@ public struct Product: Sendable, Equatable, Codable {
     public var releaseDate: Date?
     /// A supplier location that fulfils this sku by drop shipping.
     public var dropshipSupplier: LocationID?
+    /// Which tax rates apply to it (`TaxRateRule.taxCategory`); nil is `standard`.
+    public var taxCategory: String?
 
     public init(
         sku: SKU, name: String, attributes: [String: String] = [:], sellBeyondStock: SellBeyondStock = .never,
-        releaseDate: Date? = nil, dropshipSupplier: LocationID? = nil
+        releaseDate: Date? = nil, dropshipSupplier: LocationID? = nil, taxCategory: String? = nil
     ) {
+        self.taxCategory = taxCategory
         self.sku = sku
         self.name = name
         self.attributes = attributes
@@ -44,6 +47,7 @@ public struct Product: Sendable, Equatable, Codable {
             v.check(releaseDate != nil, prefix + "releaseDate", "is required for preorder products")
         }
         if let dropshipSupplier { v.identifier(dropshipSupplier.rawValue, prefix + "dropshipSupplier") }
+        if let taxCategory { v.identifier(taxCategory, prefix + "taxCategory") }
         try v.validate()
     }
 }

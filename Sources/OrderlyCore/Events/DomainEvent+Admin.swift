@@ -34,7 +34,24 @@ public struct StaffCreatedPayload: EventPayload, Equatable {
 /// `staff.signed_in`.
 public struct StaffSignedInPayload: EventPayload, Equatable { public var email: String }
 
+/// `tax_rate.saved`: the rate as it now stands (`rate` in millionths).
+public struct TaxRateSavedPayload: EventPayload, Equatable {
+    public var country: String
+    public var taxCategory: String
+    public var name: String
+    public var rateMillionths: Int64
+    public var included: Bool
+}
+
 extension DomainEvent {
+    public static func taxRateSaved(_ rule: TaxRateRule) -> Self {
+        .init(
+            .taxRateSaved, .taxRate(rule.id),
+            TaxRateSavedPayload(
+                country: rule.country, taxCategory: rule.taxCategory, name: rule.name, rateMillionths: rule.rate.millionths, included: rule.included))
+    }
+    public static func taxRateDeleted(_ id: String) -> Self { .init(.taxRateDeleted, .taxRate(id), IdentifierPayload(id: id)) }
+
     public static func subscriptionCreated(_ id: SubscriptionID) -> Self {
         .init(.subscriptionCreated, .subscription(id), SubscriptionCreatedPayload(id: id.rawValue))
     }

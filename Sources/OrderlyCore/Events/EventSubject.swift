@@ -15,6 +15,7 @@ public enum EventSubject: Sendable, Hashable {
     case webhook(WebhookID)
     case apiKey(APIKeyID)
     case staff(StaffUserID)
+    case taxRate(String)
 
     /// The stored text: `kind:id` (`inventory:SKU@LOCATION` for a level, `inventory` for a batch).
     public var text: String {
@@ -31,6 +32,7 @@ public enum EventSubject: Sendable, Hashable {
         case .webhook(let id): "webhook:\(id)"
         case .apiKey(let id): "api_key:\(id)"
         case .staff(let id): "staff:\(id)"
+        case .taxRate(let id): "tax_rate:\(id)"
         }
     }
 }

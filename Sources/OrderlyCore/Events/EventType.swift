@@ -51,6 +51,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case locationUpdated = "location.updated"
     case channelCreated = "channel.created"
     case channelUpdated = "channel.updated"
+    case taxRateSaved = "tax_rate.saved"
+    case taxRateDeleted = "tax_rate.deleted"
 
     case webhookCreated = "webhook.created"
     case webhookDeleted = "webhook.deleted"

@@ -23,6 +23,21 @@ public struct OrderDraft: Sendable, Equatable {
         }
     }
 
+    /// A shipping charge as the channel sends it: without taxes (nil), Orderly taxes it from its
+    /// rates for the `shipping` category.
+    public struct ShippingLine: Sendable, Equatable {
+        public var method: String
+        public var carrier: String?
+        public var price: Int64
+        public var taxes: [Tax]?
+        public init(method: String, carrier: String? = nil, price: Int64, taxes: [Tax]? = nil) {
+            self.method = method
+            self.carrier = carrier
+            self.price = price
+            self.taxes = taxes
+        }
+    }
+
     /// Totals a channel sent with the order: each one sent must equal what Orderly computes.
     public struct StatedTotals: Sendable, Equatable {
         public var subtotal: Int64?
@@ -52,7 +67,7 @@ public struct OrderDraft: Sendable, Equatable {
     public var discount: Int64
     /// Order-level discounts, spread over the lines pro rata (`Money.spread`).
     public var discounts: [Discount] = []
-    public var shippingLines: [ShippingLine] = []
+    public var shippingLines: [OrderDraft.ShippingLine] = []
     public var billingAddress: Address?
     public var statedTotals: StatedTotals?
     public var tags: [String]
@@ -88,9 +103,10 @@ public struct OrderDraft: Sendable, Equatable {
             && !lines.isEmpty && lines.allSatisfy { if case .carryOut = $0.delivery { true } else { false } }
     }
 
-    /// Checks everything that needs no database and prices the order: quantities, prices,
-    /// currency, addresses, discounts, taxes and the totals a channel stated.
-    public func validate() throws(OrderlyError) -> PricedOrder {
+    /// Checks everything that needs no database: quantities, prices, currency, addresses, and
+    /// the amounts of discounts, taxes and shipping (`OrderPricing.check`). Pricing, with the
+    /// tax rates and the totals a channel stated, comes after (`OrderPricing.price`).
+    public func validate() throws(OrderlyError) {
         var v = Validator()
         if let externalId { v.check(!externalId.isEmpty && externalId.count <= 200, "externalId", "must be 1 to 200 characters") }
         v.check(currency.isKnown, "currency", "'\(currency)' is not an ISO 4217 currency code")
@@ -119,14 +135,18 @@ public struct OrderDraft: Sendable, Equatable {
             v.check((-180...180).contains(coordinates.longitude), "shippingAddress.longitude", "must be between -180 and 180")
         }
         v.check((0...Money.maxUnitPrice).contains(shippingPrice), "shippingPrice", "must be between 0 and \(Money.maxUnitPrice)")
-        v.check(shippingPrice == 0 || shippingLines.isEmpty, "shippingPrice", "goes with no shippingLines: send one or the other")
         v.check(discount >= 0, "discount", "must not be negative")
-        v.check(discount == 0 || discounts.isEmpty, "discount", "goes with no discounts: send one or the other")
         v.check(tags.count <= 50, "tags", "may hold at most 50 tags")
         for (i, tag) in tags.enumerated() { v.check(!tag.isEmpty && tag.count <= 100, "tags[\(i)]", "must be 1 to 100 characters") }
         if let note { v.check(note.count <= 2000, "note", "must be at most 2000 characters") }
+        OrderPricing.check(self, into: &v)
         try v.validate()
-        return try OrderPricing.price(self)
+    }
+
+    /// The draft checked and priced with `taxRates`.
+    public func priced(taxRates: TaxRates = .none) throws(OrderlyError) -> PricedOrder {
+        try validate()
+        return try OrderPricing.price(self, taxRates: taxRates)
     }
 }
 

@@ -69,6 +69,8 @@ public struct Tax: Sendable, Equatable, Codable {
 extension [Tax] {
     /// The taxes added on top of the price.
     public var excluded: Int64 { reduce(0) { $0 + ($1.included ? 0 : $1.amount) } }
+    /// The taxes that are part of the price.
+    public var included: Int64 { reduce(0) { $0 + ($1.included ? $1.amount : 0) } }
     /// Every tax, included or not.
     public var total: Int64 { reduce(0) { $0 + $1.amount } }
 }

@@ -14,8 +14,10 @@ public struct PricedOrder: Sendable, Equatable {
 /// - order-level discounts (at most what the lines are worth after their own discounts) are
 ///   spread over the lines in proportion to that value, rounded to the minor unit so that the
 ///   shares add up to exactly the discount (`Money.spread`);
-/// - taxes are the channel's when it sends them: included taxes are part of the line's net
-///   price and may not exceed it, the others are added on top;
+/// - taxes are the channel's when it sends them (an empty list is "no taxes"); a line or
+///   shipping line sent without any is taxed from the tax rates (`TaxRates.taxes`), on the
+///   line's net price after every discount; included taxes are part of the net price and may
+///   not exceed it, the others are added on top;
 /// - shipping lines add their price and the taxes not included in it;
 /// - `total = subtotal − discountTotal + taxes not included + shippingTotal`, and every total a
 ///   channel states must equal the computed one.
@@ -27,36 +29,55 @@ public enum OrderPricing {
     static let maxTaxes = 5
     static let maxShippingLines = 10
 
-    public static func price(_ draft: OrderDraft) throws(OrderlyError) -> PricedOrder {
-        var v = Validator()
-        var lines: [OrderLine] = []
-        lines.reserveCapacity(draft.lines.count)
+    /// Checks what needs no prices from elsewhere: amounts in range, discounts within their
+    /// line, names present, shorthand and list not both. `price` relies on it.
+    static func check(_ draft: OrderDraft, into v: inout Validator) {
         for (i, input) in draft.lines.enumerated() {
-            var line = OrderLine(number: i + 1, sku: input.sku, quantity: input.quantity, unitPrice: input.unitPrice, delivery: input.delivery)
             let (gross, overflow) = input.quantity.multipliedReportingOverflow(by: input.unitPrice)
             guard !overflow, gross <= maxAmount else {
                 v.add("lines[\(i)]", "quantity × unitPrice must be at most \(maxAmount)")
                 continue
             }
-            line.discounts = input.discounts
             check(input.discounts, "lines[\(i)].discounts", into: &v)
             let own = input.discounts.reduce(Int64(0)) { $0 + min(maxAmount, max(0, $1.amount)) }
             v.check(own <= gross, "lines[\(i)].discounts", "must not exceed the line's price \(gross)")
-            lines.append(line)
+            if let taxes = input.taxes { check(taxes, "lines[\(i)].taxes", into: &v) }
         }
         check(draft.discounts, "discounts", into: &v)
-        var orderDiscounts = draft.discounts
-        if draft.discount > 0 { orderDiscounts.append(Discount(name: "Discount", amount: draft.discount)) }
-        var shippingLines = draft.shippingLines
-        if draft.shippingPrice > 0 { shippingLines.append(ShippingLine(method: "shipping", price: draft.shippingPrice)) }
-        v.check(shippingLines.count <= maxShippingLines, "shippingLines", "may hold at most \(maxShippingLines) lines")
+        v.check(draft.shippingPrice == 0 || draft.shippingLines.isEmpty, "shippingPrice", "goes with no shippingLines: send one or the other")
+        v.check(draft.discount == 0 || draft.discounts.isEmpty, "discount", "goes with no discounts: send one or the other")
+        v.check(draft.shippingLines.count <= maxShippingLines, "shippingLines", "may hold at most \(maxShippingLines) lines")
         for (i, shipping) in draft.shippingLines.enumerated() {
             v.text(shipping.method, "shippingLines[\(i)].method", max: 100)
             if let carrier = shipping.carrier { v.text(carrier, "shippingLines[\(i)].carrier", max: 100) }
             v.check((0...maxAmount).contains(shipping.price), "shippingLines[\(i)].price", "must be between 0 and \(maxAmount)")
-            check(shipping.taxes, base: shipping.price, "shippingLines[\(i)].taxes", into: &v)
+            guard let taxes = shipping.taxes else { continue }
+            check(taxes, "shippingLines[\(i)].taxes", into: &v)
+            let included = taxes.reduce(Int64(0)) { $0 + ($1.included ? min(maxAmount, max(0, $1.amount)) : 0) }
+            v.check(
+                included <= shipping.price, "shippingLines[\(i)].taxes",
+                "included taxes must not exceed the price they are part of, \(shipping.price)")
         }
-        try v.validate()
+    }
+
+    /// Prices a draft that `OrderDraft.validate` accepted, with the tax rates for lines and
+    /// shipping lines sent without taxes.
+    public static func price(_ draft: OrderDraft, taxRates: TaxRates) throws(OrderlyError) -> PricedOrder {
+        var v = Validator()
+        var lines = draft.lines.enumerated().map { i, input in
+            var line = OrderLine(number: i + 1, sku: input.sku, quantity: input.quantity, unitPrice: input.unitPrice, delivery: input.delivery)
+            line.discounts = input.discounts
+            return line
+        }
+        var orderDiscounts = draft.discounts
+        if draft.discount > 0 { orderDiscounts.append(Discount(name: "Discount", amount: draft.discount)) }
+        var shippingLines = draft.shippingLines.map {
+            ShippingLine(
+                method: $0.method, carrier: $0.carrier, price: $0.price,
+                taxes: $0.taxes ?? taxRates.taxes(on: $0.price, country: draft.shippingAddress?.country, category: TaxRateRule.shippingCategory))
+        }
+        // The shorthand is a price without taxes, as it always was.
+        if draft.shippingPrice > 0 { shippingLines.append(ShippingLine(method: "shipping", price: draft.shippingPrice)) }
 
         let values = lines.map { $0.gross - $0.discountTotal }
         let worth = values.reduce(0, +)
@@ -67,8 +88,11 @@ public enum OrderPricing {
         }
         for (index, share) in Money.spread(orderDiscount, over: values).enumerated() { lines[index].orderDiscount = share }
         for (i, input) in draft.lines.enumerated() {
-            guard let taxes = input.taxes else { continue }
-            check(taxes, base: lines[i].net, "lines[\(i)].taxes", into: &v)
+            let category = taxRates.categories[input.sku] ?? TaxRateRule.standardCategory
+            let taxes =
+                input.taxes
+                ?? taxRates.taxes(on: lines[i].net, country: taxRates.country(of: input, shippingAddress: draft.shippingAddress), category: category)
+            v.check(taxes.included <= lines[i].net, "lines[\(i)].taxes", "included taxes must not exceed the price they are part of, \(lines[i].net)")
             lines[i].taxes = taxes
         }
         try v.validate()
@@ -99,14 +123,12 @@ public enum OrderPricing {
         }
     }
 
-    static func check(_ taxes: [Tax], base: Int64, _ field: String, into v: inout Validator) {
+    static func check(_ taxes: [Tax], _ field: String, into v: inout Validator) {
         v.check(taxes.count <= maxTaxes, field, "may hold at most \(maxTaxes) taxes")
         for (i, tax) in taxes.enumerated() {
             v.text(tax.name, "\(field)[\(i)].name", max: 100)
             v.check((0...1_000_000).contains(tax.rate.millionths), "\(field)[\(i)].rate", "must be between 0 and 1")
             v.check((0...maxAmount).contains(tax.amount), "\(field)[\(i)].amount", "must be between 0 and \(maxAmount)")
         }
-        let included = taxes.reduce(Int64(0)) { $0 + ($1.included ? min(maxAmount, max(0, $1.amount)) : 0) }
-        v.check(included <= base, field, "included taxes must not exceed the price they are part of, \(base)")
     }
 }

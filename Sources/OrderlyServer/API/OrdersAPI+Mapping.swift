@@ -59,9 +59,9 @@ extension OrderDraft {
                 discounts: (line.discounts ?? []).map(Discount.init), taxes: line.taxes.map { Tax.list($0, "lines[\(i)].taxes", into: &v) })
         }
         let shippingLines = (body.shippingLines ?? []).enumerated().map { i, shipping in
-            ShippingLine(
+            OrderDraft.ShippingLine(
                 method: shipping.method, carrier: shipping.carrier, price: shipping.price,
-                taxes: Tax.list(shipping.taxes ?? [], "shippingLines[\(i)].taxes", into: &v))
+                taxes: shipping.taxes.map { Tax.list($0, "shippingLines[\(i)].taxes", into: &v) })
         }
         try v.validate()
         self.init(

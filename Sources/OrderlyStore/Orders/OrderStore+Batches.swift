@@ -7,7 +7,6 @@ extension OrderStore {
     /// `Database.orderBatches`).
     struct Batched: Sendable {
         var draft: OrderDraft
-        var priced: PricedOrder
         var intake: Intake
         var actor: String?
         var now: Date
@@ -74,7 +73,7 @@ extension OrderStore {
                         let plan: OrderPlacement.Plan
                         do {
                             plan = try await decide(
-                                db, job.draft, priced: job.priced, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder,
+                                db, job.draft, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder,
                                 number: number, at: job.now)
                         } catch let refusal as OrderlyError {
                             outcomes.append(.refused(refusal))

@@ -31,19 +31,19 @@ public struct OrderStore: Sendable {
     /// or fails on its own (its stock is gone now, its reservation used), and either way the
     /// original is answered — the same order whether the repeat came later or at the same time.
     public func place(_ draft: OrderDraft, actor: String?) async throws -> Placement {
-        let priced = try draft.validate()
+        try draft.validate()
         do {
             let placement = try await Replanning.untilStockSettles { [database, time] in
                 let now = time.now
                 let intake = try await database.read { db in try await Intake.read(db, draft, at: now, cache: database.cache) }
-                let job = Batched(draft: draft, priced: priced, intake: intake, actor: actor, now: now)
+                let job = Batched(draft: draft, intake: intake, actor: actor, now: now)
                 if let batches = database.orderBatches, let key = job.key, let outcome = await batches.submit(job, key: key) {
                     switch outcome {
                     case .placed(let placement): return placement
                     case .refused(let refusal): throw refusal
                     }
                 }
-                return try await database.transaction { db in try await Self.place(db, draft, priced: priced, intake, actor: actor, at: now) }
+                return try await database.transaction { db in try await Self.place(db, draft, intake, actor: actor, at: now) }
             }
             guard let placement else { throw OrderlyError.conflict("Stock kept changing while this order was routed; retry it") }
             return placement
@@ -61,9 +61,10 @@ public struct OrderStore: Sendable {
 
     /// Places an order inside the caller's transaction (exchanges, subscriptions). A repeat is
     /// looked up first here: a unique violation would end the caller's whole transaction.
-    static func place(_ db: Transaction, _ draft: OrderDraft, priced: PricedOrder, actor: String?, at now: Date) async throws -> Placement {
+    static func place(_ db: Transaction, _ draft: OrderDraft, actor: String?, at now: Date) async throws -> Placement {
+        try draft.validate()
         if let existing = try await existing(db, draft) { return Placement(order: existing, created: false) }
-        return try await place(db, draft, priced: priced, try await Intake.read(db, draft, at: now), actor: actor, at: now)
+        return try await place(db, draft, try await Intake.read(db, draft, at: now), actor: actor, at: now)
     }
 
     /// The order the channel already sent with this draft's external id or request key, if any.
@@ -75,11 +76,12 @@ public struct OrderStore: Sendable {
         return try await OrderRows.fetch(db, requestKey: requestKey)
     }
 
-    /// What placing a new order reads before it writes: the channel, the products and the
-    /// stock routing plans from.
+    /// What placing a new order reads before it writes: the channel, the products, the stock
+    /// routing plans from, and the order priced with the tax rates that apply to it.
     struct Intake: Sendable {
         var channel: Channel
         var products: [SKU: Product]
+        var priced: PricedOrder
         /// Without incoming supply: a plan depends on it only when it backorders
         /// (`RoutingPlanner.Plan.dependsOnIncoming`), so placing reads it only then.
         var stock: RoutingPlanner.Snapshot
@@ -93,17 +95,18 @@ public struct OrderStore: Sendable {
             try await OrderStore.checkReferences(db, draft, channel: channel, products: products, cache: cache)
             let stock = try await OrderStore.snapshot(
                 db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now, incoming: false)
-            return Intake(channel: channel, products: products, stock: stock)
+            let priced = try OrderPricing.price(draft, taxRates: try await TaxRateStore.rates(db, for: draft, products: products, cache: cache))
+            return Intake(channel: channel, products: products, priced: priced, stock: stock)
         }
     }
 
     /// Places a new order alone: matches its customer, draws its number, decides and writes.
     static func place(
-        _ db: Transaction, _ draft: OrderDraft, priced: PricedOrder, _ intake: Intake, actor: String?, at now: Date
+        _ db: Transaction, _ draft: OrderDraft, _ intake: Intake, actor: String?, at now: Date
     ) async throws -> Placement {
         let customer = try await CustomerStore.match(db, draft.customer, address: draft.shippingAddress, at: now)
         let plan = try await decide(
-            db, draft, priced: priced, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db),
+            db, draft, intake, customer: customer.id, isFirstOrder: customer.isFirstOrder, number: try await OrderRows.nextNumber(db),
             at: now)
         return try await write(db, plan, draft: draft, channel: intake.channel, actor: actor, at: now)
     }
@@ -112,13 +115,13 @@ public struct OrderStore: Sendable {
     /// on its way when it backorders) and decides in Core (`OrderPlacement`). Writes nothing: an
     /// order refused here leaves no trace.
     static func decide(
-        _ db: any SQLDatabase, _ draft: OrderDraft, priced: PricedOrder, _ intake: Intake, customer: CustomerID, isFirstOrder: Bool,
+        _ db: any SQLDatabase, _ draft: OrderDraft, _ intake: Intake, customer: CustomerID, isFirstOrder: Bool,
         number: String, at now: Date
     ) async throws -> OrderPlacement.Plan {
         var reservation: Reservation?
         if let id = draft.reservationId { reservation = try await ReservationStore.fetch(db, id) }
         var input = OrderPlacement.Input(
-            draft: draft, priced: priced, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer,
+            draft: draft, priced: intake.priced, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer,
             isFirstOrder: isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
         let plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
         guard plan.needsIncoming else { return plan }

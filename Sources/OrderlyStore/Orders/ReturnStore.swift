@@ -64,14 +64,13 @@ public struct ReturnStore: Sendable {
                     customer: CustomerDetails(email: customer?.email, name: customer?.name, phone: customer?.phone), currency: order.currency,
                     shippingAddress: order.shippingAddress, coordinates: order.coordinates, lines: exchangeLines, tags: ["exchange"],
                     note: "Exchange for return \(ret.id) of order \(order.number)")
-                let priced: PricedOrder
                 do {
-                    priced = try draft.validate()
+                    try draft.validate()
                 } catch let error as OrderlyError {
                     throw OrderlyError.validation(
                         error.fieldErrors.map { OrderlyError.FieldError(field: "exchange." + $0.field, message: $0.message) })
                 }
-                let placement = try await OrderStore.place(db, draft, priced: priced, actor: actor, at: now)
+                let placement = try await OrderStore.place(db, draft, actor: actor, at: now)
                 ret.exchangeOrderId = placement.order.id
                 try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)")
                     .run()

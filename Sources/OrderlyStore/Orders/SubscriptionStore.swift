@@ -111,8 +111,7 @@ public struct SubscriptionStore: Sendable {
                     var failure: OrderlyError?
                     try await db.raw("SAVEPOINT subscription_run").run()
                     do {
-                        let priced = try draft.validate()
-                        placed = try await OrderStore.place(db, draft, priced: priced, actor: actor, at: now).order.id
+                        placed = try await OrderStore.place(db, draft, actor: actor, at: now).order.id
                         try await db.raw("RELEASE SAVEPOINT subscription_run").run()
                     } catch let error as OrderlyError {
                         try await db.raw("ROLLBACK TO SAVEPOINT subscription_run").run()
