@@ -39,6 +39,9 @@ public enum Action: Sendable, Equatable {
     case handleReturn(LocationID)
     /// Confirm that a refund was paid (the payment integration).
     case confirmRefund
+    /// Record a payment transaction on an order of a channel: the channel's payment
+    /// integration, or service staff recording a manual capture or refund with a reason.
+    case recordPayment(ChannelID)
     /// Create or change a channel's subscriptions.
     case manageSubscriptions(ChannelID)
     /// Run due subscriptions now (operators and tests).
@@ -54,7 +57,7 @@ extension Principal {
         case .service:
             switch action {
             case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment,
-                .handleReturn:
+                .handleReturn, .recordPayment:
                 return true
             case .manageSubscriptions: return true
             case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .placeOrder, .fulfil,
@@ -65,7 +68,7 @@ extension Principal {
             switch action {
             case .readCatalog: return true
             case .readAvailability(let channel), .reserve(let channel), .placeOrder(let channel), .changeOrder(let channel),
-                .manageSubscriptions(let channel):
+                .manageSubscriptions(let channel), .recordPayment(let channel):
                 return channel == self.channel
             case .readOrders(let channel): return channel != nil && channel == self.channel
             default: return false
@@ -107,7 +110,7 @@ extension Principal {
     func worksOnOwnScope(_ action: Action) -> Bool {
         switch (role, action) {
         case (.channel, .readOrders), (.channel, .changeOrder), (.channel, .placeOrder), (.channel, .reserve), (.channel, .readAvailability),
-            (.channel, .manageSubscriptions):
+            (.channel, .manageSubscriptions), (.channel, .recordPayment):
             return true
         case (.store, .readInventory), (.store, .changeInventory), (.store, .readFulfillment), (.store, .fulfil), (.store, .handleReturn):
             return true

@@ -22,6 +22,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case fulfillmentPickupRefused = "fulfillment.pickup_refused"
     case fulfillmentCarriedOut = "fulfillment.carried_out"
 
+    case paymentRecorded = "payment.recorded"
+
     case returnRequested = "return.requested"
     case returnReceived = "return.received"
     case returnCancelled = "return.cancelled"

@@ -115,6 +115,8 @@ public struct Order: Sendable, Equatable {
     public var discounts: [Discount] = []
     public var shippingLines: [ShippingLine] = []
     public var billingAddress: Address?
+    /// The sums of the order's succeeded payment transactions (`paymentStatus` derives from them).
+    public var payments = PaymentTotals()
 
     public init(
         id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,

@@ -21,6 +21,9 @@ public struct OrderlyError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let notReturnable = Code(rawValue: "not_returnable")
         public static let rateLimited = Code(rawValue: "rate_limited")
         public static let notAcceptable = Code(rawValue: "not_acceptable")
+        /// A payment step the order's money does not allow: a capture beyond what is authorized,
+        /// a refund beyond what is captured.
+        public static let paymentRefused = Code(rawValue: "payment_refused")
     }
 
     /// One problem with one input field; `field` is a JSON-pointer-like path (`lines[2].quantity`)

@@ -120,6 +120,7 @@ extension Components.Schemas.Order {
             discounts: o.discounts.map(Components.Schemas.Discount.init),
             shippingLines: o.shippingLines.map(Components.Schemas.ShippingLine.init),
             billingAddress: o.billingAddress.map(Components.Schemas.Address.init),
+            paymentStatus: .init(o.paymentStatus), paymentTotals: .init(o.payments),
             shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
             holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
             tags: o.tags,

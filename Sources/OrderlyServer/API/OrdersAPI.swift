@@ -86,14 +86,14 @@ extension OrderlyAPIService {
     }
 
     /// The order if the caller may act on it; a channel key asking about another channel's order gets 404.
-    private func visibleOrder(_ id: String, for action: (ChannelID) -> Action) async throws -> Order {
+    func visibleOrder(_ id: String, for action: (ChannelID) -> Action) async throws -> Order {
         let principal = try RequestScope.caller()
         let order = try await stores.orders.get(OrderID(id))
         try principal.authorize(action(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
         return order
     }
 
-    private func actorName() -> String? { RequestScope.principal.map(Self.actor) }
+    func actorName() -> String? { RequestScope.principal.map(Self.actor) }
 
     private func orderBody(_ id: OrderID) async throws -> Components.Schemas.Order {
         let detail = try await stores.orders.detail(id)

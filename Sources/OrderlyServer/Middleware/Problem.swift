@@ -38,7 +38,7 @@ struct Problem: Encodable, Sendable {
         case .insufficientStock, .conflict: .conflict
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
-        case .idempotencyKeyReused, .notReturnable: .unprocessableContent
+        case .idempotencyKeyReused, .notReturnable, .paymentRefused: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .rateLimited: .tooManyRequests

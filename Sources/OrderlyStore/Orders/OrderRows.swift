@@ -31,7 +31,8 @@ enum OrderRows {
     /// The columns of `orders` that `decode` reads.
     static let columns: SQLQueryString = """
         id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total, shipping_address, \
-        latitude, longitude, tags, created_at, discounts, shipping_lines, billing_address
+        latitude, longitude, tags, created_at, discounts, shipping_lines, billing_address, authorized_amount, captured_amount, voided_amount, \
+        refunded_amount
         """
     /// The columns of `order_lines` that `line(_:)` reads.
     static let lineColumns: [String] = [
@@ -84,6 +85,9 @@ enum OrderRows {
         order.discounts = try row.json("discounts", as: [Discount].self)
         order.shippingLines = try row.json("shipping_lines", as: [ShippingLine].self)
         order.billingAddress = try row.optionalString("billing_address").map { try StoredJSON.decode(Address.self, from: $0) }
+        order.payments = PaymentTotals(
+            authorized: try row.int64("authorized_amount"), captured: try row.int64("captured_amount"), voided: try row.int64("voided_amount"),
+            refunded: try row.int64("refunded_amount"))
         return order
     }
 
@@ -117,7 +121,7 @@ enum OrderRows {
             into: """
                 orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total,
                     shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key, discounts,
-                    shipping_lines, billing_address)
+                    shipping_lines, billing_address, payment_status)
                 """,
             values: """
                 (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
@@ -128,7 +132,7 @@ enum OrderRows {
                 \(bind: order.coordinates?.longitude), \(bind: try StoredJSON.encode(order.tags)), \(bind: order.status.rawValue),
                 \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored), \(bind: requestKey),
                 \(bind: try json(order.discounts)), \(bind: try json(order.shippingLines)),
-                \(bind: try order.billingAddress.map(StoredJSON.encode)))
+                \(bind: try order.billingAddress.map(StoredJSON.encode)), \(bind: order.paymentStatus.rawValue))
                 """)
         let money = try order.lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
         let lines = SQLQueryString.rows(Array(zip(order.lines, money))) { line, money in
@@ -162,9 +166,23 @@ enum OrderRows {
         try await saveStatus(db, order, at: now)
     }
 
+    /// Writes the sums of the order's payment transactions and the statuses derived from them.
+    static func savePayments(_ db: any SQLDatabase, _ order: Order, at now: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE orders SET authorized_amount = \(bind: order.payments.authorized), captured_amount = \(bind: order.payments.captured),
+                voided_amount = \(bind: order.payments.voided), refunded_amount = \(bind: order.payments.refunded),
+                payment_status = \(bind: order.paymentStatus.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: order.id.rawValue)
+            """
+        ).run()
+    }
+
     static func saveStatus(_ db: any SQLDatabase, _ order: Order, at now: Date) async throws {
         try await db.raw(
-            "UPDATE orders SET status = \(bind: order.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: order.id.rawValue)"
+            """
+            UPDATE orders SET status = \(bind: order.status.rawValue), payment_status = \(bind: order.paymentStatus.rawValue),
+                updated_at = \(bind: now.stored) WHERE id = \(bind: order.id.rawValue)
+            """
         ).run()
     }
 

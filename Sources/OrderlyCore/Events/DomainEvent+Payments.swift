@@ -1,0 +1,25 @@
+import Foundation
+
+/// `payment.recorded`: one payment step as recorded or settled, and where the order's money
+/// stands after it.
+public struct PaymentRecordedPayload: EventPayload, Equatable {
+    public var transactionId: String
+    public var kind: String
+    public var status: String
+    public var amount: Int64
+    public var currency: String
+    public var provider: String
+    public var reference: String
+    public var note: String?
+    public var paymentStatus: String
+}
+
+extension DomainEvent {
+    public static func paymentRecorded(_ t: PaymentTransaction, order: Order) -> Self {
+        .init(
+            .paymentRecorded, .order(t.orderId),
+            PaymentRecordedPayload(
+                transactionId: t.id.rawValue, kind: t.kind.rawValue, status: t.status.rawValue, amount: t.amount, currency: t.currency.rawValue,
+                provider: t.provider, reference: t.reference, note: t.note, paymentStatus: order.paymentStatus.rawValue))
+    }
+}

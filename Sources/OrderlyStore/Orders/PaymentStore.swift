@@ -1,0 +1,95 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// An order's payment transactions. Recording one locks the order's row, reads its
+/// transactions, lets Core decide (`PaymentRecording`) and writes the transaction, the order's
+/// sums and status and the event in one transaction: two captures at the same time cannot
+/// both take the same authorized money.
+public struct PaymentStore: Sendable {
+    let database: Database
+    let time: any TimeSource
+
+    /// Records a transaction reported for an order: `.record` a new one, `.replay` the same step
+    /// reported again (nothing changes), `.settle` a pending one now succeeded or failed.
+    public func record(
+        _ report: PaymentRecording.Report, on orderId: OrderID, actor: String?
+    ) async throws -> (outcome: PaymentRecording.Outcome, order: Order) {
+        try report.validate()
+        do {
+            return try await record(report, on: orderId, actor: actor, at: time.now)
+        } catch  where database.driver.isUniqueViolation(error) {
+            // The same reference went in at the same time for another order: read it and answer as it says.
+            return try await record(report, on: orderId, actor: actor, at: time.now)
+        }
+    }
+
+    private func record(
+        _ report: PaymentRecording.Report, on orderId: OrderID, actor: String?, at now: Date
+    ) async throws -> (outcome: PaymentRecording.Outcome, order: Order) {
+        try await database.transaction { db in
+            guard var order = try await OrderRows.fetch(db, orderId, forUpdate: true) else { throw OrderlyError.notFound("Order", orderId) }
+            let existing = try await Self.transactions(db, of: orderId)
+            let sameReference = try await Self.fetch(db, provider: report.provider, reference: report.reference)
+            let outcome = try PaymentRecording.decide(
+                report, order: order, existing: existing, sameReference: sameReference,
+                id: PaymentTransactionID("pay_" + Token.random(bytes: 10)), now: now)
+            switch outcome {
+            case .replay:
+                return (outcome, order)
+            case .record(let t):
+                try await db.raw(
+                    """
+                    INSERT INTO payment_transactions (id, order_id, kind, amount, currency, provider, method, reference, status, at, note,
+                        created_at, updated_at)
+                    VALUES (\(bind: t.id.rawValue), \(bind: t.orderId.rawValue), \(bind: t.kind.rawValue), \(bind: t.amount),
+                        \(bind: t.currency.rawValue), \(bind: t.provider), \(bind: t.method), \(bind: t.reference), \(bind: t.status.rawValue),
+                        \(bind: t.at.stored), \(bind: t.note), \(bind: now.stored), \(bind: now.stored))
+                    """
+                ).run()
+            case .settle(let t):
+                try await db.raw(
+                    "UPDATE payment_transactions SET status = \(bind: t.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: t.id.rawValue)"
+                ).run()
+            }
+            let transaction = outcome.transaction
+            order.payments = PaymentTotals(existing.filter { $0.id != transaction.id } + [transaction])
+            try await OrderRows.savePayments(db, order, at: now)
+            try EventLog.append(db, .paymentRecorded(transaction, order: order), actor: actor, at: now)
+            return (outcome, order)
+        }
+    }
+
+    /// The order's transactions, oldest first.
+    public func list(_ orderId: OrderID) async throws -> [PaymentTransaction] {
+        try await database.read { db in
+            guard try await OrderRows.fetch(db, orderId) != nil else { throw OrderlyError.notFound("Order", orderId) }
+            return try await Self.transactions(db, of: orderId)
+        }
+    }
+
+    static let columns: SQLQueryString = "id, order_id, kind, amount, currency, provider, method, reference, status, at, note"
+
+    static func transactions(_ db: any SQLDatabase, of orderId: OrderID) async throws -> [PaymentTransaction] {
+        try await db.raw(
+            "SELECT \(columns) FROM payment_transactions WHERE order_id = \(bind: orderId.rawValue) ORDER BY created_at, id"
+        ).all().map(decode)
+    }
+
+    static func fetch(_ db: any SQLDatabase, provider: String, reference: String) async throws -> PaymentTransaction? {
+        try await db.raw(
+            "SELECT \(columns) FROM payment_transactions WHERE provider = \(bind: provider) AND reference = \(bind: reference)"
+        ).first().map(decode)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> PaymentTransaction {
+        guard let kind = PaymentTransaction.Kind(rawValue: try row.string("kind")),
+            let status = PaymentTransaction.Status(rawValue: try row.string("status"))
+        else { throw OrderlyError.conflict("A stored payment transaction has an unknown kind or status") }
+        return PaymentTransaction(
+            id: PaymentTransactionID(try row.string("id")), orderId: OrderID(try row.string("order_id")), kind: kind,
+            amount: try row.int64("amount"), currency: CurrencyCode(try row.string("currency")), provider: try row.string("provider"),
+            method: try row.optionalString("method"), reference: try row.string("reference"), status: status, at: try row.date("at"),
+            note: try row.optionalString("note"))
+    }
+}

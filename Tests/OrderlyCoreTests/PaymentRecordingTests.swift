@@ -1,0 +1,90 @@
+import Foundation
+import OrderlyCore
+import Testing
+
+@Suite("Payments")
+struct PaymentRecordingTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// An order of 2 × 2500 with shipping 500: total 5500.
+    static func order() -> Order {
+        var order = Order(
+            id: "ord_1", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+            totals: OrderTotals(subtotal: 5000, shipping: 500, discount: 0), shippingAddress: nil, coordinates: nil,
+            lines: [OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 2500, delivery: .ship)], createdAt: now)
+        order.shippingLines = [ShippingLine(method: "standard", price: 500)]
+        return order
+    }
+
+    static func tx(
+        _ kind: PaymentTransaction.Kind, _ amount: Int64, _ reference: String, status: PaymentTransaction.Status = .succeeded
+    )
+        -> PaymentTransaction
+    {
+        PaymentTransaction(
+            id: PaymentTransactionID("pay_" + reference), orderId: "ord_1", kind: kind, amount: amount, currency: "EUR", provider: "psp",
+            reference: reference, status: status, at: now)
+    }
+
+    static func decide(
+        _ kind: PaymentTransaction.Kind, _ amount: Int64, _ reference: String, existing: [PaymentTransaction], currency: CurrencyCode = "EUR",
+        status: PaymentTransaction.Status = .succeeded
+    ) throws(OrderlyError) -> PaymentRecording.Outcome {
+        try PaymentRecording.decide(
+            .init(kind: kind, amount: amount, currency: currency, provider: "psp", reference: reference, status: status), order: order(),
+            existing: existing, sameReference: existing.first { $0.reference == reference }, id: "pay_new", now: now)
+    }
+
+    @Test func theStatusFollowsTheSucceededTransactions() {
+        let due: Int64 = 5500
+        #expect(PaymentTotals([]).status(total: due, due: due) == .unpaid)
+        #expect(PaymentTotals([Self.tx(.authorization, 5500, "a")]).status(total: due, due: due) == .authorized)
+        #expect(PaymentTotals([Self.tx(.authorization, 5500, "a", status: .pending)]).status(total: due, due: due) == .unpaid)
+        #expect(PaymentTotals([Self.tx(.authorization, 5500, "a"), Self.tx(.capture, 3000, "c")]).status(total: due, due: due) == .partiallyPaid)
+        #expect(PaymentTotals([Self.tx(.sale, 5500, "s")]).status(total: due, due: due) == .paid)
+        #expect(PaymentTotals([Self.tx(.sale, 5500, "s"), Self.tx(.refund, 1, "r")]).status(total: due, due: due) == .partiallyRefunded)
+        #expect(PaymentTotals([Self.tx(.sale, 5500, "s"), Self.tx(.refund, 5500, "r")]).status(total: due, due: due) == .refunded)
+        #expect(PaymentTotals([Self.tx(.authorization, 5500, "a"), Self.tx(.void, 5500, "v")]).status(total: due, due: due) == .voided)
+        #expect(PaymentTotals([Self.tx(.sale, 3000, "s")]).status(total: due, due: 3000) == .paid, "paid once it covers what is still owed")
+        #expect(PaymentTotals([]).status(total: 0, due: 0) == .paid, "an order worth nothing owes nothing")
+    }
+
+    @Test func whatCancelledUnitsPaidIsNoLongerOwed() {
+        var order = Self.order()
+        order.lines[0].cancelledQuantity = 1
+        #expect(order.amountDue == 3000, "5500 less one unit's 2500")
+        order.lines[0].cancelledQuantity = 2
+        #expect(order.amountDue == 0, "everything cancelled: shipping is not owed either")
+    }
+
+    @Test func capturesVoidsAndRefundsStayWithinWhatIsHeldAndTaken() throws {
+        let held = [Self.tx(.authorization, 5500, "a"), Self.tx(.capture, 3000, "c1")]
+        #expect(try Self.decide(.capture, 2500, "c2", existing: held).transaction.amount == 2500)
+        var error = #expect(throws: OrderlyError.self) { try Self.decide(.capture, 2501, "c2", existing: held) }
+        #expect(error?.code == .paymentRefused && error?.detail.contains("2500 authorized") == true)
+        error = #expect(throws: OrderlyError.self) { try Self.decide(.void, 2501, "v", existing: held) }
+        #expect(error?.code == .paymentRefused)
+        error = #expect(throws: OrderlyError.self) { try Self.decide(.refund, 3001, "r", existing: held) }
+        #expect(error?.code == .paymentRefused && error?.detail.contains("3000 captured") == true)
+        #expect(throws: OrderlyError.self) { try Self.decide(.capture, 1, "c3", existing: [Self.tx(.authorization, 5500, "a", status: .pending)]) }
+        #expect(try Self.decide(.sale, 5500, "s", existing: []).transaction.kind == .sale, "a sale needs no authorization")
+        #expect(try Self.decide(.capture, 9999, "f", existing: [], status: .failed).transaction.status == .failed, "a failure moves nothing")
+        error = #expect(throws: OrderlyError.self) { try Self.decide(.sale, 5500, "s", existing: [], currency: "USD") }
+        #expect(error?.fieldErrors.map(\.field) == ["currency"])
+        error = #expect(throws: OrderlyError.self) { try Self.decide(.sale, 0, "s", existing: []) }
+        #expect(error?.fieldErrors.map(\.field) == ["amount"])
+    }
+
+    @Test func aStepReportedAgainIsTheSameStep() throws {
+        let pending = Self.tx(.capture, 3000, "c1", status: .pending)
+        let held = [Self.tx(.authorization, 5500, "a"), pending]
+        #expect(try Self.decide(.capture, 3000, "c1", existing: held, status: .pending) == .replay(pending))
+        var settled = pending
+        settled.status = .succeeded
+        #expect(try Self.decide(.capture, 3000, "c1", existing: held) == .settle(settled))
+        let done = [Self.tx(.authorization, 5500, "a"), settled]
+        #expect(throws: OrderlyError.self) { try Self.decide(.capture, 3000, "c1", existing: done, status: .failed) }
+        let error = #expect(throws: OrderlyError.self) { try Self.decide(.capture, 2000, "c1", existing: done) }
+        #expect(error?.code == .conflict && error?.detail.contains("already recorded") == true, "another amount under a known reference")
+    }
+}

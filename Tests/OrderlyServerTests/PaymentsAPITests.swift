@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyStore
+import OrderlyTestSupport
+import Testing
+
+@Suite("Payments API")
+struct PaymentsAPITests {
+    static func pay(_ kind: String, _ amount: Int, _ reference: String, extra: [String: Any] = [:]) -> [String: Any] {
+        ["kind": kind, "amount": amount, "currency": "EUR", "provider": "adyen", "method": "card", "reference": reference].merging(extra) { $1 }
+    }
+
+    /// An order of 2 × 1999 (3998): authorized, captured in two parts, partly refunded.
+    @Test(arguments: Engine.all)
+    func anOrdersPaymentsAndItsPaymentStatus(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let web = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "web shop", "role": "channel", "channel": "web"]).expect(201)["secret"]
+                    as? String)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "p-1", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1999]]),
+                key: web
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            #expect(order["paymentStatus"] as? String == "unpaid")
+
+            let auth = try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("authorization", 3998, "psp-a1"), key: web).expect(201)
+            #expect(auth["status"] as? String == "succeeded" && (auth["id"] as? String)?.hasPrefix("pay_") == true)
+            #expect(
+                try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("authorization", 3998, "psp-a1"), key: web).expect(200)["id"]
+                    as? String == auth["id"] as? String)
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["paymentStatus"] as? String == "authorized")
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", 2000, "psp-c1"), key: web).expect(201)
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["paymentStatus"] as? String == "partially_paid")
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", 1998, "psp-c2"), key: web).expect(201)
+            try await app.send(
+                .post, "/v1/orders/\(id)/payments",
+                json: Self.pay("refund", 500, "goodwill-1", extra: ["provider": "manual", "note": "late delivery"])
+            )
+            .expect(201)
+
+            let list = try await app.send(.get, "/v1/orders/\(id)/payments", key: web).expect(200)
+            #expect(list.items.compactMap { $0["kind"] as? String } == ["authorization", "capture", "capture", "refund"])
+            #expect(list["paymentStatus"] as? String == "partially_refunded" && list.int("amountDue") == 3998)
+            let totals = list["paymentTotals"] as? [String: Any] ?? [:]
+            #expect(["authorized", "captured", "refunded"].map { (totals[$0] as? NSNumber)?.intValue } == [3998, 3998, 500])
+            #expect(list.items.last?["note"] as? String == "late delivery")
+            let timeline = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items
+            #expect(timeline.filter { $0["type"] as? String == "payment.recorded" }.count == 4)
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func paymentsBeyondWhatIsHeldOrTakenAreRefusedAndChangeNothing(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "p-2", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("authorization", 1000, "a1")).expect(201)
+            let store = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "till", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"]
+                    as? String)
+            let pos = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "pos", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String
+            )
+            let before = try await DatabaseImage.of(app.stores.database)
+
+            let over = try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", 1001, "c1")).expect(422)
+            #expect(over["code"] as? String == "payment_refused" && (over["detail"] as? String)?.contains("1000 authorized") == true)
+            #expect(
+                try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("refund", 1, "r1")).expect(422)["code"] as? String
+                    == "payment_refused")
+            let currency = try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", 100, "c1", extra: ["currency": "USD"]))
+                .expect(400)
+            #expect(currency.fields == ["currency"])
+            #expect(
+                try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("authorization", 999, "a1")).expect(409)["code"] as? String
+                    == "conflict")
+            #expect(try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", -5, "c1")).expect(400).fields == ["amount"])
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("chargeback", 5, "c1")).expect(400)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", 100, "c1"), key: store).expect(403)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: Self.pay("capture", 100, "c1"), key: pos).expect(404)
+            try await app.send(.post, "/v1/orders/ord_missing/payments", json: Self.pay("capture", 100, "c1")).expect(404)
+            #expect(try await DatabaseImage.of(app.stores.database) == before)
+        }
+    }
+}
