@@ -68,7 +68,7 @@ public func buildRouter(
         MetricsMiddleware()
         ContentNegotiationMiddleware(representations: representations)
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes)
-        AuthMiddleware(keys: stores.apiKeys)
+        AuthMiddleware(keys: stores.apiKeys, providers: stores.paymentProviders, time: stores.time, maxBodyBytes: configuration.maxBodyBytes)
         RateLimitMiddleware(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
         IdempotencyMiddleware(
             store: stores.idempotency, maxBodyBytes: configuration.maxBodyBytes, lease: configuration.idempotencyLease,

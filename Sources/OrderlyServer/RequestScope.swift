@@ -10,6 +10,8 @@ enum RequestScope {
     /// The request's `Idempotency-Key`, scoped to the caller's API key; set by
     /// `IdempotencyMiddleware`. An order records it so that it is placed once per key.
     @TaskLocal static var requestKey: String?
+    /// The payment provider whose signature a callback carried; set by `AuthMiddleware`.
+    @TaskLocal static var signedProvider: String?
 
     /// The authenticated caller.
     static func caller() throws -> Principal {

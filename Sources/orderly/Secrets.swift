@@ -3,7 +3,7 @@ import OrderlyCore
 import OrderlyServer
 import OrderlyStore
 
-/// `orderly secrets rotate`: seals every stored webhook secret under the current key.
+/// `orderly secrets rotate`: seals every stored webhook and payment provider secret under the current key.
 struct Secrets: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look after the secrets Orderly keeps sealed (ORDERLY_SECRET_KEY).", subcommands: [Rotate.self])
@@ -26,11 +26,14 @@ struct Secrets: AsyncParsableCommand {
             let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
             do {
                 try await Migrator.migrate(db)
-                let (resealed, unreadable) = try await Stores(database: db, secrets: configuration.secrets).webhooks.rotateSecrets()
-                print("Sealed \(resealed) webhook secret(s) under the current key.")
+                let stores = Stores(database: db, secrets: configuration.secrets)
+                let (webhooks, unreadableWebhooks) = try await stores.webhooks.rotateSecrets()
+                let (providers, unreadableProviders) = try await stores.paymentProviders.rotateSecrets()
+                let unreadable = unreadableWebhooks.map(\.rawValue) + unreadableProviders
+                print("Sealed \(webhooks) webhook secret(s) and \(providers) payment provider secret(s) under the current key.")
                 if !unreadable.isEmpty {
                     print(
-                        "No key opens the secrets of \(unreadable.map(\.rawValue).joined(separator: ", ")): add their key to ORDERLY_SECRET_KEY_PREVIOUS."
+                        "No key opens the secrets of \(unreadable.joined(separator: ", ")): add their key to ORDERLY_SECRET_KEY_PREVIOUS."
                     )
                     throw ExitCode(2)
                 }

@@ -90,4 +90,64 @@ struct PaymentsAPITests {
             #expect(try await DatabaseImage.of(app.stores.database) == before)
         }
     }
+
+    static func signed(_ body: String, secret: String, at time: Date = Date()) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[HTTPField.Name(WebhookSignature.headerName)!] = WebhookSignature.header(
+            secret: secret, timestamp: Int64(time.timeIntervalSince1970), body: Array(body.utf8))
+        return headers
+    }
+
+    static func json(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A provider's callbacks: signed with its secret, replayed safely, refused unsigned, badly
+    /// signed, stale or naming another provider — and a refused callback changes nothing.
+    @Test(arguments: Engine.all)
+    func signedProviderCallbacksRecordPaymentsOnce(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "shop-77", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 2500]])
+            ).expect(201)
+            let secret = "whsec_0123456789abcdef"
+            try await app.send(.put, "/v1/payment-providers/adyen", json: ["secret": "short"]).expect(400)
+            #expect(try await app.send(.put, "/v1/payment-providers/adyen", json: ["secret": secret]).expect(200)["id"] as? String == "adyen")
+            #expect(try await app.send(.get, "/v1/payment-providers").expect(200).items.compactMap { $0["id"] as? String } == ["adyen"])
+            #expect(try await app.send(.get, "/v1/payment-providers").text.contains(secret) == false)
+            let body = try Self.json([
+                "provider": "adyen", "channel": "web", "externalId": "shop-77", "kind": "sale", "amount": 2500, "currency": "EUR",
+                "reference": "PSP-8861", "method": "ideal",
+            ])
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.post, "/v1/payments/events", body: body, key: nil).expect(401)
+            try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: "wrong-secret-0123456789"))
+                .expect(401)
+            try await app.send(
+                .post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret, at: Date().addingTimeInterval(-600))
+            ).expect(401)
+            let tampered = body.replacingOccurrences(of: "2500", with: "25")
+            try await app.send(.post, "/v1/payments/events", body: tampered, key: nil, headers: Self.signed(body, secret: secret)).expect(401)
+            let other = body.replacingOccurrences(of: "\"adyen\"", with: "\"stripe\"")
+            try await app.send(.post, "/v1/payments/events", body: other, key: nil, headers: Self.signed(other, secret: secret)).expect(401)
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "refused callbacks change nothing")
+
+            let first = try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(201)
+            let again = try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(200)
+            #expect(first["id"] as? String == again["id"] as? String && first["provider"] as? String == "adyen")
+            let orderId = try #require(first["orderId"] as? String)
+            let order = try await app.send(.get, "/v1/orders/\(orderId)").expect(200)
+            #expect(order["paymentStatus"] as? String == "paid")
+            #expect(((order["paymentTotals"] as? [String: Any])?["captured"] as? NSNumber)?.intValue == 2500, "the replay counted once")
+            let recorded = try await app.send(.get, "/v1/orders/\(orderId)/events").expect(200).items.filter {
+                $0["type"] as? String == "payment.recorded"
+            }
+            #expect(recorded.count == 1 && recorded.first?["actor"] as? String == "provider:adyen")
+
+            try await app.send(.delete, "/v1/payment-providers/adyen").expect(204)
+            try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(401)
+        }
+    }
 }

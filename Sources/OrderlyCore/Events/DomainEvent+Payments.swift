@@ -15,6 +15,13 @@ public struct PaymentRecordedPayload: EventPayload, Equatable {
 }
 
 extension DomainEvent {
+    public static func paymentProviderSaved(_ id: String) -> Self {
+        .init(.paymentProviderSaved, .paymentProvider(id), IdentifierPayload(id: id))
+    }
+    public static func paymentProviderDeleted(_ id: String) -> Self {
+        .init(.paymentProviderDeleted, .paymentProvider(id), IdentifierPayload(id: id))
+    }
+
     public static func paymentRecorded(_ t: PaymentTransaction, order: Order) -> Self {
         .init(
             .paymentRecorded, .order(t.orderId),

@@ -16,6 +16,7 @@ public enum EventSubject: Sendable, Hashable {
     case apiKey(APIKeyID)
     case staff(StaffUserID)
     case taxRate(String)
+    case paymentProvider(String)
 
     /// The stored text: `kind:id` (`inventory:SKU@LOCATION` for a level, `inventory` for a batch).
     public var text: String {
@@ -33,6 +34,7 @@ public enum EventSubject: Sendable, Hashable {
         case .apiKey(let id): "api_key:\(id)"
         case .staff(let id): "staff:\(id)"
         case .taxRate(let id): "tax_rate:\(id)"
+        case .paymentProvider(let id): "payment_provider:\(id)"
         }
     }
 }

@@ -23,6 +23,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case fulfillmentCarriedOut = "fulfillment.carried_out"
 
     case paymentRecorded = "payment.recorded"
+    case paymentProviderSaved = "payment_provider.saved"
+    case paymentProviderDeleted = "payment_provider.deleted"
 
     case returnRequested = "return.requested"
     case returnReceived = "return.received"

@@ -26,6 +26,45 @@ extension OrderlyAPIService {
         if case .record = recorded.outcome { return .created(.init(body: .json(answer))) }
         return .ok(.init(body: .json(answer)))
     }
+
+    func receivePaymentCallback(_ input: Operations.ReceivePaymentCallback.Input) async throws -> Operations.ReceivePaymentCallback.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        // AuthMiddleware verified the signature of the provider the body names.
+        guard let provider = RequestScope.signedProvider, provider == body.provider else {
+            throw OrderlyError(.unauthorized, "A payment callback must be signed by the provider it names")
+        }
+        let order: Order
+        switch (body.orderId, body.channel, body.externalId) {
+        case (let id?, nil, nil): order = try await stores.orders.get(OrderID(id))
+        case (nil, let channel?, let externalId?): order = try await stores.orders.get(channel: ChannelID(channel), externalId: externalId)
+        default: throw OrderlyError.invalid("orderId", "name the order by orderId, or by channel and externalId")
+        }
+        let report = PaymentRecording.Report(
+            kind: .init(body.kind), amount: body.amount, currency: CurrencyCode(body.currency), provider: provider, method: body.method,
+            reference: body.reference, status: body.status.map(PaymentTransaction.Status.init) ?? .succeeded, at: body.at)
+        let recorded = try await stores.payments.record(report, on: order.id, actor: "provider:" + provider)
+        let answer = Components.Schemas.PaymentTransaction(recorded.outcome.transaction)
+        if case .record = recorded.outcome { return .created(.init(body: .json(answer))) }
+        return .ok(.init(body: .json(answer)))
+    }
+
+    func listPaymentProviders(_ input: Operations.ListPaymentProviders.Input) async throws -> Operations.ListPaymentProviders.Output {
+        _ = try RequestScope.caller(may: .manageKeys)
+        return .ok(.init(body: .json(.init(items: try await stores.paymentProviders.list().map { .init(id: $0) }))))
+    }
+
+    func savePaymentProvider(_ input: Operations.SavePaymentProvider.Input) async throws -> Operations.SavePaymentProvider.Output {
+        let caller = try RequestScope.caller(may: .manageKeys)
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        try await stores.paymentProviders.save(input.path.id, secret: body.secret, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(id: input.path.id))))
+    }
+
+    func deletePaymentProvider(_ input: Operations.DeletePaymentProvider.Input) async throws -> Operations.DeletePaymentProvider.Output {
+        let caller = try RequestScope.caller(may: .manageKeys)
+        try await stores.paymentProviders.delete(input.path.id, actor: Self.actor(caller))
+        return .noContent(.init())
+    }
 }
 
 extension PaymentTransaction.Kind {

@@ -27,7 +27,7 @@ public enum Migrator {
         Migration0004Returns.migration, Migration0005Subscriptions.migration, Migration0006Integrations.migration,
         Migration0007Staff.migration, Migration0008Search.migration, Migration0009SearchIndexesForLike.migration,
         Migration0010IdempotencyLeases.migration, Migration0011SupplyPromises.migration, Migration0012OrderMoney.migration,
-        Migration0013TaxRates.migration, Migration0014Payments.migration,
+        Migration0013TaxRates.migration, Migration0014Payments.migration, Migration0015PaymentProviders.migration,
     ]
 
     /// The newest schema version this build knows.

@@ -33,6 +33,14 @@ extension OrderStore {
         return order
     }
 
+    /// The order a channel sent under its own id.
+    public func get(channel: ChannelID, externalId: String) async throws -> Order {
+        guard let order = try await database.read({ db in try await OrderRows.fetch(db, channel: channel, externalId: externalId) }) else {
+            throw OrderlyError.notFound("Order", "\(channel)/\(externalId)")
+        }
+        return order
+    }
+
     /// An order with its fulfillment orders and its refunds.
     public struct Detail: Sendable {
         public var order: Order

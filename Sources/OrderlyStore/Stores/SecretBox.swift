@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SQLKit
 
 /// Encrypts secrets Orderly must be able to read back (webhook signing secrets) before they
 /// are stored: AES-256-GCM under `ORDERLY_SECRET_KEY`, so that a copy of the database (a
@@ -84,5 +85,27 @@ public struct SecretBox: Sendable {
     func isCurrent(_ stored: String) -> Bool {
         guard let current else { return !stored.hasPrefix(Self.prefix) }
         return stored.hasPrefix(Self.prefix + current.id + ":")
+    }
+}
+
+extension SecretBox {
+    /// Seals again under the current key every `secret` of `table` (keyed by `id`) that is
+    /// sealed under a previous key or not sealed at all (`orderly secrets rotate`). Returns
+    /// how many it sealed again and the ids of those no key opens (left unchanged).
+    func reseal(_ db: any SQLDatabase, table: SQLQueryString) async throws -> (resealed: Int, unreadable: [String]) {
+        var resealed = 0
+        var unreadable: [String] = []
+        for row in try await db.raw("SELECT id, secret FROM \(table) ORDER BY id\(db.forUpdate)").all() {
+            let id = try row.string("id")
+            let stored = try row.string("secret")
+            guard !isCurrent(stored) else { continue }
+            guard let plain = try? open(stored) else {
+                unreadable.append(id)
+                continue
+            }
+            try await db.raw("UPDATE \(table) SET secret = \(bind: try seal(plain)) WHERE id = \(bind: id)").run()
+            resealed += 1
+        }
+        return (resealed, unreadable)
     }
 }

@@ -70,20 +70,8 @@ public struct WebhookStore: Sendable {
     /// it sealed again; one that no key opens is reported, not changed.
     public func rotateSecrets() async throws -> (resealed: Int, unreadable: [WebhookID]) {
         try await database.transaction { [secrets] db in
-            var resealed = 0
-            var unreadable: [WebhookID] = []
-            for row in try await db.raw("SELECT id, secret FROM webhooks ORDER BY id\(db.forUpdate)").all() {
-                let id = try row.string("id")
-                let stored = try row.string("secret")
-                guard !secrets.isCurrent(stored) else { continue }
-                guard let plain = try? secrets.open(stored) else {
-                    unreadable.append(WebhookID(id))
-                    continue
-                }
-                try await db.raw("UPDATE webhooks SET secret = \(bind: try secrets.seal(plain)) WHERE id = \(bind: id)").run()
-                resealed += 1
-            }
-            return (resealed, unreadable)
+            let (resealed, unreadable) = try await secrets.reseal(db, table: "webhooks")
+            return (resealed, unreadable.map(WebhookID.init))
         }
     }
 
