@@ -69,7 +69,18 @@ enum DemoBusiness {
             ("FILTER-H2O", "Water filter", ["category": "water"]), ("BOTTLE-1L", "Bottle 1 L", ["category": "water"]),
             ("POLES-PAIR", "Trekking poles (pair)", ["category": "accessories"]), ("MAP-NL", "Hiking map Netherlands", ["category": "books"]),
         ]
-        var products = catalogue.map { Product(sku: SKU($0.0), name: $0.1, attributes: $0.2) }
+        // Dutch VAT: 21 % in prices, 9 % on books, 21 % on top of the shipping charge.
+        var products = catalogue.map {
+            Product(sku: SKU($0.0), name: $0.1, attributes: $0.2, taxCategory: $0.2["category"] == "books" ? "reduced" : nil)
+        }
+        _ = try await stores.taxRates.upsert(
+            [
+                TaxRateRule(id: "NL-standard", country: "NL", taxCategory: "standard", name: "BTW", rate: .init(millionths: 210_000), included: true),
+                TaxRateRule(
+                    id: "NL-reduced", country: "NL", taxCategory: "reduced", name: "BTW laag", rate: .init(millionths: 90_000), included: true),
+                TaxRateRule(
+                    id: "NL-shipping", country: "NL", taxCategory: "shipping", name: "BTW", rate: .init(millionths: 210_000), included: false),
+            ], actor: actor)
         products.append(
             Product(
                 sku: "KAYAK-SEA", name: "Sea kayak (delivered by the maker)", attributes: ["category": "water sports"],
@@ -125,8 +136,10 @@ enum DemoBusiness {
             OrderDraft(
                 channel: "web", externalId: "WEB-10001", customer: .init(email: "sanne@example.nl", name: "Sanne de Vries", phone: "+31 6 1111 2222"),
                 currency: "EUR", shippingAddress: amsterdam, coordinates: .init(latitude: 52.3752, longitude: 4.8840),
-                lines: [.init(sku: "TENT-2P", quantity: 1, unitPrice: 24_900), .init(sku: "MAT-AIR", quantity: 2, unitPrice: 5_995)],
-                shippingPrice: 495),
+                lines: [
+                    .init(sku: "TENT-2P", quantity: 1, unitPrice: 24_900, discounts: [.init(code: "SPRING10", name: "Spring sale", amount: 2_490)]),
+                    .init(sku: "MAT-AIR", quantity: 2, unitPrice: 5_995), .init(sku: "MAP-NL", quantity: 1, unitPrice: 1_295),
+                ]),
             OrderDraft(
                 channel: "web", externalId: "WEB-10002", customer: .init(email: "daan@example.nl", name: "Daan Jansen"),
                 currency: "EUR", lines: [.init(sku: "BOOT-M-44", quantity: 1, unitPrice: 15_900, delivery: .pickup("ST-UTRECHT"))]),
@@ -146,8 +159,21 @@ enum DemoBusiness {
                 channel: "pos-amsterdam", customer: .init(name: "Walk-in customer", phone: "+31 6 3333 4444"),
                 currency: "EUR", lines: [.init(sku: "SOCKS-3PK", quantity: 2, unitPrice: 2_495, delivery: .pickup("ST-AMSTERDAM"))]),
         ]
+        var first = drafts[0]
+        first.shippingLines = [.init(method: "standard", carrier: "PostNL", price: 409)]
         var placed: [Order] = []
-        for draft in drafts { placed.append(try await stores.orders.place(draft, actor: "demo").order) }
+        for draft in [first] + drafts.dropFirst() { placed.append(try await stores.orders.place(draft, actor: "demo").order) }
+        // The web shop's payment provider: the first order authorized and captured, the second authorized.
+        let paid = placed[0]
+        _ = try await stores.payments.record(
+            .init(kind: .authorization, amount: paid.totals.total, currency: "EUR", provider: "adyen", method: "ideal", reference: "PSP-DEMO-1A"),
+            on: paid.id, actor: "provider:adyen")
+        _ = try await stores.payments.record(
+            .init(kind: .capture, amount: paid.totals.total, currency: "EUR", provider: "adyen", method: "ideal", reference: "PSP-DEMO-1C"),
+            on: paid.id, actor: "provider:adyen")
+        _ = try await stores.payments.record(
+            .init(kind: .authorization, amount: placed[1].totals.total, currency: "EUR", provider: "adyen", method: "card", reference: "PSP-DEMO-2A"),
+            on: placed[1].id, actor: "provider:adyen")
         _ = try await stores.orders.addNote(placed[0].id, text: "Customer asked for delivery after 17:00.", actor: "demo")
         _ = try await stores.orders.cancel(placed[4].id, lines: [.init(line: 2, quantity: 1)], reason: "customer changed mind", actor: "demo")
         // The DC has shipped the first order; the Utrecht pickup is packed and waiting.

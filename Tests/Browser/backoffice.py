@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
-opens an order, adds a note and puts it on hold and releases it, checks the timeline; then a
+opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
+order's money and records a goodwill refund; then a
 store associate hands over a pickup against its code. Saves screenshots of the main pages.
 
 Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
@@ -133,6 +134,24 @@ def main():
         check(f"2 from PO-{stamp}, expected 2027-01-15 09:00:00; 1 without a date" in lines,
               "a waiting line shows the supply it is promised and what waits without a date")
         shot(driver, "order-waiting")
+
+        # The demo's first web order: its discounts, Dutch VAT and shipping, paid through the
+        # provider; customer service gives a goodwill refund with the reason.
+        paid = api("GET", "/v1/orders?q=WEB-10001")["items"][0]
+        driver.get(BASE + "/orders/" + paid["id"])
+        lines = driver.find_element(By.ID, "lines").text
+        check("BTW 21%" in lines and "BTW laag 9%" in lines and "PostNL" in lines, "lines show their VAT and the shipping line")
+        check(driver.find_element(By.ID, "payment-status").text == "paid", "the order is paid")
+        check("PSP-DEMO-1C" in driver.find_element(By.ID, "payments").text, "the provider's capture is listed")
+        form = driver.find_element(By.ID, "record-payment")
+        form.find_element(By.NAME, "kind").send_keys("refund")
+        form.find_element(By.NAME, "amount").send_keys("5.00")
+        form.find_element(By.NAME, "note").send_keys("goodwill: delivery was late")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Recorded: refund of EUR 5.00" in flash(driver), "recording a refund confirms it")
+        check(driver.find_element(By.ID, "payment-status").text == "partially_refunded", "the refund shows in the payment status")
+        check("goodwill: delivery was late" in driver.find_element(By.ID, "payments").text, "the reason is kept with the refund")
+        shot(driver, "order-money")
 
         driver.get(BASE + "/orders")
         shot(driver, "orders")

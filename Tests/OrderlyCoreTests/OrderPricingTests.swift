@@ -38,6 +38,14 @@ struct OrderPricingTests {
         #expect(TaxRate(fraction: 0.2100001) == nil && TaxRate(fraction: 1.5) == nil && TaxRate(fraction: -0.1) == nil)
     }
 
+    @Test func amountsTypedByPeopleBecomeMinorUnits() {
+        #expect(CurrencyCode("EUR").minorUnits("12.5") == 1250 && CurrencyCode("EUR").minorUnits(" 12.50 ") == 1250)
+        #expect(CurrencyCode("EUR").minorUnits("12") == 1200 && CurrencyCode("JPY").minorUnits("1500") == 1500)
+        #expect(CurrencyCode("BHD").minorUnits("1.005") == 1005)
+        for bad in ["12,50", "1.234", "-1", "", ".5", "12.", "1e3", "١٢"] { #expect(CurrencyCode("EUR").minorUnits(bad) == nil, "\(bad)") }
+        #expect(CurrencyCode("JPY").minorUnits("1.5") == nil, "yen have no minor units")
+    }
+
     @Test func currenciesKeepTheirISO4217Exponent() {
         #expect(CurrencyCode("JPY").minorUnitDigits == 0 && CurrencyCode("EUR").minorUnitDigits == 2 && CurrencyCode("BHD").minorUnitDigits == 3)
         #expect(CurrencyCode("JPY").decimal(1500) == "1500" && CurrencyCode("EUR").decimal(1500) == "15.00")

@@ -261,3 +261,64 @@ struct BackOfficeTests {
         }
     }
 }
+
+@Suite("Back office: money")
+struct BackOfficeMoneyTests {
+    /// The order page shows what the order is worth and where its money stands; service staff
+    /// record a manual capture and a goodwill refund with the reason; a refund beyond what was
+    /// taken, or an amount that is not money, changes nothing; a store associate cannot.
+    @Test(arguments: Engine.all)
+    func serviceSeesTheMoneyAndRecordsPaymentsWithAReason(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
+            var body = OrdersAPITests.order(
+                externalId: "bo-money",
+                lines: [
+                    [
+                        "sku": "SKU-1", "quantity": 2, "unitPrice": 1210, "discounts": [["name": "Two for less", "amount": 200]],
+                        "taxes": [["name": "VAT", "rate": 0.21, "amount": 385, "included": true]],
+                    ]
+                ])
+            body["shippingLines"] = [["method": "standard", "carrier": "PostNL", "price": 495, "taxes": []]]
+            let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
+            let id = try #require(order["id"] as? String)
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(page.text.contains("EUR 27.15"), "2420 − 200 + 495")
+            #expect(page.text.contains("VAT 21% EUR 3.85 incl.") && page.text.contains("−EUR 2.00") && page.text.contains("PostNL"))
+            #expect(page.text.contains(#"id="payment-status">unpaid"#))
+            let csrf = agent.csrf(page)
+
+            for refused in [["kind": "refund", "amount": "1.00", "note": "goodwill"], ["kind": "capture", "amount": "12,50", "note": "x"]] {
+                let before = try await DatabaseImage.of(app.stores.database)
+                try await agent.go(.post, "/orders/\(id)/payments", form: refused.merging(["csrf": csrf]) { a, _ in a }).expect(303)
+                #expect((agent.cookies["orderly_flash"] ?? "").hasPrefix("error"), "\(refused)")
+                #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+                agent.cookies["orderly_flash"] = nil
+            }
+            try await agent.go(
+                .post, "/orders/\(id)/payments", form: ["csrf": csrf, "kind": "sale", "amount": "27.15", "method": "card", "note": "paid by phone"]
+            ).expect(303)
+            try await agent.go(.post, "/orders/\(id)/payments", form: ["csrf": csrf, "kind": "refund", "amount": "5", "note": "goodwill: late"])
+                .expect(303)
+            let api = try await app.send(.get, "/v1/orders/\(id)/payments").expect(200)
+            #expect(api["paymentStatus"] as? String == "partially_refunded")
+            #expect(api.items.map { ($0["amount"] as? NSNumber)?.intValue } == [2715, 500])
+            #expect(api.items.last?["note"] as? String == "goodwill: late" && api.items.last?["provider"] as? String == "manual")
+            let after = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(after.text.contains(#"id="payment-status">partially_refunded"#) && after.text.contains("goodwill: late"))
+            let events = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items
+            #expect(events.contains { $0["type"] as? String == "payment.recorded" && $0["actor"] as? String == "agent@shop.test" })
+
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let storePage = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            try await store.go(.post, "/orders/\(id)/payments", form: ["csrf": store.csrf(storePage), "kind": "refund", "amount": "1", "note": "x"])
+                .expect(403)
+        }
+    }
+}

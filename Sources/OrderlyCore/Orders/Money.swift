@@ -1,3 +1,5 @@
+import Foundation
+
 /// An ISO 4217 currency code such as `EUR`.
 public struct CurrencyCode: StringIdentifier {
     public let rawValue: String
@@ -22,6 +24,22 @@ public struct CurrencyCode: StringIdentifier {
         let sign = minor < 0 ? "-" : ""
         let fraction = String(minor.magnitude % scale)
         return "\(sign)\(minor.magnitude / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
+
+    /// The minor units of an amount a person typed in this currency (`12.5` EUR → 1250,
+    /// `1500` JPY → 1500); nil when it is not a plain non-negative decimal or has more decimals
+    /// than the currency has minor units.
+    public func minorUnits(_ text: String) -> Int64? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 15, parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            let whole = Int64(parts[0]), whole >= 0
+        else { return nil }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= minorUnitDigits, fraction.allSatisfy(\.isNumber), parts.count == 1 || !fraction.isEmpty else { return nil }
+        var scale: Int64 = 1
+        for _ in 0..<minorUnitDigits { scale *= 10 }
+        let padded = fraction + String(repeating: "0", count: minorUnitDigits - fraction.count)
+        return whole * scale + (Int64(padded) ?? 0)
     }
 
     /// An amount for people: `EUR 123.45`.

@@ -70,6 +70,15 @@ struct LoginForm: Decodable {
     var password: String?
 }
 
+/// A payment recorded by a person: what happened, how much (as typed, `12.50`), and why.
+struct PaymentForm: Decodable {
+    var kind: PaymentTransaction.Kind
+    var amount: String
+    var method: String?
+    var reference: String?
+    var note: String
+}
+
 /// A note on an order.
 struct NoteForm: Decodable { var text: String }
 /// A hold on an order.

@@ -86,18 +86,35 @@ extension WebUI {
         let money = { (minor: Int64) in order.currency.format(minor) }
         let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
         let canChange = principal.may(.changeOrder(order.channel))
+        let payments = try await stores.payments.list(order.id)
         var values: [String: Any] = [
             "id": order.id.rawValue, "number": order.number, "status": order.status.rawValue, "channel": order.channel.rawValue,
             "createdAt": Self.when(order.createdAt), "customerId": order.customerId.rawValue,
             "customerName": customer?.name ?? customer?.email ?? "walk-in customer",
-            "total": money(order.totals.total), "subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shipping),
-            "discount": money(order.totals.discount), "canChange": canChange, "csrf": session.csrfToken,
+            "total": money(order.totals.total), "subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shippingTotal),
+            "discount": money(order.totals.discountTotal), "tax": money(order.totals.taxTotal), "canChange": canChange, "csrf": session.csrfToken,
+            "paymentStatus": order.paymentStatus.rawValue, "authorized": money(order.payments.authorized),
+            "captured": money(order.payments.captured), "refunded": money(order.payments.refunded), "amountDue": money(order.amountDue),
+            "canRecordPayment": principal.may(.recordPayment(order.channel)), "currencyCode": order.currency.rawValue,
+            "payments": payments.reversed().map { t -> [String: Any] in
+                [
+                    "at": Self.when(t.at), "kind": t.kind.rawValue, "amount": money(t.amount), "status": t.status.rawValue, "provider": t.provider,
+                    "method": t.method ?? "", "reference": t.reference, "note": t.note ?? "",
+                ]
+            },
+            "shippingLines": order.shippingLines.map { shipping -> [String: Any] in
+                [
+                    "method": shipping.method, "carrier": shipping.carrier ?? "", "price": money(shipping.price),
+                    "taxes": Self.describe(shipping.taxes, money), "total": money(shipping.total),
+                ]
+            },
             "lines": order.lines.map { line -> [String: Any] in
                 [
                     "number": line.number, "sku": line.sku.rawValue, "delivery": Self.describe(line.delivery), "quantity": line.quantity,
                     "unitPrice": money(line.unitPrice), "allocated": line.allocatedQuantity, "backordered": line.backorderedQuantity,
                     "fulfilled": line.fulfilledQuantity, "cancelled": line.cancelledQuantity, "returned": line.returnedQuantity,
-                    "expected": Self.expected(line, detail.promises),
+                    "expected": Self.expected(line, detail.promises), "discounts": line.discountTotal > 0 ? "−" + money(line.discountTotal) : "",
+                    "taxes": Self.describe(line.taxes, money), "lineTotal": money(line.total),
                 ]
             },
             "holds": order.holds.map {
@@ -126,6 +143,14 @@ extension WebUI {
                 "country": address.country ?? "",
             ]
         }
+        if !order.discounts.isEmpty {
+            values["orderDiscounts"] = order.discounts.map { "\($0.name)\($0.code.map { " (\($0))" } ?? ""): \(money($0.amount))" }
+                .joined(separator: ", ")
+        }
+        if let billing = order.billingAddress {
+            values["billing"] = [billing.name, billing.line1, billing.postalCode, billing.city, billing.country].compactMap { $0 }
+                .joined(separator: ", ")
+        }
         if detail.refundPending > 0 || detail.refunded > 0 {
             values["refunds"] = ["pending": money(detail.refundPending), "paid": money(detail.refunded)]
         }
@@ -150,6 +175,14 @@ extension WebUI {
                     ]
                 },
             ], session: session, request: request, here: "orders")
+    }
+
+    /// Taxes for people: `VAT 21% 312 incl.`, one after another.
+    static func describe(_ taxes: [Tax], _ money: (Int64) -> String) -> String {
+        taxes.map { tax in
+            let percent = Decimal(tax.rate.millionths) / 10_000
+            return "\(tax.name) \(percent)% \(money(tax.amount))\(tax.included ? " incl." : "")"
+        }.joined(separator: ", ")
     }
 
     static func describe(_ delivery: Delivery) -> String {
@@ -221,6 +254,27 @@ extension WebUI {
                     lines: [(fields.line.value, fields.quantity.value, fields.reason ?? "")],
                     actor: session.user.principal.name)
                 return ("/orders/\(id)", "Return \(ret.id) started; refund \(order.currency.format(ret.refundAmount)) when it arrives.")
+            }
+        }
+    }
+
+    /// A payment recorded by hand: service staff capture what a provider confirmed by phone,
+    /// refund or credit a customer, always with the reason.
+    func registerPaymentActions(on router: Router<BasicRequestContext>) {
+        router.post("/orders/:id/payments") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await stores.orders.get(OrderID(id))
+                try session.user.principal.authorize(.recordPayment(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+                let fields = try form.decode(PaymentForm.self)
+                guard let amount = order.currency.minorUnits(fields.amount), amount > 0 else {
+                    throw OrderlyError.invalid("amount", "must be an amount in \(order.currency) such as 12.50")
+                }
+                let report = PaymentRecording.Report(
+                    kind: fields.kind, amount: amount, currency: order.currency, provider: "manual", method: fields.method,
+                    reference: fields.reference ?? "manual-" + UUID().uuidString.lowercased(), note: fields.note)
+                _ = try await stores.payments.record(report, on: order.id, actor: session.user.principal.name)
+                return ("/orders/\(id)", "Recorded: \(fields.kind.rawValue) of \(order.currency.format(amount)).")
             }
         }
     }

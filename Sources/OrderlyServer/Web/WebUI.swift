@@ -57,6 +57,7 @@ struct WebUI: Sendable {
             try await page(request, context) { try await store($0, $1, context.parameters.require("location")) }
         }
         registerOrderActions(on: router)
+        registerPaymentActions(on: router)
         registerStoreActions(on: router)
     }
 
