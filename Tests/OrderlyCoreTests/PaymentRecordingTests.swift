@@ -87,4 +87,39 @@ struct PaymentRecordingTests {
         let error = #expect(throws: OrderlyError.self) { try Self.decide(.capture, 2000, "c1", existing: done) }
         #expect(error?.code == .conflict && error?.detail.contains("already recorded") == true, "another amount under a known reference")
     }
+
+    /// 3 × 1000 less a 100 discount (2900) with shipping 500 and 105 VAT on top (605): the
+    /// first unit shipped asks 966 (⌊2900/3⌋) and the shipping charge, the other two the
+    /// rest of the line — together exactly the order's total, 3505.
+    @Test func captureOnShipmentAsksWhatTheShippedUnitsOwe() {
+        var line = OrderLine(number: 1, sku: "A", quantity: 3, unitPrice: 1000, delivery: .ship)
+        line.orderDiscount = 100
+        var order = Order(
+            id: "ord_1", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+            totals: OrderTotals(subtotal: 3000, discountTotal: 100, taxTotal: 105, shippingTotal: 500, total: 3505), shippingAddress: nil,
+            coordinates: nil, lines: [line], createdAt: Self.now)
+        order.shippingLines = [
+            ShippingLine(method: "standard", price: 500, taxes: [Tax(name: "VAT", rate: .init(millionths: 210_000), amount: 105, included: false)])
+        ]
+        let policy = PaymentPolicy(capture: .onShipment)
+        let first = policy.capture(fulfilling: [(1, 1)], of: order)
+        #expect(first == Int64(1571), "966 + 605")
+        order.lines[0].fulfilledQuantity = 1
+        let rest = policy.capture(fulfilling: [(1, 2)], of: order)
+        #expect(rest == 1934 && (first ?? 0) + (rest ?? 0) == order.totals.total)
+        #expect(PaymentPolicy(capture: .manual).capture(fulfilling: [(1, 2)], of: order) == nil)
+        #expect(PaymentPolicy(capture: .onPlacement).capture(fulfilling: [(1, 2)], of: order) == nil)
+    }
+
+    @Test func aRequirementIsMetByWhatCoversIt() {
+        let authorized = PaymentPolicy(require: .authorized)
+        #expect(authorized.allows(.authorized) && authorized.allows(.paid) && authorized.allows(.partiallyPaid))
+        #expect(!authorized.allows(.unpaid) && !authorized.allows(.voided) && !authorized.allows(.refunded))
+        let paid = PaymentPolicy(require: .paid)
+        #expect(paid.allows(.paid) && !paid.allows(.authorized) && !paid.allows(.partiallyPaid))
+        #expect(PaymentPolicy().allows(.unpaid))
+        #expect(ISODuration("PT48H", allowingTime: true)?.advance(Self.now, times: 1) == Self.now.addingTimeInterval(48 * 3600))
+        #expect(ISODuration("P1DT12H", allowingTime: true)?.advance(Self.now, times: 1) == Self.now.addingTimeInterval(36 * 3600))
+        #expect(ISODuration("PT48H") == nil && ISODuration("PT", allowingTime: true) == nil && ISODuration("P1H", allowingTime: true) == nil)
+    }
 }

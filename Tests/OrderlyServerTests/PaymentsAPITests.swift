@@ -150,4 +150,55 @@ struct PaymentsAPITests {
             try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(401)
         }
     }
+
+    /// A channel that captures on shipment asks, with each shipment, for what its units owe
+    /// (shipping with the first); the requests add up to the order's total. One that captures
+    /// on placement asks for the total at once.
+    @Test(arguments: Engine.all)
+    func theChannelsCapturePolicyAsksForWhatIsOwed(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let before = try await DatabaseImage.of(app.stores.database)
+            let bad = try await app.send(.patch, "/v1/channels/web", json: ["payments": ["capture": "on_shipment", "timeout": "48 hours"]]).expect(
+                400)
+            #expect(bad.fields == ["payments.timeout"])
+            try await app.send(.patch, "/v1/channels/web", json: ["payments": ["capture": "whenever"]]).expect(400)
+            #expect(try await DatabaseImage.of(app.stores.database) == before)
+            let channel = try await app.send(.patch, "/v1/channels/web", json: ["payments": ["capture": "on_shipment", "timeout": "PT48H"]]).expect(
+                200)
+            #expect((channel["payments"] as? [String: Any])?["capture"] as? String == "on_shipment")
+            #expect((channel["payments"] as? [String: Any])?["require"] as? String == "none")
+
+            var body = OrdersAPITests.order(externalId: "cap-1", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
+            body["discount"] = 100
+            body["shippingLines"] = [
+                ["method": "standard", "price": 500, "taxes": [["name": "VAT", "rate": 0.21, "amount": 105, "included": false]]]
+            ]
+            let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
+            let id = try #require(order["id"] as? String)
+            let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 1]]]).expect(
+                201)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]]).expect(
+                201)
+            let requests = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.filter {
+                $0["type"] as? String == "payment.capture_requested"
+            }
+            let amounts = requests.compactMap { (($0["data"] as? [String: Any])?["amount"] as? NSNumber)?.intValue }
+            #expect(amounts == [1571, 1934] && amounts.reduce(0, +) == 3505, "966 and the 605 shipping charge, then the rest of the line")
+            #expect(requests.allSatisfy { ($0["data"] as? [String: Any])?["fulfillmentOrderId"] as? String == fo })
+
+            try await app.send(.patch, "/v1/channels/web", json: ["payments": ["capture": "on_placement"]]).expect(200)
+            let placed = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "cap-2", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
+            ).expect(201)
+            let asked = try await app.send(.get, "/v1/orders/\(try #require(placed["id"] as? String))/events").expect(200).items.first {
+                $0["type"] as? String == "payment.capture_requested"
+            }
+            #expect(((asked?["data"] as? [String: Any])?["amount"] as? NSNumber)?.intValue == 1000)
+            #expect((asked?["data"] as? [String: Any])?["reason"] as? String == "placement")
+        }
+    }
 }

@@ -12,11 +12,13 @@ public struct Channel: Sendable, Equatable, Codable {
     public var locations: [LocationID]
     public var routing: RoutingPolicy
     public var holdRules: [HoldRule]
+    public var payments = PaymentPolicy()
 
     public init(
         id: ChannelID, name: String, kind: Kind, locations: [LocationID] = [], routing: RoutingPolicy = .init(),
-        holdRules: [HoldRule] = []
+        holdRules: [HoldRule] = [], payments: PaymentPolicy = .init()
     ) {
+        self.payments = payments
         self.id = id
         self.name = name
         self.kind = kind

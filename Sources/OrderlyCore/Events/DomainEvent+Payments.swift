@@ -30,3 +30,28 @@ extension DomainEvent {
                 provider: t.provider, reference: t.reference, note: t.note, paymentStatus: order.paymentStatus.rawValue))
     }
 }
+
+/// `payment.capture_requested`: the channel's policy asks the provider to capture `amount` —
+/// the order's total at placement, or what fulfilled units owe (`PaymentPolicy.capture`).
+/// The provider's integration confirms with a `capture` transaction.
+public struct CaptureRequestedPayload: EventPayload, Equatable {
+    public var amount: Int64
+    public var currency: String
+    /// `placement` or `shipment`.
+    public var reason: String
+    public var fulfillmentOrderId: String?
+    /// The shipment or handover the amount is for.
+    public var reference: String?
+}
+
+extension DomainEvent {
+    public static func captureRequested(
+        _ order: Order, amount: Int64, reason: String, fulfillmentOrder: FulfillmentOrderID? = nil, reference: String? = nil
+    ) -> Self {
+        .init(
+            .paymentCaptureRequested, .order(order.id),
+            CaptureRequestedPayload(
+                amount: amount, currency: order.currency.rawValue, reason: reason, fulfillmentOrderId: fulfillmentOrder?.rawValue,
+                reference: reference))
+    }
+}

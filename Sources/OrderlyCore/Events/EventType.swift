@@ -23,6 +23,7 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case fulfillmentCarriedOut = "fulfillment.carried_out"
 
     case paymentRecorded = "payment.recorded"
+    case paymentCaptureRequested = "payment.capture_requested"
     case paymentProviderSaved = "payment_provider.saved"
     case paymentProviderDeleted = "payment_provider.deleted"
 

@@ -137,6 +137,9 @@ public enum OrderPlacement {
         order.billingAddress = draft.billingAddress
         order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
         var events: [DomainEvent] = [.orderCreated(order, note: draft.note)]
+        if input.stock.channel.payments.capture == .onPlacement && order.totals.total > 0 {
+            events.append(.captureRequested(order, amount: order.totals.total, reason: "placement"))
+        }
 
         var remaining = order.lines.map(\.quantity)
         var allocations: [OrderAllocation] = []

@@ -6,37 +6,51 @@ public struct SubscriptionID: StringIdentifier {
     public init(_ rawValue: String) { self.rawValue = rawValue }
 }
 
-/// An ISO 8601 duration of whole calendar units (`P1M`, `P2W`, `P7D`, `P1Y2M`), added with
-/// calendar arithmetic in UTC: 31 January + P1M is the last day of February.
+/// An ISO 8601 duration of whole units (`P1M`, `P2W`, `P7D`, `P1Y2M`; with `allowingTime`
+/// also `PT48H`, `P1DT12H`), added with calendar arithmetic in UTC: 31 January + P1M is the
+/// last day of February.
 public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
     public var years = 0
     public var months = 0
     public var weeks = 0
     public var days = 0
+    public var hours = 0
+    public var minutes = 0
+    public var seconds = 0
     public let description: String
 
-    public init?(_ text: String) {
+    /// `allowingTime`: hours, minutes and seconds may follow a `T` (a subscription runs on
+    /// days, a payment timeout may be hours).
+    public init?(_ text: String, allowingTime: Bool = false) {
         description = text
         var rest = Substring(text.uppercased())
-        guard rest.hasPrefix("P"), rest.count > 1 else { return nil }
+        guard rest.hasPrefix("P"), rest.count > 1, !rest.hasSuffix("T") else { return nil }
         rest = rest.dropFirst()
         var number = ""
+        var inTime = false
         for c in rest {
             if c.isNumber {
                 number.append(c)
                 continue
             }
-            guard let n = Int(number), n > 0, n <= 1000 else { return nil }
+            if c == "T" && allowingTime && !inTime && number.isEmpty {
+                inTime = true
+                continue
+            }
+            guard let n = Int(number), n > 0, n <= 100_000 else { return nil }
             number = ""
-            switch c {
-            case "Y": years = n
-            case "M": months = n
-            case "W": weeks = n
-            case "D": days = n
+            switch (inTime, c) {
+            case (false, "Y"): years = n
+            case (false, "M"): months = n
+            case (false, "W"): weeks = n
+            case (false, "D"): days = n
+            case (true, "H"): hours = n
+            case (true, "M"): minutes = n
+            case (true, "S"): seconds = n
             default: return nil
             }
         }
-        guard number.isEmpty else { return nil }
+        guard number.isEmpty, years <= 1000, months <= 1000, weeks <= 1000, days <= 1000 else { return nil }
     }
 
     /// `start` plus `count` times this duration (computed from the start each time, so
@@ -48,6 +62,7 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
         components.year = years * count
         components.month = months * count
         components.day = (weeks * 7 + days) * count
+        components.second = (hours * 3600 + minutes * 60 + seconds) * count
         return calendar.date(byAdding: components, to: start) ?? start
     }
 }

@@ -13,7 +13,7 @@ extension OrderlyAPIService {
         let caller = try RequestScope.caller(may: .manageCatalog)
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         var channel = Channel(id: ChannelID(body.id), name: body.name, kind: Channel.Kind(rawValue: body._type.rawValue) ?? .other)
-        channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules)
+        try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
         let created = try await stores.channels.create(channel, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -29,15 +29,28 @@ extension OrderlyAPIService {
         let updated = try await stores.channels.update(ChannelID(input.path.id), actor: Self.actor(caller)) { channel in
             if let name = body.name { channel.name = name }
             if let kind = body._type.flatMap({ Channel.Kind(rawValue: $0.rawValue) }) { channel.kind = kind }
-            channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules)
+            try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
         }
         return .ok(.init(body: .json(.init(updated))))
     }
 }
 
 extension Channel {
-    /// Applies the optional parts of a create or patch body; routing fields not given keep their value.
-    mutating func apply(locations: [String]?, routing: Components.Schemas.Routing?, holdRules: [Components.Schemas.HoldRule]?) {
+    /// Applies the optional parts of a create or patch body; routing and payment fields not given keep their value.
+    mutating func apply(
+        locations: [String]?, routing: Components.Schemas.Routing?, holdRules: [Components.Schemas.HoldRule]?,
+        payments: Components.Schemas.ChannelPayments?
+    ) throws(OrderlyError) {
+        if let payments {
+            if let capture = payments.capture { self.payments.capture = .init(capture) }
+            if let require = payments.require { self.payments.require = .init(require) }
+            if let timeout = payments.timeout {
+                guard timeout.isEmpty || ISODuration(timeout, allowingTime: true) != nil else {
+                    throw OrderlyError.invalid("payments.timeout", "must be an ISO 8601 duration such as PT48H or P2D (empty removes it)")
+                }
+                self.payments.timeout = timeout.isEmpty ? nil : ISODuration(timeout, allowingTime: true)
+            }
+        }
         if let locations { self.locations = locations.map(LocationID.init) }
         if let routing {
             if let shipFromStore = routing.shipFromStore { self.routing.shipFromStore = shipFromStore }
@@ -68,6 +81,47 @@ extension Components.Schemas.Channel {
                 .init(
                     name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes,
                     tags: $0.tags)
-            })
+            },
+            payments: .init(capture: .init(c.payments.capture), require: .init(c.payments.require), timeout: c.payments.timeout?.description))
+    }
+}
+
+extension PaymentPolicy.Capture {
+    init(_ capture: Components.Schemas.ChannelPayments.CapturePayload) {
+        switch capture {
+        case .onPlacement: self = .onPlacement
+        case .onShipment: self = .onShipment
+        case .manual: self = .manual
+        }
+    }
+}
+
+extension PaymentPolicy.Requirement {
+    init(_ requirement: Components.Schemas.ChannelPayments.RequirePayload) {
+        switch requirement {
+        case .none: self = .none
+        case .authorized: self = .authorized
+        case .paid: self = .paid
+        }
+    }
+}
+
+extension Components.Schemas.ChannelPayments.CapturePayload {
+    init(_ capture: PaymentPolicy.Capture) {
+        switch capture {
+        case .onPlacement: self = .onPlacement
+        case .onShipment: self = .onShipment
+        case .manual: self = .manual
+        }
+    }
+}
+
+extension Components.Schemas.ChannelPayments.RequirePayload {
+    init(_ requirement: PaymentPolicy.Requirement) {
+        switch requirement {
+        case .none: self = .none
+        case .authorized: self = .authorized
+        case .paid: self = .paid
+        }
     }
 }

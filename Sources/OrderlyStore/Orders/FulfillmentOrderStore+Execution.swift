@@ -138,8 +138,16 @@ extension FulfillmentOrderStore {
 
     /// Units leave: stock at the location, allocations and the order lines move to fulfilled.
     static func fulfil(
-        _ db: any SQLDatabase, fo: FulfillmentOrder, order: inout Order, units: [Shipment.Line], reference: String, actor: String?, at now: Date
+        _ db: Transaction, fo: FulfillmentOrder, order: inout Order, units: [Shipment.Line], reference: String, actor: String?, at now: Date
     ) async throws {
+        // The channel may ask the provider to capture what these units owe.
+        if let channel = try await ChannelStore.fetch(db, order.channel),
+            let amount = channel.payments.capture(fulfilling: units.map { ($0.orderLine, $0.quantity) }, of: order)
+        {
+            try EventLog.append(
+                db, .captureRequested(order, amount: amount, reason: "shipment", fulfillmentOrder: fo.id, reference: reference), actor: actor,
+                at: now)
+        }
         for unit in units.sorted(by: { ($0.sku, $0.orderLine) < ($1.sku, $1.orderLine) }) where unit.quantity > 0 {
             try await StockLedger.consumeReserved(
                 db, sku: unit.sku, location: fo.locationId, quantity: unit.quantity, reason: .shipment, reference: reference, actor: actor, at: now)

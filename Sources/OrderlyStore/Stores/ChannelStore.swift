@@ -75,19 +75,20 @@ public struct ChannelStore: Sendable {
         let pool = try StoredJSON.encode(c.locations)
         let routing = try StoredJSON.encode(c.routing)
         let holdRules = try StoredJSON.encode(c.holdRules)
+        let payments = try StoredJSON.encode(c.payments)
         if insert {
             try await db.raw(
                 """
-                INSERT INTO channels (id, name, type, locations, routing, hold_rules, created_at, updated_at)
+                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, created_at, updated_at)
                 VALUES (\(bind: c.id.rawValue), \(bind: c.name), \(bind: c.kind.rawValue), \(bind: pool), \(bind: routing),
-                    \(bind: holdRules), \(bind: now.stored), \(bind: now.stored))
+                    \(bind: holdRules), \(bind: payments), \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
         } else {
             try await db.raw(
                 """
                 UPDATE channels SET name = \(bind: c.name), type = \(bind: c.kind.rawValue), locations = \(bind: pool),
-                    routing = \(bind: routing), hold_rules = \(bind: holdRules), updated_at = \(bind: now.stored)
+                    routing = \(bind: routing), hold_rules = \(bind: holdRules), payments = \(bind: payments), updated_at = \(bind: now.stored)
                 WHERE id = \(bind: c.id.rawValue)
                 """
             ).run()
@@ -95,7 +96,7 @@ public struct ChannelStore: Sendable {
     }
 
     /// The columns `decode` reads.
-    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules"
+    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments"
 
     static func decode(_ row: any SQLRow) throws -> Channel {
         Channel(
@@ -103,6 +104,6 @@ public struct ChannelStore: Sendable {
             kind: Channel.Kind(rawValue: try row.string("type")) ?? .other,
             locations: try row.json("locations", as: [LocationID].self),
             routing: try row.json("routing", as: RoutingPolicy.self),
-            holdRules: try row.json("hold_rules", as: [HoldRule].self))
+            holdRules: try row.json("hold_rules", as: [HoldRule].self), payments: try row.json("payments", as: PaymentPolicy.self))
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// How a channel's orders are paid: when Orderly asks the provider to capture, and what an
+/// order must have before it is released to fulfillment.
+public struct PaymentPolicy: Sendable, Equatable, Codable {
+    public enum Capture: String, Sendable, Codable, CaseIterable {
+        /// The whole total as the order is placed (`payment.capture_requested`).
+        case onPlacement = "on_placement"
+        /// What the fulfilled units owe as each shipment or handover happens; shipping with the first.
+        case onShipment = "on_shipment"
+        /// Orderly asks for nothing; the integration or staff capture.
+        case manual
+    }
+
+    public enum Requirement: String, Sendable, Codable, CaseIterable {
+        case none, authorized, paid
+    }
+
+    public var capture: Capture
+    public var require: Requirement
+    /// How long an order may wait for payment before it is cancelled and its stock released
+    /// (nil: it waits until paid or cancelled by someone).
+    public var timeout: ISODuration?
+
+    public init(capture: Capture = .manual, require: Requirement = .none, timeout: ISODuration? = nil) {
+        self.capture = capture
+        self.require = require
+        self.timeout = timeout
+    }
+
+    enum CodingKeys: String, CodingKey { case capture, require, timeout }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        capture = try c.decodeIfPresent(Capture.self, forKey: .capture) ?? .manual
+        require = try c.decodeIfPresent(Requirement.self, forKey: .require) ?? .none
+        timeout = try c.decodeIfPresent(String.self, forKey: .timeout).flatMap { ISODuration($0, allowingTime: true) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(capture, forKey: .capture)
+        try c.encode(require, forKey: .require)
+        try c.encodeIfPresent(timeout?.description, forKey: .timeout)
+    }
+
+    /// Whether an order whose money stands at `status` may go to fulfillment.
+    public func allows(_ status: PaymentStatus) -> Bool {
+        switch require {
+        case .none: true
+        case .authorized: [.authorized, .partiallyPaid, .paid, .partiallyRefunded].contains(status)
+        case .paid: [.paid, .partiallyRefunded].contains(status)
+        }
+    }
+
+    /// What fulfilling `units` of `order` (as it stood before them) asks the provider to
+    /// capture under this policy: what those units paid (`OrderLine.paid`, after the units of
+    /// the line fulfilled before), and the shipping charge with the order's first fulfilled
+    /// units. Nil unless the policy captures on shipment, or when it comes to nothing.
+    public func capture(fulfilling units: [(line: Int, quantity: Int64)], of order: Order) -> Int64? {
+        guard capture == .onShipment else { return nil }
+        var amount: Int64 = 0
+        var done: [Int: Int64] = [:]
+        for unit in units {
+            guard let line = order.lines.first(where: { $0.number == unit.line }) else { continue }
+            let before = line.fulfilledQuantity + (done[unit.line] ?? 0)
+            amount += line.paid(units: unit.quantity, after: before)
+            done[unit.line, default: 0] += unit.quantity
+        }
+        if !order.hasFulfilment { amount += order.shippingCharge }
+        return amount > 0 ? amount : nil
+    }
+}
