@@ -31,6 +31,11 @@ public func buildApplication(
             PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
                 try await orders.allocateWaiting()
             })
+        let payments = stores.payments
+        services.append(
+            PeriodicJob(name: "unpaid-orders", interval: .seconds(60), logger: logger) {
+                try await payments.cancelUnpaid()
+            })
         let subscriptions = stores.subscriptions
         services.append(
             PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {

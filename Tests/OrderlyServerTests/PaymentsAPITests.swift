@@ -202,3 +202,81 @@ struct PaymentsAPITests {
         }
     }
 }
+
+@Suite("Payment gate")
+struct PaymentGateTests {
+    static func place(_ app: TestApp, _ externalId: String, quantity: Int = 1) async throws -> String {
+        let order = try await app.send(
+            .post, "/v1/orders",
+            json: OrdersAPITests.order(externalId: externalId, lines: [["sku": "SKU-1", "quantity": quantity, "unitPrice": 1000]])
+        ).expect(201)
+        return try #require(order["id"] as? String)
+    }
+
+    /// A channel that requires payment keeps its orders from fulfillment, their stock
+    /// reserved, until the payment that meets the requirement comes; an authorization does not
+    /// meet `paid`, the capture does, and the order goes to the warehouse at once.
+    @Test(arguments: Engine.all)
+    func ordersWaitForThePaymentTheirChannelRequires(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["payments": ["require": "paid", "timeout": "PT1H"]]).expect(200)
+            let id = try await Self.place(app, "gate-1", quantity: 2)
+            var order = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect(order["status"] as? String == "awaiting_payment" && (order["fulfillmentOrders"] as? [Any])?.isEmpty == true)
+            #expect((order["holds"] as? [[String: Any]])?.first?["source"] as? String == "payment")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 2, "its stock is reserved while it waits")
+
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("authorization", 2000, "g-a")).expect(201)
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "awaiting_payment", "authorized is not paid")
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("capture", 2000, "g-c")).expect(201)
+            order = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect(order["status"] as? String == "processing" && order["paymentStatus"] as? String == "paid")
+            #expect((order["fulfillmentOrders"] as? [[String: Any]])?.first?["locationId"] as? String == "WH-AMS")
+            let events = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.compactMap { $0["type"] as? String }
+            #expect(events.contains("order.held") && events.contains("order.released") && events.contains("fulfillment.created"))
+        }
+    }
+
+    /// Orders still unpaid when the timeout passes are cancelled and their stock released —
+    /// once each, also with two runs at the same time; paid orders and those still within the
+    /// timeout stay.
+    @Test(arguments: Engine.all)
+    func unpaidOrdersAreCancelledOnceWhenTheTimeoutPasses(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["payments": ["require": "authorized", "timeout": "PT1H"]]).expect(200)
+            var unpaid: [String] = []
+            for n in 0..<4 { unpaid.append(try await Self.place(app, "late-\(n)")) }
+            let paid = try await Self.place(app, "paid-1")
+            try await app.send(.post, "/v1/orders/\(paid)/payments", json: PaymentsAPITests.pay("authorization", 1000, "p-a")).expect(201)
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 5)
+
+            let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(30 * 60))
+            #expect(try await app.send(.post, "/v1/payments/run-due?asOf=\(soon)").expect(200).int("cancelled") == 0)
+            let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 3600))
+            let line = StartLine(count: 2)
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        await line.arrive()
+                        return try await app.send(.post, "/v1/payments/run-due?asOf=\(later)").expect(200).int("cancelled") ?? -1
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(counts == 4, "four orders cancelled between the two runs, none twice")
+            for id in unpaid {
+                #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "cancelled")
+                let cancelled = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.filter {
+                    $0["type"] as? String == "order.cancelled"
+                }
+                #expect(cancelled.count == 1)
+            }
+            #expect(try await app.send(.get, "/v1/orders/\(paid)").expect(200)["status"] as? String == "processing")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 1, "the unpaid orders' stock is released")
+        }
+    }
+}

@@ -85,7 +85,12 @@ public struct OrderLine: Sendable, Equatable, Codable {
 
 /// A reason an order may not be released to fulfilment.
 public struct Hold: Sendable, Equatable, Codable {
-    public enum Source: String, Sendable, Codable { case manual, rule }
+    public enum Source: String, Sendable, Codable {
+        case manual, rule
+        /// The channel requires payment before release (`PaymentPolicy.require`); lifted by the
+        /// payment that meets it.
+        case payment
+    }
     public var id: String
     public var reason: String
     public var source: Source

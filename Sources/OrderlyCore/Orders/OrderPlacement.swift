@@ -136,6 +136,7 @@ public enum OrderPlacement {
         order.shippingLines = input.priced.shippingLines
         order.billingAddress = draft.billingAddress
         order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
+        if let gate = PaymentGate.hold(for: order, policy: input.stock.channel.payments) { order.holds.append(gate) }
         var events: [DomainEvent] = [.orderCreated(order, note: draft.note)]
         if input.stock.channel.payments.capture == .onPlacement && order.totals.total > 0 {
             events.append(.captureRequested(order, amount: order.totals.total, reason: "placement"))

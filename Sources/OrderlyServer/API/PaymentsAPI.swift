@@ -48,6 +48,12 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(answer)))
     }
 
+    func runDuePayments(_ input: Operations.RunDuePayments.Input) async throws -> Operations.RunDuePayments.Output {
+        let caller = try RequestScope.caller(may: .runScheduler)
+        let cancelled = try await stores.payments.cancelUnpaid(asOf: input.query.asOf, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(cancelled: cancelled))))
+    }
+
     func listPaymentProviders(_ input: Operations.ListPaymentProviders.Input) async throws -> Operations.ListPaymentProviders.Output {
         _ = try RequestScope.caller(may: .manageKeys)
         return .ok(.init(body: .json(.init(items: try await stores.paymentProviders.list().map { .init(id: $0) }))))

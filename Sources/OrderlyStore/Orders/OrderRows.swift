@@ -7,10 +7,13 @@ import SQLKit
 /// changes what it is derived from.
 enum OrderRows {
     static func fetch(_ db: any SQLDatabase, _ id: OrderID, forUpdate: Bool = false) async throws -> Order? {
-        guard let row = try await db.raw("SELECT \(Self.columns) FROM orders WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")").first()
-        else {
-            return nil
-        }
+        try await fetch(db, id, lock: forUpdate ? db.forUpdate : "")
+    }
+
+    /// The order with its row locked by `lock` (`FOR UPDATE`, `FOR UPDATE SKIP LOCKED`, or
+    /// nothing); nil when there is none (or it is locked and skipped).
+    static func fetch(_ db: any SQLDatabase, _ id: OrderID, lock: SQLQueryString) async throws -> Order? {
+        guard let row = try await db.raw("SELECT \(Self.columns) FROM orders WHERE id = \(bind: id.rawValue)\(lock)").first() else { return nil }
         return try await decode(db, row)
     }
 

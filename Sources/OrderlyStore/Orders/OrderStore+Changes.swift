@@ -10,20 +10,38 @@ extension OrderStore {
         let now = time.now
         return try await database.transaction { db in
             guard let order = try await OrderRows.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Order", id) }
-            let plan = try order.cancelling(
-                requested, reason: reason, allocations: try await Allocations.states(db, id),
-                fulfillment: try await FulfillmentOrderStore.openLines(db, id))
-            try await Allocations.shrink(db, id, plan.allocations.map { ($0.line, $0.location, $0.type, $0.quantity, $0.released) })
-            try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
-            try await ReservationStore.unreserve(db, plan.unreserve)
-            try await OrderRows.saveProgress(db, plan.order, at: now)
-            // Units that stopped waiting give back the supply promised to them.
-            if order.lines.contains(where: { $0.backorderedQuantity > 0 }), let channel = try await ChannelStore.fetch(db, order.channel) {
-                try await SupplyStore.settle(db, plan.order, channel: channel, at: now)
-            }
-            try EventLog.append(db, plan.event, actor: actor, at: now)
-            return plan.order
+            return try await Self.cancel(db, order, lines: requested, reason: reason, actor: actor, at: now)
         }
+    }
+
+    /// Cancels inside the caller's transaction, which has `order` locked.
+    static func cancel(
+        _ db: Transaction, _ order: Order, lines requested: [OrderCancellation]?, reason: String?, actor: String?, at now: Date
+    ) async throws -> Order {
+        let id = order.id
+        let plan = try order.cancelling(
+            requested, reason: reason, allocations: try await Allocations.states(db, id),
+            fulfillment: try await FulfillmentOrderStore.openLines(db, id))
+        try await Allocations.shrink(db, id, plan.allocations.map { ($0.line, $0.location, $0.type, $0.quantity, $0.released) })
+        try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
+        try await ReservationStore.unreserve(db, plan.unreserve)
+        try await OrderRows.saveProgress(db, plan.order, at: now)
+        // Units that stopped waiting give back the supply promised to them.
+        if order.lines.contains(where: { $0.backorderedQuantity > 0 }), let channel = try await ChannelStore.fetch(db, order.channel) {
+            try await SupplyStore.settle(db, plan.order, channel: channel, at: now)
+        }
+        try EventLog.append(db, plan.event, actor: actor, at: now)
+        return plan.order
+    }
+
+    /// Takes `hold` off the order inside the caller's transaction (the order locked); when it
+    /// was the last, allocated units go to fulfilment.
+    static func lift(_ db: Transaction, _ hold: Hold, from order: inout Order, actor: String?, at now: Date) async throws {
+        try await db.raw("DELETE FROM order_holds WHERE order_id = \(bind: order.id.rawValue) AND hold_id = \(bind: hold.id)").run()
+        order.holds.removeAll { $0.id == hold.id }
+        try await OrderRows.saveStatus(db, order, at: now)
+        try EventLog.append(db, .orderReleased(order.id, hold, remaining: order.holds.count), actor: actor, at: now)
+        try await Allocations.release(db, &order, actor: actor, at: now)
     }
 
     /// Puts the order on hold (it keeps its stock; nothing new is released to fulfilment).
@@ -34,7 +52,7 @@ extension OrderStore {
         let now = time.now
         return try await database.transaction { db in
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Order", id) }
-            guard [.processing, .awaitingStock, .onHold, .partiallyFulfilled].contains(order.status) else {
+            guard [.processing, .awaitingPayment, .awaitingStock, .onHold, .partiallyFulfilled].contains(order.status) else {
                 throw OrderlyError.conflict("Order \(order.number) is \(order.status.rawValue) and cannot be held")
             }
             let hold = Hold(id: "hold_" + Token.random(bytes: 6), reason: reason, source: .manual)
@@ -52,11 +70,7 @@ extension OrderStore {
         return try await database.transaction { db in
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Order", id) }
             guard let hold = order.holds.first(where: { $0.id == holdId }) else { throw OrderlyError.notFound("Hold", holdId) }
-            try await db.raw("DELETE FROM order_holds WHERE order_id = \(bind: id.rawValue) AND hold_id = \(bind: holdId)").run()
-            order.holds.removeAll { $0.id == holdId }
-            try await OrderRows.saveStatus(db, order, at: now)
-            try EventLog.append(db, .orderReleased(id, hold, remaining: order.holds.count), actor: actor, at: now)
-            try await Allocations.release(db, &order, actor: actor, at: now)
+            try await Self.lift(db, hold, from: &order, actor: actor, at: now)
             return order
         }
     }

@@ -56,8 +56,51 @@ public struct PaymentStore: Sendable {
             order.payments = PaymentTotals(existing.filter { $0.id != transaction.id } + [transaction])
             try await OrderRows.savePayments(db, order, at: now)
             try EventLog.append(db, .paymentRecorded(transaction, order: order), actor: actor, at: now)
+            // The payment the channel waits for opens the gate: the order goes to fulfillment.
+            if order.holds.contains(where: { $0.source == .payment }), let channel = try await ChannelStore.fetch(db, order.channel),
+                let hold = PaymentGate.lifted(order, policy: channel.payments)
+            {
+                try await OrderStore.lift(db, hold, from: &order, actor: actor, at: now)
+            }
             return (outcome, order)
         }
+    }
+
+    /// Cancels every order its channel's payment timeout has run out for while it waited for
+    /// payment (`PaymentGate.expired`), releasing its stock. Each order is claimed with `SKIP
+    /// LOCKED` and checked again under its lock, so that several instances never cancel one
+    /// twice and a payment that arrives first wins. Returns how many it cancelled.
+    public func cancelUnpaid(asOf: Date? = nil, actor: String? = "payment-timeout") async throws -> Int {
+        let now = asOf ?? time.now
+        let waiting = try await database.read { db in
+            try await db.raw(
+                """
+                SELECT h.order_id, h.created_at, o.channel_id FROM order_holds h
+                JOIN orders o ON o.id = h.order_id JOIN channels c ON c.id = o.channel_id
+                WHERE h.source = \(bind: Hold.Source.payment.rawValue) AND c.payments LIKE '%"timeout"%'
+                    AND o.status <> \(bind: OrderStatus.cancelled.rawValue)
+                ORDER BY h.created_at LIMIT 1000
+                """
+            ).all().map { (OrderID(try $0.string("order_id")), try $0.date("created_at"), ChannelID(try $0.string("channel_id"))) }
+        }
+        var policies: [ChannelID: PaymentPolicy] = [:]
+        var cancelled = 0
+        for (id, since, channelID) in waiting {
+            if policies[channelID] == nil {
+                policies[channelID] = try await database.read { db in try await ChannelStore.fetch(db, channelID)?.payments }
+            }
+            guard let policy = policies[channelID], PaymentGate.expired(since: since, policy: policy, now: now) else { continue }
+            let done = try await database.transaction { db -> Bool in
+                guard let order = try await OrderRows.fetch(db, id, lock: db.forUpdateSkipLocked),
+                    order.holds.contains(where: { $0.source == .payment }), order.status != .cancelled
+                else { return false }
+                let reason = "no payment within \(policy.timeout?.description ?? "the timeout")"
+                _ = try await OrderStore.cancel(db, order, lines: nil, reason: reason, actor: actor, at: now)
+                return true
+            }
+            if done { cancelled += 1 }
+        }
+        return cancelled
     }
 
     /// The order's transactions, oldest first.
