@@ -122,4 +122,43 @@ struct PaymentRecordingTests {
         #expect(ISODuration("P1DT12H", allowingTime: true)?.advance(Self.now, times: 1) == Self.now.addingTimeInterval(36 * 3600))
         #expect(ISODuration("PT48H") == nil && ISODuration("PT", allowingTime: true) == nil && ISODuration("P1H", allowingTime: true) == nil)
     }
+
+    /// 2 × 2500 and shipping 500 (5500), all captured: cancelling one unit asks its 2500 back;
+    /// cancelling the other too asks the rest and the shipping charge. Captured only for what
+    /// shipped, cancelling the rest asks nothing.
+    @Test func cancellingAsksBackWhatWasTakenForTheCancelledUnits() {
+        var paid = Self.order()
+        paid.payments = PaymentTotals(authorized: 5500, captured: 5500)
+        var oneLess = paid
+        oneLess.lines[0].cancelledQuantity = 1
+        #expect(RefundRequest.forCancellation(before: paid, after: oneLess) == 2500)
+        oneLess.refundsRequested = 2500
+        var none = oneLess
+        none.lines[0].cancelledQuantity = 2
+        #expect(RefundRequest.forCancellation(before: oneLess, after: none) == 3000, "the other unit and the shipping charge")
+
+        var shippedOne = Self.order()
+        shippedOne.lines[0].fulfilledQuantity = 1
+        shippedOne.payments = PaymentTotals(authorized: 5500, captured: 3000)
+        var rest = shippedOne
+        rest.lines[0].cancelledQuantity = 1
+        #expect(RefundRequest.forCancellation(before: shippedOne, after: rest) == 0, "the cancelled unit was never captured")
+        #expect(RefundRequest.forCancellation(before: Self.order(), after: oneLess) == 0, "nothing captured, nothing to give back")
+        #expect(RefundRequest.forReturn(4000, order: oneLess) == 3000, "a return asks no more than may still be asked")
+    }
+
+    @Test func aRefundGoesToTheNewestPaymentsFirstAndGiftCardsLast() {
+        func payment(_ id: String, _ provider: String, _ amount: Int64, _ seconds: TimeInterval) -> PaymentTransaction {
+            PaymentTransaction(
+                id: PaymentTransactionID(id), orderId: "ord_1", kind: .capture, amount: amount, currency: "EUR", provider: provider,
+                reference: id, at: Self.now.addingTimeInterval(seconds))
+        }
+        var refund = Self.tx(.refund, 500, "r1")
+        refund.provider = "adyen"
+        let transactions = [payment("gift", "gift_card", 2000, 0), payment("old", "adyen", 1500, 10), payment("new", "adyen", 1000, 20), refund]
+        let split = RefundRequest.split(3500, over: transactions)
+        // The newest adyen capture has 500 left after the earlier refund, then the older one, then the gift card.
+        #expect(split.map(\.transactionId) == ["new", "old", "gift"] && split.map(\.amount) == [500, 1500, 1500])
+        #expect(RefundRequest.split(200, over: transactions).map(\.transactionId) == ["new"])
+    }
 }

@@ -203,6 +203,57 @@ struct PaymentsAPITests {
     }
 }
 
+@Suite("Refund requests")
+struct RefundRequestTests {
+    static func refunds(_ app: TestApp, _ id: String) async throws -> [[String: Any]] {
+        try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.filter { $0["type"] as? String == "refund.requested" }
+            .compactMap { $0["data"] as? [String: Any] }
+    }
+
+    /// A paid order: cancelling a unit asks its price back from the payment; a return, once
+    /// received, asks its refund. Unpaid, nothing is asked.
+    @Test(arguments: Engine.all)
+    func cancellationsAndReturnsAskBackWhatWasPaid(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "rf-1", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            let sale = try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 3000, "rf-sale")).expect(201)
+            try await app.send(.post, "/v1/orders/\(id)/cancel", json: ["lines": [["line": 1, "quantity": 1]]]).expect(200)
+            var asked = try await Self.refunds(app, id)
+            #expect(asked.count == 1 && (asked[0]["amount"] as? NSNumber)?.intValue == 1000 && asked[0]["reason"] as? String == "cancellation")
+            let split = asked[0]["split"] as? [[String: Any]] ?? []
+            #expect(split.count == 1 && split[0]["transactionId"] as? String == sale["id"] as? String)
+
+            let fo = try #require(
+                (try await app.send(.get, "/v1/orders/\(id)").expect(200)["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]]).expect(
+                201)
+            let ret = try await app.send(
+                .post, "/v1/returns",
+                json: ["orderId": id, "locationId": "WH-AMS", "method": "mail", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "size"]]]
+            ).expect(201)
+            let retId = try #require(ret["id"] as? String)
+            #expect(try await Self.refunds(app, id).count == 1, "nothing asked before the return arrives")
+            try await app.send(.post, "/v1/returns/\(retId)/receive", json: ["lines": [["sku": "SKU-1", "quantity": 1, "condition": "resellable"]]])
+                .expect(200)
+            asked = try await Self.refunds(app, id)
+            #expect(asked.count == 2 && (asked[1]["amount"] as? NSNumber)?.intValue == 1000 && asked[1]["returnId"] as? String == retId)
+
+            let unpaid = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "rf-2", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
+            ).expect(201)
+            let unpaidId = try #require(unpaid["id"] as? String)
+            try await app.send(.post, "/v1/orders/\(unpaidId)/cancel").expect(200)
+            #expect(try await Self.refunds(app, unpaidId).isEmpty)
+        }
+    }
+}
+
 @Suite("Payment gate")
 struct PaymentGateTests {
     static func place(_ app: TestApp, _ externalId: String, quantity: Int = 1) async throws -> String {

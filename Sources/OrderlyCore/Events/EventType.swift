@@ -24,6 +24,7 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
 
     case paymentRecorded = "payment.recorded"
     case paymentCaptureRequested = "payment.capture_requested"
+    case refundRequested = "refund.requested"
     case paymentProviderSaved = "payment_provider.saved"
     case paymentProviderDeleted = "payment_provider.deleted"
 

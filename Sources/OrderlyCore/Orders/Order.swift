@@ -122,6 +122,9 @@ public struct Order: Sendable, Equatable {
     public var billingAddress: Address?
     /// The sums of the order's succeeded payment transactions (`paymentStatus` derives from them).
     public var payments = PaymentTotals()
+    /// The refund level Orderly has asked the provider for (`RefundRequest`): what it asks
+    /// next comes on top of this or of what was refunded, whichever is higher.
+    public var refundsRequested: Int64 = 0
 
     public init(
         id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,

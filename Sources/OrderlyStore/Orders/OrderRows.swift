@@ -35,7 +35,7 @@ enum OrderRows {
     static let columns: SQLQueryString = """
         id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total, shipping_address, \
         latitude, longitude, tags, created_at, discounts, shipping_lines, billing_address, authorized_amount, captured_amount, voided_amount, \
-        refunded_amount
+        refunded_amount, refunds_requested
         """
     /// The columns of `order_lines` that `line(_:)` reads.
     static let lineColumns: [String] = [
@@ -91,6 +91,7 @@ enum OrderRows {
         order.payments = PaymentTotals(
             authorized: try row.int64("authorized_amount"), captured: try row.int64("captured_amount"), voided: try row.int64("voided_amount"),
             refunded: try row.int64("refunded_amount"))
+        order.refundsRequested = try row.int64("refunds_requested")
         return order
     }
 

@@ -31,7 +31,11 @@ extension OrderStore {
             try await SupplyStore.settle(db, plan.order, channel: channel, at: now)
         }
         try EventLog.append(db, plan.event, actor: actor, at: now)
-        return plan.order
+        // What the cancelled units paid goes back, as far as it was captured beyond what is still owed.
+        var cancelled = plan.order
+        let refund = RefundRequest.forCancellation(before: order, after: cancelled)
+        try await PaymentStore.requestRefund(db, &cancelled, amount: refund, reason: "cancellation", actor: actor, at: now)
+        return cancelled
     }
 
     /// Takes `hold` off the order inside the caller's transaction (the order locked); when it

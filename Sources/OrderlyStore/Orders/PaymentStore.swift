@@ -103,6 +103,20 @@ public struct PaymentStore: Sendable {
         return cancelled
     }
 
+    /// Asks the provider to give `amount` back on `order` (`refund.requested`), split over
+    /// its payments, and raises the order's requested refund level; nothing when `amount` is 0.
+    static func requestRefund(
+        _ db: Transaction, _ order: inout Order, amount: Int64, reason: String, returnId: ReturnID? = nil, actor: String?, at now: Date
+    ) async throws {
+        guard amount > 0 else { return }
+        let split = RefundRequest.split(amount, over: try await transactions(db, of: order.id))
+        order.refundsRequested = max(order.payments.refunded, order.refundsRequested) + amount
+        try await db.raw(
+            "UPDATE orders SET refunds_requested = \(bind: order.refundsRequested) WHERE id = \(bind: order.id.rawValue)"
+        ).run()
+        try EventLog.append(db, .refundRequested(order, amount: amount, reason: reason, returnId: returnId, split: split), actor: actor, at: now)
+    }
+
     /// The order's transactions, oldest first.
     public func list(_ orderId: OrderID) async throws -> [PaymentTransaction] {
         try await database.read { db in

@@ -121,6 +121,12 @@ public struct ReturnStore: Sendable {
             ).run()
             try await OrderRows.saveProgress(db, receipt.order, at: now)
             try EventLog.append(db, receipt.event, actor: actor, at: now)
+            // Once everything has arrived, the return's refund is asked of the provider.
+            if ret.status == .received && current.status != .received {
+                var order = receipt.order
+                let amount = RefundRequest.forReturn(ret.refundAmount, order: order)
+                try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
+            }
             return ret
         }
     }
