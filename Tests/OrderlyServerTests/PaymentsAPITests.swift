@@ -254,6 +254,73 @@ struct RefundRequestTests {
     }
 }
 
+@Suite("Invoices API")
+struct InvoicesAPITests {
+    /// 3 × 1210 with 21 % VAT in the price and shipping 495 with 104 VAT on top (total 4229):
+    /// a shipment of one unit is invoiced 1210 with the shipping (599) and 210 + 104 VAT; the
+    /// second shipment the other two units; together the order's total. A return of one unit,
+    /// received, brings a credit note for it.
+    @Test(arguments: Engine.all)
+    func shipmentsAreInvoicedAndReturnsCredited(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            var body = OrdersAPITests.order(
+                externalId: "inv-1",
+                lines: [
+                    ["sku": "SKU-1", "quantity": 3, "unitPrice": 1210, "taxes": [["name": "VAT", "rate": 0.21, "amount": 630, "included": true]]]
+                ])
+            body["shippingLines"] = [
+                ["method": "standard", "price": 495, "taxes": [["name": "VAT", "rate": 0.21, "amount": 104, "included": false]]]
+            ]
+            body["billingAddress"] = ["name": "Ada Ltd", "line1": "Keizersgracht 1", "city": "Amsterdam", "country": "NL"]
+            let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
+            let id = try #require(order["id"] as? String)
+            let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 1]]]).expect(
+                201)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]]).expect(
+                201)
+
+            let invoices = try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items
+            #expect(invoices.map { $0["kind"] as? String } == ["invoice", "invoice"])
+            let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+            #expect(Set(invoices.compactMap { $0["number"] as? String }) == ["INV-\(year)-000001", "INV-\(year)-000002"])
+            let first = try #require(invoices.first { ($0["total"] as? NSNumber)?.intValue == 1210 + 599 })
+            #expect((first["taxTotal"] as? NSNumber)?.intValue == 210 + 104)
+            let breakdown = first["taxes"] as? [[String: Any]] ?? []
+            #expect(
+                breakdown.map { ($0["amount"] as? NSNumber)?.intValue } == [210, 104]
+                    || breakdown.map { ($0["amount"] as? NSNumber)?.intValue } == [104, 210])
+            #expect((first["buyer"] as? [String: Any])?["name"] as? String == "Ada Ltd")
+            let total = invoices.reduce(0) { $0 + (($1["total"] as? NSNumber)?.intValue ?? 0) }
+            #expect(total == 4229, "the invoices add up to the order's total")
+            let one = try await app.send(.get, "/v1/invoices/\(try #require(first["id"] as? String))").expect(200)
+            #expect(one["number"] as? String == first["number"] as? String)
+
+            let ret = try await app.send(
+                .post, "/v1/returns",
+                json: ["orderId": id, "locationId": "WH-AMS", "method": "mail", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "size"]]]
+            ).expect(201)
+            try await app.send(
+                .post, "/v1/returns/\(try #require(ret["id"] as? String))/receive",
+                json: ["lines": [["sku": "SKU-1", "quantity": 1, "condition": "damaged"]]]
+            ).expect(200)
+            let credit = try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items.first { $0["kind"] as? String == "credit_note" }
+            #expect(credit?["number"] as? String == "CN-\(year)-000001")
+            #expect((credit?["total"] as? NSNumber)?.intValue == (ret["refundAmount"] as? NSNumber)?.intValue)
+            #expect((credit?["total"] as? NSNumber)?.intValue == 1210 && (credit?["taxTotal"] as? NSNumber)?.intValue == 210)
+
+            let pos = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "pos", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String
+            )
+            try await app.send(.get, "/v1/invoices/\(try #require(first["id"] as? String))", key: pos).expect(404)
+            try await app.send(.get, "/v1/invoices", key: pos).expect(403)
+        }
+    }
+}
+
 @Suite("Payment gate")
 struct PaymentGateTests {
     static func place(_ app: TestApp, _ externalId: String, quantity: Int = 1) async throws -> String {

@@ -55,3 +55,21 @@ extension DomainEvent {
                 reference: reference))
     }
 }
+
+/// `invoice.issued`: an invoice or credit note with its number and total.
+public struct InvoiceIssuedPayload: EventPayload, Equatable {
+    public var id: String
+    public var number: String
+    public var kind: String
+    public var total: Int64
+    public var taxTotal: Int64
+}
+
+extension DomainEvent {
+    public static func invoiceIssued(_ invoice: Invoice) -> Self {
+        .init(
+            .invoiceIssued, .order(invoice.orderId),
+            InvoiceIssuedPayload(
+                id: invoice.id.rawValue, number: invoice.number, kind: invoice.kind.rawValue, total: invoice.total, taxTotal: invoice.taxTotal))
+    }
+}

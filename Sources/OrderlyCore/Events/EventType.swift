@@ -25,6 +25,7 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case paymentRecorded = "payment.recorded"
     case paymentCaptureRequested = "payment.capture_requested"
     case refundRequested = "refund.requested"
+    case invoiceIssued = "invoice.issued"
     case paymentProviderSaved = "payment_provider.saved"
     case paymentProviderDeleted = "payment_provider.deleted"
 

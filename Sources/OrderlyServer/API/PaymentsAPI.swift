@@ -54,6 +54,23 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(cancelled: cancelled))))
     }
 
+    func listInvoices(_ input: Operations.ListInvoices.Input) async throws -> Operations.ListInvoices.Output {
+        var orderId: OrderID?
+        if let id = input.query.orderId {
+            orderId = try await visibleOrder(id, for: { .readOrders($0) }).id
+        } else {
+            _ = try RequestScope.caller(may: .readOrders(nil))
+        }
+        let page = try await stores.invoices.list(orderId: orderId, after: input.query.cursor, limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Invoice.init), nextCursor: page.nextCursor))))
+    }
+
+    func getInvoice(_ input: Operations.GetInvoice.Input) async throws -> Operations.GetInvoice.Output {
+        let invoice = try await stores.invoices.get(InvoiceID(input.path.id))
+        _ = try await visibleOrder(invoice.orderId.rawValue, for: { .readOrders($0) })
+        return .ok(.init(body: .json(.init(invoice))))
+    }
+
     func listPaymentProviders(_ input: Operations.ListPaymentProviders.Input) async throws -> Operations.ListPaymentProviders.Output {
         _ = try RequestScope.caller(may: .manageKeys)
         return .ok(.init(body: .json(.init(items: try await stores.paymentProviders.list().map { .init(id: $0) }))))
@@ -70,6 +87,22 @@ extension OrderlyAPIService {
         let caller = try RequestScope.caller(may: .manageKeys)
         try await stores.paymentProviders.delete(input.path.id, actor: Self.actor(caller))
         return .noContent(.init())
+    }
+}
+
+extension Components.Schemas.Invoice {
+    init(_ i: Invoice) {
+        self.init(
+            id: i.id.rawValue, number: i.number, kind: i.kind == .invoice ? .invoice : .creditNote, orderId: i.orderId.rawValue,
+            orderNumber: i.orderNumber, fulfillmentOrderId: i.fulfillmentOrderId?.rawValue, returnId: i.returnId?.rawValue,
+            currency: i.currency.rawValue, buyer: i.buyer.map(Components.Schemas.Address.init), buyerEmail: i.buyerEmail,
+            lines: i.lines.map {
+                .init(
+                    orderLine: $0.orderLine, sku: $0.sku, description: $0.description, quantity: $0.quantity, unitPrice: $0.unitPrice,
+                    discount: $0.discount, taxes: $0.taxes.map(Components.Schemas.Tax.init), total: $0.total)
+            },
+            taxes: i.taxes.map { .init(name: $0.name, rate: $0.rate.fraction, included: $0.included, amount: $0.amount) }, taxTotal: i.taxTotal,
+            total: i.total, issuedAt: i.issuedAt)
     }
 }
 

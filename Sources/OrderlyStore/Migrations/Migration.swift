@@ -29,6 +29,7 @@ public enum Migrator {
         Migration0010IdempotencyLeases.migration, Migration0011SupplyPromises.migration, Migration0012OrderMoney.migration,
         Migration0013TaxRates.migration, Migration0014Payments.migration, Migration0015PaymentProviders.migration,
         Migration0016ChannelPayments.migration, Migration0017RefundRequests.migration,
+        Migration0018Invoices.migration,
     ]
 
     /// The newest schema version this build knows.

@@ -148,6 +148,13 @@ extension FulfillmentOrderStore {
                 db, .captureRequested(order, amount: amount, reason: "shipment", fulfillmentOrder: fo.id, reference: reference), actor: actor,
                 at: now)
         }
+        // The invoice for what these units (and, first of all, the shipping) cost.
+        if let draft = Invoicing.document(
+            .invoice, order: order, units: units.map { ($0.orderLine, $0.quantity) }, after: \.fulfilledQuantity, shipping: !order.hasFulfilment,
+            id: InvoiceStore.newID(), at: now, fulfillmentOrder: fo.id, buyerEmail: try await CustomerStore.fetch(db, order.customerId)?.email)
+        {
+            _ = try await InvoiceStore.issue(db, draft, actor: actor)
+        }
         for unit in units.sorted(by: { ($0.sku, $0.orderLine) < ($1.sku, $1.orderLine) }) where unit.quantity > 0 {
             try await StockLedger.consumeReserved(
                 db, sku: unit.sku, location: fo.locationId, quantity: unit.quantity, reason: .shipment, reference: reference, actor: actor, at: now)

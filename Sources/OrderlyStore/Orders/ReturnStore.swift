@@ -126,6 +126,21 @@ public struct ReturnStore: Sendable {
                 var order = receipt.order
                 let amount = RefundRequest.forReturn(ret.refundAmount, order: order)
                 try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
+                // The credit note for what came back: the units after those returned before, and
+                // the shipping charge when the refund gave it back.
+                let units = ret.lines.map { (line: $0.orderLine, quantity: $0.receivedQuantity) }
+                let unitsPaid = units.reduce(Int64(0)) { sum, unit in
+                    guard let line = order.lines.first(where: { $0.number == unit.line }) else { return sum }
+                    return sum + line.paid(units: unit.quantity, after: line.returnedQuantity - unit.quantity)
+                }
+                let shipping = order.shippingCharge > 0 && ret.refundAmount - unitsPaid >= order.shippingCharge
+                if let draft = Invoicing.document(
+                    .creditNote, order: order, units: units,
+                    after: { line in line.returnedQuantity - (units.first { $0.line == line.number }?.quantity ?? 0) }, shipping: shipping,
+                    id: InvoiceStore.newID(), at: now, returnId: ret.id)
+                {
+                    _ = try await InvoiceStore.issue(db, draft, actor: actor)
+                }
             }
             return ret
         }

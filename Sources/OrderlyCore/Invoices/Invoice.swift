@@ -1,0 +1,122 @@
+import Foundation
+
+/// A server-assigned invoice or credit note id (`inv_…`).
+public struct InvoiceID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// A document for finance: an invoice for what was delivered, or a credit note for what came
+/// back. Numbered without gaps per series (`INV-2026-000001`, `CN-2026-000001`).
+public struct Invoice: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case invoice
+        case creditNote = "credit_note"
+    }
+
+    public struct Line: Sendable, Equatable, Codable {
+        public var orderLine: Int?
+        public var sku: String?
+        public var description: String
+        public var quantity: Int64
+        public var unitPrice: Int64
+        /// The units' share of the line's discounts and of the order's.
+        public var discount: Int64
+        public var taxes: [Tax]
+        /// What the customer pays for these units: quantity × unit price − discount + taxes not included.
+        public var total: Int64
+    }
+
+    /// What one tax rate comes to on the document.
+    public struct TaxSummary: Sendable, Equatable, Codable {
+        public var name: String
+        public var rate: TaxRate
+        public var included: Bool
+        public var amount: Int64
+    }
+
+    public var id: InvoiceID
+    public var number: String
+    public var kind: Kind
+    public var orderId: OrderID
+    public var orderNumber: String
+    public var fulfillmentOrderId: FulfillmentOrderID?
+    public var returnId: ReturnID?
+    public var currency: CurrencyCode
+    public var buyer: Address?
+    public var buyerEmail: String?
+    public var lines: [Line]
+    public var taxes: [TaxSummary]
+    /// Every tax on the document, included in prices or not.
+    public var taxTotal: Int64
+    /// What the document is for: Σ line totals (positive for credit notes too: the amount credited).
+    public var total: Int64
+    public var issuedAt: Date
+
+    /// The series a document of `kind` issued at `date` is numbered in: `INV-2026`, `CN-2026`.
+    public static func series(_ kind: Kind, at date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        return "\(kind == .invoice ? "INV" : "CN")-\(calendar.component(.year, from: date))"
+    }
+
+    /// The number of the `sequence`th document of `series`: `INV-2026-000001`.
+    public static func number(series: String, sequence: Int64) -> String {
+        let digits = String(sequence)
+        return "\(series)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+}
+
+/// What goes on an invoice or a credit note, decided in one place. An invoice is issued for
+/// the units a shipment or handover fulfils: each unit at its exact share of its line (the
+/// line's total, discounts and every tax split over its units as `OrderLine.paid` splits
+/// them, after the units invoiced before), and the shipping charge on the order's first
+/// invoice — so the invoices of a fully delivered order add up to its total. A credit note is
+/// issued for what a return gives back: the returned units the same way (after the units
+/// returned before), and the shipping charge when the refund included it.
+public enum Invoicing {
+    /// The lines and tax summary for `units` of `order`, each line's units counted `after`
+    /// those before them; `shipping` adds the order's shipping lines.
+    public static func document(
+        _ kind: Invoice.Kind, order: Order, units: [(line: Int, quantity: Int64)], after before: (OrderLine) -> Int64, shipping: Bool,
+        id: InvoiceID, at now: Date, fulfillmentOrder: FulfillmentOrderID? = nil, returnId: ReturnID? = nil, buyerEmail: String? = nil
+    ) -> Invoice? {
+        var lines: [Invoice.Line] = []
+        var counted: [Int: Int64] = [:]
+        for unit in units where unit.quantity > 0 {
+            guard let line = order.lines.first(where: { $0.number == unit.line }) else { continue }
+            let after = before(line) + (counted[unit.line] ?? 0)
+            counted[unit.line, default: 0] += unit.quantity
+            let share = { (whole: Int64) in Money.share(of: whole, units: unit.quantity, after: after, of: line.quantity) }
+            lines.append(
+                Invoice.Line(
+                    orderLine: line.number, sku: line.sku.rawValue, description: line.sku.rawValue, quantity: unit.quantity,
+                    unitPrice: line.unitPrice,
+                    discount: share(line.discountTotal),
+                    taxes: line.taxes.map { Tax(name: $0.name, rate: $0.rate, amount: share($0.amount), included: $0.included) },
+                    total: line.paid(units: unit.quantity, after: after)))
+        }
+        if shipping {
+            for charge in order.shippingLines where charge.total > 0 {
+                lines.append(
+                    Invoice.Line(
+                        orderLine: nil, sku: nil, description: "Shipping: \(charge.method)" + (charge.carrier.map { " (\($0))" } ?? ""), quantity: 1,
+                        unitPrice: charge.price, discount: 0, taxes: charge.taxes, total: charge.total))
+            }
+        }
+        guard !lines.isEmpty else { return nil }
+        var summaries: [Invoice.TaxSummary] = []
+        for tax in lines.flatMap(\.taxes) {
+            if let i = summaries.firstIndex(where: { $0.name == tax.name && $0.rate == tax.rate && $0.included == tax.included }) {
+                summaries[i].amount += tax.amount
+            } else {
+                summaries.append(.init(name: tax.name, rate: tax.rate, included: tax.included, amount: tax.amount))
+            }
+        }
+        return Invoice(
+            id: id, number: "", kind: kind, orderId: order.id, orderNumber: order.number, fulfillmentOrderId: fulfillmentOrder, returnId: returnId,
+            currency: order.currency, buyer: order.billingAddress ?? order.shippingAddress, buyerEmail: buyerEmail, lines: lines,
+            taxes: summaries.sorted { ($0.rate, $0.name) > ($1.rate, $1.name) }, taxTotal: summaries.reduce(0) { $0 + $1.amount },
+            total: lines.reduce(0) { $0 + $1.total }, issuedAt: now)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import OrderlyCore
+import SQLKit
+
+/// Invoices and credit notes: issued inside the transaction of the shipment or return they
+/// are for, numbered without gaps per series, read by order or in pages for accounting.
+public struct InvoiceStore: Sendable {
+    let database: Database
+    let time: any TimeSource
+
+    /// Numbers and stores `draft` (its `number` empty) in the caller's transaction. The number
+    /// comes from the series' row, updated in this transaction: concurrent issues in one series
+    /// wait for each other, and a rollback gives the number back, so the series has no gaps.
+    static func issue(_ db: Transaction, _ draft: Invoice, actor: String?) async throws -> Invoice {
+        var invoice = draft
+        let series = Invoice.series(invoice.kind, at: invoice.issuedAt)
+        guard
+            let sequence = try await db.raw(
+                """
+                INSERT INTO number_series (series, last) VALUES (\(bind: series), 1)
+                ON CONFLICT (series) DO UPDATE SET last = number_series.last + 1 RETURNING last
+                """
+            ).first()?.int64("last")
+        else { throw OrderlyError.conflict("No number was drawn in series \(series)") }
+        invoice.number = Invoice.number(series: series, sequence: sequence)
+        try await db.raw(
+            """
+            INSERT INTO invoices (id, number, series, sequence, kind, order_id, fulfillment_order_id, return_id, currency, total, tax_total,
+                document, issued_at)
+            VALUES (\(bind: invoice.id.rawValue), \(bind: invoice.number), \(bind: series), \(bind: sequence), \(bind: invoice.kind.rawValue),
+                \(bind: invoice.orderId.rawValue), \(bind: invoice.fulfillmentOrderId?.rawValue), \(bind: invoice.returnId?.rawValue),
+                \(bind: invoice.currency.rawValue), \(bind: invoice.total), \(bind: invoice.taxTotal), \(bind: try StoredJSON.encode(invoice)),
+                \(bind: invoice.issuedAt.stored))
+            """
+        ).run()
+        try EventLog.append(db, .invoiceIssued(invoice), actor: actor, at: invoice.issuedAt)
+        return invoice
+    }
+
+    static func newID() -> InvoiceID { InvoiceID("inv_" + Token.random(bytes: 10)) }
+
+    public func get(_ id: InvoiceID) async throws -> Invoice {
+        guard
+            let text = try await database.read({ db in
+                try await db.raw("SELECT document FROM invoices WHERE id = \(bind: id.rawValue)").first()?.string("document")
+            })
+        else { throw OrderlyError.notFound("Invoice", id) }
+        return try StoredJSON.decode(Invoice.self, from: text)
+    }
+
+    /// Invoices and credit notes, oldest first; of one order, or issued since a moment.
+    public func list(orderId: OrderID?, since: Date? = nil, after cursor: String?, limit: Int?) async throws -> Page<Invoice> {
+        let size = try pageSize(limit)
+        let rows = try await database.read { db in
+            var query = SQLQueryString("SELECT id, document FROM invoices WHERE id > \(bind: cursor ?? "")")
+            if let orderId { query.appendInterpolation(SQLQueryString(" AND order_id = \(bind: orderId.rawValue)")) }
+            if let since { query.appendInterpolation(SQLQueryString(" AND issued_at >= \(bind: since.stored)")) }
+            query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
+            return try await db.raw(query).all()
+        }
+        let items = try rows.prefix(size).map { try StoredJSON.decode(Invoice.self, from: try $0.string("document")) }
+        return Page(items: items, nextCursor: rows.count > size ? items.last?.id.rawValue : nil)
+    }
+
+    /// Every document issued in `[since, until)`, by number within series, in batches.
+    public func export(since: Date, until: Date?, _ batch: ([Invoice]) throws -> Void) async throws {
+        var after = (issued: since.stored - 1, id: "")
+        while true {
+            let from = after
+            let rows = try await database.read { db in
+                try await db.raw(
+                    """
+                    SELECT id, issued_at, document FROM invoices
+                    WHERE (issued_at > \(bind: from.issued) OR (issued_at = \(bind: from.issued) AND id > \(bind: from.id)))
+                        AND issued_at >= \(bind: since.stored) AND issued_at < \(bind: (until ?? .distantFuture).stored)
+                    ORDER BY issued_at, id LIMIT 500
+                    """
+                ).all()
+            }
+            guard let last = rows.last else { return }
+            after = (try last.int64("issued_at"), try last.string("id"))
+            try batch(try rows.map { try StoredJSON.decode(Invoice.self, from: try $0.string("document")) })
+        }
+    }
+}
