@@ -102,6 +102,7 @@ let package = Package(
                 .embedInCode("Web/Templates/customer.mustache"),
                 .embedInCode("Web/Templates/inventory.mustache"),
                 .embedInCode("Web/Templates/store.mustache"),
+                .embedInCode("Web/Templates/invoice.mustache"),
                 .embedInCode("Web/Templates/error.mustache"),
             ],
             swiftSettings: swiftSettings

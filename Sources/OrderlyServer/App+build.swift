@@ -85,6 +85,6 @@ public func buildRouter(
     // Compact JSON with sorted keys (deterministic): pretty-printing every answer cost CPU and
     // a third more bytes; `jq` is there for people.
     try api.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))
-    try WebUI(stores: stores, secureCookies: configuration.secureCookies).register(on: router)
+    try WebUI(stores: stores, secureCookies: configuration.secureCookies, seller: configuration.seller).register(on: router)
     return router
 }

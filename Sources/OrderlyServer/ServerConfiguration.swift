@@ -65,6 +65,16 @@ public struct ServerConfiguration: Sendable {
     public var adminPassword: String?
     /// Marks session cookies `Secure` (`ORDERLY_SECURE_COOKIES=true` when served over HTTPS).
     public var secureCookies: Bool = false
+    /// Who issues the invoices, as printed on them (`ORDERLY_SELLER_NAME`,
+    /// `ORDERLY_SELLER_ADDRESS`, `ORDERLY_SELLER_TAX_ID`).
+    public var seller = Seller()
+
+    public struct Seller: Sendable {
+        public var name = "Orderly"
+        public var address = ""
+        public var taxId = ""
+        public init() {}
+    }
 
     public init() {}
 
@@ -89,6 +99,9 @@ public struct ServerConfiguration: Sendable {
         if let email = env.text("ORDERLY_ADMIN_EMAIL") { configuration.adminEmail = email }
         if let password = env.text("ORDERLY_ADMIN_PASSWORD") { configuration.adminPassword = password }
         if let secure = env.bool("ORDERLY_SECURE_COOKIES") { configuration.secureCookies = secure }
+        if let name = env.text("ORDERLY_SELLER_NAME") { configuration.seller.name = name }
+        if let address = env.text("ORDERLY_SELLER_ADDRESS") { configuration.seller.address = address }
+        if let taxId = env.text("ORDERLY_SELLER_TAX_ID") { configuration.seller.taxId = taxId }
         if let rate = env.double("ORDERLY_RATE_LIMIT", atLeast: 0) { configuration.rateLimitPerSecond = rate }
         if let burst = env.double("ORDERLY_RATE_LIMIT_BURST", atLeast: 1) { configuration.rateLimitBurst = burst }
         if let attempts = env.int("ORDERLY_WEBHOOK_MAX_ATTEMPTS", 1...100) { configuration.webhookRetry.maxAttempts = attempts }

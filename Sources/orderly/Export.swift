@@ -7,7 +7,7 @@ import OrderlyStore
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write data out for other systems.", subcommands: [ExportOrders.self])
+        abstract: "Write data out for other systems.", subcommands: [ExportOrders.self, ExportInvoices.self])
 }
 
 struct ExportOrders: AsyncParsableCommand {
@@ -43,5 +43,38 @@ struct ExportOrders: AsyncParsableCommand {
     static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text + "T00:00:00Z", strategy: .iso8601)
+    }
+}
+
+struct ExportInvoices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoices", abstract: "Invoices and credit notes issued since a date, as CSV for accounting (to standard output).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Documents issued at or after this moment: 2026-11-01 or 2026-11-01T00:00:00Z.") var since: String
+    @Option(help: "Documents issued before this moment (default: now).") var until: String?
+
+    func run() async throws {
+        guard let sinceDate = ExportOrders.parse(since) else {
+            throw ValidationError("--since must be a date such as 2026-11-01 or 2026-11-01T00:00:00Z")
+        }
+        let untilDate = try until.map { text in
+            guard let date = ExportOrders.parse(text) else { throw ValidationError("--until must be a date such as 2026-12-01") }
+            return date
+        }
+        let configuration = try ServerConfiguration.fromEnvironment()
+        let logger = LogSetup.bootstrap()
+        let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
+        do {
+            try await Migrator.migrate(db)
+            print(InvoiceExportCSV.header)
+            try await Stores(database: db).invoices.export(since: sinceDate, until: untilDate) { invoices in
+                for invoice in invoices { print(InvoiceExportCSV.row(invoice)) }
+            }
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
     }
 }

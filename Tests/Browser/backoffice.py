@@ -152,6 +152,12 @@ def main():
         check(driver.find_element(By.ID, "payment-status").text == "partially_refunded", "the refund shows in the payment status")
         check("goodwill: delivery was late" in driver.find_element(By.ID, "payments").text, "the reason is kept with the refund")
         shot(driver, "order-money")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "#invoices a"))
+        check(driver.find_element(By.ID, "invoice-number").text.startswith("INV-"), "the shipped order's invoice opens")
+        taxes = driver.find_element(By.ID, "invoice-taxes").text
+        check("BTW" in taxes and "21%" in taxes and "9%" in taxes, "the invoice breaks its tax down per rate")
+        check(driver.find_element(By.ID, "invoice-total").text == "EUR 361.90", "the invoice is for what was shipped")
+        shot(driver, "invoice")
 
         driver.get(BASE + "/orders")
         shot(driver, "orders")

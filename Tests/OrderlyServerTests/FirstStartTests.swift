@@ -112,6 +112,55 @@ extension FirstStartTests {
         let keyID = try #require(SecretBox.Key(key)?.id)
         #expect(row.contains("enc:v1:\(keyID):"))
     }
+
+    /// `orderly export invoices --since` writes every document issued since then as CSV.
+    @Test(arguments: Engine.all)
+    func invoicesAreExportedAsCSVForAccounting(engine: Engine) async throws {
+        let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("orderly")
+        let (url, file) = try await TestDatabase.url(engine)
+        defer { TestDatabase.remove(file) }
+        let database = try await Database.open(url: url, logger: TestDatabase.logger)
+        let stores = Stores(database: database)
+        do {
+            try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 5)
+            var draft = OrderDraft(
+                channel: Fixtures.web, externalId: "csv-1", customer: .init(email: "csv@example.com"), currency: "EUR",
+                shippingAddress: Address(name: "Ada, Ltd", line1: "Damrak 1", city: "Amsterdam", country: "NL"),
+                lines: [
+                    .init(
+                        sku: "SKU-1", quantity: 2, unitPrice: 1210,
+                        taxes: [.init(name: "VAT", rate: .init(millionths: 210_000), amount: 420, included: true)])
+                ])
+            draft.shippingPrice = 500
+            let order = try await stores.orders.place(draft, actor: nil).order
+            let fo = try #require(
+                try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.first)
+            _ = try await stores.fulfillmentOrders.accept(fo.id, actor: nil)
+            _ = try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 2)], carrier: nil, trackingNumber: nil, actor: nil)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+
+        let process = Process()
+        process.executableURL = program
+        process.arguments = ["export", "invoices", "--since", "2000-01-01", "--database-url", url]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ORDERLY_") }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let rows = printed.split(separator: "\n").map(String.init)
+        #expect(rows.first == InvoiceExportCSV.header && rows.count == 2)
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        #expect(rows.last?.hasPrefix("INV-\(year)-000001,invoice,") == true)
+        #expect(rows.last?.contains(",EUR,420,2920,29.20,VAT 21% incl.=420,\"Ada, Ltd\"") == true, "\(rows)")
+    }
 }
 
 /// A loopback port nothing listens on now.

@@ -87,7 +87,14 @@ extension WebUI {
         let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
         let canChange = principal.may(.changeOrder(order.channel))
         let payments = try await stores.payments.list(order.id)
+        let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items
         var values: [String: Any] = [
+            "invoices": invoices.map { i -> [String: Any] in
+                [
+                    "id": i.id.rawValue, "number": i.number, "kind": i.kind == .invoice ? "invoice" : "credit note", "total": money(i.total),
+                    "issuedAt": Self.when(i.issuedAt),
+                ]
+            },
             "id": order.id.rawValue, "number": order.number, "status": order.status.rawValue, "channel": order.channel.rawValue,
             "createdAt": Self.when(order.createdAt), "customerId": order.customerId.rawValue,
             "customerName": customer?.name ?? customer?.email ?? "walk-in customer",
@@ -155,6 +162,44 @@ extension WebUI {
             values["refunds"] = ["pending": money(detail.refundPending), "paid": money(detail.refunded)]
         }
         return render("order", values, session: session, request: request, here: "orders")
+    }
+
+    /// An invoice or credit note as a printable document: seller, buyer, lines, the tax
+    /// breakdown per rate and the totals.
+    func invoice(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
+        let invoice = try await stores.invoices.get(InvoiceID(id))
+        let order = try await stores.orders.get(invoice.orderId)
+        try session.user.principal.authorize(.readOrders(order.channel), on: "Invoice", id, seenWith: .readOrders(order.channel))
+        let money = { (minor: Int64) in invoice.currency.format(minor) }
+        var values: [String: Any] = [
+            "number": invoice.number, "title": invoice.kind == .invoice ? "Invoice" : "Credit note", "issuedAt": Self.when(invoice.issuedAt),
+            "orderId": invoice.orderId.rawValue, "orderNumber": invoice.orderNumber, "sellerName": seller.name, "total": money(invoice.total),
+            "taxTotal": money(invoice.taxTotal),
+            "lines": invoice.lines.map { line -> [String: Any] in
+                [
+                    "description": line.description, "quantity": line.quantity, "unitPrice": money(line.unitPrice),
+                    "discount": line.discount > 0 ? "−" + money(line.discount) : "", "taxes": Self.describe(line.taxes, money),
+                    "total": money(line.total),
+                ]
+            },
+            "taxes": invoice.taxes.map { tax -> [String: Any] in
+                [
+                    "name": tax.name, "rate": "\(Decimal(tax.rate.millionths) / 10_000)%", "included": tax.included ? "included" : "added",
+                    "amount": money(tax.amount),
+                ]
+            },
+        ]
+        if let buyer = invoice.buyer {
+            values["buyer"] = [
+                buyer.name, buyer.line1, buyer.line2, [buyer.postalCode, buyer.city].compactMap { $0 }.joined(separator: " "), buyer.country,
+            ]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        }
+        if let email = invoice.buyerEmail { values["buyerEmail"] = email }
+        // Absent keys, not empty values: a template section must see nothing to skip.
+        if !seller.address.isEmpty { values["sellerAddress"] = seller.address }
+        if !seller.taxId.isEmpty { values["sellerTaxId"] = seller.taxId }
+        return render("invoice", values, session: session, request: request, here: "orders")
     }
 
     func customer(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {

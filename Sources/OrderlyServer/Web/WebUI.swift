@@ -20,16 +20,20 @@ struct WebUI: Sendable {
     static let loginCSRFCookie = "orderly_login_csrf"
     static let flashCookie = "orderly_flash"
 
-    init(stores: Stores, secureCookies: Bool) throws {
+    /// Printed on invoices.
+    let seller: ServerConfiguration.Seller
+
+    init(stores: Stores, secureCookies: Bool, seller: ServerConfiguration.Seller = .init()) throws {
         self.stores = stores
         self.secureCookies = secureCookies
+        self.seller = seller
         var library = MustacheLibrary()
         for (name, bytes) in [
             ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
             ("dashboard", PackageResources.dashboard_mustache), ("orders", PackageResources.orders_mustache),
             ("order", PackageResources.order_mustache), ("customer", PackageResources.customer_mustache),
             ("inventory", PackageResources.inventory_mustache), ("store", PackageResources.store_mustache),
-            ("error", PackageResources.error_mustache),
+            ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -48,6 +52,9 @@ struct WebUI: Sendable {
         router.get("/") { request, context in try await page(request, context) { try await dashboard($0, $1) } }
         router.get("/orders") { request, context in try await page(request, context) { try await orders($0, $1) } }
         router.get("/orders/:id") { request, context in try await page(request, context) { try await order($0, $1, context.parameters.require("id")) }
+        }
+        router.get("/invoices/:id") { request, context in
+            try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
         router.get("/customers/:id") { request, context in
             try await page(request, context) { try await customer($0, $1, context.parameters.require("id")) }
