@@ -24,15 +24,22 @@ struct ExportOrders: AsyncParsableCommand {
             guard let date = Self.parse(text) else { throw ValidationError("--until must be a date such as 2026-12-01") }
             return date
         }
+        try await Self.withStores(database) { stores in
+            print(OrderExportCSV.header)
+            try await stores.orders.export(since: sinceDate, until: untilDate) { orders in
+                for order in orders { print(OrderExportCSV.row(order)) }
+            }
+        }
+    }
+
+    /// Opens and migrates the database, runs `body` with its stores, closes it.
+    static func withStores(_ database: DatabaseOptions, _ body: (Stores) async throws -> Void) async throws {
         let configuration = try ServerConfiguration.fromEnvironment()
         let logger = LogSetup.bootstrap()
         let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
         do {
             try await Migrator.migrate(db)
-            print(OrderExportCSV.header)
-            try await Stores(database: db).orders.export(since: sinceDate, until: untilDate) { orders in
-                for order in orders { print(OrderExportCSV.row(order)) }
-            }
+            try await body(Stores(database: db))
         } catch {
             await db.close()
             throw error
@@ -62,19 +69,11 @@ struct ExportInvoices: AsyncParsableCommand {
             guard let date = ExportOrders.parse(text) else { throw ValidationError("--until must be a date such as 2026-12-01") }
             return date
         }
-        let configuration = try ServerConfiguration.fromEnvironment()
-        let logger = LogSetup.bootstrap()
-        let db = try await Database.open(url: database.databaseURL ?? configuration.databaseURL, poolSize: 2, logger: logger)
-        do {
-            try await Migrator.migrate(db)
+        try await ExportOrders.withStores(database) { stores in
             print(InvoiceExportCSV.header)
-            try await Stores(database: db).invoices.export(since: sinceDate, until: untilDate) { invoices in
+            try await stores.invoices.export(since: sinceDate, until: untilDate) { invoices in
                 for invoice in invoices { print(InvoiceExportCSV.row(invoice)) }
             }
-        } catch {
-            await db.close()
-            throw error
         }
-        await db.close()
     }
 }

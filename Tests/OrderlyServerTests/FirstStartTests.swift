@@ -77,6 +77,22 @@ struct FirstStartTests {
 }
 
 extension FirstStartTests {
+    /// Runs the `orderly` program to its end without the caller's `ORDERLY_*` settings (plus
+    /// `environment`): its exit status and what it printed on standard output.
+    static func run(_ program: URL, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ORDERLY_") }.merging(extra) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, printed)
+    }
+
     @Test(arguments: Engine.all)
     func secretsRotateSealsEveryStoredWebhookSecretUnderTheNewKey(engine: Engine) async throws {
         let program = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("orderly")
@@ -89,19 +105,8 @@ extension FirstStartTests {
         await database.close()
 
         let key = String(repeating: "5a", count: 32)
-        let process = Process()
-        process.executableURL = program
-        process.arguments = ["secrets", "rotate", "--database-url", url]
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ORDERLY_") }
-        environment["ORDERLY_SECRET_KEY"] = key
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, printed) = try Self.run(program, ["secrets", "rotate", "--database-url", url], environment: ["ORDERLY_SECRET_KEY": key])
+        #expect(status == 0)
         #expect(printed.contains("Sealed 1 webhook secret(s)"), "\(printed)")
 
         let reopened = try await Database.open(url: url, logger: TestDatabase.logger)
@@ -144,17 +149,8 @@ extension FirstStartTests {
         }
         await database.close()
 
-        let process = Process()
-        process.executableURL = program
-        process.arguments = ["export", "invoices", "--since", "2000-01-01", "--database-url", url]
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ORDERLY_") }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, printed) = try Self.run(program, ["export", "invoices", "--since", "2000-01-01", "--database-url", url])
+        #expect(status == 0)
         let rows = printed.split(separator: "\n").map(String.init)
         #expect(rows.first == InvoiceExportCSV.header && rows.count == 2)
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
