@@ -237,6 +237,17 @@ struct BackOfficeTests {
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 3)
             let inventory = try await store.go(.get, "/inventory?sku=SKU-1").expect(200)
             #expect(inventory.text.contains("return_restock") && !inventory.text.contains("WH-AMS"), "an associate sees their own store's stock")
+
+            // The till pays it back: the order was paid at the counter, the refund is cash.
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 1000, "pos-1")).expect(201)
+            let till = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(till.text.contains("Refunds at the till") && till.text.contains("EUR 10.00"))
+            try await store.go(.post, "/stores/ST-UTR/returns/\(retId)/till-refund", form: ["csrf": csrf, "method": "cash"]).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("Pay out EUR 10.00 in cash") == true)
+            #expect(try await app.send(.get, "/v1/returns/\(retId)").expect(200)["refundStatus"] as? String == "refunded")
+            let payments = try await app.send(.get, "/v1/orders/\(id)/payments").expect(200)
+            #expect(payments["paymentStatus"] as? String == "refunded" && payments.items.last?["provider"] as? String == "cash")
+            #expect(try await store.go(.get, "/stores/ST-UTR").expect(200).text.contains("No refund waits at this till"))
         }
     }
 

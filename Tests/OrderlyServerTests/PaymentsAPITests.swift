@@ -254,6 +254,80 @@ struct RefundRequestTests {
     }
 }
 
+@Suite("Refunds at the till")
+struct TillRefundTests {
+    /// A web order, paid online, shipped, brought back to the Utrecht store: the associate pays
+    /// it back in cash (a `cash` refund on the order; the return refunded), or sends it back to
+    /// the card (`refund.requested`, the return `requested`). Another store may not; a mail
+    /// return, a return not yet received or refunded twice is refused and changes nothing.
+    @Test(arguments: Engine.all)
+    func aStoreRefundsAReturnInCashOrToTheCard(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "till-1", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1500]])
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 4500, "till-sale")).expect(201)
+            let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 3]]]).expect(
+                201)
+            let utrecht = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "utrecht", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"]
+                    as? String)
+            let rotterdam = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "rotterdam", "role": "store", "locationIds": ["ST-RTM"]]).expect(201)[
+                    "secret"]
+                    as? String)
+            func storeReturn(_ quantity: Int) async throws -> String {
+                let ret = try await app.send(
+                    .post, "/v1/returns",
+                    json: [
+                        "orderId": id, "locationId": "ST-UTR", "method": "store",
+                        "lines": [["sku": "SKU-1", "quantity": quantity, "reason": "size"]],
+                    ],
+                    key: utrecht
+                ).expect(201)
+                return try #require(ret["id"] as? String)
+            }
+            let first = try await storeReturn(1)
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cash"], key: utrecht).expect(409)
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "nothing is refunded before the return is received")
+            try await app.send(
+                .post, "/v1/returns/\(first)/receive", json: ["lines": [["sku": "SKU-1", "quantity": 1, "condition": "resellable"]]], key: utrecht
+            )
+            .expect(200)
+            #expect(try await RefundRequestTests.refunds(app, id).isEmpty, "a store return waits for the till")
+            try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cash"], key: rotterdam).expect(403)
+            try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cheque"], key: utrecht).expect(400)
+            let cash = try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cash"], key: utrecht).expect(200)
+            #expect(cash["refundStatus"] as? String == "refunded")
+            let payments = try await app.send(.get, "/v1/orders/\(id)/payments").expect(200)
+            let refund = try #require(payments.items.last)
+            #expect(
+                refund["provider"] as? String == "cash" && (refund["amount"] as? NSNumber)?.intValue == 1500 && refund["kind"] as? String == "refund")
+            #expect(payments["paymentStatus"] as? String == "partially_refunded")
+            let again = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cash"], key: utrecht).expect(409)
+            #expect(try await DatabaseImage.of(app.stores.database) == again, "refunded once")
+
+            let second = try await storeReturn(2)
+            try await app.send(
+                .post, "/v1/returns/\(second)/receive", json: ["lines": [["sku": "SKU-1", "quantity": 2, "condition": "damaged"]]], key: utrecht
+            )
+            .expect(200)
+            let card = try await app.send(.post, "/v1/returns/\(second)/till-refund", json: ["method": "original_payment"], key: utrecht).expect(200)
+            #expect(card["refundStatus"] as? String == "requested")
+            let asked = try await RefundRequestTests.refunds(app, id)
+            #expect(asked.count == 1 && (asked[0]["amount"] as? NSNumber)?.intValue == 3000 && asked[0]["returnId"] as? String == second)
+            try await app.send(.post, "/v1/returns/\(second)/till-refund", json: ["method": "cash"], key: utrecht).expect(409)
+        }
+    }
+}
+
 @Suite("Invoices API")
 struct InvoicesAPITests {
     /// 3 × 1210 with 21 % VAT in the price and shipping 495 with 104 VAT on top (total 4229):

@@ -11,7 +11,12 @@ public struct ReturnID: StringIdentifier {
 public struct Return: Sendable, Equatable {
     public enum Method: String, Sendable, Codable, CaseIterable { case store, mail }
     public enum Status: String, Sendable, Codable, CaseIterable { case requested, received, cancelled }
-    public enum RefundStatus: String, Sendable, Codable, CaseIterable { case pending, refunded }
+    public enum RefundStatus: String, Sendable, Codable, CaseIterable {
+        case pending
+        /// Asked of the payment provider (`refund.requested`), not yet confirmed paid.
+        case requested
+        case refunded
+    }
     public enum Condition: String, Sendable, Codable, CaseIterable { case resellable, damaged }
 
     public struct Line: Sendable, Equatable {
@@ -176,5 +181,23 @@ extension Return {
         try v.validate()
         if ret.lines.allSatisfy({ $0.outstanding == 0 }) { ret.status = .received }
         return ReturnReceipt(ret: ret, order: order, restock: restock, event: .returnReceived(ret))
+    }
+}
+
+extension Return {
+    /// How a store gives a customer their money back for a return it received at its counter.
+    public enum TillRefund: String, Sendable, Codable, CaseIterable {
+        /// Paid out of the till: recorded as a `refund` by the `cash` provider.
+        case cash
+        /// Back to how the customer paid: asked of the payment provider (`refund.requested`).
+        case originalPayment = "original_payment"
+    }
+
+    /// Whether refunding at the till is allowed now: a store return, everything received, the
+    /// refund not yet paid. A mail return is refunded to the original payment when it arrives.
+    public func refundableAtTill() throws(OrderlyError) {
+        guard method == .store else { throw OrderlyError.conflict("Return \(id) came by mail; its refund goes to the original payment") }
+        guard status == .received else { throw OrderlyError.conflict("Return \(id) is \(status.rawValue): refund it once everything is received") }
+        guard refundStatus == .pending else { throw OrderlyError.conflict("Return \(id) is already refunded") }
     }
 }

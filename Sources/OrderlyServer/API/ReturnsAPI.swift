@@ -61,6 +61,19 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(try await stores.returns.confirmRefund(ReturnID(input.path.id), actor: Self.actor(caller))))))
     }
 
+    func refundReturnAtTill(_ input: Operations.RefundReturnAtTill.Input) async throws -> Operations.RefundReturnAtTill.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let principal = try RequestScope.caller()
+        let ret = try await stores.returns.get(ReturnID(input.path.id))
+        try principal.authorize(.handleReturn(ret.locationId))
+        let how: Return.TillRefund =
+            switch body.method {
+            case .cash: .cash
+            case .originalPayment: .originalPayment
+            }
+        return .ok(.init(body: .json(.init(try await stores.returns.refundAtTill(ret.id, how: how, actor: Self.actor(principal))))))
+    }
+
     /// The order line an API line names (see `OrderLineReference`).
     private func orderLine(_ order: Order, id: String?, sku: String?, field: String, into v: inout Validator) -> Int? {
         OrderLineReference.resolve(

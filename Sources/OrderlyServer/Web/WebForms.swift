@@ -79,6 +79,9 @@ struct PaymentForm: Decodable {
     var note: String
 }
 
+/// Refunding a return at the till: cash or back to the original payment.
+struct TillRefundForm: Decodable { var method: Return.TillRefund }
+
 /// A note on an order.
 struct NoteForm: Decodable { var text: String }
 /// A hold on an order.

@@ -62,6 +62,9 @@ extension WebUI {
         var names: [SKU: String] = [:]
         for item in pickList { names[item.sku] = (try? await stores.products.get(item.sku))?.name }
         let returns = try await stores.returns.list(orderId: nil, locationId: location, status: .requested, after: nil, limit: 200).items
+        // Received at this counter and not yet paid back: the till refunds them.
+        let toRefund = try await stores.returns.list(orderId: nil, locationId: location, status: .received, after: nil, limit: 200).items
+            .filter { $0.method == .store && $0.refundStatus == .pending }
         let mayWork = principal.may(.fulfil(location))
         return render(
             "store",
@@ -88,6 +91,13 @@ extension WebUI {
                         "id": ret.id.rawValue, "orderId": ret.orderId.rawValue, "method": ret.method.rawValue, "locationId": id,
                         "csrf": session.csrfToken,
                         "lines": ret.lines.map { "\($0.sku) × \($0.quantity) (\($0.reason))" }.joined(separator: ", "),
+                    ]
+                },
+                "refunds": toRefund.map { ret -> [String: Any] in
+                    [
+                        "id": ret.id.rawValue, "orderId": ret.orderId.rawValue, "locationId": id, "csrf": session.csrfToken,
+                        "amount": ret.currency.format(ret.refundAmount),
+                        "lines": ret.lines.map { "\($0.sku) × \($0.receivedQuantity)" }.joined(separator: ", "),
                     ]
                 },
             ], session: session, request: request, here: "store:\(id)")
@@ -121,6 +131,19 @@ extension WebUI {
                 default:
                     throw OrderlyError.notFound("Step", step)
                 }
+            }
+        }
+        router.post("/stores/:location/returns/:id/till-refund") { request, context in
+            let location = try context.parameters.require("location")
+            let id = ReturnID(try context.parameters.require("id"))
+            let back = "/stores/\(location)"
+            return try await action(request, context, back: back) { form, session in
+                let ret = try await stores.returns.get(id)
+                try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
+                let how = try form.decode(TillRefundForm.self).method
+                _ = try await stores.returns.refundAtTill(id, how: how, actor: session.user.principal.name)
+                let amount = ret.currency.format(ret.refundAmount)
+                return (back, how == .cash ? "Pay out \(amount) in cash." : "\(amount) goes back to the original payment.")
             }
         }
         router.post("/stores/:location/returns/:id/receive") { request, context in

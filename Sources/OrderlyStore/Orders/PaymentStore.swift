@@ -29,41 +29,50 @@ public struct PaymentStore: Sendable {
     ) async throws -> (outcome: PaymentRecording.Outcome, order: Order) {
         try await database.transaction { db in
             guard var order = try await OrderRows.fetch(db, orderId, forUpdate: true) else { throw OrderlyError.notFound("Order", orderId) }
-            let existing = try await Self.transactions(db, of: orderId)
-            let sameReference = try await Self.fetch(db, provider: report.provider, reference: report.reference)
-            let outcome = try PaymentRecording.decide(
-                report, order: order, existing: existing, sameReference: sameReference,
-                id: PaymentTransactionID("pay_" + Token.random(bytes: 10)), now: now)
-            switch outcome {
-            case .replay:
-                return (outcome, order)
-            case .record(let t):
-                try await db.raw(
-                    """
-                    INSERT INTO payment_transactions (id, order_id, kind, amount, currency, provider, method, reference, status, at, note,
-                        created_at, updated_at)
-                    VALUES (\(bind: t.id.rawValue), \(bind: t.orderId.rawValue), \(bind: t.kind.rawValue), \(bind: t.amount),
-                        \(bind: t.currency.rawValue), \(bind: t.provider), \(bind: t.method), \(bind: t.reference), \(bind: t.status.rawValue),
-                        \(bind: t.at.stored), \(bind: t.note), \(bind: now.stored), \(bind: now.stored))
-                    """
-                ).run()
-            case .settle(let t):
-                try await db.raw(
-                    "UPDATE payment_transactions SET status = \(bind: t.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: t.id.rawValue)"
-                ).run()
-            }
-            let transaction = outcome.transaction
-            order.payments = PaymentTotals(existing.filter { $0.id != transaction.id } + [transaction])
-            try await OrderRows.savePayments(db, order, at: now)
-            try EventLog.append(db, .paymentRecorded(transaction, order: order), actor: actor, at: now)
-            // The payment the channel waits for opens the gate: the order goes to fulfillment.
-            if order.holds.contains(where: { $0.source == .payment }), let channel = try await ChannelStore.fetch(db, order.channel),
-                let hold = PaymentGate.lifted(order, policy: channel.payments)
-            {
-                try await OrderStore.lift(db, hold, from: &order, actor: actor, at: now)
-            }
+            let outcome = try await Self.record(db, report, on: &order, actor: actor, at: now)
             return (outcome, order)
         }
+    }
+
+    /// Records a transaction inside the caller's transaction, which has `order` locked.
+    static func record(
+        _ db: Transaction, _ report: PaymentRecording.Report, on order: inout Order, actor: String?, at now: Date
+    ) async throws -> PaymentRecording.Outcome {
+        let orderId = order.id
+        let existing = try await Self.transactions(db, of: orderId)
+        let sameReference = try await Self.fetch(db, provider: report.provider, reference: report.reference)
+        let outcome = try PaymentRecording.decide(
+            report, order: order, existing: existing, sameReference: sameReference,
+            id: PaymentTransactionID("pay_" + Token.random(bytes: 10)), now: now)
+        switch outcome {
+        case .replay:
+            return outcome
+        case .record(let t):
+            try await db.raw(
+                """
+                INSERT INTO payment_transactions (id, order_id, kind, amount, currency, provider, method, reference, status, at, note,
+                    created_at, updated_at)
+                VALUES (\(bind: t.id.rawValue), \(bind: t.orderId.rawValue), \(bind: t.kind.rawValue), \(bind: t.amount),
+                    \(bind: t.currency.rawValue), \(bind: t.provider), \(bind: t.method), \(bind: t.reference), \(bind: t.status.rawValue),
+                    \(bind: t.at.stored), \(bind: t.note), \(bind: now.stored), \(bind: now.stored))
+                """
+            ).run()
+        case .settle(let t):
+            try await db.raw(
+                "UPDATE payment_transactions SET status = \(bind: t.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: t.id.rawValue)"
+            ).run()
+        }
+        let transaction = outcome.transaction
+        order.payments = PaymentTotals(existing.filter { $0.id != transaction.id } + [transaction])
+        try await OrderRows.savePayments(db, order, at: now)
+        try EventLog.append(db, .paymentRecorded(transaction, order: order), actor: actor, at: now)
+        // The payment the channel waits for opens the gate: the order goes to fulfillment.
+        if order.holds.contains(where: { $0.source == .payment }), let channel = try await ChannelStore.fetch(db, order.channel),
+            let hold = PaymentGate.lifted(order, policy: channel.payments)
+        {
+            try await OrderStore.lift(db, hold, from: &order, actor: actor, at: now)
+        }
+        return outcome
     }
 
     /// Cancels every order its channel's payment timeout has run out for while it waited for

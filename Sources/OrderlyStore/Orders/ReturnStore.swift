@@ -94,7 +94,7 @@ public struct ReturnStore: Sendable {
                 throw OrderlyError.notFound("Return", id)
             }
             let receipt = try current.receiving(received, order: order)
-            let (ret, restock) = (receipt.ret, receipt.restock)
+            var (ret, restock) = (receipt.ret, receipt.restock)
             if !restock.isEmpty {
                 let keys = restock.keys.map { StockLedger.Key(sku: $0, locationId: ret.locationId) }
                 let levels = try await StockLedger.lock(db, keys, at: now)
@@ -124,8 +124,15 @@ public struct ReturnStore: Sendable {
             // Once everything has arrived, the return's refund is asked of the provider.
             if ret.status == .received && current.status != .received {
                 var order = receipt.order
-                let amount = RefundRequest.forReturn(ret.refundAmount, order: order)
-                try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
+                // A return by mail is refunded to the original payment when it arrives; one at a
+                // store's counter waits for the till (`refundAtTill`): cash or the original payment.
+                if ret.method == .mail, case let amount = RefundRequest.forReturn(ret.refundAmount, order: order), amount > 0 {
+                    try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
+                    ret.refundStatus = .requested
+                    try await db.raw(
+                        "UPDATE returns SET refund_status = \(bind: ret.refundStatus.rawValue) WHERE id = \(bind: ret.id.rawValue)"
+                    ).run()
+                }
                 // The credit note for what came back: the units after those returned before, and
                 // the shipping charge when the refund gave it back.
                 let units = ret.lines.map { (line: $0.orderLine, quantity: $0.receivedQuantity) }
@@ -187,15 +194,53 @@ public struct ReturnStore: Sendable {
     public func confirmRefund(_ id: ReturnID, actor: String?) async throws -> Return {
         let now = time.now
         return try await database.transaction { db in
-            guard var ret = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
-            guard ret.refundStatus == .pending else { return ret }
+            guard let ret = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
+            guard ret.refundStatus != .refunded else { return ret }
             guard ret.status != .cancelled else { throw OrderlyError.conflict("Return \(id) is cancelled") }
-            ret.refundStatus = .refunded
-            try await db.raw(
-                "UPDATE returns SET refund_status = \(bind: Return.RefundStatus.refunded.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
-            return ret
+            return try await Self.markRefunded(db, ret, actor: actor, at: now)
+        }
+    }
+
+    private static func markRefunded(_ db: Transaction, _ ret: Return, actor: String?, at now: Date) async throws -> Return {
+        var ret = ret
+        ret.refundStatus = .refunded
+        try await db.raw(
+            "UPDATE returns SET refund_status = \(bind: Return.RefundStatus.refunded.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: ret.id.rawValue)"
+        ).run()
+        try EventLog.append(db, .returnRefunded(ret), actor: actor, at: now)
+        return ret
+    }
+
+    /// A store refunds a return it received at its counter: out of the till (a `cash` refund
+    /// on the order, within what was captured; the return is refunded at once), or to the
+    /// original payment (asked of the provider, which confirms with `confirmRefund`).
+    public func refundAtTill(_ id: ReturnID, how: Return.TillRefund, actor: String?) async throws -> Return {
+        let now = time.now
+        return try await database.transaction { db in
+            guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
+            guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), let ret = try await Self.fetch(db, id, forUpdate: true)
+            else { throw OrderlyError.notFound("Return", id) }
+            try ret.refundableAtTill()
+            switch how {
+            case .cash:
+                let report = PaymentRecording.Report(
+                    kind: .refund, amount: ret.refundAmount, currency: order.currency, provider: "cash", method: "cash",
+                    reference: "till:\(ret.id)", note: "cash refund at \(ret.locationId) for return \(ret.id)")
+                _ = try await PaymentStore.record(db, report, on: &order, actor: actor, at: now)
+                return try await Self.markRefunded(db, ret, actor: actor, at: now)
+            case .originalPayment:
+                guard RefundRequest.askable(order) > 0 else {
+                    throw OrderlyError(.paymentRefused, "Nothing captured on order \(order.number) is left to refund to the original payment")
+                }
+                let amount = RefundRequest.forReturn(ret.refundAmount, order: order)
+                try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
+                var requested = ret
+                requested.refundStatus = .requested
+                try await db.raw(
+                    "UPDATE returns SET refund_status = \(bind: requested.refundStatus.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: ret.id.rawValue)"
+                ).run()
+                return requested
+            }
         }
     }
 
