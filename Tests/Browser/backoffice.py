@@ -159,6 +159,12 @@ def main():
         check(driver.find_element(By.ID, "invoice-total").text == "EUR 361.90", "the invoice is for what was shipped")
         shot(driver, "invoice")
 
+        driver.get(BASE + "/reports")
+        chart = driver.find_element(By.CSS_SELECTOR, ".chart svg")
+        check(len(chart.find_elements(By.TAG_NAME, "rect")) >= 1, "the reports page draws net sales per day as SVG")
+        check("web" in driver.find_element(By.ID, "by-channel").text, "sales by channel are tabled")
+        shot(driver, "reports")
+
         driver.get(BASE + "/orders")
         shot(driver, "orders")
         driver.get(BASE + "/inventory?sku=TENT-2P")

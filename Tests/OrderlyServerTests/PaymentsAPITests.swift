@@ -395,6 +395,99 @@ struct InvoicesAPITests {
     }
 }
 
+@Suite("Sales report")
+struct SalesReportTests {
+    /// Two web orders and a POS sale, invoiced; one unit returned: the report by channel, by
+    /// location and by day adds them up from the documents, in JSON and in CSV.
+    @Test(arguments: Engine.all)
+    func salesAreReportedFromTheInvoicesAndCreditNotes(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 10]).expect(200)
+            var web: [String] = []
+            for (n, quantity) in [2, 1].enumerated() {
+                var body = OrdersAPITests.order(
+                    externalId: "rep-\(n)",
+                    lines: [
+                        [
+                            "sku": "SKU-1", "quantity": quantity, "unitPrice": 1210,
+                            "taxes": [["name": "VAT", "rate": 0.21, "amount": 210 * quantity, "included": true]],
+                        ]
+                    ])
+                body["discount"] = 100
+                let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
+                let id = try #require(order["id"] as? String)
+                let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+                try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+                try await app.send(
+                    .post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": quantity]]]
+                ).expect(201)
+                web.append(id)
+            }
+            var sale = OrdersAPITests.order(
+                channel: "pos",
+                lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 500, "delivery": ["method": "carryOut", "locationId": "ST-UTR"], "taxes": []]])
+            sale["shippingAddress"] = nil
+            try await app.send(.post, "/v1/orders", json: sale).expect(201)
+            let ret = try await app.send(
+                .post, "/v1/returns",
+                json: ["orderId": web[0], "locationId": "WH-AMS", "method": "mail", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "x"]]]
+            ).expect(201)
+            try await app.send(
+                .post, "/v1/returns/\(try #require(ret["id"] as? String))/receive",
+                json: ["lines": [["sku": "SKU-1", "quantity": 1, "condition": "resellable"]]]
+            )
+            .expect(200)
+
+            let byChannel = try await app.send(.get, "/v1/reports/sales?groupBy=channel").expect(200)
+            let rows = byChannel["rows"] as? [[String: Any]] ?? []
+            #expect(rows.compactMap { $0["key"] as? String } == ["pos", "web"])
+            let webRow = try #require(rows.last)
+            func number(_ key: String) -> Int? { (webRow[key] as? NSNumber)?.intValue }
+            // web: 3 units × 1210 = 3630 gross, 200 discount, VAT included 420 − its share (2 × 100 discount) → the invoices' tax.
+            #expect(number("invoices") == 2 && number("units") == 3 && number("gross") == 3630 && number("discounts") == 200)
+            #expect(number("net") == 3630 - 200 - (number("tax") ?? 0) && number("unitsReturned") == 1)
+            #expect(number("refunds") == (ret["refundAmount"] as? NSNumber)?.intValue)
+            #expect(((rows.first?["gross"]) as? NSNumber)?.intValue == 500, "the counter sale is invoiced when it is carried out")
+            let byLocation = try await app.send(.get, "/v1/reports/sales?groupBy=location").expect(200)["rows"] as? [[String: Any]] ?? []
+            #expect(byLocation.compactMap { $0["key"] as? String } == ["ST-UTR", "WH-AMS"])
+            let byDay = try await app.send(.get, "/v1/reports/sales?groupBy=day").expect(200)["rows"] as? [[String: Any]] ?? []
+            #expect(byDay.count == 1 && (byDay.first?["invoices"] as? NSNumber)?.intValue == 3)
+
+            var csvAccept = HTTPFields()
+            csvAccept[.accept] = "text/csv"
+            let csv = try await app.send(.get, "/v1/reports/sales?groupBy=channel", headers: csvAccept).expect(200)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true, "\(csv.headers) \(csv.text.prefix(300))")
+            let lines = csv.text.split(separator: "\n")
+            #expect(lines.first == "key,currency,invoices,units,gross,discounts,tax,net,refunds,unitsReturned,returnsRate" && lines.count == 3)
+            #expect(lines.last?.hasPrefix("web,EUR,2,3,3630,200,") == true && lines.last?.hasSuffix(",1,0.3333") == true)
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.get, "/v1/reports/sales?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z").expect(400)
+            try await app.send(.get, "/v1/reports/sales?groupBy=sku").expect(400)
+            #expect(try await DatabaseImage.of(app.stores.database) == before)
+            let pos = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "pos", "role": "channel", "channel": "pos"]).expect(201)["secret"] as? String
+            )
+            try await app.send(.get, "/v1/reports/sales", key: pos).expect(403)
+
+            // The back office draws it: a bar per day and channel, refunds below, the tables.
+            try await BackOfficeTests.staff(app)
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let page = try await agent.go(.get, "/reports").expect(200)
+            let today = SalesReport.day(Date())
+            #expect(page.text.contains("<svg") && page.text.contains("<title>\(today) web: EUR 28.00</title>"), "3630 − 200 − 630 VAT")
+            #expect(page.text.contains("<title>\(today) refunds: EUR 11.60</title>") && page.text.contains("<title>\(today) pos: EUR 5.00</title>"))
+            #expect(page.text.contains("ST-UTR") && page.text.contains("33.3%"))
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            try await store.go(.get, "/reports").expect(403)
+        }
+    }
+}
+
 @Suite("Payment gate")
 struct PaymentGateTests {
     static func place(_ app: TestApp, _ externalId: String, quantity: Int = 1) async throws -> String {

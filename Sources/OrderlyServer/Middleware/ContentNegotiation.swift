@@ -77,6 +77,17 @@ struct ContentNegotiation: Equatable, Sendable {
         return best.quality
     }
 
+    /// The one of `offered` the header weighs most (the first offered on a tie, so that the
+    /// spec's first representation is the default).
+    func preferred(among offered: [String]) -> String? {
+        var best: (type: String, quality: Double)?
+        for type in offered {
+            let weight = quality(of: type)
+            if weight > (best?.quality ?? 0) { best = (type, weight) }
+        }
+        return best?.type
+    }
+
     /// Whether the request takes one of `offered` (an operation that answers with no body
     /// offers none and satisfies any header).
     func accepts(anyOf offered: [String]) -> Bool {

@@ -5,7 +5,9 @@ import Hummingbird
 /// Answers 406 `not_acceptable` (naming what the operation produces) before an operation
 /// runs when the request's `Accept` header rules out every representation the served
 /// OpenAPI document gives its success answers; otherwise the operation runs as if the
-/// header were absent. Errors are `application/problem+json` whatever the header says.
+/// header were absent — or, when it offers several representations (JSON or CSV), as if the
+/// header named exactly the one it prefers. Errors are `application/problem+json` whatever
+/// the header says.
 ///
 /// The generated server checks `Accept` only after the handler has run, and throws when it
 /// does not match, which made a 500 out of a change already committed; deciding here, first,
@@ -24,7 +26,7 @@ struct ContentNegotiationMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "This operation answers \(offered.joined(separator: " or ")); the Accept header '\(accept)' allows none of it")
         }
         var head = request.head
-        head.headerFields[.accept] = nil
+        head.headerFields[.accept] = offered.count > 1 ? ContentNegotiation(accept: accept).preferred(among: offered) : nil
         return try await next(Request(head: head, body: request.body), context)
     }
 }

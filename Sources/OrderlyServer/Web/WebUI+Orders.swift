@@ -164,6 +164,42 @@ extension WebUI {
         return render("order", values, session: session, request: request, here: "orders")
     }
 
+    /// Finance's page: the last 30 days (or `from`…`to`) from the invoices and credit notes, as
+    /// a chart of net sales per day by channel with refunds, and tables by channel and location.
+    func reports(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        try session.user.principal.authorize(.readOrders(nil))
+        let query = request.uri.queryParameters
+        let day = { (name: String) -> Date? in query[name[...]].flatMap { try? Date(String($0) + "T00:00:00Z", strategy: .iso8601) } }
+        let today = Calendar(identifier: .gregorian).startOfDay(for: stores.time.now)
+        let to = (day("to") ?? today).addingTimeInterval(86_400)
+        let from = day("from") ?? to.addingTimeInterval(-30 * 86_400)
+        let daily = try await stores.invoices.sales(from: from, to: to, by: .dayAndChannel)
+        let byChannel = try await stores.invoices.sales(from: from, to: to, by: .channel)
+        let byLocation = try await stores.invoices.sales(from: from, to: to, by: .location)
+        let days = stride(from: from, to: to, by: 86_400).map { SalesReport.day($0) }
+        let currencies = Array(Set(daily.rows.map(\.currency))).sorted { $0.rawValue < $1.rawValue }
+        let charts = currencies.map { currency -> [String: Any] in
+            let chart = SalesChart.svg(daily.rows.filter { $0.currency == currency }, days: days, currency: currency)
+            return ["currency": currency.rawValue, "svg": chart.svg, "legend": chart.legend.map { ["channel": $0.channel, "color": $0.color] }]
+        }
+        let table = { (report: SalesReport) in
+            report.rows.map { row -> [String: Any] in
+                [
+                    "key": row.key, "currency": row.currency.rawValue, "invoices": row.invoices, "units": row.units,
+                    "gross": row.currency.format(row.gross), "discounts": row.currency.format(row.discounts), "tax": row.currency.format(row.tax),
+                    "net": row.currency.format(row.net), "refunds": row.currency.format(row.refunds),
+                    "returnsRate": String(format: "%.1f%%", row.returnsRate * 100),
+                ]
+            }
+        }
+        return render(
+            "reports",
+            [
+                "from": SalesReport.day(from), "to": SalesReport.day(to.addingTimeInterval(-86_400)), "charts": charts,
+                "byChannel": table(byChannel), "byLocation": table(byLocation),
+            ], session: session, request: request, here: "reports")
+    }
+
     /// An invoice or credit note as a printable document: seller, buyer, lines, the tax
     /// breakdown per rate and the totals.
     func invoice(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {

@@ -34,6 +34,7 @@ struct WebUI: Sendable {
             ("order", PackageResources.order_mustache), ("customer", PackageResources.customer_mustache),
             ("inventory", PackageResources.inventory_mustache), ("store", PackageResources.store_mustache),
             ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
+            ("reports", PackageResources.reports_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -53,6 +54,7 @@ struct WebUI: Sendable {
         router.get("/orders") { request, context in try await page(request, context) { try await orders($0, $1) } }
         router.get("/orders/:id") { request, context in try await page(request, context) { try await order($0, $1, context.parameters.require("id")) }
         }
+        router.get("/reports") { request, context in try await page(request, context) { try await reports($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -113,6 +115,7 @@ struct WebUI: Sendable {
             "userName": session.user.name, "role": session.user.role.rawValue, "csrf": session.csrfToken,
             "seesOrders": principal.may(.readOrders(nil)),
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
+            "atReports": here == "reports",
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]
     }

@@ -82,4 +82,27 @@ public struct InvoiceStore: Sendable {
             try batch(try rows.map { try StoredJSON.decode(Invoice.self, from: try $0.string("document")) })
         }
     }
+
+    /// The sales report of the documents issued in `[from, to)` (`SalesReport`).
+    public func sales(from: Date, to: Date, by grouping: SalesReport.Grouping) async throws -> SalesReport {
+        var v = Validator()
+        v.check(from < to, "from", "must be before to")
+        v.check(to.timeIntervalSince(from) <= 366 * 86_400, "to", "a report covers at most 366 days")
+        try v.validate()
+        let documents = try await database.read { db in
+            try await db.raw(
+                """
+                SELECT i.document, o.channel_id, COALESCE(f.location_id, r.location_id) AS location_id
+                FROM invoices i JOIN orders o ON o.id = i.order_id
+                LEFT JOIN fulfillment_orders f ON f.id = i.fulfillment_order_id LEFT JOIN returns r ON r.id = i.return_id
+                WHERE i.issued_at >= \(bind: from.stored) AND i.issued_at < \(bind: to.stored)
+                """
+            ).all().map { row in
+                SalesReport.Document(
+                    invoice: try StoredJSON.decode(Invoice.self, from: try row.string("document")), channel: ChannelID(try row.string("channel_id")),
+                    location: try row.optionalString("location_id").map(LocationID.init))
+            }
+        }
+        return SalesReport(documents, by: grouping)
+    }
 }
