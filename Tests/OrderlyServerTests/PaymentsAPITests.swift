@@ -7,6 +7,15 @@ import Testing
 
 @Suite("Payments API")
 struct PaymentsAPITests {
+    /// Accepts the fulfillment order `fo` and ships line 1 of order `id` in shipments of `quantities`.
+    static func ship(_ app: TestApp, _ fo: String, of id: String, _ quantities: [Int]) async throws {
+        try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+        for quantity in quantities {
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": quantity]]])
+                .expect(201)
+        }
+    }
+
     static func pay(_ kind: String, _ amount: Int, _ reference: String, extra: [String: Any] = [:]) -> [String: Any] {
         ["kind": kind, "amount": amount, "currency": "EUR", "provider": "adyen", "method": "card", "reference": reference].merging(extra) { $1 }
     }
@@ -178,11 +187,7 @@ struct PaymentsAPITests {
             let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
             let id = try #require(order["id"] as? String)
             let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 1]]]).expect(
-                201)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]]).expect(
-                201)
+            try await PaymentsAPITests.ship(app, fo, of: id, [1, 2])
             let requests = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.filter {
                 $0["type"] as? String == "payment.capture_requested"
             }
@@ -230,9 +235,7 @@ struct RefundRequestTests {
 
             let fo = try #require(
                 (try await app.send(.get, "/v1/orders/\(id)").expect(200)["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]]).expect(
-                201)
+            try await PaymentsAPITests.ship(app, fo, of: id, [2])
             let ret = try await app.send(
                 .post, "/v1/returns",
                 json: ["orderId": id, "locationId": "WH-AMS", "method": "mail", "lines": [["sku": "SKU-1", "quantity": 1, "reason": "size"]]]
@@ -271,9 +274,7 @@ struct TillRefundTests {
             let id = try #require(order["id"] as? String)
             try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 4500, "till-sale")).expect(201)
             let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 3]]]).expect(
-                201)
+            try await PaymentsAPITests.ship(app, fo, of: id, [3])
             let utrecht = try #require(
                 try await app.send(.post, "/v1/api-keys", json: ["name": "utrecht", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"]
                     as? String)
@@ -351,11 +352,7 @@ struct InvoicesAPITests {
             let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
             let id = try #require(order["id"] as? String)
             let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 1]]]).expect(
-                201)
-            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]]).expect(
-                201)
+            try await PaymentsAPITests.ship(app, fo, of: id, [1, 2])
 
             let invoices = try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items
             #expect(invoices.map { $0["kind"] as? String } == ["invoice", "invoice"])
