@@ -81,4 +81,37 @@ struct ConsistencyCheckTests {
             #expect(try await stores.consistency.run().isEmpty)
         }
     }
+
+    /// A delivered, paid order: what was captured less what was refunded is what its invoices
+    /// less its credit notes say — a goodwill refund by hand brings its own credit note — and a
+    /// difference is found.
+    @Test(arguments: Engine.all)
+    func findsPaymentsThatTheDocumentsDoNotAccountFor(engine: Engine) async throws {
+        try await TestDatabase.withStores(engine) { stores in
+            let stores = try await Fixtures.seed(stores)
+            try await Fixtures.stock(stores, "SKU-1", Fixtures.warehouse, 5)
+            var draft = OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 2, unitPrice: 1500)], externalId: "doc-1")
+            draft.shippingPrice = 495
+            let order = try await stores.orders.place(draft, actor: "test").order
+            _ = try await stores.payments.record(
+                .init(kind: .sale, amount: 3495, currency: "EUR", provider: "psp", reference: "doc-sale"), on: order.id, actor: "psp")
+            let fo = try #require(
+                try await stores.fulfillmentOrders.list(orderId: order.id, locationId: nil, status: nil, after: nil, limit: nil).items.first)
+            _ = try await stores.fulfillmentOrders.accept(fo.id, actor: nil)
+            _ = try await stores.fulfillmentOrders.ship(fo.id, lines: [(1, 2)], carrier: nil, trackingNumber: nil, actor: nil)
+            _ = try await stores.payments.record(
+                .init(kind: .refund, amount: 300, currency: "EUR", provider: "manual", reference: "goodwill-1", note: "late delivery"),
+                on: order.id, actor: "agent")
+            let documents = try await stores.invoices.list(orderId: order.id, after: nil, limit: nil).items
+            #expect(documents.map(\.kind) == [.invoice, .creditNote] || documents.map(\.kind) == [.creditNote, .invoice])
+            #expect(documents.first { $0.kind == .creditNote }?.lines.first?.description == "Refund: late delivery")
+            #expect(try await stores.consistency.run().isEmpty, "3495 − 300 captured and refunded; 3495 − 300 invoiced and credited")
+
+            try await stores.database.execute("UPDATE orders SET captured_amount = captured_amount + 5 WHERE id = '\(order.id)'")
+            let findings = try await stores.consistency.run()
+            #expect(findings.map(\.detail) == ["captured less refunded is 3200, but invoices less credit notes are 3195"])
+            try await stores.database.execute("UPDATE orders SET captured_amount = captured_amount - 5 WHERE id = '\(order.id)'")
+            #expect(try await stores.consistency.run().isEmpty)
+        }
+    }
 }

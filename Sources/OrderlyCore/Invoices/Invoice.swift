@@ -120,3 +120,32 @@ public enum Invoicing {
             total: lines.reduce(0) { $0 + $1.total }, issuedAt: now)
     }
 }
+
+extension Invoicing {
+    /// The credit note for a refund a person recorded by hand (provider `manual`: a goodwill
+    /// credit or a refund agreed on the phone): one line with the reason, no tax adjusted.
+    /// Refunds Orderly asked for are documented where the money went back: a return's credit
+    /// note, or nothing for cancelled units, which were never invoiced.
+    public static func creditNote(forManual refund: PaymentTransaction, order: Order, id: InvoiceID, at now: Date) -> Invoice? {
+        guard refund.kind == .refund, refund.status == .succeeded, refund.provider == "manual" else { return nil }
+        let line = Invoice.Line(
+            orderLine: nil, sku: nil, description: "Refund: " + (refund.note ?? refund.reference), quantity: 1, unitPrice: refund.amount,
+            discount: 0, taxes: [], total: refund.amount)
+        return Invoice(
+            id: id, number: "", kind: .creditNote, orderId: order.id, orderNumber: order.number, fulfillmentOrderId: nil, returnId: nil,
+            currency: order.currency, buyer: order.billingAddress ?? order.shippingAddress, buyerEmail: nil, lines: [line], taxes: [],
+            taxTotal: 0, total: refund.amount, issuedAt: now)
+    }
+
+    /// What an order's documents say was paid (invoices less credit notes) when its money
+    /// has settled — everything not cancelled is delivered, something was captured, no refund
+    /// Orderly asked for is still outstanding — and what the payments say (captured less
+    /// refunded); nil while the order is still moving, when the two need not agree.
+    public static func settled(_ order: Order, documents: [Invoice]) -> (documents: Int64, payments: Int64)? {
+        guard order.payments.captured > 0, order.refundsRequested <= order.payments.refunded,
+            [.fulfilled, .returned, .partiallyReturned, .cancelled].contains(order.status)
+        else { return nil }
+        let documented = documents.reduce(Int64(0)) { $0 + ($1.kind == .invoice ? $1.total : -$1.total) }
+        return (documented, order.payments.captured - order.payments.refunded)
+    }
+}

@@ -87,7 +87,9 @@ extension WebUI {
         let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
         let canChange = principal.may(.changeOrder(order.channel))
         let payments = try await stores.payments.list(order.id)
-        let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items
+        let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items.sorted {
+            ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
+        }
         var values: [String: Any] = [
             "invoices": invoices.map { i -> [String: Any] in
                 [

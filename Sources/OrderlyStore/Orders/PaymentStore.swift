@@ -66,6 +66,9 @@ public struct PaymentStore: Sendable {
         order.payments = PaymentTotals(existing.filter { $0.id != transaction.id } + [transaction])
         try await OrderRows.savePayments(db, order, at: now)
         try EventLog.append(db, .paymentRecorded(transaction, order: order), actor: actor, at: now)
+        if let note = Invoicing.creditNote(forManual: transaction, order: order, id: InvoiceStore.newID(), at: now) {
+            _ = try await InvoiceStore.issue(db, note, actor: actor)
+        }
         // The payment the channel waits for opens the gate: the order goes to fulfillment.
         if order.holds.contains(where: { $0.source == .payment }), let channel = try await ChannelStore.fetch(db, order.channel),
             let hold = PaymentGate.lifted(order, policy: channel.payments)

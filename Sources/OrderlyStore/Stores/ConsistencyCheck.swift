@@ -120,6 +120,17 @@ public struct ConsistencyCheck: Sendable {
                 for row in rows {
                     let order = try await OrderRows.decode(db, row)
                     for detail in order.moneyDiscrepancies { findings.append(.init(rule: "money", subject: order.id.rawValue, detail: detail)) }
+                    // 8. A settled order's payments say what its invoices and credit notes say.
+                    guard order.payments.captured > 0 else { continue }
+                    let documents = try await db.raw("SELECT document FROM invoices WHERE order_id = \(bind: order.id.rawValue)").all().map {
+                        try StoredJSON.decode(Invoice.self, from: try $0.string("document"))
+                    }
+                    if let settled = Invoicing.settled(order, documents: documents), settled.documents != settled.payments {
+                        findings.append(
+                            .init(
+                                rule: "money", subject: order.id.rawValue,
+                                detail: "captured less refunded is \(settled.payments), but invoices less credit notes are \(settled.documents)"))
+                    }
                 }
             }
             return findings
