@@ -161,4 +161,40 @@ struct PaymentRecordingTests {
         #expect(split.map(\.transactionId) == ["new", "old", "gift"] && split.map(\.amount) == [500, 1500, 1500])
         #expect(RefundRequest.split(200, over: transactions).map(\.transactionId) == ["new"])
     }
+
+    /// A return received whole, on an order of 2 × 2500 with shipping 500: its credit note
+    /// credits the units after those returned before, and the shipping charge only when the
+    /// return's refund gave it back (the last unit); a store return is refunded at the till in
+    /// cash or to the card, a mail return or one not yet received is refused.
+    @Test func creditNotesAndTillRefundsFollowTheReturn() throws {
+        var order = Self.order()
+        order.lines[0].fulfilledQuantity = 2
+        order.lines[0].returnedQuantity = 1
+        var line = Return.Line(orderLine: 1, sku: "A", quantity: 1, reason: "size")
+        line.receivedQuantity = 1
+        var ret = Return(
+            id: "ret_1", orderId: "ord_1", locationId: "ST", method: .store, status: .received, lines: [line], refundAmount: 2500,
+            currency: "EUR", createdAt: Self.now)
+        let first = try #require(Invoicing.creditNote(for: ret, order: order, id: "inv_1", at: Self.now))
+        #expect(first.kind == .creditNote && first.total == 2500 && first.lines.count == 1, "the first unit back, no shipping")
+        order.lines[0].returnedQuantity = 2
+        ret.refundAmount = 3000
+        let last = try #require(Invoicing.creditNote(for: ret, order: order, id: "inv_2", at: Self.now))
+        #expect(last.total == 3000 && last.lines.last?.description == "Shipping: standard", "the last unit brings the shipping back")
+
+        order.payments = PaymentTotals(authorized: 5500, captured: 5500)
+        guard case .cash(let report) = try ret.tillRefund(.cash, order: order) else {
+            Issue.record("expected cash")
+            return
+        }
+        #expect(report.kind == .refund && report.provider == "cash" && report.amount == 3000 && report.reference == "till:ret_1")
+        #expect(try ret.tillRefund(.originalPayment, order: order) == .request(amount: 3000))
+        #expect(throws: OrderlyError.self) { try ret.tillRefund(.originalPayment, order: Self.order()) }
+        var mail = ret
+        mail.method = .mail
+        #expect(throws: OrderlyError.self) { try mail.tillRefund(.cash, order: order) }
+        var open = ret
+        open.status = .requested
+        #expect(throws: OrderlyError.self) { try open.tillRefund(.cash, order: order) }
+    }
 }

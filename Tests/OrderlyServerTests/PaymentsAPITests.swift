@@ -122,7 +122,10 @@ struct PaymentsAPITests {
                 .post, "/v1/orders", json: OrdersAPITests.order(externalId: "shop-77", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 2500]])
             ).expect(201)
             let secret = "whsec_0123456789abcdef"
-            try await app.send(.put, "/v1/payment-providers/adyen", json: ["secret": "short"]).expect(400)
+            let empty = try await DatabaseImage.of(app.stores.database)
+            #expect(try await app.send(.put, "/v1/payment-providers/adyen", json: ["secret": "short"]).expect(400).fields == ["secret"])
+            try await app.send(.put, "/v1/payment-providers/adyen", json: ["secret": secret], key: nil).expect(401)
+            #expect(try await DatabaseImage.of(app.stores.database) == empty, "a refused secret saves nothing")
             #expect(try await app.send(.put, "/v1/payment-providers/adyen", json: ["secret": secret]).expect(200)["id"] as? String == "adyen")
             #expect(try await app.send(.get, "/v1/payment-providers").expect(200).items.compactMap { $0["id"] as? String } == ["adyen"])
             #expect(try await app.send(.get, "/v1/payment-providers").text.contains(secret) == false)
@@ -143,6 +146,12 @@ struct PaymentsAPITests {
             try await app.send(.post, "/v1/payments/events", body: other, key: nil, headers: Self.signed(other, secret: secret)).expect(401)
             #expect(try await DatabaseImage.of(app.stores.database) == before, "refused callbacks change nothing")
 
+            // The order must be named: by orderId, or by channel and externalId.
+            let unnamed = try Self.json(["provider": "adyen", "kind": "sale", "amount": 2500, "currency": "EUR", "reference": "PSP-X"])
+            #expect(
+                try await app.send(.post, "/v1/payments/events", body: unnamed, key: nil, headers: Self.signed(unnamed, secret: secret)).expect(400)
+                    .fields == ["orderId"])
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "an unnamed order changes nothing")
             let first = try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(201)
             let again = try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(200)
             #expect(first["id"] as? String == again["id"] as? String && first["provider"] as? String == "adyen")
@@ -154,6 +163,11 @@ struct PaymentsAPITests {
                 $0["type"] as? String == "payment.recorded"
             }
             #expect(recorded.count == 1 && recorded.first?["actor"] as? String == "provider:adyen")
+            let byId = try Self.json([
+                "provider": "adyen", "orderId": orderId, "kind": "refund", "amount": 500, "currency": "EUR", "reference": "PSP-8862",
+            ])
+            try await app.send(.post, "/v1/payments/events", body: byId, key: nil, headers: Self.signed(byId, secret: secret)).expect(201)
+            #expect(try await app.send(.get, "/v1/orders/\(orderId)").expect(200)["paymentStatus"] as? String == "partially_refunded")
 
             try await app.send(.delete, "/v1/payment-providers/adyen").expect(204)
             try await app.send(.post, "/v1/payments/events", body: body, key: nil, headers: Self.signed(body, secret: secret)).expect(401)
@@ -302,8 +316,10 @@ struct TillRefundTests {
             )
             .expect(200)
             #expect(try await RefundRequestTests.refunds(app, id).isEmpty, "a store return waits for the till")
+            let received = try await DatabaseImage.of(app.stores.database)
             try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cash"], key: rotterdam).expect(403)
             try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cheque"], key: utrecht).expect(400)
+            #expect(try await DatabaseImage.of(app.stores.database) == received, "another store's till and an unknown method change nothing")
             let cash = try await app.send(.post, "/v1/returns/\(first)/till-refund", json: ["method": "cash"], key: utrecht).expect(200)
             #expect(cash["refundStatus"] as? String == "refunded")
             let payments = try await app.send(.get, "/v1/orders/\(id)/payments").expect(200)

@@ -122,6 +122,31 @@ public enum Invoicing {
 }
 
 extension Invoicing {
+    /// The invoice for fulfilling `units` of `order` as it stood before them: the units after
+    /// those fulfilled before, and the shipping charge with the order's first fulfilled units.
+    public static func invoice(
+        fulfilling units: [(line: Int, quantity: Int64)], of order: Order, fulfillmentOrder: FulfillmentOrderID, buyerEmail: String?, id: InvoiceID,
+        at now: Date
+    ) -> Invoice? {
+        document(
+            .invoice, order: order, units: units, after: \.fulfilledQuantity, shipping: !order.hasFulfilment, id: id, at: now,
+            fulfillmentOrder: fulfillmentOrder, buyerEmail: buyerEmail)
+    }
+
+    /// The credit note for a return received whole, `order` counting its units as returned:
+    /// the units after those returned before, and the shipping charge when the return's refund
+    /// gave it back (`ReturnPolicy.refund`).
+    public static func creditNote(for ret: Return, order: Order, id: InvoiceID, at now: Date) -> Invoice? {
+        let units = ret.lines.map { (line: $0.orderLine, quantity: $0.receivedQuantity) }
+        let before = { (line: OrderLine) in line.returnedQuantity - (units.first { $0.line == line.number }?.quantity ?? 0) }
+        let unitsPaid = units.reduce(Int64(0)) { sum, unit in
+            guard let line = order.lines.first(where: { $0.number == unit.line }) else { return sum }
+            return sum + line.paid(units: unit.quantity, after: before(line))
+        }
+        let shipping = order.shippingCharge > 0 && ret.refundAmount - unitsPaid >= order.shippingCharge
+        return document(.creditNote, order: order, units: units, after: before, shipping: shipping, id: id, at: now, returnId: ret.id)
+    }
+
     /// The credit note for a refund a person recorded by hand (provider `manual`: a goodwill
     /// credit or a refund agreed on the phone): one line with the reason, no tax adjusted.
     /// Refunds Orderly asked for are documented where the money went back: a return's credit

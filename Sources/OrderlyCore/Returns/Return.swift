@@ -193,11 +193,33 @@ extension Return {
         case originalPayment = "original_payment"
     }
 
-    /// Whether refunding at the till is allowed now: a store return, everything received, the
-    /// refund not yet paid. A mail return is refunded to the original payment when it arrives.
-    public func refundableAtTill() throws(OrderlyError) {
+    /// What refunding at the till writes.
+    public enum TillRefundPlan: Sendable, Equatable {
+        /// A cash refund on the order; the return is refunded at once.
+        case cash(PaymentRecording.Report)
+        /// Ask the provider for `amount`; the return's refund becomes `requested`.
+        case request(amount: Int64)
+    }
+
+    /// Refunding at the till, decided: allowed for a store return received whole and not yet
+    /// refunded (a mail return is refunded to the original payment when it arrives); cash is
+    /// a `refund` by the `cash` provider on `order`, the original payment needs something
+    /// captured still to give back.
+    public func tillRefund(_ how: TillRefund, order: Order) throws(OrderlyError) -> TillRefundPlan {
         guard method == .store else { throw OrderlyError.conflict("Return \(id) came by mail; its refund goes to the original payment") }
         guard status == .received else { throw OrderlyError.conflict("Return \(id) is \(status.rawValue): refund it once everything is received") }
         guard refundStatus == .pending else { throw OrderlyError.conflict("Return \(id) is already refunded") }
+        switch how {
+        case .cash:
+            return .cash(
+                PaymentRecording.Report(
+                    kind: .refund, amount: refundAmount, currency: order.currency, provider: "cash", method: "cash", reference: "till:\(id)",
+                    note: "cash refund at \(locationId) for return \(id)"))
+        case .originalPayment:
+            guard RefundRequest.askable(order) > 0 else {
+                throw OrderlyError(.paymentRefused, "Nothing captured on order \(order.number) is left to refund to the original payment")
+            }
+            return .request(amount: RefundRequest.forReturn(refundAmount, order: order))
+        }
     }
 }

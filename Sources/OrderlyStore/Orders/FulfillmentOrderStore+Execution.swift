@@ -149,9 +149,9 @@ extension FulfillmentOrderStore {
                 at: now)
         }
         // The invoice for what these units (and, first of all, the shipping) cost.
-        if let draft = Invoicing.document(
-            .invoice, order: order, units: units.map { ($0.orderLine, $0.quantity) }, after: \.fulfilledQuantity, shipping: !order.hasFulfilment,
-            id: InvoiceStore.newID(), at: now, fulfillmentOrder: fo.id, buyerEmail: try await CustomerStore.fetch(db, order.customerId)?.email)
+        if let draft = Invoicing.invoice(
+            fulfilling: units.map { ($0.orderLine, $0.quantity) }, of: order, fulfillmentOrder: fo.id,
+            buyerEmail: try await CustomerStore.fetch(db, order.customerId)?.email, id: InvoiceStore.newID(), at: now)
         {
             _ = try await InvoiceStore.issue(db, draft, actor: actor)
         }

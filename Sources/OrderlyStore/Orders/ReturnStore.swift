@@ -133,19 +133,8 @@ public struct ReturnStore: Sendable {
                         "UPDATE returns SET refund_status = \(bind: ret.refundStatus.rawValue) WHERE id = \(bind: ret.id.rawValue)"
                     ).run()
                 }
-                // The credit note for what came back: the units after those returned before, and
-                // the shipping charge when the refund gave it back.
-                let units = ret.lines.map { (line: $0.orderLine, quantity: $0.receivedQuantity) }
-                let unitsPaid = units.reduce(Int64(0)) { sum, unit in
-                    guard let line = order.lines.first(where: { $0.number == unit.line }) else { return sum }
-                    return sum + line.paid(units: unit.quantity, after: line.returnedQuantity - unit.quantity)
-                }
-                let shipping = order.shippingCharge > 0 && ret.refundAmount - unitsPaid >= order.shippingCharge
-                if let draft = Invoicing.document(
-                    .creditNote, order: order, units: units,
-                    after: { line in line.returnedQuantity - (units.first { $0.line == line.number }?.quantity ?? 0) }, shipping: shipping,
-                    id: InvoiceStore.newID(), at: now, returnId: ret.id)
-                {
+                // The credit note for what came back.
+                if let draft = Invoicing.creditNote(for: ret, order: order, id: InvoiceStore.newID(), at: now) {
                     _ = try await InvoiceStore.issue(db, draft, actor: actor)
                 }
             }
@@ -220,19 +209,11 @@ public struct ReturnStore: Sendable {
             guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
             guard var order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true), let ret = try await Self.fetch(db, id, forUpdate: true)
             else { throw OrderlyError.notFound("Return", id) }
-            try ret.refundableAtTill()
-            switch how {
-            case .cash:
-                let report = PaymentRecording.Report(
-                    kind: .refund, amount: ret.refundAmount, currency: order.currency, provider: "cash", method: "cash",
-                    reference: "till:\(ret.id)", note: "cash refund at \(ret.locationId) for return \(ret.id)")
+            switch try ret.tillRefund(how, order: order) {
+            case .cash(let report):
                 _ = try await PaymentStore.record(db, report, on: &order, actor: actor, at: now)
                 return try await Self.markRefunded(db, ret, actor: actor, at: now)
-            case .originalPayment:
-                guard RefundRequest.askable(order) > 0 else {
-                    throw OrderlyError(.paymentRefused, "Nothing captured on order \(order.number) is left to refund to the original payment")
-                }
-                let amount = RefundRequest.forReturn(ret.refundAmount, order: order)
+            case .request(let amount):
                 try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
                 var requested = ret
                 requested.refundStatus = .requested
