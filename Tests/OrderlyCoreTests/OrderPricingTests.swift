@@ -36,6 +36,12 @@ struct OrderPricingTests {
         #expect(TaxRate(millionths: 90_000).tax(includedIn: 109) == 9)
         #expect(TaxRate(fraction: 0.21) == Self.vat21 && TaxRate(fraction: 0.075)?.millionths == 75_000)
         #expect(TaxRate(fraction: 0.2100001) == nil && TaxRate(fraction: 1.5) == nil && TaxRate(fraction: -0.1) == nil)
+        #expect(
+            TaxRate(percent: "21") == Self.vat21 && TaxRate(percent: "7.25")?.millionths == 72_500 && TaxRate(percent: "100")?.millionths == 1_000_000
+        )
+        #expect(
+            TaxRate(percent: "21,5") == nil && TaxRate(percent: "101") == nil && TaxRate(percent: "1.23456") == nil && TaxRate(percent: "-1") == nil)
+        #expect(TaxRate(millionths: 72_500).percent == "7.25%")
     }
 
     @Test func amountsTypedByPeopleBecomeMinorUnits() {

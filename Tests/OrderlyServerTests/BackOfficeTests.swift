@@ -333,3 +333,44 @@ struct BackOfficeMoneyTests {
         }
     }
 }
+
+@Suite("Back office: tax rates")
+struct BackOfficeTaxRateTests {
+    /// An admin keeps the tax rates on their page (as `/v1/tax-rates` does); a rate that is not
+    /// a percentage changes nothing; service staff may read them, not change them.
+    @Test(arguments: Engine.all)
+    func anAdminKeepsTheTaxRates(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.stores.staff.create(
+                email: "admin@shop.test", name: "Admin", password: BackOfficeTests.password, role: .admin, locations: [], actor: "test")
+            let admin = BackOfficeTests.Browser(app)
+            try await admin.signIn("admin@shop.test")
+            let page = try await admin.go(.get, "/tax-rates").expect(200)
+            #expect(page.text.contains("No tax rates") && page.text.contains(#"id="tax-rate-form""#))
+            let csrf = admin.csrf(page)
+            let form = ["csrf": csrf, "id": "NL-standard", "country": "nl", "taxCategory": "standard", "name": "BTW", "included": "true"]
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await admin.go(.post, "/tax-rates", form: form.merging(["rate": "21,5"]) { $1 }).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:rate:") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            admin.cookies["orderly_flash"] = nil
+
+            try await admin.go(.post, "/tax-rates", form: form.merging(["rate": "21"]) { $1 }).expect(303)
+            let rates = try await app.send(.get, "/v1/tax-rates").expect(200).items
+            #expect(rates.count == 1 && rates.first?["country"] as? String == "NL" && (rates.first?["rate"] as? NSNumber)?.doubleValue == 0.21)
+            #expect(rates.first?["included"] as? Bool == true)
+            #expect(try await admin.go(.get, "/tax-rates").expect(200).text.contains("21%"))
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let seen = try await agent.go(.get, "/tax-rates").expect(200)
+            #expect(seen.text.contains("NL-standard") && !seen.text.contains(#"id="tax-rate-form""#))
+            try await agent.go(.post, "/tax-rates/NL-standard/delete", form: ["csrf": agent.csrf(seen)]).expect(403)
+            try await admin.go(.post, "/tax-rates/NL-standard/delete", form: ["csrf": csrf]).expect(303)
+            #expect(try await app.send(.get, "/v1/tax-rates").expect(200).items.isEmpty)
+        }
+    }
+}

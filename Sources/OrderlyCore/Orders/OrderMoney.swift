@@ -1,3 +1,5 @@
+import Foundation
+
 /// A price reduction in minor units: on one line, or on the whole order (then spread over the
 /// lines by `Money.spread`).
 public struct Discount: Sendable, Equatable, Codable {
@@ -26,6 +28,24 @@ public struct TaxRate: Sendable, Equatable, Hashable, Comparable, Codable {
         guard abs(scaled - rounded) < 0.001 else { return nil }
         millionths = Int64(rounded)
     }
+
+    /// The rate a person types as a percentage (`21`, `7.25`), exact to a millionth (four
+    /// decimals of a percent); nil when it is not a plain number from 0 to 100.
+    public init?(percent text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 3,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let whole = Int64(parts[0])
+        else { return nil }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= 4, parts.count == 1 || !fraction.isEmpty else { return nil }
+        let millionths = whole * 10_000 + (Int64(fraction + String(repeating: "0", count: 4 - fraction.count)) ?? 0)
+        guard millionths <= 1_000_000 else { return nil }
+        self.millionths = millionths
+    }
+
+    /// The rate for people: `21%`, `7.25%`.
+    public var percent: String { "\(Decimal(millionths) / 10_000)%" }
 
     /// The decimal fraction the API shows (`0.21`).
     public var fraction: Double { Double(millionths) / 1_000_000 }

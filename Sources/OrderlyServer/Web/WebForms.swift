@@ -82,6 +82,16 @@ struct PaymentForm: Decodable {
 /// Refunding a return at the till: cash or back to the original payment.
 struct TillRefundForm: Decodable { var method: Return.TillRefund }
 
+/// A tax rate an admin adds or replaces; `rate` as a percentage (`21`, `7.25`).
+struct TaxRateForm: Decodable {
+    var id: String
+    var country: String
+    var taxCategory: String
+    var name: String
+    var rate: String
+    var included: String?
+}
+
 /// A note on an order.
 struct NoteForm: Decodable { var text: String }
 /// A hold on an order.

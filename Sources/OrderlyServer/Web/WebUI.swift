@@ -34,7 +34,7 @@ struct WebUI: Sendable {
             ("order", PackageResources.order_mustache), ("customer", PackageResources.customer_mustache),
             ("inventory", PackageResources.inventory_mustache), ("store", PackageResources.store_mustache),
             ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
-            ("reports", PackageResources.reports_mustache),
+            ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -55,6 +55,7 @@ struct WebUI: Sendable {
         router.get("/orders/:id") { request, context in try await page(request, context) { try await order($0, $1, context.parameters.require("id")) }
         }
         router.get("/reports") { request, context in try await page(request, context) { try await reports($0, $1) } }
+        router.get("/tax-rates") { request, context in try await page(request, context) { try await taxRates($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -67,6 +68,7 @@ struct WebUI: Sendable {
         }
         registerOrderActions(on: router)
         registerPaymentActions(on: router)
+        registerTaxRateActions(on: router)
         registerStoreActions(on: router)
     }
 
@@ -115,7 +117,7 @@ struct WebUI: Sendable {
             "userName": session.user.name, "role": session.user.role.rawValue, "csrf": session.csrfToken,
             "seesOrders": principal.may(.readOrders(nil)),
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
-            "atReports": here == "reports",
+            "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]
     }
