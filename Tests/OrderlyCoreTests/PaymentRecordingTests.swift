@@ -197,4 +197,67 @@ struct PaymentRecordingTests {
         open.status = .requested
         #expect(throws: OrderlyError.self) { try open.tillRefund(.cash, order: order) }
     }
+
+    /// Money already taken covers the earliest units: a shipment asks only what lies beyond it,
+    /// and the requests with it add up to the total. 3 × 1000 with shipping 500 (3500), 1200
+    /// taken up front: the first unit with shipping owes 1500, asks 300; the other two ask
+    /// 1000 each. All of it taken up front: nothing is asked.
+    @Test func captureOnShipmentNeverAsksForMoneyAlreadyTaken() {
+        var order = Order(
+            id: "ord_1", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+            totals: OrderTotals(subtotal: 3000, shipping: 500, discount: 0), shippingAddress: nil, coordinates: nil,
+            lines: [OrderLine(number: 1, sku: "A", quantity: 3, unitPrice: 1000, delivery: .ship)], createdAt: Self.now)
+        order.shippingLines = [ShippingLine(method: "standard", price: 500)]
+        order.payments = PaymentTotals(authorized: 1200, captured: 1200)
+        let policy = PaymentPolicy(capture: .onShipment)
+        #expect(policy.capture(fulfilling: [(1, 1)], of: order) == 300)
+        order.lines[0].fulfilledQuantity = 1
+        #expect(policy.capture(fulfilling: [(1, 1)], of: order) == 1000, "the 300 not yet captured changes nothing")
+        order.payments.captured += 300
+        #expect(policy.capture(fulfilling: [(1, 1)], of: order) == 1000)
+        order.lines[0].fulfilledQuantity = 2
+        #expect(policy.capture(fulfilling: [(1, 1)], of: order) == 1000)
+        order.payments = PaymentTotals(authorized: 3500, captured: 3500)
+        #expect(policy.capture(fulfilling: [(1, 1)], of: order) == nil)
+    }
+
+    /// The return's value pays the replacement first; the smaller of the two is the credit,
+    /// bounded by what the original order may still give back.
+    @Test func anExchangeSettlesTheReturnAgainstTheReplacement() throws {
+        var order = Self.order()
+        order.payments = PaymentTotals(authorized: 5500, captured: 5500)
+        #expect(Exchange.settle(returnValue: 2500, replacementTotal: 3000, order: order) == .init(credit: 2500, charge: 500, refund: 0))
+        #expect(Exchange.settle(returnValue: 2500, replacementTotal: 1999, order: order) == .init(credit: 1999, charge: 0, refund: 501))
+        #expect(Exchange.settle(returnValue: 2500, replacementTotal: 0, order: order) == .init(credit: 0, charge: 0, refund: 2500))
+        order.payments.refunded = 5000
+        #expect(
+            Exchange.settle(returnValue: 2500, replacementTotal: 3000, order: order) == .init(credit: 500, charge: 2500, refund: 2000),
+            "only the 500 still taken can pay the replacement")
+        #expect(Exchange.settle(returnValue: 2500, replacementTotal: 3000, order: Self.order()).credit == 0, "an unpaid order credits nothing")
+
+        #expect(try Exchange.lines([.init(sku: "B", quantity: 2)]).map(\.unitPrice) == [0])
+        #expect(try Exchange.lines([.init(sku: "B", quantity: 1, unitPrice: 1200)]).map(\.unitPrice) == [1200])
+        let mixed = #expect(throws: OrderlyError.self) {
+            try Exchange.lines([.init(sku: "B", quantity: 1, unitPrice: 1200), .init(sku: "C", quantity: 1)])
+        }
+        #expect(mixed?.fieldErrors.map(\.field) == ["exchange[1].unitPrice"])
+
+        var line = Return.Line(orderLine: 1, sku: "A", quantity: 1, reason: "size")
+        line.receivedQuantity = 1
+        var ret = Return(
+            id: "ret_1", orderId: "ord_1", locationId: "WH", method: .mail, status: .received, lines: [line], refundAmount: 0, currency: "EUR",
+            createdAt: Self.now)
+        ret.exchangeOrderId = "ord_2"
+        ret.exchangeCredit = 2500
+        order.payments = PaymentTotals(authorized: 5500, captured: 5500)
+        let out = try #require(Exchange.creditOut(ret, order: order))
+        #expect(out.kind == .refund && out.provider == "exchange" && out.amount == 2500 && out.reference == "out:ret_1")
+        #expect(ret.value == 2500)
+        var requested = ret
+        requested.status = .requested
+        requested.lines[0].receivedQuantity = 0
+        #expect(throws: OrderlyError.self) { try requested.cancelling() }
+        requested.exchangeCredit = 0
+        #expect(try requested.cancelling().status == .cancelled)
+    }
 }

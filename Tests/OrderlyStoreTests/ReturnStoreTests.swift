@@ -80,7 +80,7 @@ struct ReturnStoreTests {
             try await Fixtures.stock(stores, "SKU-2", Fixtures.rotterdam, 1)
             let ret = try await stores.returns.create(
                 orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "wrong colour")],
-                exchange: [(sku: "SKU-2", quantity: 1)],
+                exchange: [.init(sku: "SKU-2", quantity: 1)],
                 actor: "utrecht")
             let replacementId = try #require(ret.exchangeOrderId)
             let replacement = try await stores.orders.get(replacementId)
@@ -90,7 +90,8 @@ struct ReturnStoreTests {
             #expect(try await stores.inventory.level(sku: "SKU-2", locationId: Fixtures.rotterdam).level.reserved == 1)
             let refused = await #expect(throws: OrderlyError.self) {
                 try await stores.returns.create(
-                    orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "x")], exchange: [(sku: "GHOST", quantity: 1)],
+                    orderId: order.id, locationId: Fixtures.utrecht, method: .store, lines: [(1, 1, "x")],
+                    exchange: [.init(sku: "GHOST", quantity: 1)],
                     actor: nil)
             }
             #expect(refused?.code == .validationFailed)

@@ -107,9 +107,16 @@ public struct ReturnPayload: EventPayload, Equatable {
     public var refundAmount: Int64
     public var refundStatus: String
     public var exchangeOrderId: String?
+    /// Of the return's value, what paid the replacement, and what the customer pays beyond it.
+    public var exchangeCredit: Int64?
+    public var exchangeCharge: Int64?
     public var lines: [Line]
     public init(_ r: Return) {
         exchangeOrderId = r.exchangeOrderId?.rawValue
+        if r.exchangeOrderId != nil {
+            exchangeCredit = r.exchangeCredit
+            exchangeCharge = r.exchangeCharge
+        }
         returnId = r.id.rawValue
         locationId = r.locationId.rawValue
         method = r.method.rawValue

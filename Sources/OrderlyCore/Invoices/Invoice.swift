@@ -143,7 +143,7 @@ extension Invoicing {
             guard let line = order.lines.first(where: { $0.number == unit.line }) else { return sum }
             return sum + line.paid(units: unit.quantity, after: before(line))
         }
-        let shipping = order.shippingCharge > 0 && ret.refundAmount - unitsPaid >= order.shippingCharge
+        let shipping = order.shippingCharge > 0 && ret.value - unitsPaid >= order.shippingCharge
         return document(.creditNote, order: order, units: units, after: before, shipping: shipping, id: id, at: now, returnId: ret.id)
     }
 

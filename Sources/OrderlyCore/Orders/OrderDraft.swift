@@ -73,6 +73,10 @@ public struct OrderDraft: Sendable, Equatable {
     public var tags: [String]
     public var note: String?
     public var reservationId: ReservationID?
+    /// Payments the order arrives with, recorded with it: succeeded `sale`s only (an
+    /// exchange's credit from its return, `Exchange.creditIn`). They count before the payment
+    /// gate and the capture at placement look at the order.
+    public var prepaid: [PaymentRecording.Report] = []
     /// The `Idempotency-Key` the order was sent with, scoped to the API key that sent it: an
     /// order is placed once per request key, as once per `(channel, externalId)`.
     public var requestKey: String?

@@ -135,11 +135,15 @@ public enum OrderPlacement {
         order.discounts = input.priced.discounts
         order.shippingLines = input.priced.shippingLines
         order.billingAddress = draft.billingAddress
+        for sale in draft.prepaid where sale.kind == .sale && sale.status == .succeeded {
+            order.payments.authorized += sale.amount
+            order.payments.captured += sale.amount
+        }
         order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
         if let gate = PaymentGate.hold(for: order, policy: input.stock.channel.payments) { order.holds.append(gate) }
         var events: [DomainEvent] = [.orderCreated(order, note: draft.note)]
-        if input.stock.channel.payments.capture == .onPlacement && order.totals.total > 0 {
-            events.append(.captureRequested(order, amount: order.totals.total, reason: "placement"))
+        if input.stock.channel.payments.capture == .onPlacement, case let due = order.totals.total - order.payments.captured, due > 0 {
+            events.append(.captureRequested(order, amount: due, reason: "placement"))
         }
 
         var remaining = order.lines.map(\.quantity)

@@ -56,7 +56,10 @@ public struct PaymentPolicy: Sendable, Equatable, Codable {
     /// What fulfilling `units` of `order` (as it stood before them) asks the provider to
     /// capture under this policy: what those units paid (`OrderLine.paid`, after the units of
     /// the line fulfilled before), and the shipping charge with the order's first fulfilled
-    /// units. Nil unless the policy captures on shipment, or when it comes to nothing.
+    /// units, less what is already captured beyond what the units fulfilled before owed (an
+    /// exchange's credit, a sale at the counter, a capture by hand): the requests never ask
+    /// for money already taken, and with the captures they add up to the total. Nil unless the
+    /// policy captures on shipment, or when it comes to nothing.
     public func capture(fulfilling units: [(line: Int, quantity: Int64)], of order: Order) -> Int64? {
         guard capture == .onShipment else { return nil }
         var amount: Int64 = 0
@@ -68,6 +71,12 @@ public struct PaymentPolicy: Sendable, Equatable, Codable {
             done[unit.line, default: 0] += unit.quantity
         }
         if !order.hasFulfilment { amount += order.shippingCharge }
-        return amount > 0 ? amount : nil
+        // What the units fulfilled before owed, and what this shipment brings it to; the money
+        // taken covers the earliest units first.
+        let owedBefore =
+            order.lines.reduce(Int64(0)) { $0 + $1.paid(units: $1.fulfilledQuantity, after: 0) } + (order.hasFulfilment ? order.shippingCharge : 0)
+        let taken = order.payments.captured
+        let request = max(0, owedBefore + amount - taken) - max(0, owedBefore - taken)
+        return request > 0 ? request : nil
     }
 }

@@ -48,6 +48,10 @@ public struct Return: Sendable, Equatable {
     public var createdAt: Date
     /// The replacement order when the customer exchanges rather than returns.
     public var exchangeOrderId: OrderID? = nil
+    /// The part of the return's value that paid the replacement (`Exchange.Settlement`).
+    public var exchangeCredit: Int64 = 0
+    /// What the customer still pays on the replacement beyond the credit.
+    public var exchangeCharge: Int64 = 0
 
     public init(
         id: ReturnID, orderId: OrderID, locationId: LocationID, method: Method, status: Status = .requested, lines: [Line],
@@ -67,6 +71,25 @@ public struct Return: Sendable, Equatable {
 }
 
 extension Return {
+    /// What the returned units are worth: refunded to the customer, or credited to the
+    /// replacement of an exchange.
+    public var value: Int64 { refundAmount + exchangeCredit }
+
+    /// Cancelling, decided: only a return nothing of which has arrived, and not one whose value
+    /// already paid an exchange (cancel or settle the replacement order instead).
+    public func cancelling() throws(OrderlyError) -> Return {
+        guard status == .requested, lines.allSatisfy({ $0.receivedQuantity == 0 }) else {
+            throw OrderlyError.conflict(
+                "Return \(id) is \(status.rawValue)\(status == .requested ? " and partly received" : ""); it cannot be cancelled")
+        }
+        if exchangeCredit > 0, let replacement = exchangeOrderId {
+            throw OrderlyError.conflict("Return \(id) already paid \(exchangeCredit) of exchange order \(replacement); it cannot be cancelled")
+        }
+        var cancelled = self
+        cancelled.status = .cancelled
+        return cancelled
+    }
+
     /// Each line's units announced but not yet received (lines with none left out).
     public var outstandingLines: [(orderLine: Int, quantity: Int64)] {
         lines.map { ($0.orderLine, $0.quantity - $0.receivedQuantity) }.filter { $0.1 > 0 }

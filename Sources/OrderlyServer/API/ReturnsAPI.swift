@@ -15,7 +15,8 @@ extension OrderlyAPIService {
         try v.validate()
         let ret = try await stores.returns.create(
             orderId: order.id, locationId: LocationID(body.locationId), method: Return.Method(rawValue: body.method.rawValue) ?? .mail, lines: lines,
-            exchange: (body.exchange ?? []).map { (SKU($0.sku), $0.quantity) }, actor: Self.actor(caller))
+            exchange: (body.exchange ?? []).map { Exchange.Item(sku: SKU($0.sku), quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            actor: Self.actor(caller))
         return .created(.init(body: .json(.init(ret))))
     }
 
@@ -93,7 +94,8 @@ extension Components.Schemas.Return {
                     receivedQuantity: $0.receivedQuantity, restockedQuantity: $0.restockedQuantity, damagedQuantity: $0.damagedQuantity)
             },
             refundAmount: r.refundAmount, refundStatus: .init(rawValue: r.refundStatus.rawValue) ?? .pending,
-            exchangeOrderId: r.exchangeOrderId?.rawValue, currency: r.currency.rawValue,
+            exchangeOrderId: r.exchangeOrderId?.rawValue, exchangeCredit: r.exchangeOrderId == nil ? nil : r.exchangeCredit,
+            exchangeCharge: r.exchangeOrderId == nil ? nil : r.exchangeCharge, currency: r.currency.rawValue,
             createdAt: r.createdAt)
     }
 }

@@ -30,6 +30,7 @@ public enum Migrator {
         Migration0013TaxRates.migration, Migration0014Payments.migration, Migration0015PaymentProviders.migration,
         Migration0016ChannelPayments.migration, Migration0017RefundRequests.migration,
         Migration0018Invoices.migration,
+        Migration0019ExchangeCredit.migration,
     ]
 
     /// The newest schema version this build knows.

@@ -148,6 +148,7 @@ public struct OrderStore: Sendable {
         try await Allocations.record(db, order.id, plan.allocations, released: plan.released, newOrder: true)
         try await FulfillmentOrderStore.insert(db, plan.release.opened)
         try await Allocations.write(db, plan.release, of: &order, actor: actor, at: now, events: plan.events)
+        for sale in draft.prepaid { _ = try await PaymentStore.record(db, sale, on: &order, actor: actor, at: now) }
         // Waiting units are promised supply on its way, if any is left for them.
         var promises: [SupplyPromise] = []
         if order.lines.contains(where: { $0.backorderedQuantity > 0 }) {

@@ -10,12 +10,15 @@ public struct ReturnStore: Sendable {
 
     /// Opens a return; refuses more than was fulfilled less what is already returned or on its
     /// way back. With `exchange` lines, a linked replacement order (same channel, customer and
-    /// address, at no charge) is placed and routed in the same transaction.
+    /// address) is placed and routed in the same transaction, and the return's value pays it
+    /// as `Exchange` decides: the credit is a `sale` on the replacement now, and a `refund` on
+    /// this order when the units come back.
     public func create(
         orderId: OrderID, locationId: LocationID, method: Return.Method, lines requested: [ReturnPolicy.Request],
-        exchange: [(sku: SKU, quantity: Int64)] = [], actor: String?
+        exchange: [Exchange.Item] = [], actor: String?
     ) async throws -> Return {
-        if let ret = try await Replanning.untilStockSettles({ try await create(orderId, locationId, method, requested, exchange, actor) }) {
+        let exchangeLines = try Exchange.lines(exchange)
+        if let ret = try await Replanning.untilStockSettles({ try await create(orderId, locationId, method, requested, exchangeLines, actor) }) {
             return ret
         }
         throw OrderlyError.conflict("Stock kept changing while the exchange order was routed; retry")
@@ -23,10 +26,9 @@ public struct ReturnStore: Sendable {
 
     private func create(
         _ orderId: OrderID, _ locationId: LocationID, _ method: Return.Method, _ requested: [ReturnPolicy.Request],
-        _ exchange: [(sku: SKU, quantity: Int64)], _ actor: String?
+        _ exchangeLines: [OrderDraft.Line], _ actor: String?
     ) async throws -> Return {
         let now = time.now
-        let exchangeLines = exchange.map { OrderDraft.Line(sku: $0.sku, quantity: $0.quantity, unitPrice: 0) }
         return try await database.transaction { db in
             guard let order = try await OrderRows.fetch(db, orderId, forUpdate: true) else {
                 throw OrderlyError.invalid("orderId", "order '\(orderId)' does not exist")
@@ -41,12 +43,15 @@ public struct ReturnStore: Sendable {
             var ret = Return(
                 id: ReturnID("ret_" + Token.random(bytes: 10)), orderId: orderId, locationId: locationId, method: method, lines: lines,
                 refundAmount: ReturnPolicy.refund(for: lines, order: order, alreadyReturned: returned), currency: order.currency, createdAt: now)
+            if !exchangeLines.isEmpty { try await Self.placeExchange(db, exchangeLines, for: &ret, of: order, actor: actor, at: now) }
             try await db.raw(
                 """
-                INSERT INTO returns (id, order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, updated_at)
+                INSERT INTO returns (id, order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, updated_at,
+                    exchange_order_id, exchange_credit, exchange_charge)
                 VALUES (\(bind: ret.id.rawValue), \(bind: orderId.rawValue), \(bind: locationId.rawValue), \(bind: method.rawValue),
                     \(bind: ret.status.rawValue), \(bind: ret.refundAmount), \(bind: ret.refundStatus.rawValue), \(bind: ret.currency.rawValue),
-                    \(bind: now.stored), \(bind: now.stored))
+                    \(bind: now.stored), \(bind: now.stored), \(bind: ret.exchangeOrderId?.rawValue), \(bind: ret.exchangeCredit),
+                    \(bind: ret.exchangeCharge))
                 """
             ).run()
             for line in Self.merged(lines) {
@@ -57,27 +62,40 @@ public struct ReturnStore: Sendable {
                     """
                 ).run()
             }
-            if !exchangeLines.isEmpty {
-                let customer = try await CustomerStore.fetch(db, order.customerId)
-                let draft = OrderDraft(
-                    channel: order.channel, externalId: "exchange:\(ret.id)",
-                    customer: CustomerDetails(email: customer?.email, name: customer?.name, phone: customer?.phone), currency: order.currency,
-                    shippingAddress: order.shippingAddress, coordinates: order.coordinates, lines: exchangeLines, tags: ["exchange"],
-                    note: "Exchange for return \(ret.id) of order \(order.number)")
-                do {
-                    try draft.validate()
-                } catch let error as OrderlyError {
-                    throw OrderlyError.validation(
-                        error.fieldErrors.map { OrderlyError.FieldError(field: "exchange." + $0.field, message: $0.message) })
-                }
-                let placement = try await OrderStore.place(db, draft, actor: actor, at: now)
-                ret.exchangeOrderId = placement.order.id
-                try await db.raw("UPDATE returns SET exchange_order_id = \(bind: placement.order.id.rawValue) WHERE id = \(bind: ret.id.rawValue)")
-                    .run()
-            }
             try EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
             return try await Self.fetch(db, ret.id) ?? ret
         }
+    }
+
+    /// The replacement's draft checked, its errors named under `exchange`.
+    private static func validateExchange(_ draft: OrderDraft) throws(OrderlyError) {
+        do {
+            try draft.validate()
+        } catch {
+            throw OrderlyError.validation(error.fieldErrors.map { OrderlyError.FieldError(field: "exchange." + $0.field, message: $0.message) })
+        }
+    }
+
+    /// Places the replacement of an exchange, priced like any order, with the credit the
+    /// return's value gives it (`Exchange.settle`); the return keeps the rest as its refund.
+    private static func placeExchange(
+        _ db: Transaction, _ lines: [OrderDraft.Line], for ret: inout Return, of order: Order, actor: String?, at now: Date
+    ) async throws {
+        let customer = try await CustomerStore.fetch(db, order.customerId)
+        var draft = OrderDraft(
+            channel: order.channel, externalId: "exchange:\(ret.id)",
+            customer: CustomerDetails(email: customer?.email, name: customer?.name, phone: customer?.phone), currency: order.currency,
+            shippingAddress: order.shippingAddress, coordinates: order.coordinates, lines: lines, tags: ["exchange"],
+            note: "Exchange for return \(ret.id) of order \(order.number)")
+        try Self.validateExchange(draft)
+        let intake = try await OrderStore.Intake.read(db, draft, at: now)
+        let settlement = Exchange.settle(returnValue: ret.refundAmount, replacementTotal: intake.priced.totals.total, order: order)
+        if settlement.credit > 0 { draft.prepaid = [Exchange.creditIn(settlement.credit, returnId: ret.id, currency: order.currency)] }
+        let placement = try await OrderStore.place(db, draft, intake, actor: actor, at: now)
+        ret.exchangeOrderId = placement.order.id
+        ret.exchangeCredit = settlement.credit
+        ret.exchangeCharge = settlement.charge
+        ret.refundAmount = settlement.refund
     }
 
     /// Receives units with their condition: resellable ones are restocked at the receiving
@@ -124,6 +142,10 @@ public struct ReturnStore: Sendable {
             // Once everything has arrived, the return's refund is asked of the provider.
             if ret.status == .received && current.status != .received {
                 var order = receipt.order
+                // The part of the return's value that paid an exchange leaves this order now.
+                if let credit = Exchange.creditOut(ret, order: order) {
+                    _ = try await PaymentStore.record(db, credit, on: &order, actor: actor, at: now)
+                }
                 // A return by mail is refunded to the original payment when it arrives; one at a
                 // store's counter waits for the till (`refundAtTill`): cash or the original payment.
                 if ret.method == .mail, case let amount = RefundRequest.forReturn(ret.refundAmount, order: order), amount > 0 {
@@ -146,12 +168,8 @@ public struct ReturnStore: Sendable {
     public func cancel(_ id: ReturnID, actor: String?) async throws -> Return {
         let now = time.now
         return try await database.transaction { db in
-            guard var ret = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
-            guard ret.status == .requested, ret.lines.allSatisfy({ $0.receivedQuantity == 0 }) else {
-                throw OrderlyError.conflict(
-                    "Return \(id) is \(ret.status.rawValue)\(ret.status == .requested ? " and partly received" : ""); it cannot be cancelled")
-            }
-            ret.status = .cancelled
+            guard let current = try await Self.fetch(db, id, forUpdate: true) else { throw OrderlyError.notFound("Return", id) }
+            let ret = try current.cancelling()
             try await db.raw(
                 "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
             ).run()
@@ -280,7 +298,7 @@ public struct ReturnStore: Sendable {
     static func fetch(_ db: any SQLDatabase, _ id: ReturnID, forUpdate: Bool = false) async throws -> Return? {
         guard
             let row = try await db.raw(
-                "SELECT order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, exchange_order_id FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")"
+                "SELECT order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, exchange_order_id, exchange_credit, exchange_charge FROM returns WHERE id = \(bind: id.rawValue)\(forUpdate ? db.forUpdate : "")"
             ).first()
         else {
             return nil
@@ -305,6 +323,8 @@ public struct ReturnStore: Sendable {
             currency: CurrencyCode(try row.string("currency")),
             createdAt: try row.date("created_at"))
         ret.exchangeOrderId = try row.optionalString("exchange_order_id").map(OrderID.init)
+        ret.exchangeCredit = try row.int64("exchange_credit")
+        ret.exchangeCharge = try row.int64("exchange_charge")
         return ret
     }
 }
