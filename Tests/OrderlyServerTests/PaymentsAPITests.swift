@@ -408,6 +408,35 @@ struct InvoicesAPITests {
     }
 }
 
+extension InvoicesAPITests {
+    /// A channel that invoices per order: 3 × 1000 with shipping 500, two units shipped in two
+    /// shipments bring no invoice; cancelling the third completes the order and brings the one
+    /// invoice, for the two shipped units (named as the catalogue names them) and the shipping.
+    @Test(arguments: Engine.all)
+    func aChannelThatInvoicesPerOrderGetsOneInvoiceWhenNothingIsLeftToFulfil(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let channel = try await app.send(.patch, "/v1/channels/web", json: ["payments": ["invoicing": "per_order"]]).expect(200)
+            #expect((channel["payments"] as? [String: Any])?["invoicing"] as? String == "per_order")
+            try await app.send(.patch, "/v1/channels/web", json: ["payments": ["invoicing": "per_month"]]).expect(400)
+            var body = OrdersAPITests.order(externalId: "inv-order", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
+            body["shippingLines"] = [["method": "standard", "price": 500]]
+            let order = try await app.send(.post, "/v1/orders", json: body).expect(201)
+            let id = try #require(order["id"] as? String)
+            let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await PaymentsAPITests.ship(app, fo, of: id, [1, 1])
+            #expect(try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items.isEmpty, "nothing is invoiced while a unit is open")
+            try await app.send(.post, "/v1/orders/\(id)/cancel", json: ["lines": [["line": 1, "quantity": 1]]]).expect(200)
+            let invoices = try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items
+            #expect(invoices.count == 1 && (invoices.first?["total"] as? NSNumber)?.intValue == 2500)
+            let lines = invoices.first?["lines"] as? [[String: Any]] ?? []
+            #expect(lines.map { ($0["quantity"] as? NSNumber)?.intValue } == [2, 1])
+            #expect(lines.map { $0["description"] as? String } == ["One", "Shipping: standard"])
+        }
+    }
+}
+
 @Suite("Sales report")
 struct SalesReportTests {
     /// Two web orders and a POS sale, invoiced; one unit returned: the report by channel, by

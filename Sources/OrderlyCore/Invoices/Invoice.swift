@@ -79,7 +79,8 @@ public enum Invoicing {
     /// those before them; `shipping` adds the order's shipping lines.
     public static func document(
         _ kind: Invoice.Kind, order: Order, units: [(line: Int, quantity: Int64)], after before: (OrderLine) -> Int64, shipping: Bool,
-        id: InvoiceID, at now: Date, fulfillmentOrder: FulfillmentOrderID? = nil, returnId: ReturnID? = nil, buyerEmail: String? = nil
+        id: InvoiceID, at now: Date, fulfillmentOrder: FulfillmentOrderID? = nil, returnId: ReturnID? = nil, buyerEmail: String? = nil,
+        names: [SKU: String] = [:]
     ) -> Invoice? {
         var lines: [Invoice.Line] = []
         var counted: [Int: Int64] = [:]
@@ -90,7 +91,7 @@ public enum Invoicing {
             let share = { (whole: Int64) in Money.share(of: whole, units: unit.quantity, after: after, of: line.quantity) }
             lines.append(
                 Invoice.Line(
-                    orderLine: line.number, sku: line.sku.rawValue, description: line.sku.rawValue, quantity: unit.quantity,
+                    orderLine: line.number, sku: line.sku.rawValue, description: names[line.sku] ?? line.sku.rawValue, quantity: unit.quantity,
                     unitPrice: line.unitPrice,
                     discount: share(line.discountTotal),
                     taxes: line.taxes.map { Tax(name: $0.name, rate: $0.rate, amount: share($0.amount), included: $0.included) },
@@ -126,17 +127,37 @@ extension Invoicing {
     /// those fulfilled before, and the shipping charge with the order's first fulfilled units.
     public static func invoice(
         fulfilling units: [(line: Int, quantity: Int64)], of order: Order, fulfillmentOrder: FulfillmentOrderID, buyerEmail: String?, id: InvoiceID,
-        at now: Date
+        at now: Date, names: [SKU: String] = [:]
     ) -> Invoice? {
         document(
             .invoice, order: order, units: units, after: \.fulfilledQuantity, shipping: !order.hasFulfilment, id: id, at: now,
-            fulfillmentOrder: fulfillmentOrder, buyerEmail: buyerEmail)
+            fulfillmentOrder: fulfillmentOrder, buyerEmail: buyerEmail, names: names)
+    }
+
+    /// The one invoice of a channel that invoices per order, once nothing of `order` is left
+    /// to fulfil (every unit fulfilled or cancelled): the fulfilled units its invoices so far
+    /// (`documents`) do not cover, and the shipping unless one covered it. Nil while units are
+    /// still open, or when nothing is left to invoice.
+    public static func orderInvoice(
+        _ order: Order, documents: [Invoice], buyerEmail: String?, id: InvoiceID, at now: Date, names: [SKU: String] = [:]
+    ) -> Invoice? {
+        guard !order.hasOpenUnits else { return nil }
+        var invoiced: [Int: Int64] = [:]
+        var shippingInvoiced = false
+        for line in documents.filter({ $0.kind == .invoice }).flatMap(\.lines) {
+            if let number = line.orderLine { invoiced[number, default: 0] += line.quantity } else { shippingInvoiced = true }
+        }
+        let units = order.lines.map { (line: $0.number, quantity: $0.fulfilledQuantity - (invoiced[$0.number] ?? 0)) }
+        guard units.contains(where: { $0.quantity > 0 }) else { return nil }
+        return document(
+            .invoice, order: order, units: units, after: { invoiced[$0.number] ?? 0 }, shipping: !shippingInvoiced, id: id, at: now,
+            buyerEmail: buyerEmail, names: names)
     }
 
     /// The credit note for a return received whole, `order` counting its units as returned:
     /// the units after those returned before, and the shipping charge when the return's refund
     /// gave it back (`ReturnPolicy.refund`).
-    public static func creditNote(for ret: Return, order: Order, id: InvoiceID, at now: Date) -> Invoice? {
+    public static func creditNote(for ret: Return, order: Order, id: InvoiceID, at now: Date, names: [SKU: String] = [:]) -> Invoice? {
         let units = ret.lines.map { (line: $0.orderLine, quantity: $0.receivedQuantity) }
         let before = { (line: OrderLine) in line.returnedQuantity - (units.first { $0.line == line.number }?.quantity ?? 0) }
         let unitsPaid = units.reduce(Int64(0)) { sum, unit in
@@ -144,7 +165,8 @@ extension Invoicing {
             return sum + line.paid(units: unit.quantity, after: before(line))
         }
         let shipping = order.shippingCharge > 0 && ret.value - unitsPaid >= order.shippingCharge
-        return document(.creditNote, order: order, units: units, after: before, shipping: shipping, id: id, at: now, returnId: ret.id)
+        return document(
+            .creditNote, order: order, units: units, after: before, shipping: shipping, id: id, at: now, returnId: ret.id, names: names)
     }
 
     /// The credit note for a refund a person recorded by hand (provider `manual`: a goodwill

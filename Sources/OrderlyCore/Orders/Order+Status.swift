@@ -33,4 +33,6 @@ extension Order {
 
     /// Whether fulfilment has started (then the address is fixed and cancellation is partial at most).
     public var hasFulfilment: Bool { lines.contains { $0.fulfilledQuantity > 0 } }
+    /// Whether any unit is still to be fulfilled (neither fulfilled nor cancelled).
+    public var hasOpenUnits: Bool { lines.contains { $0.open > 0 } }
 }

@@ -16,25 +16,37 @@ public struct PaymentPolicy: Sendable, Equatable, Codable {
         case none, authorized, paid
     }
 
+    /// When invoices are issued (`Invoicing`).
+    public enum Invoicing: String, Sendable, Codable, CaseIterable {
+        /// One per shipment or handover, for the units it fulfils; shipping on the first.
+        case perShipment = "per_shipment"
+        /// One for the whole order once nothing of it is left to fulfil (every unit fulfilled
+        /// or cancelled): every fulfilled unit and the shipping.
+        case perOrder = "per_order"
+    }
+
     public var capture: Capture
     public var require: Requirement
     /// How long an order may wait for payment before it is cancelled and its stock released
     /// (nil: it waits until paid or cancelled by someone).
     public var timeout: ISODuration?
+    public var invoicing: Invoicing
 
-    public init(capture: Capture = .manual, require: Requirement = .none, timeout: ISODuration? = nil) {
+    public init(capture: Capture = .manual, require: Requirement = .none, timeout: ISODuration? = nil, invoicing: Invoicing = .perShipment) {
         self.capture = capture
         self.require = require
         self.timeout = timeout
+        self.invoicing = invoicing
     }
 
-    enum CodingKeys: String, CodingKey { case capture, require, timeout }
+    enum CodingKeys: String, CodingKey { case capture, require, timeout, invoicing }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         capture = try c.decodeIfPresent(Capture.self, forKey: .capture) ?? .manual
         require = try c.decodeIfPresent(Requirement.self, forKey: .require) ?? .none
         timeout = try c.decodeIfPresent(String.self, forKey: .timeout).flatMap { ISODuration($0, allowingTime: true) }
+        invoicing = try c.decodeIfPresent(Invoicing.self, forKey: .invoicing) ?? .perShipment
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,6 +54,7 @@ public struct PaymentPolicy: Sendable, Equatable, Codable {
         try c.encode(capture, forKey: .capture)
         try c.encode(require, forKey: .require)
         try c.encodeIfPresent(timeout?.description, forKey: .timeout)
+        try c.encode(invoicing, forKey: .invoicing)
     }
 
     /// Whether an order whose money stands at `status` may go to fulfillment.

@@ -44,6 +44,7 @@ extension Channel {
         if let payments {
             if let capture = payments.capture { self.payments.capture = .init(capture) }
             if let require = payments.require { self.payments.require = .init(require) }
+            if let invoicing = payments.invoicing { self.payments.invoicing = PaymentPolicy.Invoicing(rawValue: invoicing.rawValue) ?? .perShipment }
             if let timeout = payments.timeout {
                 guard timeout.isEmpty || ISODuration(timeout, allowingTime: true) != nil else {
                     throw OrderlyError.invalid("payments.timeout", "must be an ISO 8601 duration such as PT48H or P2D (empty removes it)")
@@ -82,7 +83,9 @@ extension Components.Schemas.Channel {
                     name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes,
                     tags: $0.tags)
             },
-            payments: .init(capture: .init(c.payments.capture), require: .init(c.payments.require), timeout: c.payments.timeout?.description))
+            payments: .init(
+                capture: .init(c.payments.capture), require: .init(c.payments.require), timeout: c.payments.timeout?.description,
+                invoicing: .init(rawValue: c.payments.invoicing.rawValue)))
     }
 }
 

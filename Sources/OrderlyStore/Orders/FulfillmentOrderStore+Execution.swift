@@ -140,18 +140,19 @@ extension FulfillmentOrderStore {
     static func fulfil(
         _ db: Transaction, fo: FulfillmentOrder, order: inout Order, units: [Shipment.Line], reference: String, actor: String?, at now: Date
     ) async throws {
+        let policy = try await ChannelStore.fetch(db, order.channel)?.payments ?? PaymentPolicy()
         // The channel may ask the provider to capture what these units owe.
-        if let channel = try await ChannelStore.fetch(db, order.channel),
-            let amount = channel.payments.capture(fulfilling: units.map { ($0.orderLine, $0.quantity) }, of: order)
-        {
+        if let amount = policy.capture(fulfilling: units.map { ($0.orderLine, $0.quantity) }, of: order) {
             try EventLog.append(
                 db, .captureRequested(order, amount: amount, reason: "shipment", fulfillmentOrder: fo.id, reference: reference), actor: actor,
                 at: now)
         }
         // The invoice for what these units (and, first of all, the shipping) cost.
-        if let draft = Invoicing.invoice(
-            fulfilling: units.map { ($0.orderLine, $0.quantity) }, of: order, fulfillmentOrder: fo.id,
-            buyerEmail: try await CustomerStore.fetch(db, order.customerId)?.email, id: InvoiceStore.newID(), at: now)
+        if policy.invoicing == .perShipment,
+            let draft = Invoicing.invoice(
+                fulfilling: units.map { ($0.orderLine, $0.quantity) }, of: order, fulfillmentOrder: fo.id,
+                buyerEmail: try await CustomerStore.fetch(db, order.customerId)?.email, id: InvoiceStore.newID(), at: now,
+                names: try await InvoiceStore.names(db, order))
         {
             _ = try await InvoiceStore.issue(db, draft, actor: actor)
         }
@@ -170,6 +171,7 @@ extension FulfillmentOrderStore {
             order.lines[index].allocatedQuantity -= unit.quantity
         }
         try await OrderRows.saveProgress(db, order, at: now)
+        if policy.invoicing == .perOrder { try await InvoiceStore.issueForOrder(db, order, actor: actor, at: now) }
     }
 
     static func shrinkAllocation(

@@ -39,6 +39,30 @@ public struct InvoiceStore: Sendable {
 
     static func newID() -> InvoiceID { InvoiceID("inv_" + Token.random(bytes: 10)) }
 
+    /// Every invoice and credit note of an order, as issued.
+    static func documents(_ db: any SQLDatabase, of orderId: OrderID) async throws -> [Invoice] {
+        try await db.raw("SELECT document FROM invoices WHERE order_id = \(bind: orderId.rawValue) ORDER BY issued_at, id").all().map {
+            try StoredJSON.decode(Invoice.self, from: try $0.string("document"))
+        }
+    }
+
+    /// The product names of an order's skus, for its documents' lines.
+    static func names(_ db: any SQLDatabase, _ order: Order) async throws -> [SKU: String] {
+        try await ProductStore.fetch(db, skus: order.lines.map(\.sku)).mapValues(\.name)
+    }
+
+    /// Issues the one invoice of an order its channel invoices whole, once nothing of it is
+    /// left to fulfil (`Invoicing.orderInvoice`); nothing before, or when it is issued.
+    static func issueForOrder(_ db: Transaction, _ order: Order, actor: String?, at now: Date) async throws {
+        guard !order.hasOpenUnits else { return }
+        if let draft = Invoicing.orderInvoice(
+            order, documents: try await documents(db, of: order.id), buyerEmail: try await CustomerStore.fetch(db, order.customerId)?.email,
+            id: newID(), at: now, names: try await names(db, order))
+        {
+            _ = try await issue(db, draft, actor: actor)
+        }
+    }
+
     public func get(_ id: InvoiceID) async throws -> Invoice {
         guard
             let text = try await database.read({ db in

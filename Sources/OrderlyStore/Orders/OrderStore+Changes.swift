@@ -35,6 +35,10 @@ extension OrderStore {
         var cancelled = plan.order
         let refund = RefundRequest.forCancellation(before: order, after: cancelled)
         try await PaymentStore.requestRefund(db, &cancelled, amount: refund, reason: "cancellation", actor: actor, at: now)
+        // Cancelling what was left to fulfil completes an order its channel invoices whole.
+        if cancelled.hasFulfilment, try await ChannelStore.fetch(db, order.channel)?.payments.invoicing == .perOrder {
+            try await InvoiceStore.issueForOrder(db, cancelled, actor: actor, at: now)
+        }
         return cancelled
     }
 

@@ -156,7 +156,9 @@ public struct ReturnStore: Sendable {
                     ).run()
                 }
                 // The credit note for what came back.
-                if let draft = Invoicing.creditNote(for: ret, order: order, id: InvoiceStore.newID(), at: now) {
+                if let draft = Invoicing.creditNote(
+                    for: ret, order: order, id: InvoiceStore.newID(), at: now, names: try await InvoiceStore.names(db, order))
+                {
                     _ = try await InvoiceStore.issue(db, draft, actor: actor)
                 }
             }

@@ -122,9 +122,7 @@ public struct ConsistencyCheck: Sendable {
                     for detail in order.moneyDiscrepancies { findings.append(.init(rule: "money", subject: order.id.rawValue, detail: detail)) }
                     // 8. A settled order's payments say what its invoices and credit notes say.
                     guard order.payments.captured > 0 else { continue }
-                    let documents = try await db.raw("SELECT document FROM invoices WHERE order_id = \(bind: order.id.rawValue)").all().map {
-                        try StoredJSON.decode(Invoice.self, from: try $0.string("document"))
-                    }
+                    let documents = try await InvoiceStore.documents(db, of: order.id)
                     if let settled = Invoicing.settled(order, documents: documents), settled.documents != settled.payments {
                         findings.append(
                             .init(
