@@ -30,6 +30,12 @@ PY
   # with BENCH_HOT=1 wants.
   curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/products" -d '[{"sku":"HOT-1","name":"Flash sale"}]' >/dev/null
   curl -sf -H "$auth" -H 'Content-Type: application/json' -X PUT "$base/v1/inventory/HOT-1/BL-0" -d '{"onHand":100000000}' >/dev/null
+  # Orders sent without taxes (Benchmarks/wrk/orders.lua, BENCH_MONEY=rates) are taxed from these.
+  if [ "${BENCH_MONEY:-}" = rates ]; then
+    curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/tax-rates" -d '[
+      {"id":"nl-standard","country":"NL","taxCategory":"standard","name":"VAT","rate":0.21,"included":true},
+      {"id":"nl-shipping","country":"NL","taxCategory":"shipping","name":"VAT","rate":0.21,"included":false}]' >/dev/null
+  fi
 }
 
 # A work folder in $WORK, and on exit: the server ($SERVER_PID) and the PostgreSQL cluster

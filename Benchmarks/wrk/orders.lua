@@ -2,8 +2,22 @@
 -- five picked up in a store, a unique externalId per request (thread id + counter), so that
 -- every request is a new order. With BENCH_HOT=1 it is a flash sale instead: every order is
 -- one unit of HOT-1, which only the warehouse BL-0 stocks (one hot inventory row).
+-- BENCH_MONEY (a server that knows the order's money): every line carries a discount, and
+-- the order a discount spread over its lines and a shipping line. BENCH_MONEY=sent: the lines
+-- and the shipping carry their VAT as the channel computed it; BENCH_MONEY=rates: they carry
+-- none, and the server taxes them from its tax rates (seed adds NL 21 % and shipping 21 %).
 local skus = tonumber(os.getenv("BENCH_SKUS") or "1000")
 local hot = os.getenv("BENCH_HOT") == "1"
+local money = os.getenv("BENCH_MONEY") or ""
+
+-- VAT included in a price of `net` minor units at 21 %, rounded half up: net * 21 / 121.
+local function vat(net)
+  return math.floor((net * 21 + 60) / 121)
+end
+local function taxes(net)
+  if money ~= "sent" then return "" end
+  return string.format(',"taxes":[{"name":"VAT","rate":0.21,"amount":%d,"included":true}]', vat(net))
+end
 local key = os.getenv("ORDERLY_ADMIN_KEY") or "ork_bench"
 local stores = { "BL-1", "BL-2", "BL-3" }
 local counter = 0
@@ -35,13 +49,33 @@ request = function()
     if math.random(1, 5) == 1 then
       delivery = string.format('{"method":"pickup","locationId":"%s"}', stores[math.random(1, 3)])
     end
-    lines[#lines + 1] = string.format('{"sku":"%s","quantity":%d,"unitPrice":%d,"delivery":%s}', sku, math.random(1, 2), math.random(100, 9999), delivery)
+    local quantity, price = math.random(1, 2), math.random(100, 9999)
+    if money == "" then
+      lines[#lines + 1] = string.format('{"sku":"%s","quantity":%d,"unitPrice":%d,"delivery":%s}', sku, quantity, price, delivery)
+    else
+      -- A line discount of about 10 %; the VAT (when sent) is on the net after it. The order
+      -- discount below is spread by the server, which then recomputes nothing sent.
+      local discount = math.floor(quantity * price / 10)
+      lines[#lines + 1] = string.format(
+        '{"sku":"%s","quantity":%d,"unitPrice":%d,"delivery":%s,"discounts":[{"code":"TEN","name":"Ten percent","amount":%d}]%s}',
+        sku, quantity, price, delivery, discount, taxes(quantity * price - discount))
+    end
+  end
+  local extra = ""
+  if money ~= "" then
+    extra = ',"shippingLines":[{"method":"standard","price":495' ..
+      (money == "sent" and ',"taxes":[{"name":"VAT","rate":0.21,"amount":104,"included":false}]' or "") .. '}]' ..
+      ',"billingAddress":{"line1":"Damrak 1","city":"Amsterdam","postalCode":"1012 LG","country":"NL"}'
+    if money == "rates" then
+      -- An order discount only where no tax was sent: a spread share would change the net a sent tax was computed on.
+      extra = extra .. ',"discounts":[{"code":"WELCOME","name":"Welcome","amount":100}]'
+    end
   end
   local body = string.format(
     '{"channel":"bench","externalId":"w%d-%d-%d","customer":{"email":"c%d@example.com","name":"Bench Customer"},"currency":"EUR",' ..
     '"shippingAddress":{"line1":"Damrak 1","city":"Amsterdam","postalCode":"1012 LG","country":"NL","latitude":52.37,"longitude":4.89},' ..
-    '"lines":[%s]}',
-    thread_id, os.time(), counter, math.random(1, 50000), table.concat(lines, ","))
+    '"lines":[%s]%s}',
+    thread_id, os.time(), counter, math.random(1, 50000), table.concat(lines, ","), extra)
   return wrk.format(nil, "/v1/orders", nil, body)
 end
 

@@ -17,6 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -209,6 +210,41 @@ def main():
         check(api("GET", "/v1/orders/" + placed["id"])["status"] == "fulfilled", "the order is fulfilled")
         driver.get(BASE + "/orders")
         check("Forbidden" in driver.page_source, "a store associate may not search orders")
+        driver.get(BASE + "/payments")
+        check("Forbidden" in driver.page_source, "a store associate may not change payment settings")
+
+        # The administrator: tax rates and payment settings.
+        click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
+        sign_in(driver, "admin@orderly.demo", PASSWORD)
+        driver.get(BASE + "/tax-rates")
+        check("21%" in driver.find_element(By.ID, "tax-rates").text, "the demo's Dutch VAT is listed")
+        form = driver.find_element(By.ID, "tax-rate-form")
+        for name, value in {"id": "BE-standard", "country": "be", "name": "BTW", "rate": "21"}.items():
+            form.find_element(By.NAME, name).send_keys(value)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("BE-standard saved" in flash(driver), "an admin adds a tax rate")
+        check(any(r["id"] == "BE-standard" and r["country"] == "BE" for r in api("GET", "/v1/tax-rates")["items"]), "the rate is saved as typed")
+        shot(driver, "tax-rates")
+
+        driver.get(BASE + "/payments")
+        table = driver.find_element(By.ID, "channel-payments")
+        row = next(r for r in table.find_elements(By.CSS_SELECTOR, "tbody tr") if "marketplace" in r.text)
+        Select(row.find_element(By.NAME, "capture")).select_by_value("on_shipment")
+        Select(row.find_element(By.NAME, "invoicing")).select_by_value("per_order")
+        row.find_element(By.NAME, "timeout").send_keys("PT48H")
+        click(driver, row.find_element(By.CSS_SELECTOR, "button"))
+        check("marketplace saved" in flash(driver), "an admin saves a channel's payment policy")
+        policy = api("GET", "/v1/channels/marketplace")["payments"]
+        check(policy["capture"] == "on_shipment" and policy["invoicing"] == "per_order" and policy["timeout"] == "PT48H",
+              "the policy is the channel's, as the API shows it")
+        form = driver.find_element(By.ID, "provider-form")
+        form.find_element(By.NAME, "id").send_keys("mollie")
+        form.find_element(By.NAME, "secret").send_keys("whsec_" + "b" * 26)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("mollie saved" in flash(driver), "an admin adds a payment provider")
+        check("mollie" in driver.find_element(By.ID, "payment-providers").text, "the provider is listed")
+        check("b" * 26 not in driver.page_source, "its secret is not shown")
+        shot(driver, "payments")
     except Exception:
         print("failed at", driver.current_url, file=sys.stderr)
         print(driver.find_element(By.TAG_NAME, "body").text[:1500], file=sys.stderr)

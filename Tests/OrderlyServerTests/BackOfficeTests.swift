@@ -374,3 +374,50 @@ struct BackOfficeTaxRateTests {
         }
     }
 }
+
+@Suite("Back office: payment settings")
+struct BackOfficePaymentSettingsTests {
+    /// An admin sets a channel's payment policy and the payment providers on their page, as
+    /// `PATCH /v1/channels/{id}` and `/v1/payment-providers` do; a timeout that is no duration
+    /// and a short secret change nothing; service staff may not open the page.
+    @Test(arguments: Engine.all)
+    func anAdminSetsTheChannelsPaymentsAndTheProviders(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.stores.staff.create(
+                email: "admin@shop.test", name: "Admin", password: BackOfficeTests.password, role: .admin, locations: [], actor: "test")
+            let admin = BackOfficeTests.Browser(app)
+            try await admin.signIn("admin@shop.test")
+            let page = try await admin.go(.get, "/payments").expect(200)
+            #expect(page.text.contains(#"id="payments-web""#) && page.text.contains("No providers"))
+            let csrf = admin.csrf(page)
+            let policy = ["csrf": csrf, "capture": "on_shipment", "require": "authorized", "invoicing": "per_order"]
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await admin.go(.post, "/channels/web/payments", form: policy.merging(["timeout": "two days"]) { $1 }).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:timeout:") == true)
+            try await admin.go(.post, "/payment-providers", form: ["csrf": csrf, "id": "adyen", "secret": "short"]).expect(303)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            admin.cookies["orderly_flash"] = nil
+
+            try await admin.go(.post, "/channels/web/payments", form: policy.merging(["timeout": "PT48H"]) { $1 }).expect(303)
+            let payments = try await app.send(.get, "/v1/channels/web").expect(200)["payments"] as? [String: Any]
+            #expect(payments?["capture"] as? String == "on_shipment" && payments?["require"] as? String == "authorized")
+            #expect(payments?["invoicing"] as? String == "per_order" && payments?["timeout"] as? String == "PT48H")
+            try await admin.go(.post, "/payment-providers", form: ["csrf": csrf, "id": "adyen", "secret": String(repeating: "s", count: 32)])
+                .expect(303)
+            #expect(try await app.send(.get, "/v1/payment-providers").expect(200).items.compactMap { $0["id"] as? String } == ["adyen"])
+            let saved = try await admin.go(.get, "/payments").expect(200).text
+            #expect(saved.contains(#"value="PT48H""#) && saved.contains(#"<option value="per_order" selected>"#) && !saved.contains("No providers"))
+            #expect(!saved.contains(String(repeating: "s", count: 32)), "the secret is never shown")
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            try await agent.go(.get, "/payments").expect(403)
+            try await agent.go(.post, "/payment-providers/adyen/delete", form: ["csrf": agent.csrf(try await agent.go(.get, "/orders"))]).expect(403)
+            try await admin.go(.post, "/payment-providers/adyen/delete", form: ["csrf": csrf]).expect(303)
+            #expect(try await app.send(.get, "/v1/payment-providers").expect(200).items.isEmpty)
+        }
+    }
+}

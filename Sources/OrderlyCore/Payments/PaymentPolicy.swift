@@ -57,6 +57,17 @@ public struct PaymentPolicy: Sendable, Equatable, Codable {
         try c.encode(invoicing, forKey: .invoicing)
     }
 
+    /// A timeout as a person types it or an integration sends it: empty removes it; anything
+    /// else must be an ISO 8601 duration (`PT48H`, `P2D`). Refusals name `field`.
+    public static func timeout(_ text: String, field: String) throws(OrderlyError) -> ISODuration? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return nil }
+        guard let duration = ISODuration(text, allowingTime: true) else {
+            throw OrderlyError.invalid(field, "must be an ISO 8601 duration such as PT48H or P2D (empty removes it)")
+        }
+        return duration
+    }
+
     /// Whether an order whose money stands at `status` may go to fulfillment.
     public func allows(_ status: PaymentStatus) -> Bool {
         switch require {

@@ -45,12 +45,7 @@ extension Channel {
             if let capture = payments.capture { self.payments.capture = .init(capture) }
             if let require = payments.require { self.payments.require = .init(require) }
             if let invoicing = payments.invoicing { self.payments.invoicing = PaymentPolicy.Invoicing(rawValue: invoicing.rawValue) ?? .perShipment }
-            if let timeout = payments.timeout {
-                guard timeout.isEmpty || ISODuration(timeout, allowingTime: true) != nil else {
-                    throw OrderlyError.invalid("payments.timeout", "must be an ISO 8601 duration such as PT48H or P2D (empty removes it)")
-                }
-                self.payments.timeout = timeout.isEmpty ? nil : ISODuration(timeout, allowingTime: true)
-            }
+            if let timeout = payments.timeout { self.payments.timeout = try PaymentPolicy.timeout(timeout, field: "payments.timeout") }
         }
         if let locations { self.locations = locations.map(LocationID.init) }
         if let routing {

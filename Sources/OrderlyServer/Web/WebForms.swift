@@ -136,3 +136,17 @@ struct FulfillmentStepForm: Decodable {
 
 /// Receiving a return, every unit in one condition.
 struct ReceiveForm: Decodable { var condition: Return.Condition? }
+
+/// A channel's payment policy as the payment settings page sends it.
+struct ChannelPaymentsForm: Decodable {
+    var capture: String
+    var require: String
+    var invoicing: String
+    var timeout: String?
+}
+
+/// A payment provider and its signing secret.
+struct PaymentProviderForm: Decodable {
+    var id: String
+    var secret: String
+}

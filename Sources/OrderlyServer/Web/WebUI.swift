@@ -35,6 +35,7 @@ struct WebUI: Sendable {
             ("inventory", PackageResources.inventory_mustache), ("store", PackageResources.store_mustache),
             ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
             ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
+            ("payments", PackageResources.payments_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -56,6 +57,7 @@ struct WebUI: Sendable {
         }
         router.get("/reports") { request, context in try await page(request, context) { try await reports($0, $1) } }
         router.get("/tax-rates") { request, context in try await page(request, context) { try await taxRates($0, $1) } }
+        router.get("/payments") { request, context in try await page(request, context) { try await paymentSettings($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -69,6 +71,7 @@ struct WebUI: Sendable {
         registerOrderActions(on: router)
         registerPaymentActions(on: router)
         registerTaxRateActions(on: router)
+        registerPaymentSettingActions(on: router)
         registerStoreActions(on: router)
     }
 
@@ -118,6 +121,7 @@ struct WebUI: Sendable {
             "seesOrders": principal.may(.readOrders(nil)),
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
+            "atPayments": here == "payments", "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]
     }
