@@ -260,4 +260,25 @@ struct PaymentRecordingTests {
         requested.exchangeCredit = 0
         #expect(try requested.cancelling().status == .cancelled)
     }
+
+    /// A goodwill refund of 500 on an order of 1210 with 210 VAT at 21 % and 1090 with 90 at
+    /// 9 % (total 2300) gives back its share of each: 500 × 210 / 2300 = 45.65 → 45, and
+    /// 500 × 90 / 2300 = 19.56 → 19, both part of the 500.
+    @Test func aManualRefundGivesBackItsShareOfEachTax() throws {
+        var a = OrderLine(number: 1, sku: "A", quantity: 1, unitPrice: 1210, delivery: .ship)
+        a.taxes = [Tax(name: "VAT", rate: .init(millionths: 210_000), amount: 210, included: true)]
+        var b = OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 1090, delivery: .ship)
+        b.taxes = [Tax(name: "VAT", rate: .init(millionths: 90_000), amount: 90, included: true)]
+        let order = Order(
+            id: "ord_1", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+            totals: OrderTotals(subtotal: 2300, discountTotal: 0, taxTotal: 300, shippingTotal: 0, total: 2300), shippingAddress: nil,
+            coordinates: nil, lines: [a, b], createdAt: Self.now)
+        var refund = Self.tx(.refund, 500, "goodwill")
+        refund.provider = "manual"
+        let note = try #require(Invoicing.creditNote(forManual: refund, order: order, id: "inv_1", at: Self.now))
+        #expect(note.taxes.map(\.amount) == [45, 19] && note.taxes.allSatisfy(\.included))
+        #expect(note.taxTotal == 64 && note.total == 500 && note.lines.first?.taxes.map(\.amount) == [45, 19])
+        refund.provider = "psp"
+        #expect(Invoicing.creditNote(forManual: refund, order: order, id: "inv_2", at: Self.now) == nil, "a provider's refund has its own document")
+    }
 }

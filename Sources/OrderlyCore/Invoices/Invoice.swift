@@ -170,18 +170,33 @@ extension Invoicing {
     }
 
     /// The credit note for a refund a person recorded by hand (provider `manual`: a goodwill
-    /// credit or a refund agreed on the phone): one line with the reason, no tax adjusted.
+    /// credit or a refund agreed on the phone): one line with the reason. The refund gives back
+    /// the order's taxes in proportion: each rate's share is the refund times that rate's tax
+    /// over the order's total, rounded down, counted as included in the refunded amount.
     /// Refunds Orderly asked for are documented where the money went back: a return's credit
     /// note, or nothing for cancelled units, which were never invoiced.
     public static func creditNote(forManual refund: PaymentTransaction, order: Order, id: InvoiceID, at now: Date) -> Invoice? {
         guard refund.kind == .refund, refund.status == .succeeded, refund.provider == "manual" else { return nil }
+        var summaries: [Invoice.TaxSummary] = []
+        if order.totals.total > 0 {
+            for tax in order.lines.flatMap(\.taxes) + order.shippingLines.flatMap(\.taxes) {
+                if let i = summaries.firstIndex(where: { $0.name == tax.name && $0.rate == tax.rate }) {
+                    summaries[i].amount += tax.amount
+                } else {
+                    summaries.append(.init(name: tax.name, rate: tax.rate, included: true, amount: tax.amount))
+                }
+            }
+            for i in summaries.indices { summaries[i].amount = Money.scale(refund.amount, by: summaries[i].amount, over: order.totals.total) }
+            summaries.removeAll { $0.amount == 0 }
+        }
+        summaries.sort { ($0.rate, $0.name) > ($1.rate, $1.name) }
         let line = Invoice.Line(
             orderLine: nil, sku: nil, description: "Refund: " + (refund.note ?? refund.reference), quantity: 1, unitPrice: refund.amount,
-            discount: 0, taxes: [], total: refund.amount)
+            discount: 0, taxes: summaries.map { Tax(name: $0.name, rate: $0.rate, amount: $0.amount, included: true) }, total: refund.amount)
         return Invoice(
             id: id, number: "", kind: .creditNote, orderId: order.id, orderNumber: order.number, fulfillmentOrderId: nil, returnId: nil,
-            currency: order.currency, buyer: order.billingAddress ?? order.shippingAddress, buyerEmail: nil, lines: [line], taxes: [],
-            taxTotal: 0, total: refund.amount, issuedAt: now)
+            currency: order.currency, buyer: order.billingAddress ?? order.shippingAddress, buyerEmail: nil, lines: [line], taxes: summaries,
+            taxTotal: summaries.reduce(0) { $0 + $1.amount }, total: refund.amount, issuedAt: now)
     }
 
     /// What an order's documents say was paid (invoices less credit notes) when its money
