@@ -128,9 +128,11 @@ struct ConditionTests {
             ],
             tags: ["gift"], createdAt: Date(timeIntervalSince1970: 1_800_000_000))
         order.payments = PaymentTotals(authorized: 5500)
+        order.attributes = ["giftWrap": "yes"]
+        order.riskScore = 72
         let facts = OrderFacts(
             order, customer: .init(tags: ["vip"], orderCount: 3), productTags: ["A": ["fragile"], "B": ["fragile", "bulky"]],
-            attributes: ["giftWrap": "yes"], riskScore: 72, now: Date(timeIntervalSince1970: 1_800_000_000 + 150 * 60 + 59))
+            now: Date(timeIntervalSince1970: 1_800_000_000 + 150 * 60 + 59))
         #expect(facts["order.total"] == .integer(5500) && facts["order.currency"] == .string("EUR") && facts["order.channel"] == .string("web"))
         #expect(facts["order.lineCount"] == .integer(2) && facts["order.units"] == .integer(3) && facts["order.tags"] == .list([.string("gift")]))
         #expect(facts["order.attributes.giftWrap"] == .string("yes") && facts["order.riskScore"] == .integer(72))
@@ -143,6 +145,8 @@ struct ConditionTests {
         #expect(facts.satisfy(try Self.condition(#"{"fact": "order.attributes.giftWrap", "op": "eq", "value": "yes"}"#, scope: .order)))
 
         order.shippingAddress = nil
+        order.attributes = [:]
+        order.riskScore = nil
         let bare = OrderFacts(order, now: order.createdAt)
         #expect(bare["shipping.country"] == nil && bare["customer.tags"] == nil && bare["order.riskScore"] == nil)
         #expect(!bare.satisfy(try Self.condition(#"{"fact": "shipping.country", "op": "ne", "value": "DE"}"#, scope: .order)))

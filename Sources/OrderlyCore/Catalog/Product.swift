@@ -21,6 +21,8 @@ public struct Product: Sendable, Equatable, Codable {
     public var dropshipSupplier: LocationID?
     /// Which tax rates apply to it (`TaxRateRule.taxCategory`); nil is `standard`.
     public var taxCategory: String?
+    /// Tags conditions read (`lines.productTags`): `fragile`, `bulky`.
+    public var tags: [String] = []
 
     public init(
         sku: SKU, name: String, attributes: [String: String] = [:], sellBeyondStock: SellBeyondStock = .never,
@@ -48,6 +50,7 @@ public struct Product: Sendable, Equatable, Codable {
         }
         if let dropshipSupplier { v.identifier(dropshipSupplier.rawValue, prefix + "dropshipSupplier") }
         if let taxCategory { v.identifier(taxCategory, prefix + "taxCategory") }
+        v.tags(tags, prefix + "tags")
         try v.validate()
     }
 }

@@ -36,6 +36,8 @@ public struct Location: Sendable, Equatable, Codable {
     /// Fulfillment orders a day this location accepts; `nil` is unlimited.
     public var dailyCapacity: Int?
     public var active: Bool
+    /// Tags conditions read (`location.tags`): `region-north`, `flagship`.
+    public var tags: [String] = []
 
     public init(
         id: LocationID, name: String, kind: Kind, address: Address? = nil, coordinates: Coordinates? = nil,
@@ -66,6 +68,7 @@ public struct Location: Sendable, Equatable, Codable {
             v.check((0...1_000_000).contains(dailyCapacity), "dailyCapacity", "must be between 0 and 1000000")
         }
         address?.validate(into: &v, prefix: "address")
+        v.tags(tags, "tags")
         try v.validate()
     }
 }

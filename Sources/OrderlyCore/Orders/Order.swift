@@ -125,6 +125,10 @@ public struct Order: Sendable, Equatable {
     /// The refund level Orderly has asked the provider for (`RefundRequest`): what it asks
     /// next comes on top of this or of what was refunded, whichever is higher.
     public var refundsRequested: Int64 = 0
+    /// Free attributes the channel sent with the order.
+    public var attributes: [String: String] = [:]
+    /// 0–100, as the channel (or later a signal) scored the order's risk.
+    public var riskScore: Int64?
 
     public init(
         id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,

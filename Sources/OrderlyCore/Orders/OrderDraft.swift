@@ -71,6 +71,11 @@ public struct OrderDraft: Sendable, Equatable {
     public var billingAddress: Address?
     public var statedTotals: StatedTotals?
     public var tags: [String]
+    /// Free attributes the channel sends with the order (conditions read them as
+    /// `order.attributes.<key>`).
+    public var attributes: [String: String] = [:]
+    /// 0–100, as the channel's fraud check scored the order.
+    public var riskScore: Int64?
     public var note: String?
     public var reservationId: ReservationID?
     /// Payments the order arrives with, recorded with it: succeeded `sale`s only (an
@@ -140,8 +145,9 @@ public struct OrderDraft: Sendable, Equatable {
         }
         v.check((0...Money.maxUnitPrice).contains(shippingPrice), "shippingPrice", "must be between 0 and \(Money.maxUnitPrice)")
         v.check(discount >= 0, "discount", "must not be negative")
-        v.check(tags.count <= 50, "tags", "may hold at most 50 tags")
-        for (i, tag) in tags.enumerated() { v.check(!tag.isEmpty && tag.count <= 100, "tags[\(i)]", "must be 1 to 100 characters") }
+        v.tags(tags, "tags")
+        v.attributes(attributes, "attributes")
+        if let riskScore { v.check((0...100).contains(riskScore), "riskScore", "must be between 0 and 100") }
         if let note { v.check(note.count <= 2000, "note", "must be at most 2000 characters") }
         OrderPricing.check(self, into: &v)
         try v.validate()

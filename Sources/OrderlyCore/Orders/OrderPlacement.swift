@@ -135,6 +135,8 @@ public enum OrderPlacement {
         order.discounts = input.priced.discounts
         order.shippingLines = input.priced.shippingLines
         order.billingAddress = draft.billingAddress
+        order.attributes = draft.attributes
+        order.riskScore = draft.riskScore
         for sale in draft.prepaid where sale.kind == .sale && sale.status == .succeeded {
             order.payments.authorized += sale.amount
             order.payments.captured += sale.amount

@@ -18,8 +18,7 @@ public struct OrderFacts: Sendable, Equatable {
     public private(set) var values: [String: RuleValue]
 
     public init(
-        _ order: Order, customer: Customer? = nil, productTags: [SKU: [String]] = [:], attributes: [String: String] = [:], riskScore: Int64? = nil,
-        now: Date
+        _ order: Order, customer: Customer? = nil, productTags: [SKU: [String]] = [:], now: Date
     ) {
         var values: [String: RuleValue] = [
             "order.total": .integer(order.totals.total),
@@ -40,8 +39,8 @@ public struct OrderFacts: Sendable, Equatable {
             values["customer.tags"] = .list(customer.tags.map(RuleValue.string))
             values["customer.orderCount"] = .integer(customer.orderCount)
         }
-        if let riskScore { values["order.riskScore"] = .integer(riskScore) }
-        for (key, value) in attributes { values[Fact.attributePrefix + key] = .string(value) }
+        if let riskScore = order.riskScore { values["order.riskScore"] = .integer(riskScore) }
+        for (key, value) in order.attributes { values[Fact.attributePrefix + key] = .string(value) }
         self.values = values
     }
 

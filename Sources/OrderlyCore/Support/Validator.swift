@@ -35,6 +35,21 @@ public struct Validator: Sendable {
         }
     }
 
+    /// Tags (`fragile`, `region-north`, `vip`): at most 50, each 1 to 100 characters.
+    public mutating func tags(_ tags: [String], _ field: String) {
+        check(tags.count <= 50, field, "may hold at most 50 tags")
+        for (i, tag) in tags.enumerated() { check(!tag.isEmpty && tag.count <= 100, "\(field)[\(i)]", "must be 1 to 100 characters") }
+    }
+
+    /// Free attributes (`giftWrap: yes`): at most 50, keys 1 to 64 characters, values at most `Limits.maxTextLength`.
+    public mutating func attributes(_ attributes: [String: String], _ field: String) {
+        check(attributes.count <= 50, field, "may hold at most 50 attributes")
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            check(!key.isEmpty && key.count <= 64, "\(field).\(key)", "keys must be 1 to 64 characters")
+            check(value.count <= Limits.maxTextLength, "\(field).\(key)", "must be at most \(Limits.maxTextLength) characters")
+        }
+    }
+
     /// Throws a `validation_failed` error naming every field collected, if any.
     public func validate() throws(OrderlyError) {
         if !errors.isEmpty { throw OrderlyError.validation(errors) }

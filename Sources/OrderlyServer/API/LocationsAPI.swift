@@ -17,7 +17,7 @@ extension OrderlyAPIService {
         var location = Location(id: LocationID(body.id), name: body.name, kind: kind)
         try location.apply(
             address: body.address, latitude: body.latitude, longitude: body.longitude, capabilities: body.capabilities,
-            priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active)
+            priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags)
         let created = try await stores.locations.create(location, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -35,7 +35,7 @@ extension OrderlyAPIService {
             if let kind = body._type.flatMap({ Location.Kind(rawValue: $0.rawValue) }) { location.kind = kind }
             try location.apply(
                 address: body.address, latitude: body.latitude, longitude: body.longitude, capabilities: body.capabilities,
-                priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active)
+                priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags)
         }
         return .ok(.init(body: .json(.init(updated))))
     }
@@ -45,7 +45,7 @@ extension Location {
     /// Applies the optional fields a create or patch body carries.
     mutating func apply(
         address: Components.Schemas.Address?, latitude: Double?, longitude: Double?, capabilities: Components.Schemas.Capabilities?,
-        priority: Int?, dailyCapacity: Int?, active: Bool?
+        priority: Int?, dailyCapacity: Int?, active: Bool?, tags: [String]?
     ) throws(OrderlyError) {
         if let address { self.address = Address(address) }
         switch (latitude, longitude) {
@@ -62,6 +62,7 @@ extension Location {
         if let priority { self.priority = priority }
         if let dailyCapacity { self.dailyCapacity = dailyCapacity }
         if let active { self.active = active }
+        if let tags { self.tags = tags }
     }
 }
 
@@ -88,6 +89,6 @@ extension Components.Schemas.Location {
             address: l.address.map(Components.Schemas.Address.init),
             latitude: l.coordinates?.latitude, longitude: l.coordinates?.longitude,
             capabilities: .init(ship: l.capabilities.ship, pickup: l.capabilities.pickup, returns: l.capabilities.returns),
-            priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active)
+            priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active, tags: l.tags)
     }
 }

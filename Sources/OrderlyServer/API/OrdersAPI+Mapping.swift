@@ -73,6 +73,8 @@ extension OrderDraft {
         discounts = (body.discounts ?? []).map(Discount.init)
         self.shippingLines = shippingLines
         billingAddress = body.billingAddress.map(Address.init)
+        attributes = body.attributes?.additionalProperties ?? [:]
+        riskScore = body.riskScore
         statedTotals = body.totals.map {
             StatedTotals(
                 subtotal: $0.subtotal, discountTotal: $0.discountTotal, taxTotal: $0.taxTotal, shippingTotal: $0.shippingTotal, total: $0.total)
@@ -123,7 +125,7 @@ extension Components.Schemas.Order {
             paymentStatus: .init(o.paymentStatus), paymentTotals: .init(o.payments),
             shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
             holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
-            tags: o.tags,
+            tags: o.tags, attributes: .init(additionalProperties: o.attributes), riskScore: o.riskScore,
             lines: o.lines.map { line in
                 .init(
                     id: "\(o.id):\(line.number)", number: line.number, sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice,

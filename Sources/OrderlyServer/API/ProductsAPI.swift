@@ -49,6 +49,7 @@ extension OrderlyAPIService {
         if let releaseDate = patch.releaseDate { product.releaseDate = releaseDate }
         if let supplier = patch.dropshipSupplier { product.dropshipSupplier = supplier.isEmpty ? nil : LocationID(supplier) }
         if let category = patch.taxCategory { product.taxCategory = category.isEmpty ? nil : category }
+        if let tags = patch.tags { product.tags = tags }
         _ = try await stores.products.upsert([product], actor: Self.actor(caller), bulk: false)
         return .ok(.init(body: .json(.init(product))))
     }
@@ -60,6 +61,7 @@ extension Product {
             sku: SKU(p.sku), name: p.name, attributes: p.attributes?.additionalProperties ?? [:],
             sellBeyondStock: p.sellBeyondStock.flatMap { SellBeyondStock(rawValue: $0.rawValue) } ?? .never,
             releaseDate: p.releaseDate, dropshipSupplier: p.dropshipSupplier.map(LocationID.init), taxCategory: p.taxCategory)
+        tags = p.tags ?? []
     }
 }
 
@@ -68,6 +70,6 @@ extension Components.Schemas.Product {
         self.init(
             sku: p.sku.rawValue, name: p.name, attributes: .init(additionalProperties: p.attributes),
             sellBeyondStock: .init(rawValue: p.sellBeyondStock.rawValue) ?? .never, releaseDate: p.releaseDate,
-            dropshipSupplier: p.dropshipSupplier?.rawValue, taxCategory: p.taxCategory)
+            dropshipSupplier: p.dropshipSupplier?.rawValue, taxCategory: p.taxCategory, tags: p.tags)
     }
 }

@@ -31,6 +31,7 @@ public enum Migrator {
         Migration0016ChannelPayments.migration, Migration0017RefundRequests.migration,
         Migration0018Invoices.migration,
         Migration0019ExchangeCredit.migration,
+        Migration0020Tags.migration,
     ]
 
     /// The newest schema version this build knows.

@@ -35,7 +35,7 @@ enum OrderRows {
     static let columns: SQLQueryString = """
         id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total, shipping_address, \
         latitude, longitude, tags, created_at, discounts, shipping_lines, billing_address, authorized_amount, captured_amount, voided_amount, \
-        refunded_amount, refunds_requested
+        refunded_amount, refunds_requested, attributes, risk_score
         """
     /// The columns of `order_lines` that `line(_:)` reads.
     static let lineColumns: [String] = [
@@ -92,6 +92,9 @@ enum OrderRows {
             authorized: try row.int64("authorized_amount"), captured: try row.int64("captured_amount"), voided: try row.int64("voided_amount"),
             refunded: try row.int64("refunded_amount"))
         order.refundsRequested = try row.int64("refunds_requested")
+        let attributes = try row.string("attributes")
+        order.attributes = attributes == "{}" ? [:] : try StoredJSON.decode([String: String].self, from: attributes)
+        order.riskScore = try row.optionalInt64("risk_score")
         return order
     }
 
@@ -125,7 +128,7 @@ enum OrderRows {
             into: """
                 orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total,
                     shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key, discounts,
-                    shipping_lines, billing_address, payment_status)
+                    shipping_lines, billing_address, payment_status, attributes, risk_score)
                 """,
             values: """
                 (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
@@ -136,7 +139,8 @@ enum OrderRows {
                 \(bind: order.coordinates?.longitude), \(bind: try StoredJSON.encode(order.tags)), \(bind: order.status.rawValue),
                 \(bind: search), \(bind: order.createdAt.stored), \(bind: now.stored), \(bind: requestKey),
                 \(bind: try json(order.discounts)), \(bind: try json(order.shippingLines)),
-                \(bind: try order.billingAddress.map(StoredJSON.encode)), \(bind: order.paymentStatus.rawValue))
+                \(bind: try order.billingAddress.map(StoredJSON.encode)), \(bind: order.paymentStatus.rawValue),
+                \(bind: order.attributes.isEmpty ? "{}" : try StoredJSON.encode(order.attributes)), \(bind: order.riskScore))
                 """)
         let money = try order.lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
         let lines = SQLQueryString.rows(Array(zip(order.lines, money))) { line, money in

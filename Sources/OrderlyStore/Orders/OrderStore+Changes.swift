@@ -101,10 +101,7 @@ extension OrderStore {
         if let shippingAddress {
             shippingAddress.validateShipping(into: &v)
         }
-        if let tags {
-            v.check(tags.count <= 50, "tags", "may hold at most 50 tags")
-            for (i, tag) in tags.enumerated() { v.check(!tag.isEmpty && tag.count <= 100, "tags[\(i)]", "must be 1 to 100 characters") }
-        }
+        if let tags { v.tags(tags, "tags") }
         try v.validate()
         let now = time.now
         return try await database.transaction { db in

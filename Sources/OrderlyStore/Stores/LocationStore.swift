@@ -85,11 +85,12 @@ public struct LocationStore: Sendable {
             try await db.raw(
                 """
                 INSERT INTO locations (id, name, type, address, latitude, longitude, can_ship, can_pickup, can_return,
-                    priority, daily_capacity, active, created_at, updated_at)
+                    priority, daily_capacity, active, tags, created_at, updated_at)
                 VALUES (\(bind: l.id.rawValue), \(bind: l.name), \(bind: l.kind.rawValue), \(bind: address),
                     \(bind: l.coordinates?.latitude), \(bind: l.coordinates?.longitude), \(bind: l.capabilities.ship),
                     \(bind: l.capabilities.pickup), \(bind: l.capabilities.returns), \(bind: Int64(l.priority)),
-                    \(bind: l.dailyCapacity.map(Int64.init)), \(bind: l.active), \(bind: now.stored), \(bind: now.stored))
+                    \(bind: l.dailyCapacity.map(Int64.init)), \(bind: l.active), \(bind: try OrderRows.json(l.tags)), \(bind: now.stored),
+                    \(bind: now.stored))
                 """
             ).run()
         } else {
@@ -100,7 +101,7 @@ public struct LocationStore: Sendable {
                     can_ship = \(bind: l.capabilities.ship), can_pickup = \(bind: l.capabilities.pickup),
                     can_return = \(bind: l.capabilities.returns), priority = \(bind: Int64(l.priority)),
                     daily_capacity = \(bind: l.dailyCapacity.map(Int64.init)), active = \(bind: l.active),
-                    updated_at = \(bind: now.stored)
+                    tags = \(bind: try OrderRows.json(l.tags)), updated_at = \(bind: now.stored)
                 WHERE id = \(bind: l.id.rawValue)
                 """
             ).run()
@@ -114,7 +115,7 @@ public struct LocationStore: Sendable {
     static func columns(of alias: String?) -> SQLQueryString {
         let names = [
             "id", "name", "type", "address", "latitude", "longitude", "can_ship", "can_pickup", "can_return", "priority", "daily_capacity",
-            "active",
+            "active", "tags",
         ]
         return .columns(names, of: alias)
     }
@@ -123,7 +124,7 @@ public struct LocationStore: Sendable {
         let latitude = try row.decode(column: "latitude", as: Double?.self)
         let longitude = try row.decode(column: "longitude", as: Double?.self)
         let coordinates = latitude.flatMap { lat in longitude.map { Coordinates(latitude: lat, longitude: $0) } }
-        return Location(
+        var location = Location(
             id: LocationID(try row.string("id")), name: try row.string("name"),
             kind: Location.Kind(rawValue: try row.string("type")) ?? .warehouse,
             address: try row.optionalString("address").map { try StoredJSON.decode(Address.self, from: $0) },
@@ -132,5 +133,7 @@ public struct LocationStore: Sendable {
                 ship: try row.bool("can_ship"), pickup: try row.bool("can_pickup"), returns: try row.bool("can_return")),
             priority: Int(try row.int64("priority")), dailyCapacity: try row.optionalInt64("daily_capacity").map(Int.init),
             active: try row.bool("active"))
+        location.tags = try row.json("tags", as: [String].self)
+        return location
     }
 }

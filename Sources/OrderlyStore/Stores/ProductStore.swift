@@ -45,14 +45,16 @@ public struct ProductStore: Sendable {
                 }
                 try await db.raw(
                     """
-                    INSERT INTO products (sku, name, attributes, sell_beyond_stock, release_date, dropship_supplier, tax_category, created_at,
-                        updated_at)
+                    INSERT INTO products (sku, name, attributes, sell_beyond_stock, release_date, dropship_supplier, tax_category, tags,
+                        created_at, updated_at)
                     VALUES (\(bind: product.sku.rawValue), \(bind: product.name), \(bind: try StoredJSON.encode(product.attributes)),
                         \(bind: product.sellBeyondStock.rawValue), \(bind: product.releaseDate?.stored),
-                        \(bind: product.dropshipSupplier?.rawValue), \(bind: product.taxCategory), \(bind: now.stored), \(bind: now.stored))
+                        \(bind: product.dropshipSupplier?.rawValue), \(bind: product.taxCategory), \(bind: try OrderRows.json(product.tags)),
+                        \(bind: now.stored), \(bind: now.stored))
                     ON CONFLICT (sku) DO UPDATE SET name = excluded.name, attributes = excluded.attributes,
                         sell_beyond_stock = excluded.sell_beyond_stock, release_date = excluded.release_date,
-                        dropship_supplier = excluded.dropship_supplier, tax_category = excluded.tax_category, updated_at = excluded.updated_at
+                        dropship_supplier = excluded.dropship_supplier, tax_category = excluded.tax_category, tags = excluded.tags,
+                        updated_at = excluded.updated_at
                     """
                 ).run()
                 try EventLog.append(db, .productSaved(product, created: existing == nil), actor: actor, at: now)
@@ -108,16 +110,18 @@ public struct ProductStore: Sendable {
     }
 
     /// The columns `decode` reads.
-    static let columns: SQLQueryString = "sku, name, attributes, sell_beyond_stock, release_date, dropship_supplier, tax_category"
+    static let columns: SQLQueryString = "sku, name, attributes, sell_beyond_stock, release_date, dropship_supplier, tax_category, tags"
 
     static func decode(_ row: any SQLRow) throws -> Product {
-        Product(
+        var product = Product(
             sku: SKU(try row.string("sku")), name: try row.string("name"),
             attributes: try row.json("attributes", as: [String: String].self),
             sellBeyondStock: Product.SellBeyondStock(rawValue: try row.string("sell_beyond_stock")) ?? .never,
             releaseDate: try row.optionalDate("release_date"),
             dropshipSupplier: try row.optionalString("dropship_supplier").map(LocationID.init),
             taxCategory: try row.optionalString("tax_category"))
+        product.tags = try row.json("tags", as: [String].self)
+        return product
     }
 }
 
