@@ -9,9 +9,8 @@ extension HoldRule {
             conditions.append(order.shippingAddress?.country.map { country in countries.contains { $0.uppercased() == country } } ?? false)
         }
         if let postalCodes {
-            let normalize = { (code: String) in code.uppercased().filter { !$0.isWhitespace } }
-            let postalCode = order.shippingAddress?.postalCode.map(normalize)
-            conditions.append(postalCode.map { code in postalCodes.contains { normalize($0) == code } } ?? false)
+            let postalCode = order.shippingAddress?.postalCode.map(OrderFacts.postalCode)
+            conditions.append(postalCode.map { code in postalCodes.contains { OrderFacts.postalCode($0) == code } } ?? false)
         }
         if let tags { conditions.append(!Set(tags).isDisjoint(with: order.tags)) }
         return !conditions.isEmpty && conditions.allSatisfy { $0 }

@@ -69,11 +69,14 @@ public struct PaymentPolicy: Sendable, Equatable, Codable {
     }
 
     /// Whether an order whose money stands at `status` may go to fulfillment.
-    public func allows(_ status: PaymentStatus) -> Bool {
+    public func allows(_ status: PaymentStatus) -> Bool { allowed.map { $0.contains(status) } ?? true }
+
+    /// The payment statuses that meet the requirement; nil when any does.
+    public var allowed: [PaymentStatus]? {
         switch require {
-        case .none: true
-        case .authorized: [.authorized, .partiallyPaid, .paid, .partiallyRefunded].contains(status)
-        case .paid: [.paid, .partiallyRefunded].contains(status)
+        case .none: nil
+        case .authorized: [.authorized, .partiallyPaid, .paid, .partiallyRefunded]
+        case .paid: [.paid, .partiallyRefunded]
         }
     }
 

@@ -40,8 +40,10 @@ public struct Fact: Sendable, Equatable {
             name: "order.paymentStatus", kind: .string, scope: .order,
             summary: "unpaid, authorized, partially_paid, paid, partially_refunded, refunded or voided."),
         .init(name: "order.ageMinutes", kind: .integer, scope: .order, summary: "Whole minutes since the order was placed."),
-        .init(name: "shipping.country", kind: .string, scope: .order, summary: "ISO 3166-1 alpha-2 of the shipping address."),
-        .init(name: "shipping.postalCode", kind: .string, scope: .order, summary: "The shipping address's postal code."),
+        .init(name: "shipping.country", kind: .string, scope: .order, summary: "ISO 3166-1 alpha-2 of the shipping address, in capitals."),
+        .init(
+            name: "shipping.postalCode", kind: .string, scope: .order,
+            summary: "The shipping address's postal code in capitals without spaces (1012LG)."),
         .init(name: "customer.tags", kind: .strings, scope: .order, summary: "The customer's tags."),
         .init(name: "customer.orderCount", kind: .integer, scope: .order, summary: "Orders the customer placed before this one."),
         .init(name: "lines.skus", kind: .strings, scope: .order, summary: "The skus of the order's lines."),

@@ -33,8 +33,8 @@ public struct OrderFacts: Sendable, Equatable {
             "lines.productTags": .list(Self.distinct(order.lines.flatMap { productTags[$0.sku] ?? [] })),
             "lines.deliveryMethods": .list(Self.distinct(order.lines.map(\.delivery.factName))),
         ]
-        if let country = order.shippingAddress?.country { values["shipping.country"] = .string(country) }
-        if let postalCode = order.shippingAddress?.postalCode { values["shipping.postalCode"] = .string(postalCode) }
+        if let country = order.shippingAddress?.country { values["shipping.country"] = .string(country.uppercased()) }
+        if let postalCode = order.shippingAddress?.postalCode { values["shipping.postalCode"] = .string(Self.postalCode(postalCode)) }
         if let customer {
             values["customer.tags"] = .list(customer.tags.map(RuleValue.string))
             values["customer.orderCount"] = .integer(customer.orderCount)
@@ -49,6 +49,9 @@ public struct OrderFacts: Sendable, Equatable {
 
     /// Whether `condition` holds for this order.
     public func satisfy(_ condition: Condition) -> Bool { condition.holds(values) }
+
+    /// A postal code as conditions compare it: upper case, without spaces (`1012LG`).
+    public static func postalCode(_ text: String) -> String { text.uppercased().filter { !$0.isWhitespace } }
 
     private static func distinct(_ items: [String]) -> [RuleValue] {
         var seen: [String] = []

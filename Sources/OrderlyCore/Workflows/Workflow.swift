@@ -1,0 +1,242 @@
+import Foundation
+
+/// A workflow: the ordered stages an order passes between placement and release to
+/// fulfillment, as a business configures them (`PUT /v1/workflows/{id}`). Each stage applies
+/// to the orders its `when` matches and ends in one way: a condition over the order's facts
+/// that becomes true (`until`), a named signal from an integration, or an approval by a
+/// person of an allowed role (a rejection cancels the order). A stage may time out, with an
+/// action; it may act on entry (tag the order, hold it with a reason, emit an event).
+public struct Workflow: Sendable, Equatable {
+    public struct Stage: Sendable, Equatable {
+        /// What ends a stage.
+        public enum End: Sendable, Equatable {
+            /// The condition becomes true (judged again whenever the order changes).
+            case until(Condition)
+            /// An integration sends this signal (`POST /v1/orders/{id}/signals`).
+            case signal(String)
+            /// A person of one of these roles approves (or rejects: the order is cancelled).
+            case approval(roles: [StaffUser.Role])
+        }
+
+        /// What a stage's timeout does.
+        public enum TimeoutAction: String, Sendable, CaseIterable {
+            /// Cancel the order, releasing its stock.
+            case cancel
+            /// Release the order to fulfillment at once, skipping the stages after.
+            case release
+            /// Leave the stage with a hold on the order for a person to lift.
+            case hold
+            /// Leave the stage and go on to the next.
+            case advance
+        }
+
+        /// What entering a stage does.
+        public enum Action: Sendable, Equatable {
+            case tag(String)
+            case hold(reason: String)
+            /// An event for webhooks, `workflow.<name>`.
+            case emit(String)
+        }
+
+        public var name: String
+        public var when: Condition
+        public var end: End
+        public var timeout: ISODuration?
+        public var onTimeout: TimeoutAction
+        public var onEntry: [Action]
+
+        public init(
+            name: String, when: Condition = .always, end: End, timeout: ISODuration? = nil, onTimeout: TimeoutAction = .cancel,
+            onEntry: [Action] = []
+        ) {
+            self.name = name
+            self.when = when
+            self.end = end
+            self.timeout = timeout
+            self.onTimeout = onTimeout
+            self.onEntry = onEntry
+        }
+    }
+
+    public var id: String
+    public var version: Int
+    public var stages: [Stage]
+
+    public init(id: String, version: Int = 1, stages: [Stage]) {
+        self.id = id
+        self.version = version
+        self.stages = stages
+    }
+
+    public static let maxStages = 20
+}
+
+// MARK: Reading and writing
+
+extension Workflow {
+    /// Reads a workflow from its JSON (`{"stages": [...]}`), refusing every problem by its
+    /// JSON path (`stages[2].until.all[0].fact`).
+    public static func parse(id: String, version: Int = 1, _ json: RuleValue) throws(OrderlyError) -> Workflow {
+        var v = Validator()
+        v.identifier(id, "id")
+        guard case .object(let fields) = json else { throw OrderlyError.invalid("body", "must be an object with stages") }
+        for key in fields.keys.sorted() where key != "stages" { v.add(key, "is not part of a workflow (stages)") }
+        guard case .list(let items)? = fields["stages"] else {
+            v.add("stages", "is required: a list of stages")
+            try v.validate()
+            return Workflow(id: id, stages: [])
+        }
+        v.check(items.count <= maxStages, "stages", "may hold at most \(maxStages) stages")
+        var stages: [Stage] = []
+        var names: Set<String> = []
+        for (i, item) in items.enumerated() {
+            let path = "stages[\(i)]"
+            guard let stage = Stage.parse(item, at: path, into: &v) else { continue }
+            if !names.insert(stage.name).inserted { v.add(path + ".name", "'\(stage.name)' names another stage too") }
+            stages.append(stage)
+        }
+        try v.validate()
+        return Workflow(id: id, version: version, stages: stages)
+    }
+
+    /// The workflow as JSON, as `parse` reads it.
+    public var json: RuleValue { .object(["stages": .list(stages.map(\.json))]) }
+}
+
+extension Workflow.Stage {
+    static let keys: Set<String> = ["name", "when", "until", "signal", "approval", "timeout", "onTimeout", "onEntry"]
+
+    static func parse(_ json: RuleValue, at path: String, into v: inout Validator) -> Workflow.Stage? {
+        guard case .object(let f) = json else {
+            v.add(path, "must be an object: {name, when?, until | signal | approval, timeout?, onTimeout?, onEntry?}")
+            return nil
+        }
+        let before = v.errors.count
+        for key in f.keys.sorted() where !keys.contains(key) { v.add("\(path).\(key)", "is not part of a stage") }
+        var name = ""
+        if case .string(let text)? = f["name"], !text.trimmingWhitespace.isEmpty, text.count <= 100 {
+            name = text
+        } else {
+            v.add(path + ".name", "is required: 1 to 100 characters")
+        }
+        var when = Condition.always
+        if let json = f["when"] { when = Condition.parse(json, at: path + ".when", scope: .order, into: &v) ?? .always }
+        let ends = ["until", "signal", "approval"].filter { f[$0] != nil }
+        var end: End?
+        if ends.count != 1 {
+            v.add(path, "must end in exactly one way: until, signal or approval")
+        } else {
+            switch ends[0] {
+            case "until":
+                end = Condition.parse(f["until"]!, at: path + ".until", scope: .order, into: &v).map(End.until)
+            case "signal":
+                if case .string(let signal)? = f["signal"] {
+                    v.identifier(signal, path + ".signal")
+                    end = .signal(signal)
+                } else {
+                    v.add(path + ".signal", "must be the signal's name")
+                }
+            default:
+                end = approval(f["approval"]!, at: path + ".approval", into: &v)
+            }
+        }
+        var timeout: ISODuration?
+        if let json = f["timeout"] {
+            if case .string(let text) = json, let duration = ISODuration(text, allowingTime: true) {
+                timeout = duration
+            } else {
+                v.add(path + ".timeout", "must be an ISO 8601 duration such as PT48H or P2D")
+            }
+        }
+        var onTimeout = TimeoutAction.cancel
+        if let json = f["onTimeout"] {
+            if case .string(let text) = json, let action = TimeoutAction(rawValue: text) {
+                onTimeout = action
+            } else {
+                v.add(path + ".onTimeout", "must be one of " + TimeoutAction.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            if timeout == nil { v.add(path + ".onTimeout", "needs a timeout") }
+        }
+        var actions: [Action] = []
+        if let json = f["onEntry"] {
+            if case .list(let items) = json, items.count <= 10 {
+                for (i, item) in items.enumerated() {
+                    if let action = Action.parse(item, at: "\(path).onEntry[\(i)]", into: &v) { actions.append(action) }
+                }
+            } else {
+                v.add(path + ".onEntry", "must be a list of at most 10 actions")
+            }
+        }
+        guard v.errors.count == before, let end else { return nil }
+        return Workflow.Stage(name: name, when: when, end: end, timeout: timeout, onTimeout: onTimeout, onEntry: actions)
+    }
+
+    private static func approval(_ json: RuleValue, at path: String, into v: inout Validator) -> End? {
+        guard case .object(let f) = json else {
+            v.add(path, "must be an object: {roles?}")
+            return nil
+        }
+        for key in f.keys.sorted() where key != "roles" { v.add("\(path).\(key)", "is not part of an approval (roles)") }
+        guard let roles = f["roles"] else { return .approval(roles: [.admin, .service]) }
+        guard case .list(let items) = roles, !items.isEmpty else {
+            v.add(path + ".roles", "must list the roles that may approve: admin, service, store")
+            return nil
+        }
+        var parsed: [StaffUser.Role] = []
+        for (i, item) in items.enumerated() {
+            if case .string(let text) = item, let role = StaffUser.Role(rawValue: text) {
+                parsed.append(role)
+            } else {
+                v.add("\(path).roles[\(i)]", "must be admin, service or store")
+            }
+        }
+        return .approval(roles: parsed)
+    }
+
+    var json: RuleValue {
+        var f: [String: RuleValue] = ["name": .string(name)]
+        if when != .always { f["when"] = when.json }
+        switch end {
+        case .until(let condition): f["until"] = condition.json
+        case .signal(let signal): f["signal"] = .string(signal)
+        case .approval(let roles): f["approval"] = .object(["roles": .list(roles.map { .string($0.rawValue) })])
+        }
+        if let timeout {
+            f["timeout"] = .string(timeout.description)
+            f["onTimeout"] = .string(onTimeout.rawValue)
+        }
+        if !onEntry.isEmpty { f["onEntry"] = .list(onEntry.map(\.json)) }
+        return .object(f)
+    }
+}
+
+extension Workflow.Stage.Action {
+    static func parse(_ json: RuleValue, at path: String, into v: inout Validator) -> Self? {
+        guard case .object(let f) = json, f.count == 1, let (key, value) = f.first, case .string(let text) = value else {
+            v.add(path, "must be one of {tag: …}, {hold: reason}, {emit: name}")
+            return nil
+        }
+        switch key {
+        case "tag":
+            v.check(!text.isEmpty && text.count <= 100, path + ".tag", "must be 1 to 100 characters")
+            return .tag(text)
+        case "hold":
+            v.text(text, path + ".hold")
+            return .hold(reason: text)
+        case "emit":
+            v.identifier(text, path + ".emit")
+            return .emit(text)
+        default:
+            v.add("\(path).\(key)", "is not an action: tag, hold or emit")
+            return nil
+        }
+    }
+
+    var json: RuleValue {
+        switch self {
+        case .tag(let tag): .object(["tag": .string(tag)])
+        case .hold(let reason): .object(["hold": .string(reason)])
+        case .emit(let name): .object(["emit": .string(name)])
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import OrderlyCore
+import Testing
+
+@Suite("Workflows")
+struct WorkflowTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func workflow(_ text: String) throws -> Workflow {
+        try Workflow.parse(id: "web-flow", try JSONDecoder().decode(RuleValue.self, from: Data(text.utf8)))
+    }
+
+    /// An unpaid order of 2 × 2500 to the Netherlands, risk 80.
+    static func order(paid: PaymentTotals = PaymentTotals(), riskScore: Int64? = 80, country: String = "NL", tags: [String] = []) -> Order {
+        var order = Order(
+            id: "ord_1", number: "ORD-000001", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+            totals: OrderTotals(subtotal: 5000, shipping: 0, discount: 0),
+            shippingAddress: Address(line1: "Damrak 1", city: "Amsterdam", postalCode: "1012 lg", country: country), coordinates: nil,
+            lines: [OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 2500, delivery: .ship)], tags: tags, createdAt: now)
+        order.payments = paid
+        order.riskScore = riskScore
+        return order
+    }
+
+    static func facts(_ order: Order, orderCount: Int64 = 0) -> OrderFacts {
+        OrderFacts(order, customer: .init(orderCount: orderCount), now: now)
+    }
+
+    static let flow = """
+        {"stages": [
+          {"name": "payment", "until": {"fact": "order.paymentStatus", "op": "in", "value": ["authorized", "paid"]},
+           "timeout": "PT48H", "onTimeout": "cancel", "onEntry": [{"tag": "awaiting-payment"}]},
+          {"name": "fraud review", "when": {"fact": "order.riskScore", "op": "gte", "value": 70}, "approval": {"roles": ["service"]},
+           "timeout": "P1D", "onTimeout": "hold"},
+          {"name": "warehouse slot", "signal": "slot_booked", "onEntry": [{"emit": "slot_requested"}]}
+        ]}
+        """
+
+    @Test func aWorkflowReadsBackAsItWasWritten() throws {
+        let flow = try Self.workflow(Self.flow)
+        #expect(flow.stages.map(\.name) == ["payment", "fraud review", "warehouse slot"])
+        #expect(flow.stages[1].end == .approval(roles: [.service]) && flow.stages[1].onTimeout == .hold)
+        #expect(flow.stages[0].onEntry == [.tag("awaiting-payment")] && flow.stages[2].end == .signal("slot_booked"))
+        #expect(try Workflow.parse(id: "web-flow", flow.json) == flow)
+    }
+
+    @Test func badWorkflowsAreRefusedNamingTheirPath() throws {
+        func fields(_ text: String) -> [String] {
+            do {
+                _ = try Self.workflow(text)
+                return []
+            } catch let error as OrderlyError {
+                return error.fieldErrors.map(\.field)
+            } catch {
+                return ["unreadable"]
+            }
+        }
+        #expect(
+            fields(
+                #"{"stages": [{"name": "a", "signal": "x"}, {"name": "b", "signal": "y"}, {"name": "c", "until": {"all": [{"fact": "order.colour", "op": "eq", "value": 1}]}}]}"#
+            )
+                == ["stages[2].until.all[0].fact"])
+        #expect(fields(#"{"stages": [{"name": "a"}]}"#) == ["stages[0]"], "a stage must end somehow")
+        #expect(fields(#"{"stages": [{"name": "a", "signal": "x", "until": {"all": []}}]}"#) == ["stages[0]"], "in one way only")
+        #expect(fields(#"{"stages": [{"name": "a", "signal": "x"}, {"name": "a", "signal": "y"}]}"#) == ["stages[1].name"])
+        #expect(fields(#"{"stages": [{"name": "a", "signal": "x", "timeout": "two days"}]}"#) == ["stages[0].timeout"])
+        #expect(fields(#"{"stages": [{"name": "a", "signal": "x", "onTimeout": "cancel"}]}"#) == ["stages[0].onTimeout"])
+        #expect(fields(#"{"stages": [{"name": "a", "approval": {"roles": ["boss"]}}]}"#) == ["stages[0].approval.roles[0]"])
+        #expect(fields(#"{"stages": [{"name": "a", "signal": "x", "onEntry": [{"paint": "red"}]}]}"#) == ["stages[0].onEntry[0].paint"])
+        #expect(fields(#"{"stages": [{"name": "a", "signal": "x", "colour": 1}]}"#) == ["stages[0].colour"])
+        #expect(
+            fields(#"{"stages": [{"name": "a", "signal": "x", "when": {"fact": "location.tags", "op": "contains", "value": "n"}}]}"#) == [
+                "stages[0].when.fact"
+            ])
+        #expect(fields(#"{"steps": []}"#).contains("steps"))
+    }
+
+    /// Payment first: the unpaid order waits in `payment`, tagged; the authorization ends the
+    /// stage and, its risk being 80, it waits for service's approval; approved, it waits for
+    /// the warehouse's signal; the signal releases it.
+    @Test func anOrderWaitsForPaymentApprovalAndSignalInTurn() throws {
+        let flow = try Self.workflow(Self.flow)
+        var order = Self.order()
+        var step = try WorkflowProgress.advance(flow, from: nil, facts: Self.facts(order), trigger: .placed, now: Self.now)
+        #expect(step.position == .stage(0, since: Self.now) && step.steps == [.entered(stage: "payment", actions: [.tag("awaiting-payment")])])
+        var position = step.position
+        step = try WorkflowProgress.advance(flow, from: position, facts: Self.facts(order), trigger: .changed, now: Self.now)
+        #expect(step.position == position && step.steps.isEmpty, "nothing changed, nothing moves")
+        step = try WorkflowProgress.advance(flow, from: position, facts: Self.facts(order), trigger: .signal("slot_booked"), now: Self.now)
+        #expect(step.steps.isEmpty, "a signal the stage does not wait for changes nothing")
+
+        order.payments = PaymentTotals(authorized: 5000)
+        let later = Self.now.addingTimeInterval(600)
+        step = try WorkflowProgress.advance(flow, from: position, facts: Self.facts(order), trigger: .changed, now: later)
+        #expect(step.position == .stage(1, since: later))
+        #expect(step.steps == [.left(stage: "payment", reason: "condition met"), .entered(stage: "fraud review", actions: [])])
+        position = step.position
+
+        #expect(throws: OrderlyError.self) {
+            try WorkflowProgress.advance(
+                flow, from: position, facts: Self.facts(order), trigger: .approval(stage: "fraud review", approve: true, role: .store, note: nil),
+                now: later)
+        }
+        #expect(throws: OrderlyError.self) {
+            try WorkflowProgress.advance(
+                flow, from: position, facts: Self.facts(order), trigger: .approval(stage: "payment", approve: true, role: .service, note: nil),
+                now: later)
+        }
+        step = try WorkflowProgress.advance(
+            flow, from: position, facts: Self.facts(order), trigger: .approval(stage: "fraud review", approve: true, role: .service, note: "called"),
+            now: later)
+        #expect(step.steps.first == .left(stage: "fraud review", reason: "approved by service: called"))
+        #expect(step.steps.last == .entered(stage: "warehouse slot", actions: [.emit("slot_requested")]))
+        step = try WorkflowProgress.advance(flow, from: step.position, facts: Self.facts(order), trigger: .signal("slot_booked"), now: later)
+        #expect(step.position == .released && step.steps == [.left(stage: "warehouse slot", reason: "signal slot_booked"), .released])
+    }
+
+    /// A paid, low-risk order passes the payment stage without entering it and skips the fraud
+    /// stage its facts do not call for; a rejection cancels.
+    @Test func stagesThatDoNotApplyArePassedAndARejectionCancels() throws {
+        let flow = try Self.workflow(Self.flow)
+        let paid = Self.order(paid: PaymentTotals(authorized: 5000, captured: 5000), riskScore: 10)
+        let step = try WorkflowProgress.advance(flow, from: nil, facts: Self.facts(paid), trigger: .placed, now: Self.now)
+        #expect(step.position == .stage(2, since: Self.now) && step.steps.count == 1)
+
+        let risky = Self.order(paid: PaymentTotals(authorized: 5000))
+        let waiting = try WorkflowProgress.advance(flow, from: nil, facts: Self.facts(risky), trigger: .placed, now: Self.now)
+        #expect(waiting.position == .stage(1, since: Self.now))
+        let rejected = try WorkflowProgress.advance(
+            flow, from: waiting.position, facts: Self.facts(risky),
+            trigger: .approval(stage: "fraud review", approve: false, role: .service, note: "stolen card"),
+            now: Self.now)
+        #expect(
+            rejected.position == .cancelled && rejected.steps.last == .cancelled(reason: "rejected in stage 'fraud review' by service: stolen card"))
+    }
+
+    /// Timeouts: payment's cancels after 48 hours (not a second before), fraud review's holds
+    /// and moves on, and `due` says when.
+    @Test func timeoutsActWhenTheyPass() throws {
+        let flow = try Self.workflow(Self.flow)
+        let order = Self.order()
+        let start = try WorkflowProgress.advance(flow, from: nil, facts: Self.facts(order), trigger: .placed, now: Self.now)
+        let due = try #require(WorkflowProgress.due(flow, at: start.position))
+        #expect(due == Self.now.addingTimeInterval(48 * 3600))
+        let early = try WorkflowProgress.advance(
+            flow, from: start.position, facts: Self.facts(order), trigger: .timeout, now: due.addingTimeInterval(-1))
+        #expect(early.steps.isEmpty)
+        let late = try WorkflowProgress.advance(flow, from: start.position, facts: Self.facts(order), trigger: .timeout, now: due)
+        #expect(late.position == .cancelled && late.steps.last == .cancelled(reason: "no end within PT48H in stage 'payment'"))
+
+        let review = WorkflowProgress.Position.stage(1, since: Self.now)
+        let held = try WorkflowProgress.advance(
+            flow, from: review, facts: Self.facts(order), trigger: .timeout, now: Self.now.addingTimeInterval(86_400))
+        #expect(
+            held.steps.contains(.held(reason: "fraud review: no end within P1D"))
+                && held.position == .stage(2, since: Self.now.addingTimeInterval(86_400)))
+    }
+
+    /// The standard workflow of a channel holds exactly the orders its payment gate and hold
+    /// rules hold today, and releases exactly the others.
+    @Test func theStandardWorkflowHoldsWhatTodaysRulesHold() throws {
+        var channel = Channel(id: "web", name: "Web", kind: .web)
+        channel.holdRules = [
+            HoldRule(name: "large", minTotal: 4000), HoldRule(name: "first order abroad", firstOrder: true, countries: ["de", "be"]),
+            HoldRule(name: "postcode", postalCodes: ["1012LG"]), HoldRule(name: "tagged", tags: ["review", "vip"]), HoldRule(name: "empty"),
+        ]
+        let orders: [(Order, Bool)] = [
+            (Self.order(), true), (Self.order(country: "DE"), true), (Self.order(country: "de"), false), (Self.order(country: "FR"), true),
+            (Self.order(tags: ["vip"]), false), (Self.order(paid: PaymentTotals(authorized: 5000)), true),
+        ]
+        for policy in [
+            PaymentPolicy(), PaymentPolicy(require: .authorized), PaymentPolicy(require: .paid, timeout: ISODuration("PT2H", allowingTime: true)),
+        ] {
+            for minTotal in [Int64(4000), 6000] {
+                channel.payments = policy
+                channel.holdRules[0].minTotal = minTotal
+                let flow = Workflow.standard(for: channel)
+                for (order, isFirst) in orders {
+                    var held = channel.holds(for: order, isFirstOrder: isFirst)
+                    if let gate = PaymentGate.hold(for: order, policy: policy) { held.append(gate) }
+                    let step = try WorkflowProgress.advance(
+                        flow, from: nil, facts: Self.facts(order, orderCount: isFirst ? 0 : 3), trigger: .placed, now: Self.now)
+                    #expect(
+                        (step.position == .released) == held.isEmpty, "\(order.shippingAddress?.country ?? "") \(order.tags) \(policy) \(minTotal)")
+                }
+            }
+        }
+        channel.payments = PaymentPolicy(require: .paid, timeout: ISODuration("PT2H", allowingTime: true))
+        let flow = Workflow.standard(for: channel)
+        #expect(flow.stages.first?.name == "payment" && flow.stages.first?.timeout?.description == "PT2H")
+        #expect(flow.stages.count == 6 && flow.stages.last?.when == .any([]), "a rule with no condition never holds")
+    }
+}
