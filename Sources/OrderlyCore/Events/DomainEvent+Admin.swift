@@ -43,6 +43,12 @@ public struct TaxRateSavedPayload: EventPayload, Equatable {
     public var included: Bool
 }
 
+/// A workflow's version and its stages' names.
+public struct WorkflowVersionPayload: EventPayload, Equatable {
+    public var version: Int
+    public var stages: [String]
+}
+
 extension DomainEvent {
     public static func taxRateSaved(_ rule: TaxRateRule) -> Self {
         .init(
@@ -51,6 +57,15 @@ extension DomainEvent {
                 country: rule.country, taxCategory: rule.taxCategory, name: rule.name, rateMillionths: rule.rate.millionths, included: rule.included))
     }
     public static func taxRateDeleted(_ id: String) -> Self { .init(.taxRateDeleted, .taxRate(id), IdentifierPayload(id: id)) }
+
+    /// A workflow's new version, now the active one.
+    public static func workflowSaved(_ workflow: Workflow) -> Self {
+        .init(.workflowSaved, .workflow(workflow.id), WorkflowVersionPayload(version: workflow.version, stages: workflow.stages.map(\.name)))
+    }
+    /// An earlier (or later) version made the active one again.
+    public static func workflowActivated(_ workflow: Workflow) -> Self {
+        .init(.workflowActivated, .workflow(workflow.id), WorkflowVersionPayload(version: workflow.version, stages: workflow.stages.map(\.name)))
+    }
 
     public static func subscriptionCreated(_ id: SubscriptionID) -> Self {
         .init(.subscriptionCreated, .subscription(id), SubscriptionCreatedPayload(id: id.rawValue))

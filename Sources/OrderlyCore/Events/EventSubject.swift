@@ -17,6 +17,7 @@ public enum EventSubject: Sendable, Hashable {
     case staff(StaffUserID)
     case taxRate(String)
     case paymentProvider(String)
+    case workflow(String)
 
     /// The stored text: `kind:id` (`inventory:SKU@LOCATION` for a level, `inventory` for a batch).
     public var text: String {
@@ -35,6 +36,7 @@ public enum EventSubject: Sendable, Hashable {
         case .staff(let id): "staff:\(id)"
         case .taxRate(let id): "tax_rate:\(id)"
         case .paymentProvider(let id): "payment_provider:\(id)"
+        case .workflow(let id): "workflow:\(id)"
         }
     }
 }

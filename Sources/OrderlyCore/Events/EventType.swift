@@ -60,6 +60,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case channelUpdated = "channel.updated"
     case taxRateSaved = "tax_rate.saved"
     case taxRateDeleted = "tax_rate.deleted"
+    case workflowSaved = "workflow.saved"
+    case workflowActivated = "workflow.activated"
 
     case webhookCreated = "webhook.created"
     case webhookDeleted = "webhook.deleted"

@@ -46,6 +46,19 @@ extension RoutingPlanner.Plan {
 }
 
 extension Order {
+    /// The new order `draft` makes, priced, before anything is allocated or held.
+    public init(_ draft: OrderDraft, priced: PricedOrder, id: OrderID, number: String, customer: CustomerID, at now: Date) {
+        self.init(
+            id: id, number: number, channel: draft.channel, externalId: draft.externalId, customerId: customer, currency: draft.currency,
+            totals: priced.totals, shippingAddress: draft.shippingAddress, coordinates: draft.coordinates, lines: priced.lines, tags: draft.tags,
+            createdAt: now)
+        discounts = priced.discounts
+        shippingLines = priced.shippingLines
+        billingAddress = draft.billingAddress
+        attributes = draft.attributes
+        riskScore = draft.riskScore
+    }
+
     /// Whether the order's allocated units may go to fulfillment now: only without holds.
     public var isReleasable: Bool { holds.isEmpty }
 }
@@ -128,15 +141,7 @@ public enum OrderPlacement {
     /// Decides the placement. `newFulfillmentOrderID` names each fulfillment order opened.
     public static func decide(_ input: Input, newFulfillmentOrderID: () -> FulfillmentOrderID) throws(OrderlyError) -> Plan {
         let draft = input.draft
-        var order = Order(
-            id: input.id, number: input.number, channel: draft.channel, externalId: draft.externalId, customerId: input.customer,
-            currency: draft.currency, totals: input.priced.totals, shippingAddress: draft.shippingAddress, coordinates: draft.coordinates,
-            lines: input.priced.lines, tags: draft.tags, createdAt: input.now)
-        order.discounts = input.priced.discounts
-        order.shippingLines = input.priced.shippingLines
-        order.billingAddress = draft.billingAddress
-        order.attributes = draft.attributes
-        order.riskScore = draft.riskScore
+        var order = Order(draft, priced: input.priced, id: input.id, number: input.number, customer: input.customer, at: input.now)
         for sale in draft.prepaid where sale.kind == .sale && sale.status == .succeeded {
             order.payments.authorized += sale.amount
             order.payments.captured += sale.amount

@@ -114,3 +114,38 @@ public enum WorkflowProgress {
         return timeout.advance(since, times: 1)
     }
 }
+
+extension WorkflowProgress {
+    /// One stage as a simulation sees it for an order.
+    public struct StagePreview: Sendable, Equatable {
+        public var name: String
+        /// Whether its `when` matches the order.
+        public var applies: Bool
+        /// Whether the order passes it at once (its `until` already holds).
+        public var passes: Bool
+        /// What would end it: `condition …`, `signal …`, `approval by …`, with its timeout.
+        public var ends: String
+    }
+
+    /// What placing an order with `facts` would meet in `workflow`: every stage with whether
+    /// it applies and what would end it, and where the order would wait (nil: released at once).
+    /// Changes nothing.
+    public static func simulate(_ workflow: Workflow, facts: OrderFacts, now: Date) -> (stages: [StagePreview], waitsIn: String?) {
+        let stages = workflow.stages.map { stage -> StagePreview in
+            var passes = false
+            var ends: String
+            switch stage.end {
+            case .until(let condition):
+                passes = facts.satisfy(condition)
+                ends = "condition on " + condition.facts.joined(separator: ", ")
+            case .signal(let name): ends = "signal \(name)"
+            case .approval(let roles): ends = "approval by " + roles.map(\.rawValue).joined(separator: " or ")
+            }
+            if let timeout = stage.timeout { ends += "; after \(timeout.description): \(stage.onTimeout.rawValue)" }
+            return StagePreview(name: stage.name, applies: facts.satisfy(stage.when), passes: passes, ends: ends)
+        }
+        let waiting = (try? advance(workflow, from: nil, facts: facts, trigger: .placed, now: now))?.position
+        if case .stage(let index, _)? = waiting { return (stages, workflow.stages[index].name) }
+        return (stages, nil)
+    }
+}

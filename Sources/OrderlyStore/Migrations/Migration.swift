@@ -32,6 +32,7 @@ public enum Migrator {
         Migration0018Invoices.migration,
         Migration0019ExchangeCredit.migration,
         Migration0020Tags.migration,
+        Migration0021Workflows.migration,
     ]
 
     /// The newest schema version this build knows.
