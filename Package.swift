@@ -103,6 +103,7 @@ let package = Package(
                 .embedInCode("Web/Templates/inventory.mustache"),
                 .embedInCode("Web/Templates/store.mustache"),
                 .embedInCode("Web/Templates/payments.mustache"),
+                .embedInCode("Web/Templates/workflows.mustache"),
                 .embedInCode("Web/Templates/invoice.mustache"),
                 .embedInCode("Web/Templates/reports.mustache"),
                 .embedInCode("Web/Templates/tax-rates.mustache"),

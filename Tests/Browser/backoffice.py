@@ -245,6 +245,24 @@ def main():
         check("mollie" in driver.find_element(By.ID, "payment-providers").text, "the provider is listed")
         check("b" * 26 not in driver.page_source, "its secret is not shown")
         shot(driver, "payments")
+
+        # A workflow written, saved, and simulated against the demo's first order.
+        driver.get(BASE + "/workflows")
+        form = driver.find_element(By.ID, "new-workflow")
+        form.find_element(By.NAME, "id").send_keys("web-flow")
+        form.find_element(By.NAME, "stages").send_keys(json.dumps([
+            {"name": "payment", "until": {"fact": "order.paymentStatus", "op": "in", "value": ["authorized", "paid"]},
+             "timeout": "PT48H", "onTimeout": "cancel"},
+            {"name": "fraud review", "when": {"fact": "order.riskScore", "op": "gte", "value": 70}, "approval": {"roles": ["service"]}}]))
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("saved as version 1" in flash(driver), "an admin saves a workflow")
+        first = api("GET", "/v1/orders?limit=1")["items"][0]["number"]
+        card = driver.find_element(By.ID, "workflow-web-flow")
+        card.find_element(By.NAME, "order").send_keys(first)
+        click(driver, card.find_element(By.CSS_SELECTOR, "form[method=get] button"))
+        result = driver.find_element(By.ID, "simulation-web-flow").text
+        check(first in result and "would" in result, "a simulation says where an order would wait")
+        shot(driver, "workflows")
     except Exception:
         print("failed at", driver.current_url, file=sys.stderr)
         print(driver.find_element(By.TAG_NAME, "body").text[:1500], file=sys.stderr)

@@ -421,3 +421,56 @@ struct BackOfficePaymentSettingsTests {
         }
     }
 }
+
+@Suite("Back office: workflows")
+struct BackOfficeWorkflowTests {
+    /// An admin writes a workflow's stages, saves a second version, activates the first again
+    /// and simulates it against an order; bad JSON and a bad condition are shown by field and
+    /// change nothing; service staff see the workflows and may not change them.
+    @Test(arguments: Engine.all)
+    func anAdminWritesSavesActivatesAndSimulatesAWorkflow(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.stores.staff.create(
+                email: "admin@shop.test", name: "Admin", password: BackOfficeTests.password, role: .admin, locations: [], actor: "test")
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "wf-1", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 900]])
+            ).expect(201)
+            let number = try #require(order["number"] as? String)
+            let admin = BackOfficeTests.Browser(app)
+            try await admin.signIn("admin@shop.test")
+            let page = try await admin.go(.get, "/workflows").expect(200)
+            #expect(page.text.contains("No workflows yet") && page.text.contains(#"id="new-workflow""#))
+            let csrf = admin.csrf(page)
+            let payment =
+                #"[{"name": "payment", "until": {"fact": "order.paymentStatus", "op": "in", "value": ["authorized", "paid"]}, "timeout": "PT48H"}]"#
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": "[{name: payment"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:stages:") == true)
+            let wrongFact = payment.replacingOccurrences(of: "order.paymentStatus", with: "order.paid")
+            try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": wrongFact]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:stages[0].until.fact:") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            admin.cookies["orderly_flash"] = nil
+
+            try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": payment]).expect(303)
+            let review = payment.dropLast() + #", {"name": "review", "approval": {"roles": ["service"]}}]"#
+            try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": String(review)]).expect(303)
+            #expect(try await app.send(.get, "/v1/workflows/web-flow").expect(200).int("version") == 2)
+            try await admin.go(.post, "/workflows/web-flow/activate", form: ["csrf": csrf, "version": "1"]).expect(303)
+            #expect(try await app.send(.get, "/v1/workflows/web-flow").expect(200).int("version") == 1)
+
+            let simulated = try await admin.go(.get, "/workflows?simulate=web-flow&order=\(number)").expect(200).text
+            #expect(simulated.contains(#"id="simulation-web-flow""#) && simulated.contains("would wait in “payment”"))
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let seen = try await agent.go(.get, "/workflows").expect(200)
+            #expect(seen.text.contains("web-flow") && !seen.text.contains(#"id="new-workflow""#) && !seen.text.contains("Activate</button>"))
+            try await agent.go(.post, "/workflows/web-flow/activate", form: ["csrf": agent.csrf(seen), "version": "2"]).expect(403)
+        }
+    }
+}

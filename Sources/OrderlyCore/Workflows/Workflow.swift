@@ -45,6 +45,19 @@ public struct Workflow: Sendable, Equatable {
         public var onTimeout: TimeoutAction
         public var onEntry: [Action]
 
+        /// What ends the stage, as people read it: `condition on order.paymentStatus`,
+        /// `signal wrapped`, `approval by service`, with its timeout.
+        public var ends: String {
+            var text: String
+            switch end {
+            case .until(let condition): text = "condition on " + condition.facts.joined(separator: ", ")
+            case .signal(let name): text = "signal \(name)"
+            case .approval(let roles): text = "approval by " + roles.map(\.rawValue).joined(separator: " or ")
+            }
+            if let timeout { text += "; after \(timeout.description): \(onTimeout.rawValue)" }
+            return text
+        }
+
         public init(
             name: String, when: Condition = .always, end: End, timeout: ISODuration? = nil, onTimeout: TimeoutAction = .cancel,
             onEntry: [Action] = []

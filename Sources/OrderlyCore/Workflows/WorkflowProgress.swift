@@ -133,16 +133,8 @@ extension WorkflowProgress {
     public static func simulate(_ workflow: Workflow, facts: OrderFacts, now: Date) -> (stages: [StagePreview], waitsIn: String?) {
         let stages = workflow.stages.map { stage -> StagePreview in
             var passes = false
-            var ends: String
-            switch stage.end {
-            case .until(let condition):
-                passes = facts.satisfy(condition)
-                ends = "condition on " + condition.facts.joined(separator: ", ")
-            case .signal(let name): ends = "signal \(name)"
-            case .approval(let roles): ends = "approval by " + roles.map(\.rawValue).joined(separator: " or ")
-            }
-            if let timeout = stage.timeout { ends += "; after \(timeout.description): \(stage.onTimeout.rawValue)" }
-            return StagePreview(name: stage.name, applies: facts.satisfy(stage.when), passes: passes, ends: ends)
+            if case .until(let condition) = stage.end { passes = facts.satisfy(condition) }
+            return StagePreview(name: stage.name, applies: facts.satisfy(stage.when), passes: passes, ends: stage.ends)
         }
         let waiting = (try? advance(workflow, from: nil, facts: facts, trigger: .placed, now: now))?.position
         if case .stage(let index, _)? = waiting { return (stages, workflow.stages[index].name) }

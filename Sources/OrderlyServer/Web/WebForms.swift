@@ -150,3 +150,12 @@ struct PaymentProviderForm: Decodable {
     var id: String
     var secret: String
 }
+
+/// A workflow's stages as typed (JSON), saved as its next version.
+struct WorkflowForm: Decodable {
+    var id: String?
+    var stages: String
+}
+
+/// The version of a workflow to make active again.
+struct WorkflowActivationForm: Decodable { var version: FormNumber<Int> }

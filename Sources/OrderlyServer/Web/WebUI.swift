@@ -35,7 +35,7 @@ struct WebUI: Sendable {
             ("inventory", PackageResources.inventory_mustache), ("store", PackageResources.store_mustache),
             ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
             ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
-            ("payments", PackageResources.payments_mustache),
+            ("payments", PackageResources.payments_mustache), ("workflows", PackageResources.workflows_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -58,6 +58,7 @@ struct WebUI: Sendable {
         router.get("/reports") { request, context in try await page(request, context) { try await reports($0, $1) } }
         router.get("/tax-rates") { request, context in try await page(request, context) { try await taxRates($0, $1) } }
         router.get("/payments") { request, context in try await page(request, context) { try await paymentSettings($0, $1) } }
+        router.get("/workflows") { request, context in try await page(request, context) { try await workflows($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -72,6 +73,7 @@ struct WebUI: Sendable {
         registerPaymentActions(on: router)
         registerTaxRateActions(on: router)
         registerPaymentSettingActions(on: router)
+        registerWorkflowActions(on: router)
         registerStoreActions(on: router)
     }
 
@@ -121,7 +123,8 @@ struct WebUI: Sendable {
             "seesOrders": principal.may(.readOrders(nil)),
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
-            "atPayments": here == "payments", "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
+            "atPayments": here == "payments", "atWorkflows": here == "workflows",
+            "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]
     }

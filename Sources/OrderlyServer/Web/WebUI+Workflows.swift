@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import OrderlyCore
+import OrderlyStore
+
+/// The workflows page: everyone who reads the catalogue sees each workflow's stages and
+/// versions and simulates one against an order (`?simulate=<id>&order=<number>`); who
+/// manages the catalogue saves new versions and activates earlier ones — the same store calls
+/// as `/v1/workflows`.
+extension WebUI {
+    func workflows(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        let principal = session.user.principal
+        try principal.authorize(.readCatalog)
+        let canManage = principal.may(.manageCatalog)
+        let query = request.uri.queryParameters
+        let simulate = query["simulate"].map(String.init)
+        let orderRef = query["order"].map(String.init)?.trimmingCharacters(in: .whitespaces)
+        var items: [[String: Any]] = []
+        for active in try await stores.workflows.list() {
+            let workflow = active.workflow
+            var item: [String: Any] = [
+                "id": workflow.id, "version": workflow.version, "canManage": canManage, "csrf": session.csrfToken,
+                "json": Self.pretty(workflow), "simulateOrder": simulate == workflow.id ? orderRef ?? "" : "",
+                "stages": workflow.stages.map { stage -> [String: Any] in
+                    var row: [String: Any] = ["name": stage.name, "ends": stage.ends]
+                    if stage.when != .always { row["when"] = "for orders with " + stage.when.facts.joined(separator: ", ") }
+                    return row
+                },
+                "versions": try await stores.workflows.versions(workflow.id).map { version -> [String: Any] in
+                    var row: [String: Any] = [
+                        "id": workflow.id, "version": version.workflow.version, "createdAt": Self.shortDate(version.createdAt),
+                        "actor": version.actor ?? "", "csrf": session.csrfToken,
+                    ]
+                    if version.active { row["active"] = true } else if canManage { row["canActivate"] = true }
+                    return row
+                },
+            ]
+            if simulate == workflow.id, let orderRef, !orderRef.isEmpty {
+                item["simulation"] = try await simulation(workflow, order: orderRef)
+            }
+            items.append(item)
+        }
+        return render(
+            "workflows", ["workflows": items, "canManage": canManage, "csrf": session.csrfToken], session: session, request: request,
+            here: "workflows")
+    }
+
+    /// What `order` (a number or an id) would meet in `workflow`, for the page.
+    private func simulation(_ workflow: Workflow, order reference: String) async throws -> [String: Any] {
+        let found = try await stores.orders.search(.init(q: reference), after: nil, limit: 5).items.first { $0.number == reference }
+        let id = found?.id ?? OrderID(reference)
+        let facts: OrderFacts
+        do {
+            facts = try await stores.orders.facts(of: id)
+        } catch let error as OrderlyError where error.code == .notFound {
+            return ["error": "No order \(reference)"]
+        }
+        let result = WorkflowProgress.simulate(workflow, facts: facts, now: Date())
+        return [
+            "order": found?.number ?? reference,
+            "outcome": result.waitsIn.map { "would wait in “\($0)”" } ?? "would be released at once",
+            "stages": result.stages.map {
+                ["name": $0.name, "applies": $0.applies ? "applies" : "skipped", "passes": $0.passes ? "passed at once" : ""]
+            },
+        ]
+    }
+
+    static func pretty(_ workflow: Workflow) -> String {
+        guard case .object(let fields) = workflow.json, let stages = fields["stages"] else { return "[]" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(stages), as: UTF8.self)) ?? "[]"
+    }
+
+    static func shortDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy HH:mm"
+        return formatter.string(from: date) + " UTC"
+    }
+
+    func registerWorkflowActions(on router: Router<BasicRequestContext>) {
+        router.post("/workflows") { request, context in
+            try await action(request, context, back: "/workflows") { form, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let fields = try form.decode(WorkflowForm.self)
+                guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
+                let saved = try await stores.workflows.save(id, try Self.stages(fields.stages), actor: session.user.principal.name)
+                return ("/workflows", "Workflow \(id) saved as version \(saved.workflow.version), now active.")
+            }
+        }
+        router.post("/workflows/:id/activate") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/workflows") { form, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let version = try form.decode(WorkflowActivationForm.self).version.value
+                _ = try await stores.workflows.activate(id, version: version, actor: session.user.principal.name)
+                return ("/workflows", "Workflow \(id) version \(version) is active again.")
+            }
+        }
+    }
+
+    /// The stages a person typed: a JSON list of stages (or `{"stages": [...]}`).
+    static func stages(_ text: String) throws(OrderlyError) -> RuleValue {
+        guard let parsed = try? JSONDecoder().decode(RuleValue.self, from: Data(text.utf8)) else {
+            throw OrderlyError.invalid("stages", "is not JSON: a list of stages such as [{\"name\": \"payment\", \"until\": {…}}]")
+        }
+        if case .list = parsed { return .object(["stages": parsed]) }
+        return parsed
+    }
+}
