@@ -13,6 +13,9 @@ public struct Channel: Sendable, Equatable, Codable {
     public var routing: RoutingPolicy
     public var holdRules: [HoldRule]
     public var payments = PaymentPolicy()
+    /// The workflow its orders pass (`/v1/workflows`, active version); nil: the hold rules and
+    /// the payment gate apply as they are (`Workflow.standard(for:)` is the same as stages).
+    public var workflow: String?
 
     public init(
         id: ChannelID, name: String, kind: Kind, locations: [LocationID] = [], routing: RoutingPolicy = .init(),

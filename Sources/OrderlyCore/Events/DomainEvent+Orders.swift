@@ -141,3 +141,38 @@ extension DomainEvent {
                 backorders: plan.backorders.map { BackorderPayload(order: order, $0) }))
     }
 }
+
+/// An order entering or leaving a stage of its workflow.
+public struct StagePayload: EventPayload, Equatable {
+    public var workflowId: String
+    public var version: Int
+    public var stage: String
+    /// Why it left (`condition met`, `signal …`, `approved by …`).
+    public var reason: String?
+    /// Events the stage's entry asks integrations for (`onEntry: [{emit: …}]`).
+    public var emit: [String]?
+}
+
+extension DomainEvent {
+    public static func stageEntered(_ order: OrderID, workflow: Workflow, stage: String, emit: [String]) -> Self {
+        .init(
+            .orderStageEntered, .order(order),
+            StagePayload(workflowId: workflow.id, version: workflow.version, stage: stage, reason: nil, emit: emit.isEmpty ? nil : emit))
+    }
+    public static func stageLeft(_ order: OrderID, workflow: Workflow, stage: String, reason: String) -> Self {
+        .init(
+            .orderStageLeft, .order(order), StagePayload(workflowId: workflow.id, version: workflow.version, stage: stage, reason: reason, emit: nil))
+    }
+}
+
+/// A signal an integration sent about an order.
+public struct SignalPayload: EventPayload, Equatable {
+    public var name: String
+    public var riskScore: Int64?
+}
+
+extension DomainEvent {
+    public static func signalReceived(_ order: OrderID, name: String, riskScore: Int64?) -> Self {
+        .init(.orderSignalReceived, .order(order), SignalPayload(name: name, riskScore: riskScore))
+    }
+}

@@ -11,6 +11,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case orderUpdated = "order.updated"
     case orderNoteAdded = "order.note_added"
     case orderRerouted = "order.rerouted"
+    case orderStageEntered = "order.stage_entered"
+    case orderStageLeft = "order.stage_left"
+    case orderSignalReceived = "order.signal_received"
 
     case fulfillmentCreated = "fulfillment.created"
     case fulfillmentAccepted = "fulfillment.accepted"

@@ -90,6 +90,8 @@ public struct Hold: Sendable, Equatable, Codable {
         /// The channel requires payment before release (`PaymentPolicy.require`); lifted by the
         /// payment that meets it.
         case payment
+        /// The order waits in a stage of its channel's workflow; lifted when the stage ends.
+        case workflow
     }
     public var id: String
     public var reason: String
@@ -129,6 +131,8 @@ public struct Order: Sendable, Equatable {
     public var attributes: [String: String] = [:]
     /// 0–100, as the channel (or later a signal) scored the order's risk.
     public var riskScore: Int64?
+    /// Where the order stands in its channel's workflow; nil when the channel has none.
+    public var workflow: OrderWorkflow?
 
     public init(
         id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,

@@ -86,6 +86,11 @@ public enum OrderPlacement {
         /// The checkout reservation the draft cites, as read (nil: none cited, or not found).
         public var reservation: Reservation?
         public var now: Date
+        /// The channel's workflow (its active version), which decides instead of the hold
+        /// rules and the payment gate; nil when the channel has none.
+        public var workflow: Workflow?
+        /// Orders the customer placed before (`customer.orderCount`), read when there is a workflow.
+        public var customerOrderCount: Int64 = 0
 
         public init(
             draft: OrderDraft, priced: PricedOrder, id: OrderID, number: String, customer: CustomerID, isFirstOrder: Bool,
@@ -146,9 +151,22 @@ public enum OrderPlacement {
             order.payments.authorized += sale.amount
             order.payments.captured += sale.amount
         }
-        order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
-        if let gate = PaymentGate.hold(for: order, policy: input.stock.channel.payments) { order.holds.append(gate) }
-        var events: [DomainEvent] = [.orderCreated(order, note: draft.note)]
+        var stageEvents: [DomainEvent] = []
+        if let workflow = input.workflow {
+            // The workflow decides where the order waits, instead of the hold rules and the gate.
+            let facts = OrderFacts(
+                order, customer: .init(orderCount: input.customerOrderCount), productTags: input.products.mapValues(\.tags), now: input.now)
+            let effects = order.effects(
+                of: try WorkflowProgress.advance(workflow, from: nil, facts: facts, trigger: .placed, now: input.now), in: workflow)
+            order.workflow = effects.state
+            order.tags += effects.tags
+            order.holds = (effects.hold.map { [$0] } ?? []) + effects.extraHolds
+            stageEvents = effects.events
+        } else {
+            order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
+            if let gate = PaymentGate.hold(for: order, policy: input.stock.channel.payments) { order.holds.append(gate) }
+        }
+        var events: [DomainEvent] = [.orderCreated(order, note: draft.note)] + stageEvents
         if input.stock.channel.payments.capture == .onPlacement, case let due = order.totals.total - order.payments.captured, due > 0 {
             events.append(.captureRequested(order, amount: due, reason: "placement"))
         }

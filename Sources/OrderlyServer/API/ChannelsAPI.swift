@@ -14,6 +14,7 @@ extension OrderlyAPIService {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         var channel = Channel(id: ChannelID(body.id), name: body.name, kind: Channel.Kind(rawValue: body._type.rawValue) ?? .other)
         try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
+        if let workflow = body.workflow, !workflow.isEmpty { channel.workflow = workflow }
         let created = try await stores.channels.create(channel, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -30,6 +31,7 @@ extension OrderlyAPIService {
             if let name = body.name { channel.name = name }
             if let kind = body._type.flatMap({ Channel.Kind(rawValue: $0.rawValue) }) { channel.kind = kind }
             try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
+            if let workflow = body.workflow { channel.workflow = workflow.isEmpty ? nil : workflow }
         }
         return .ok(.init(body: .json(.init(updated))))
     }
@@ -80,7 +82,8 @@ extension Components.Schemas.Channel {
             },
             payments: .init(
                 capture: .init(c.payments.capture), require: .init(c.payments.require), timeout: c.payments.timeout?.description,
-                invoicing: .init(rawValue: c.payments.invoicing.rawValue)))
+                invoicing: .init(rawValue: c.payments.invoicing.rawValue)),
+            workflow: c.workflow)
     }
 }
 

@@ -126,6 +126,9 @@ extension Components.Schemas.Order {
             shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
             holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
             tags: o.tags, attributes: .init(additionalProperties: o.attributes), riskScore: o.riskScore,
+            workflow: o.workflow.map {
+                .init(id: $0.id, version: $0.version, stage: $0.stage, state: .init(rawValue: $0.state) ?? .released, since: $0.since)
+            },
             lines: o.lines.map { line in
                 .init(
                     id: "\(o.id):\(line.number)", number: line.number, sku: line.sku.rawValue, quantity: line.quantity, unitPrice: line.unitPrice,

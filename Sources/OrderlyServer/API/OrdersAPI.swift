@@ -95,7 +95,7 @@ extension OrderlyAPIService {
 
     func actorName() -> String? { RequestScope.principal.map(Self.actor) }
 
-    private func orderBody(_ id: OrderID) async throws -> Components.Schemas.Order {
+    func orderBody(_ id: OrderID) async throws -> Components.Schemas.Order {
         let detail = try await stores.orders.detail(id)
         var body = Components.Schemas.Order(detail.order, fulfillmentOrders: detail.fulfillmentOrders, promises: detail.promises)
         body.totals.refundPending = detail.refundPending

@@ -82,3 +82,25 @@ extension Components.Schemas.Workflow {
             stages: try JSONDecoder().decode([Components.Schemas.WorkflowStage].self, from: try JSONEncoder().encode(stages)))
     }
 }
+
+/// Signals and approvals that move an order through its workflow.
+extension OrderlyAPIService {
+    func signalOrder(_ input: Operations.SignalOrder.Input) async throws -> Operations.SignalOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let order = try await visibleOrder(input.path.id) { .placeOrder($0) }
+        let signalled = try await stores.orders.signal(order.id, name: body.name, riskScore: body.data?.riskScore, actor: actorName())
+        return .ok(.init(body: .json(try await orderBody(signalled.id))))
+    }
+
+    func approveOrder(_ input: Operations.ApproveOrder.Input) async throws -> Operations.ApproveOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let order = try await visibleOrder(input.path.id) { .changeOrder($0) }
+        let principal = try RequestScope.caller()
+        guard let role = StaffUser.Role(rawValue: principal.role.rawValue) else {
+            throw OrderlyError(.forbidden, "Approvals are given by people (admin, service or store), not by a channel's key")
+        }
+        let decided = try await stores.orders.decide(
+            order.id, stage: body.stage, approve: body.decision == .approve, note: body.note, role: role, actor: actorName())
+        return .ok(.init(body: .json(try await orderBody(decided.id))))
+    }
+}

@@ -33,6 +33,7 @@ public enum Migrator {
         Migration0019ExchangeCredit.migration,
         Migration0020Tags.migration,
         Migration0021Workflows.migration,
+        Migration0022OrderWorkflows.migration,
     ]
 
     /// The newest schema version this build knows.

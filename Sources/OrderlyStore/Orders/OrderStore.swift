@@ -85,6 +85,8 @@ public struct OrderStore: Sendable {
         /// Without incoming supply: a plan depends on it only when it backorders
         /// (`RoutingPlanner.Plan.dependsOnIncoming`), so placing reads it only then.
         var stock: RoutingPlanner.Snapshot
+        /// The channel's workflow, active version (`Channel.workflow`).
+        var workflow: Workflow?
 
         /// `cache`: channels and locations may come from it (outside a transaction).
         static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil) async throws -> Intake {
@@ -96,7 +98,9 @@ public struct OrderStore: Sendable {
             let stock = try await OrderStore.snapshot(
                 db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now, incoming: false)
             let priced = try OrderPricing.price(draft, taxRates: try await TaxRateStore.rates(db, for: draft, products: products, cache: cache))
-            return Intake(channel: channel, products: products, priced: priced, stock: stock)
+            var workflow: Workflow?
+            if let id = channel.workflow { workflow = try await cache.value("workflow:" + id) { try await WorkflowStore.active(db, id) } }
+            return Intake(channel: channel, products: products, priced: priced, stock: stock, workflow: workflow)
         }
     }
 
@@ -123,6 +127,12 @@ public struct OrderStore: Sendable {
         var input = OrderPlacement.Input(
             draft: draft, priced: intake.priced, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer,
             isFirstOrder: isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
+        if let workflow = intake.workflow {
+            input.workflow = workflow
+            input.customerOrderCount =
+                isFirstOrder
+                ? 0 : try await db.raw("SELECT COUNT(*) AS n FROM orders WHERE customer_id = \(bind: customer.rawValue)").first()?.int64("n") ?? 0
+        }
         let plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
         guard plan.needsIncoming else { return plan }
         // The backorders' reasons name the supply on its way: read it and decide again.

@@ -75,6 +75,8 @@ public struct PaymentStore: Sendable {
         {
             try await OrderStore.lift(db, hold, from: &order, actor: actor, at: now)
         }
+        // A workflow stage may wait for this payment.
+        try await OrderStore.advanceWorkflow(db, &order, .changed, actor: actor, at: now)
         return outcome
     }
 

@@ -63,6 +63,9 @@ public struct ChannelStore: Sendable {
         for (i, location) in channel.locations.enumerated() where !known.contains(location) {
             v.add("locations[\(i)]", "location '\(location)' does not exist")
         }
+        if let workflow = channel.workflow, try await db.raw("SELECT id FROM workflow_heads WHERE id = \(bind: workflow)").first() == nil {
+            v.add("workflow", "workflow '\(workflow)' does not exist")
+        }
         try v.validate()
     }
 
@@ -79,16 +82,17 @@ public struct ChannelStore: Sendable {
         if insert {
             try await db.raw(
                 """
-                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, created_at, updated_at)
+                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, workflow, created_at, updated_at)
                 VALUES (\(bind: c.id.rawValue), \(bind: c.name), \(bind: c.kind.rawValue), \(bind: pool), \(bind: routing),
-                    \(bind: holdRules), \(bind: payments), \(bind: now.stored), \(bind: now.stored))
+                    \(bind: holdRules), \(bind: payments), \(bind: c.workflow), \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
         } else {
             try await db.raw(
                 """
                 UPDATE channels SET name = \(bind: c.name), type = \(bind: c.kind.rawValue), locations = \(bind: pool),
-                    routing = \(bind: routing), hold_rules = \(bind: holdRules), payments = \(bind: payments), updated_at = \(bind: now.stored)
+                    routing = \(bind: routing), hold_rules = \(bind: holdRules), payments = \(bind: payments), workflow = \(bind: c.workflow),
+                    updated_at = \(bind: now.stored)
                 WHERE id = \(bind: c.id.rawValue)
                 """
             ).run()
@@ -96,14 +100,16 @@ public struct ChannelStore: Sendable {
     }
 
     /// The columns `decode` reads.
-    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments"
+    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments, workflow"
 
     static func decode(_ row: any SQLRow) throws -> Channel {
-        Channel(
+        var channel = Channel(
             id: ChannelID(try row.string("id")), name: try row.string("name"),
             kind: Channel.Kind(rawValue: try row.string("type")) ?? .other,
             locations: try row.json("locations", as: [LocationID].self),
             routing: try row.json("routing", as: RoutingPolicy.self),
             holdRules: try row.json("hold_rules", as: [HoldRule].self), payments: try row.json("payments", as: PaymentPolicy.self))
+        channel.workflow = try row.optionalString("workflow")
+        return channel
     }
 }

@@ -21,6 +21,7 @@ public struct WorkflowStore: Sendable {
     public func save(_ id: String, _ json: RuleValue, actor: String?) async throws -> Version {
         _ = try Workflow.parse(id: id, json)
         let now = time.now
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             guard
                 let head = try await db.raw(
@@ -47,6 +48,7 @@ public struct WorkflowStore: Sendable {
     /// Makes `version` of workflow `id` the active one (a rollback, or forward again).
     public func activate(_ id: String, version: Int, actor: String?) async throws -> Version {
         let now = time.now
+        defer { database.cache.clear() }
         return try await database.transaction { db in
             guard var found = try await Self.version(db, id, version) else { throw OrderlyError.notFound("Workflow version", "\(id)@\(version)") }
             try await db.raw(
@@ -66,6 +68,12 @@ public struct WorkflowStore: Sendable {
             else { throw OrderlyError.notFound("Workflow", id) }
             return version
         }
+    }
+
+    /// The active version of workflow `id`, inside a read or a transaction.
+    static func active(_ db: any SQLDatabase, _ id: String) async throws -> Workflow? {
+        guard let head = try await db.raw("SELECT active FROM workflow_heads WHERE id = \(bind: id)").first() else { return nil }
+        return try await version(db, id, Int(try head.int64("active")))?.workflow
     }
 
     /// Version `version` of workflow `id`.

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyStore
+import OrderlyTestSupport
+import Testing
+
+@Suite("Orders in a workflow")
+struct WorkflowOrdersTests {
+    static func reserved(_ app: TestApp) async throws -> Int? {
+        try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").expect(200).int("reserved")
+    }
+
+    static func stage(_ reply: Reply) -> String? { (reply["workflow"] as? [String: Any])?["stage"] as? String }
+
+    /// A web channel whose orders wait for payment, then (risk 70 or more) for service's
+    /// approval, then (gift wrapped) for the warehouse's signal: each ends its stage in turn,
+    /// and only then does the order go to fulfillment, its stock reserved all along. A rejected
+    /// order is cancelled and its stock released exactly. Wrong approvals change nothing.
+    @Test(arguments: Engine.all)
+    func paymentApprovalAndSignalEndTheirStagesInTurn(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/workflows/web-flow", json: ["stages": WorkflowsAPITests.stages]).expect(200)
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.patch, "/v1/channels/web", json: ["workflow": "no-such-flow"]).expect(400)
+            #expect(try await DatabaseImage.of(app.stores.database) == before)
+            #expect(try await app.send(.patch, "/v1/channels/web", json: ["workflow": "web-flow"]).expect(200)["workflow"] as? String == "web-flow")
+            let service = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "desk", "role": "service"]).expect(201)["secret"] as? String)
+            let channelKey = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "shop", "role": "channel", "channel": "web"]).expect(201)["secret"]
+                    as? String)
+
+            var body = OrdersAPITests.order(externalId: "wf-a", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 2500]])
+            body["riskScore"] = 80
+            body["attributes"] = ["giftWrap": "yes"]
+            let placed = try await app.send(.post, "/v1/orders", json: body).expect(201)
+            let id = try #require(placed["id"] as? String)
+            #expect(Self.stage(placed) == "payment" && placed["status"] as? String == "on_hold")
+            let reservedWhileWaiting = try await Self.reserved(app)
+            #expect((placed["fulfillmentOrders"] as? [Any])?.isEmpty == true && reservedWhileWaiting == 2, "waiting, the stock stays reserved")
+
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("authorization", 5000, "wf-a-auth")).expect(201)
+            var order = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect(Self.stage(order) == "fraud review", "the authorization ends the payment stage")
+
+            let waiting = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.post, "/v1/orders/\(id)/approvals", json: ["stage": "fraud review", "decision": "approve"], key: channelKey)
+                .expect(403)
+            try await app.send(.post, "/v1/orders/\(id)/approvals", json: ["stage": "payment", "decision": "approve"], key: service).expect(409)
+            try await app.send(.post, "/v1/orders/\(id)/approvals", json: ["stage": "fraud review", "decision": "maybe"], key: service).expect(400)
+            #expect(try await DatabaseImage.of(app.stores.database) == waiting, "refused approvals change nothing")
+            order = try await app.send(
+                .post, "/v1/orders/\(id)/approvals", json: ["stage": "fraud review", "decision": "approve", "note": "called the customer"],
+                key: service
+            ).expect(200)
+            #expect(Self.stage(order) == "gift wrap")
+
+            order = try await app.send(.post, "/v1/orders/\(id)/signals", json: ["name": "ribbon_tied"], key: channelKey).expect(200)
+            #expect(Self.stage(order) == "gift wrap", "a signal no stage waits for changes nothing")
+            order = try await app.send(.post, "/v1/orders/\(id)/signals", json: ["name": "wrapped"], key: channelKey).expect(200)
+            #expect((order["workflow"] as? [String: Any])?["state"] as? String == "released" && Self.stage(order) == nil)
+            #expect((order["fulfillmentOrders"] as? [Any])?.count == 1 && (order["holds"] as? [Any])?.isEmpty == true, "released to fulfillment")
+            let timeline = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.compactMap { $0["type"] as? String }
+            #expect(timeline.filter { $0 == "order.stage_entered" }.count == 3 && timeline.filter { $0 == "order.stage_left" }.count == 3)
+            #expect(timeline.contains("order.signal_received"))
+
+            // Rejected: cancelled, the 3 units it reserved released exactly.
+            var risky = OrdersAPITests.order(externalId: "wf-b", lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 2500]])
+            risky["riskScore"] = 95
+            let second = try await app.send(.post, "/v1/orders", json: risky).expect(201)
+            let secondId = try #require(second["id"] as? String)
+            #expect(try await Self.reserved(app) == 5)
+            try await app.send(.post, "/v1/orders/\(secondId)/payments", json: PaymentsAPITests.pay("sale", 7500, "wf-b-sale")).expect(201)
+            let rejected = try await app.send(
+                .post, "/v1/orders/\(secondId)/approvals", json: ["stage": "fraud review", "decision": "reject", "note": "stolen card"], key: service
+            ).expect(200)
+            #expect(rejected["status"] as? String == "cancelled" && (rejected["workflow"] as? [String: Any])?["state"] as? String == "cancelled")
+            #expect(try await Self.reserved(app) == 2, "the rejected order's 3 units are free again")
+
+            // Low risk, no gift wrap: the payment releases it at once.
+            let plain = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "wf-c", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 2500]])
+            ).expect(201)
+            let plainId = try #require(plain["id"] as? String)
+            #expect(Self.stage(plain) == "payment")
+            try await app.send(.post, "/v1/orders/\(plainId)/payments", json: PaymentsAPITests.pay("sale", 2500, "wf-c-sale")).expect(201)
+            let released = try await app.send(.get, "/v1/orders/\(plainId)").expect(200)
+            #expect(
+                (released["workflow"] as? [String: Any])?["state"] as? String == "released" && (released["fulfillmentOrders"] as? [Any])?.count == 1)
+        }
+    }
+}
