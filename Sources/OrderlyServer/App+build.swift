@@ -36,6 +36,11 @@ public func buildApplication(
             PeriodicJob(name: "unpaid-orders", interval: .seconds(60), logger: logger) {
                 try await payments.cancelUnpaid()
             })
+        let workflowOrders = stores.orders
+        services.append(
+            PeriodicJob(name: "workflow-timeouts", interval: .seconds(60), logger: logger) {
+                try await workflowOrders.runDueStages()
+            })
         let subscriptions = stores.subscriptions
         services.append(
             PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {

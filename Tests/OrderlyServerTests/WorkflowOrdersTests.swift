@@ -92,4 +92,60 @@ struct WorkflowOrdersTests {
                 (released["workflow"] as? [String: Any])?["state"] as? String == "released" && (released["fulfillmentOrders"] as? [Any])?.count == 1)
         }
     }
+
+    /// Stage timeouts: a payment stage of one hour cancels the orders still waiting after it —
+    /// once each, with two runs at the same time — and releases their stock; a review stage
+    /// that times out into `advance` moves its order on; an order a person cancelled while it
+    /// waited is left alone.
+    @Test(arguments: Engine.all)
+    func stageTimeoutsActOnceWhenTheyPass(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let stages: [[String: Any]] = [
+                [
+                    "name": "payment", "until": ["fact": "order.paymentStatus", "op": "in", "value": ["authorized", "paid"]], "timeout": "PT1H",
+                    "onTimeout": "cancel",
+                ],
+                ["name": "review", "approval": [:] as [String: Any], "timeout": "PT2H", "onTimeout": "advance"],
+            ]
+            try await app.send(.put, "/v1/workflows/timed", json: ["stages": stages]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["workflow": "timed"]).expect(200)
+            var unpaid: [String] = []
+            for n in 0..<3 { unpaid.append(try await PaymentGateTests.place(app, "slow-\(n)")) }
+            let reviewed = try await PaymentGateTests.place(app, "review-1")
+            try await app.send(.post, "/v1/orders/\(reviewed)/payments", json: PaymentsAPITests.pay("sale", 1000, "r-sale")).expect(201)
+            let dropped = try await PaymentGateTests.place(app, "dropped-1")
+            try await app.send(.post, "/v1/orders/\(dropped)/cancel").expect(200)
+            #expect(try await Self.reserved(app) == 4)
+
+            let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(50 * 60))
+            #expect(try await app.send(.post, "/v1/workflows/run-due?asOf=\(soon)").expect(200).int("moved") == 0)
+            let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3 * 3600))
+            let line = StartLine(count: 2)
+            let moved = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        await line.arrive()
+                        return try await app.send(.post, "/v1/workflows/run-due?asOf=\(later)").expect(200).int("moved") ?? -1
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(moved == 4, "three cancelled and one moved on between the two runs, none twice")
+            for id in unpaid {
+                let order = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+                #expect(order["status"] as? String == "cancelled" && (order["workflow"] as? [String: Any])?["state"] as? String == "cancelled")
+                let cancels = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.filter {
+                    $0["type"] as? String == "order.cancelled"
+                }
+                #expect(cancels.count == 1)
+            }
+            let advanced = try await app.send(.get, "/v1/orders/\(reviewed)").expect(200)
+            #expect(
+                (advanced["workflow"] as? [String: Any])?["state"] as? String == "released" && (advanced["fulfillmentOrders"] as? [Any])?.count == 1)
+            #expect(try await Self.reserved(app) == 1, "the cancelled orders' stock is released, the released one keeps its unit")
+            #expect(try await app.send(.post, "/v1/workflows/run-due?asOf=\(later)").expect(200).int("moved") == 0, "nothing is due twice")
+        }
+    }
 }

@@ -11,6 +11,8 @@ public struct OrderWorkflow: Sendable, Equatable, Codable {
     public var since: Date?
     /// `waiting`, `released` or `cancelled`.
     public var state: String
+    /// When the stage times out (its `timeout` after `since`), if it does.
+    public var due: Date?
 
     public var position: WorkflowProgress.Position {
         if let stageIndex, let since { return .stage(stageIndex, since: since) }
@@ -26,6 +28,7 @@ public struct OrderWorkflow: Sendable, Equatable, Codable {
             stageIndex = index
             self.since = since
             state = "waiting"
+            due = WorkflowProgress.due(workflow, at: position)
         case .released: state = "released"
         case .cancelled: state = "cancelled"
         }

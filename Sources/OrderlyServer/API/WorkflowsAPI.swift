@@ -104,3 +104,11 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(try await orderBody(decided.id))))
     }
 }
+
+extension OrderlyAPIService {
+    func runDueWorkflows(_ input: Operations.RunDueWorkflows.Input) async throws -> Operations.RunDueWorkflows.Output {
+        let caller = try RequestScope.caller(may: .runScheduler)
+        let moved = try await stores.orders.runDueStages(asOf: input.query.asOf, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(moved: moved))))
+    }
+}

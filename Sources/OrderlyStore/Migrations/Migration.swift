@@ -34,6 +34,7 @@ public enum Migrator {
         Migration0020Tags.migration,
         Migration0021Workflows.migration,
         Migration0022OrderWorkflows.migration,
+        Migration0023StageDue.migration,
     ]
 
     /// The newest schema version this build knows.

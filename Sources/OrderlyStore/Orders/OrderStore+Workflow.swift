@@ -8,21 +8,32 @@ import SQLKit
 extension OrderStore {
     /// Moves `order` (locked by the caller) by `trigger`; nothing when it has no workflow or
     /// no longer waits (an approval then is refused).
+    @discardableResult
     static func advanceWorkflow(
         _ db: Transaction, _ order: inout Order, _ trigger: WorkflowProgress.Trigger, actor: String?, at now: Date
-    ) async throws {
-        guard let state = order.workflow, state.stage != nil,
+    ) async throws -> Bool {
+        if order.status == .cancelled, order.workflow?.due != nil {
+            // Cancelled by a person while it waited: its stage no longer times out.
+            try await db.raw("UPDATE orders SET stage_due = NULL WHERE id = \(bind: order.id.rawValue)").run()
+            order.workflow?.due = nil
+        }
+        guard let state = order.workflow, state.stage != nil, order.status != .cancelled,
             let workflow = try await WorkflowStore.version(db, state.id, state.version)?.workflow
         else {
             if case .approval = trigger { throw OrderlyError.conflict("Order \(order.number) is not waiting for an approval") }
-            return
+            return false
         }
         let facts = try await Self.facts(db, order, customer: order.customerId, at: now)
         let advance = try WorkflowProgress.advance(workflow, from: state.position, facts: facts, trigger: trigger, now: now)
-        guard !advance.steps.isEmpty else { return }
+        guard !advance.steps.isEmpty else { return false }
         let effects = order.effects(of: advance, in: workflow)
         order.workflow = effects.state
-        try await db.raw("UPDATE orders SET workflow = \(bind: try StoredJSON.encode(effects.state)) WHERE id = \(bind: order.id.rawValue)").run()
+        try await db.raw(
+            """
+            UPDATE orders SET workflow = \(bind: try StoredJSON.encode(effects.state)), stage_due = \(bind: effects.state.due?.stored)
+            WHERE id = \(bind: order.id.rawValue)
+            """
+        ).run()
         for event in effects.events { try EventLog.append(db, event, actor: actor, at: now) }
         if !effects.tags.isEmpty {
             order.tags += effects.tags
@@ -35,7 +46,7 @@ extension OrderStore {
         }
         if let reason = effects.cancel {
             order = try await cancel(db, order, lines: nil, reason: reason, actor: actor, at: now)
-            return
+            return true
         }
         if let hold = effects.hold {
             // Still waiting, in the stage it moved to: the stage hold says which.
@@ -52,6 +63,7 @@ extension OrderStore {
         } else if effects.liftHold, let hold = order.holds.first(where: { $0.source == .workflow }) {
             try await lift(db, hold, from: &order, actor: actor, at: now)
         }
+        return true
     }
 
     /// A signal from an integration (`fraud_cleared`), with an optional new risk score: the
@@ -91,5 +103,35 @@ extension OrderStore {
             try await Self.advanceWorkflow(db, &order, .approval(stage: stage, approve: approve, role: role, note: note), actor: actor, at: now)
             return order
         }
+    }
+
+    /// Acts on every stage whose timeout has passed at `asOf` (now by default), as the stage
+    /// says (`onTimeout`). Each order is claimed with `SKIP LOCKED` and its due time checked
+    /// again under the lock, so several instances never act on one twice and whatever ended
+    /// the stage first wins. Returns how many orders it moved.
+    public func runDueStages(asOf: Date? = nil, actor: String? = "workflow-timeout") async throws -> Int {
+        let now = asOf ?? time.now
+        let due = try await database.read { db in
+            try await db.raw(
+                "SELECT id FROM orders WHERE stage_due IS NOT NULL AND stage_due <= \(bind: now.stored) ORDER BY stage_due LIMIT 1000"
+            ).all().map { OrderID(try $0.string("id")) }
+        }
+        var moved = 0
+        for id in due {
+            let acted = try await database.transaction { db -> Bool in
+                // Claimed, and due still, under the lock: another run may have acted first.
+                guard
+                    try await db.raw(
+                        """
+                        SELECT id FROM orders WHERE id = \(bind: id.rawValue) AND stage_due IS NOT NULL AND stage_due <= \(bind: now.stored)\(db.forUpdateSkipLocked)
+                        """
+                    ).first() != nil,
+                    var order = try await OrderRows.fetch(db, id)
+                else { return false }
+                return try await Self.advanceWorkflow(db, &order, .timeout, actor: actor, at: now)
+            }
+            if acted { moved += 1 }
+        }
+        return moved
     }
 }
