@@ -59,6 +59,16 @@ struct BackOfficeTests {
         return try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: externalId, lines: [line])).expect(201)
     }
 
+    /// The seeded business with its staff and an administrator, signed in.
+    static func signedInAdmin(_ app: TestApp) async throws -> Browser {
+        try await app.seed()
+        try await staff(app)
+        try await app.stores.staff.create(email: "admin@shop.test", name: "Admin", password: password, role: .admin, locations: [], actor: "test")
+        let admin = Browser(app)
+        try await admin.signIn("admin@shop.test")
+        return admin
+    }
+
     static func staff(_ app: TestApp) async throws {
         try await app.stores.staff.create(email: "agent@shop.test", name: "Agent", password: password, role: .service, locations: [], actor: "test")
         try await app.stores.staff.create(
@@ -341,12 +351,7 @@ struct BackOfficeTaxRateTests {
     @Test(arguments: Engine.all)
     func anAdminKeepsTheTaxRates(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.stores.staff.create(
-                email: "admin@shop.test", name: "Admin", password: BackOfficeTests.password, role: .admin, locations: [], actor: "test")
-            let admin = BackOfficeTests.Browser(app)
-            try await admin.signIn("admin@shop.test")
+            let admin = try await BackOfficeTests.signedInAdmin(app)
             let page = try await admin.go(.get, "/tax-rates").expect(200)
             #expect(page.text.contains("No tax rates") && page.text.contains(#"id="tax-rate-form""#))
             let csrf = admin.csrf(page)
@@ -383,12 +388,7 @@ struct BackOfficePaymentSettingsTests {
     @Test(arguments: Engine.all)
     func anAdminSetsTheChannelsPaymentsAndTheProviders(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.stores.staff.create(
-                email: "admin@shop.test", name: "Admin", password: BackOfficeTests.password, role: .admin, locations: [], actor: "test")
-            let admin = BackOfficeTests.Browser(app)
-            try await admin.signIn("admin@shop.test")
+            let admin = try await BackOfficeTests.signedInAdmin(app)
             let page = try await admin.go(.get, "/payments").expect(200)
             #expect(page.text.contains(#"id="payments-web""#) && page.text.contains("No providers"))
             let csrf = admin.csrf(page)
@@ -430,17 +430,12 @@ struct BackOfficeWorkflowTests {
     @Test(arguments: Engine.all)
     func anAdminWritesSavesActivatesAndSimulatesAWorkflow(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.stores.staff.create(
-                email: "admin@shop.test", name: "Admin", password: BackOfficeTests.password, role: .admin, locations: [], actor: "test")
+            let admin = try await BackOfficeTests.signedInAdmin(app)
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
             let order = try await app.send(
                 .post, "/v1/orders", json: OrdersAPITests.order(externalId: "wf-1", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 900]])
             ).expect(201)
             let number = try #require(order["number"] as? String)
-            let admin = BackOfficeTests.Browser(app)
-            try await admin.signIn("admin@shop.test")
             let page = try await admin.go(.get, "/workflows").expect(200)
             #expect(page.text.contains("No workflows yet") && page.text.contains(#"id="new-workflow""#))
             let csrf = admin.csrf(page)

@@ -532,6 +532,20 @@ struct SalesReportTests {
 
 @Suite("Payment gate")
 struct PaymentGateTests {
+    /// Sends `path` twice at the same moment (behind a start line) and adds up the answers' `key`.
+    static func runTwiceAtOnce(_ app: TestApp, _ path: String, counting key: String) async throws -> Int {
+        let line = StartLine(count: 2)
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    await line.arrive()
+                    return try await app.send(.post, path).expect(200).int(key) ?? -1
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+    }
+
     static func place(_ app: TestApp, _ externalId: String, quantity: Int = 1) async throws -> String {
         let order = try await app.send(
             .post, "/v1/orders",
@@ -584,16 +598,7 @@ struct PaymentGateTests {
             let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(30 * 60))
             #expect(try await app.send(.post, "/v1/payments/run-due?asOf=\(soon)").expect(200).int("cancelled") == 0)
             let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 3600))
-            let line = StartLine(count: 2)
-            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<2 {
-                    group.addTask {
-                        await line.arrive()
-                        return try await app.send(.post, "/v1/payments/run-due?asOf=\(later)").expect(200).int("cancelled") ?? -1
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let counts = try await Self.runTwiceAtOnce(app, "/v1/payments/run-due?asOf=\(later)", counting: "cancelled")
             #expect(counts == 4, "four orders cancelled between the two runs, none twice")
             for id in unpaid {
                 #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "cancelled")

@@ -122,16 +122,7 @@ struct WorkflowOrdersTests {
             let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(50 * 60))
             #expect(try await app.send(.post, "/v1/workflows/run-due?asOf=\(soon)").expect(200).int("moved") == 0)
             let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3 * 3600))
-            let line = StartLine(count: 2)
-            let moved = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<2 {
-                    group.addTask {
-                        await line.arrive()
-                        return try await app.send(.post, "/v1/workflows/run-due?asOf=\(later)").expect(200).int("moved") ?? -1
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let moved = try await PaymentGateTests.runTwiceAtOnce(app, "/v1/workflows/run-due?asOf=\(later)", counting: "moved")
             #expect(moved == 4, "three cancelled and one moved on between the two runs, none twice")
             for id in unpaid {
                 let order = try await app.send(.get, "/v1/orders/\(id)").expect(200)
