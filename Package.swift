@@ -104,6 +104,7 @@ let package = Package(
                 .embedInCode("Web/Templates/store.mustache"),
                 .embedInCode("Web/Templates/payments.mustache"),
                 .embedInCode("Web/Templates/workflows.mustache"),
+                .embedInCode("Web/Templates/waiting.mustache"),
                 .embedInCode("Web/Templates/invoice.mustache"),
                 .embedInCode("Web/Templates/reports.mustache"),
                 .embedInCode("Web/Templates/tax-rates.mustache"),

@@ -263,6 +263,27 @@ def main():
         result = driver.find_element(By.ID, "simulation-web-flow").text
         check(first in result and "would" in result, "a simulation says where an order would wait")
         shot(driver, "workflows")
+
+        # An order of a channel with a review stage waits; an admin approves it from the Waiting list.
+        api("PUT", "/v1/workflows/review", {"stages": [
+            {"name": "fraud review", "when": {"fact": "order.riskScore", "op": "gte", "value": 70}, "approval": {}}]})
+        api("PATCH", "/v1/channels/web", {"workflow": "review"})
+        level = next(l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["available"] > 0)
+        risky = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-risk-{int(time.time() * 1000)}", "currency": "EUR", "riskScore": 88,
+            "customer": {"email": "risky.buyer@example.nl", "name": "Risky Buyer"},
+            "lines": [{"sku": level["sku"], "quantity": 1, "unitPrice": 4999, "delivery": {"method": "pickup", "locationId": "ST-UTRECHT"}}]})
+        check(risky["workflow"]["stage"] == "fraud review", "a risky order waits for its review")
+        driver.get(BASE + "/waiting")
+        check(risky["number"] in driver.page_source, "the Waiting list shows it under its stage")
+        shot(driver, "waiting")
+        click(driver, driver.find_element(By.LINK_TEXT, risky["number"]))
+        form = driver.find_element(By.ID, "approval-form")
+        form.find_element(By.NAME, "note").send_keys("called the customer")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button[value=approve]"))
+        check("approved and released" in flash(driver), "approving releases it")
+        check(api("GET", "/v1/orders/" + risky["id"])["workflow"]["state"] == "released", "the order left its workflow for fulfillment")
+        api("PATCH", "/v1/channels/web", {"workflow": ""})
     except Exception:
         print("failed at", driver.current_url, file=sys.stderr)
         print(driver.find_element(By.TAG_NAME, "body").text[:1500], file=sys.stderr)

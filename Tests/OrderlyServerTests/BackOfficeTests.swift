@@ -469,3 +469,54 @@ struct BackOfficeWorkflowTests {
         }
     }
 }
+
+@Suite("Back office: orders waiting in a workflow")
+struct BackOfficeWaitingTests {
+    /// Orders waiting for service's review are listed under their stage; the agent approves one
+    /// on its page (released to fulfillment) and rejects another (cancelled); an administrator,
+    /// whom the stage does not name, gets no form; a decision that is neither changes nothing.
+    @Test(arguments: Engine.all)
+    func serviceApprovesAndRejectsOrdersWaitingForReview(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await BackOfficeTests.signedInAdmin(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let review: [String: Any] = [
+                "name": "review", "when": ["fact": "order.riskScore", "op": "gte", "value": 70], "approval": ["roles": ["service"]],
+            ]
+            try await app.send(.put, "/v1/workflows/reviewed", json: ["stages": [review]]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["workflow": "reviewed"]).expect(200)
+            var ids: [String] = []
+            for n in 0..<2 {
+                var body = OrdersAPITests.order(externalId: "rv-\(n)", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
+                body["riskScore"] = 85
+                ids.append(try #require(try await app.send(.post, "/v1/orders", json: body).expect(201)["id"] as? String))
+            }
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let list = try await agent.go(.get, "/waiting").expect(200).text
+            #expect(list.contains("review") && ids.allSatisfy { list.contains("/orders/\($0)") })
+            #expect(!(try await admin.go(.get, "/orders/\(ids[0])").expect(200).text.contains(#"id="approval-form""#)), "the stage names service")
+            let page = try await agent.go(.get, "/orders/\(ids[0])").expect(200)
+            #expect(page.text.contains(#"id="approval-form""#) && page.text.contains("Waiting in stage “review”"))
+            let csrf = agent.csrf(page)
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await agent.go(.post, "/orders/\(ids[0])/approvals", form: ["csrf": csrf, "stage": "review", "decision": "maybe"]).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:decision:") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            agent.cookies["orderly_flash"] = nil
+
+            try await agent.go(
+                .post, "/orders/\(ids[0])/approvals", form: ["csrf": csrf, "stage": "review", "decision": "approve", "note": "known customer"]
+            )
+            .expect(303)
+            let approved = try await app.send(.get, "/v1/orders/\(ids[0])").expect(200)
+            #expect(
+                (approved["workflow"] as? [String: Any])?["state"] as? String == "released" && (approved["fulfillmentOrders"] as? [Any])?.count == 1)
+            try await agent.go(.post, "/orders/\(ids[1])/approvals", form: ["csrf": csrf, "stage": "review", "decision": "reject"]).expect(303)
+            #expect(try await app.send(.get, "/v1/orders/\(ids[1])").expect(200)["status"] as? String == "cancelled")
+            #expect(try await agent.go(.get, "/waiting").expect(200).text.contains(#"id="nothing-waiting""#))
+        }
+    }
+}

@@ -159,3 +159,10 @@ struct WorkflowForm: Decodable {
 
 /// The version of a workflow to make active again.
 struct WorkflowActivationForm: Decodable { var version: FormNumber<Int> }
+
+/// A person's decision on the approval stage an order waits in.
+struct StageDecisionForm: Decodable {
+    var stage: String
+    var decision: String
+    var note: String?
+}

@@ -90,7 +90,19 @@ extension WebUI {
         let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items.sorted {
             ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
         }
-        var values: [String: Any] = [
+        var values: [String: Any] = [:]
+        if let state = order.workflow, let stage = try await stores.orders.waitingStage(of: order) {
+            var block: [String: Any] = [
+                "name": stage.name, "ends": stage.ends, "workflow": "\(state.id) v\(state.version)", "orderId": order.id.rawValue,
+            ]
+            if let since = state.since { block["since"] = Self.when(since) }
+            if case .approval(let roles) = stage.end, roles.contains(session.user.role), canChange {
+                block["canDecide"] = true
+                block["csrf"] = session.csrfToken
+            }
+            values["stage"] = block
+        }
+        values.merge([
             "invoices": invoices.map { i -> [String: Any] in
                 [
                     "id": i.id.rawValue, "number": i.number, "kind": i.kind == .invoice ? "invoice" : "credit note", "total": money(i.total),
@@ -143,7 +155,7 @@ extension WebUI {
             "events": events.reversed().map { event -> [String: Any] in
                 ["at": Self.when(event.at), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
             },
-        ]
+        ]) { $1 }
         if let externalId = order.externalId { values["externalId"] = externalId }
         if let email = customer?.email { values["customerEmail"] = email }
         if let address = order.shippingAddress {

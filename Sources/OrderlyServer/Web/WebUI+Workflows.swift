@@ -110,3 +110,40 @@ extension WebUI {
         return parsed
     }
 }
+
+/// Orders waiting in workflow stages, and the decisions people take on them.
+extension WebUI {
+    func waiting(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        try session.user.principal.authorize(.readOrders(nil))
+        var stages: [(name: String, orders: [[String: Any]])] = []
+        for (stage, order) in try await stores.orders.waiting() {
+            let row: [String: Any] = [
+                "id": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue, "total": order.currency.format(order.total),
+                "createdAt": Self.when(order.createdAt),
+            ]
+            if let index = stages.firstIndex(where: { $0.name == stage }) { stages[index].orders.append(row) } else { stages.append((stage, [row])) }
+        }
+        return render(
+            "waiting", ["stages": stages.map { ["name": $0.name, "count": $0.orders.count, "orders": $0.orders] }], session: session,
+            request: request, here: "waiting")
+    }
+
+    func registerApprovalActions(on router: Router<BasicRequestContext>) {
+        router.post("/orders/:id/approvals") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await stores.orders.get(OrderID(id))
+                try session.user.principal.authorize(.changeOrder(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+                let fields = try form.decode(StageDecisionForm.self)
+                guard ["approve", "reject"].contains(fields.decision) else { throw OrderlyError.invalid("decision", "must be approve or reject") }
+                let decided = try await stores.orders.decide(
+                    order.id, stage: fields.stage, approve: fields.decision == "approve", note: fields.note, role: session.user.role,
+                    actor: session.user.principal.name)
+                let outcome =
+                    decided.status == .cancelled
+                    ? "rejected and cancelled" : decided.workflow?.stage.map { "approved; now in \($0)" } ?? "approved and released"
+                return ("/orders/\(id)", "Order \(decided.number) \(outcome).")
+            }
+        }
+    }
+}

@@ -36,6 +36,7 @@ struct WebUI: Sendable {
             ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
             ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
             ("payments", PackageResources.payments_mustache), ("workflows", PackageResources.workflows_mustache),
+            ("waiting", PackageResources.waiting_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -59,6 +60,7 @@ struct WebUI: Sendable {
         router.get("/tax-rates") { request, context in try await page(request, context) { try await taxRates($0, $1) } }
         router.get("/payments") { request, context in try await page(request, context) { try await paymentSettings($0, $1) } }
         router.get("/workflows") { request, context in try await page(request, context) { try await workflows($0, $1) } }
+        router.get("/waiting") { request, context in try await page(request, context) { try await waiting($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -74,6 +76,7 @@ struct WebUI: Sendable {
         registerTaxRateActions(on: router)
         registerPaymentSettingActions(on: router)
         registerWorkflowActions(on: router)
+        registerApprovalActions(on: router)
         registerStoreActions(on: router)
     }
 
@@ -123,7 +126,7 @@ struct WebUI: Sendable {
             "seesOrders": principal.may(.readOrders(nil)),
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
-            "atPayments": here == "payments", "atWorkflows": here == "workflows",
+            "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
             "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]

@@ -35,6 +35,7 @@ public enum Migrator {
         Migration0021Workflows.migration,
         Migration0022OrderWorkflows.migration,
         Migration0023StageDue.migration,
+        Migration0024WorkflowStage.migration,
     ]
 
     /// The newest schema version this build knows.

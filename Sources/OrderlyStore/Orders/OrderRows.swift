@@ -129,7 +129,7 @@ enum OrderRows {
             into: """
                 orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total,
                     shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key, discounts,
-                    shipping_lines, billing_address, payment_status, attributes, risk_score, workflow, stage_due)
+                    shipping_lines, billing_address, payment_status, attributes, risk_score, workflow, stage_due, workflow_stage)
                 """,
             values: """
                 (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
@@ -142,7 +142,7 @@ enum OrderRows {
                 \(bind: try json(order.discounts)), \(bind: try json(order.shippingLines)),
                 \(bind: try order.billingAddress.map(StoredJSON.encode)), \(bind: order.paymentStatus.rawValue),
                 \(bind: order.attributes.isEmpty ? "{}" : try StoredJSON.encode(order.attributes)), \(bind: order.riskScore),
-                \(bind: try order.workflow.map(StoredJSON.encode)), \(bind: order.workflow?.due?.stored))
+                \(bind: try order.workflow.map(StoredJSON.encode)), \(bind: order.workflow?.due?.stored), \(bind: order.workflow?.stage))
                 """)
         let money = try order.lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
         let lines = SQLQueryString.rows(Array(zip(order.lines, money))) { line, money in

@@ -14,7 +14,7 @@ extension OrderStore {
     ) async throws -> Bool {
         if order.status == .cancelled, order.workflow?.due != nil {
             // Cancelled by a person while it waited: its stage no longer times out.
-            try await db.raw("UPDATE orders SET stage_due = NULL WHERE id = \(bind: order.id.rawValue)").run()
+            try await db.raw("UPDATE orders SET stage_due = NULL, workflow_stage = NULL WHERE id = \(bind: order.id.rawValue)").run()
             order.workflow?.due = nil
         }
         guard let state = order.workflow, state.stage != nil, order.status != .cancelled,
@@ -30,7 +30,8 @@ extension OrderStore {
         order.workflow = effects.state
         try await db.raw(
             """
-            UPDATE orders SET workflow = \(bind: try StoredJSON.encode(effects.state)), stage_due = \(bind: effects.state.due?.stored)
+            UPDATE orders SET workflow = \(bind: try StoredJSON.encode(effects.state)), stage_due = \(bind: effects.state.due?.stored),
+                workflow_stage = \(bind: effects.state.stage)
             WHERE id = \(bind: order.id.rawValue)
             """
         ).run()
@@ -134,4 +135,27 @@ extension OrderStore {
         }
         return moved
     }
+
+    /// The orders waiting in a workflow stage, oldest first, with the stage each waits in.
+    public func waiting(limit: Int = 500) async throws -> [(stage: String, order: OrderSummary)] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT \(OrderSummary.columns), workflow_stage FROM orders
+                WHERE workflow_stage IS NOT NULL AND status <> \(bind: OrderStatus.cancelled.rawValue)
+                ORDER BY created_at, id LIMIT \(bind: Int64(limit))
+                """
+            ).all().map { (try $0.string("workflow_stage"), try OrderSummary($0)) }
+        }
+    }
+
+    /// The stage order `order` waits in, as its workflow version defines it.
+    public func waitingStage(of order: Order) async throws -> Workflow.Stage? {
+        guard let state = order.workflow, let index = state.stageIndex else { return nil }
+        return try await database.read { db in try await WorkflowStore.version(db, state.id, state.version)?.workflow.stages[safe: index] }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
