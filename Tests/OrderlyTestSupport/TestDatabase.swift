@@ -3,6 +3,7 @@ import Logging
 import OrderlyCore
 import OrderlyStore
 import PostgresNIO
+import Synchronization
 
 /// Fresh, migrated databases for tests, on either engine. Each test gets its own database,
 /// cloned from one migrated template per process (a file copy for SQLite,
@@ -89,6 +90,17 @@ public struct MissingPostgres: Error, CustomStringConvertible {
     }
 }
 
+/// The SQLite template of this test process, removed when the process exits (with its WAL
+/// files), so that test runs leave nothing in the temporary folder.
+private let sqliteTemplateFile = Mutex<String?>(nil)
+
+private func removeSQLiteTemplate() {
+    sqliteTemplateFile.withLock { path in
+        guard let path else { return }
+        for file in [path, path + "-wal", path + "-shm"] { unlink(file) }
+    }
+}
+
 /// Builds each engine's template once per test process.
 actor Templates {
     static let shared = Templates()
@@ -103,6 +115,8 @@ actor Templates {
                 try await Migrator.migrate(database)
                 try await database.checkpoint()
                 await database.close()
+                sqliteTemplateFile.withLock { $0 = path }
+                atexit { removeSQLiteTemplate() }
                 return path
             }
         }
