@@ -520,3 +520,42 @@ struct BackOfficeWaitingTests {
         }
     }
 }
+
+@Suite("Back office: exchanges")
+struct BackOfficeExchangeTests {
+    /// Service staff start a return with an exchange for a dearer item at a typed price: the
+    /// return pays what it is worth, the rest is charged on the replacement; a price that is no
+    /// amount changes nothing.
+    @Test(arguments: Engine.all)
+    func serviceStartsAReturnWithAnExchange(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            _ = try await BackOfficeTests.signedInAdmin(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/WH-AMS", json: ["onHand": 10]).expect(200)
+            let order = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "bo-ex", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 2000]])
+            ).expect(201)
+            let id = try #require(order["id"] as? String)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 2000, "bo-ex-sale")).expect(201)
+            try await PaymentsAPITests.ship(app, try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String), of: id, [1])
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            let form = [
+                "csrf": agent.csrf(page), "line": "1", "quantity": "1", "locationId": "WH-AMS", "method": "mail", "reason": "too small",
+                "exchangeSku": "SKU-2",
+            ]
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await agent.go(.post, "/orders/\(id)/returns", form: form.merging(["exchangePrice": "lots"]) { $1 }).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:exchangePrice:") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            agent.cookies["orderly_flash"] = nil
+
+            try await agent.go(.post, "/orders/\(id)/returns", form: form.merging(["exchangePrice": "25.00"]) { $1 }).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("EUR 20.00 paid by the return, EUR 5.00 to pay") == true)
+            let ret = try #require(try await app.send(.get, "/v1/returns?orderId=\(id)").expect(200).items.first)
+            #expect((ret["exchangeCredit"] as? NSNumber)?.intValue == 2000 && (ret["exchangeCharge"] as? NSNumber)?.intValue == 500)
+        }
+    }
+}

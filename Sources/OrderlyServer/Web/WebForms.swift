@@ -125,6 +125,10 @@ struct ReturnForm: Decodable {
     var quantity: FormNumber<Int64>
     var method: Return.Method?
     var reason: String?
+    /// An exchange: the sku sent instead, how many, and its price as typed (none: at no charge).
+    var exchangeSku: String?
+    var exchangeQuantity: FormNumber<Int64>?
+    var exchangePrice: String?
 }
 
 /// A store's step on a fulfillment order: shipping (carrier and tracking) or a handover (code).

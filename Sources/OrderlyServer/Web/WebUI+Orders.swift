@@ -344,11 +344,28 @@ extension WebUI {
                 let fields = try form.decode(ReturnForm.self)
                 let location = LocationID(fields.locationId)
                 try session.user.principal.authorize(.handleReturn(location), on: "Order", id, seenWith: .readOrders(order.channel))
+                var exchange: [Exchange.Item] = []
+                if let sku = fields.exchangeSku {
+                    var price: Int64?
+                    if let text = fields.exchangePrice {
+                        guard let minor = order.currency.minorUnits(text) else {
+                            throw OrderlyError.invalid("exchangePrice", "is not an amount in \(order.currency), such as 25.00")
+                        }
+                        price = minor
+                    }
+                    exchange = [Exchange.Item(sku: SKU(sku), quantity: fields.exchangeQuantity?.value ?? 1, unitPrice: price)]
+                }
                 let ret = try await stores.returns.create(
                     orderId: order.id, locationId: location, method: fields.method ?? .mail,
-                    lines: [(fields.line.value, fields.quantity.value, fields.reason ?? "")],
+                    lines: [(fields.line.value, fields.quantity.value, fields.reason ?? "")], exchange: exchange,
                     actor: session.user.principal.name)
-                return ("/orders/\(id)", "Return \(ret.id) started; refund \(order.currency.format(ret.refundAmount)) when it arrives.")
+                let money = { (minor: Int64) in order.currency.format(minor) }
+                var message = "Return \(ret.id) started; refund \(money(ret.refundAmount)) when it arrives."
+                if let replacement = ret.exchangeOrderId {
+                    message +=
+                        " Exchange order \(replacement) placed: \(money(ret.exchangeCredit)) paid by the return, \(money(ret.exchangeCharge)) to pay."
+                }
+                return ("/orders/\(id)", message)
             }
         }
     }
