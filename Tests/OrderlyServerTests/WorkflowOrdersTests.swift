@@ -139,4 +139,42 @@ struct WorkflowOrdersTests {
             #expect(try await app.send(.post, "/v1/workflows/run-due?asOf=\(later)").expect(200).int("moved") == 0, "nothing is due twice")
         }
     }
+
+    /// Entry actions and facts read at placement and on a signal: a fragile product's order
+    /// enters "risk check" tagged and held for a person, waits while its risk is unknown or
+    /// high, and a signal bringing riskScore 20 ends the stage; a score out of range is refused
+    /// and changes nothing.
+    @Test(arguments: Engine.all)
+    func entryActionsProductTagsAndASignalsRiskScore(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.patch, "/v1/products/SKU-1", json: ["tags": ["fragile"]]).expect(200)
+            let stages: [[String: Any]] = [
+                [
+                    "name": "risk check", "when": ["fact": "lines.productTags", "op": "contains", "value": "fragile"],
+                    "until": ["fact": "order.riskScore", "op": "lt", "value": 50],
+                    "onEntry": [["tag": "fragile-check"], ["hold": "pack with care"]],
+                ]
+            ]
+            try await app.send(.put, "/v1/workflows/careful", json: ["stages": stages]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["workflow": "careful"]).expect(200)
+            let placed = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "care-1", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 900]])
+            ).expect(201)
+            let id = try #require(placed["id"] as? String)
+            #expect(Self.stage(placed) == "risk check" && (placed["tags"] as? [String])?.contains("fragile-check") == true)
+            let holds = (placed["holds"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+            #expect(holds.contains("pack with care") && holds.contains("waiting in stage risk check"))
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            let refused = try await app.send(.post, "/v1/orders/\(id)/signals", json: ["name": "scored", "data": ["riskScore": 101]]).expect(400)
+            #expect(refused.fields == ["data.riskScore"])
+            #expect(try await DatabaseImage.of(app.stores.database) == before)
+            let scored = try await app.send(.post, "/v1/orders/\(id)/signals", json: ["name": "scored", "data": ["riskScore": 20]]).expect(200)
+            #expect(scored.int("riskScore") == 20 && (scored["workflow"] as? [String: Any])?["state"] as? String == "released")
+            #expect(
+                (scored["holds"] as? [[String: Any]])?.map { $0["reason"] as? String } == ["pack with care"], "the entry's hold stays for a person")
+        }
+    }
 }

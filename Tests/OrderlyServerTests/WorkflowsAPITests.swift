@@ -100,3 +100,29 @@ struct WorkflowsAPITests {
         }
     }
 }
+
+extension WorkflowsAPITests {
+    /// Four saves of one workflow at the same moment get four version numbers, 1 to 4, each
+    /// kept, the last one drawn active.
+    @Test(arguments: Engine.all)
+    func savesAtTheSameMomentGetVersionsOfTheirOwn(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            let line = StartLine(count: 4)
+            let versions = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<4 {
+                    group.addTask {
+                        await line.arrive()
+                        let stages: [[String: Any]] = [["name": "stage \(n)", "signal": "go"]]
+                        return try await app.send(.put, "/v1/workflows/busy", json: ["stages": stages]).expect(200).int("version") ?? -1
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(versions.sorted() == [1, 2, 3, 4])
+            let kept = try await app.send(.get, "/v1/workflows/busy/versions").expect(200).items
+            #expect(kept.compactMap { ($0["version"] as? NSNumber)?.intValue } == [4, 3, 2, 1])
+            #expect(kept.filter { $0["active"] as? Bool == true }.count == 1)
+        }
+    }
+}
