@@ -267,7 +267,11 @@ def main():
         # An order of a channel with a review stage waits; an admin approves it from the Waiting list.
         api("PUT", "/v1/workflows/review", {"stages": [
             {"name": "fraud review", "when": {"fact": "order.riskScore", "op": "gte", "value": 70}, "approval": {}}]})
-        api("PATCH", "/v1/channels/web", {"workflow": "review"})
+        driver.get(BASE + "/workflows")
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#channel-workflows tbody tr") if "Web shop" in r.text)
+        Select(row.find_element(By.NAME, "workflow")).select_by_value("review")
+        click(driver, row.find_element(By.CSS_SELECTOR, "button"))
+        check("new orders pass review" in flash(driver), "an admin has the web shop's orders pass the review workflow")
         level = next(l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["available"] > 0)
         risky = api("POST", "/v1/orders", {
             "channel": "web", "externalId": f"browser-risk-{int(time.time() * 1000)}", "currency": "EUR", "riskScore": 88,

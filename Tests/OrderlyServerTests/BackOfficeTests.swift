@@ -458,6 +458,16 @@ struct BackOfficeWorkflowTests {
             try await admin.go(.post, "/workflows/web-flow/activate", form: ["csrf": csrf, "version": "1"]).expect(303)
             #expect(try await app.send(.get, "/v1/workflows/web-flow").expect(200).int("version") == 1)
 
+            let unknown = try await DatabaseImage.of(app.stores.database)
+            try await admin.go(.post, "/channels/web/workflow", form: ["csrf": csrf, "workflow": "no-such-flow"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:workflow:") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: unknown) == [])
+            admin.cookies["orderly_flash"] = nil
+            try await admin.go(.post, "/channels/web/workflow", form: ["csrf": csrf, "workflow": "web-flow"]).expect(303)
+            #expect(try await app.send(.get, "/v1/channels/web").expect(200)["workflow"] as? String == "web-flow")
+            try await admin.go(.post, "/channels/web/workflow", form: ["csrf": csrf]).expect(303)
+            #expect(try await app.send(.get, "/v1/channels/web").expect(200)["workflow"] == nil, "an empty choice removes it")
+
             let simulated = try await admin.go(.get, "/workflows?simulate=web-flow&order=\(number)").expect(200).text
             #expect(simulated.contains(#"id="simulation-web-flow""#) && simulated.contains("would wait in “payment”"))
 
@@ -466,6 +476,7 @@ struct BackOfficeWorkflowTests {
             let seen = try await agent.go(.get, "/workflows").expect(200)
             #expect(seen.text.contains("web-flow") && !seen.text.contains(#"id="new-workflow""#) && !seen.text.contains("Activate</button>"))
             try await agent.go(.post, "/workflows/web-flow/activate", form: ["csrf": agent.csrf(seen), "version": "2"]).expect(403)
+            try await agent.go(.post, "/channels/web/workflow", form: ["csrf": agent.csrf(seen), "workflow": "web-flow"]).expect(403)
         }
     }
 }

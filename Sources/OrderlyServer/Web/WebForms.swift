@@ -170,3 +170,6 @@ struct StageDecisionForm: Decodable {
     var decision: String
     var note: String?
 }
+
+/// The workflow a channel's orders pass (absent: none, the hold rules and payment gate apply).
+struct ChannelWorkflowForm: Decodable { var workflow: String? }

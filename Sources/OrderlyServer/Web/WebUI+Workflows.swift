@@ -40,9 +40,16 @@ extension WebUI {
             }
             items.append(item)
         }
+        let ids = items.compactMap { $0["id"] as? String }
+        let channels = try await stores.channels.list(after: nil, limit: 500).items.map { channel -> [String: Any] in
+            [
+                "id": channel.id.rawValue, "name": channel.name, "workflow": channel.workflow ?? "hold rules and payment gate",
+                "options": ids.map { ["id": $0, "selected": $0 == channel.workflow] }, "csrf": session.csrfToken, "canManage": canManage,
+            ]
+        }
         return render(
-            "workflows", ["workflows": items, "canManage": canManage, "csrf": session.csrfToken], session: session, request: request,
-            here: "workflows")
+            "workflows", ["workflows": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken], session: session,
+            request: request, here: "workflows")
     }
 
     /// What `order` (a number or an id) would meet in `workflow`, for the page.
@@ -88,6 +95,15 @@ extension WebUI {
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
                 let saved = try await stores.workflows.save(id, try Self.stages(fields.stages), actor: session.user.principal.name)
                 return ("/workflows", "Workflow \(id) saved as version \(saved.workflow.version), now active.")
+            }
+        }
+        router.post("/channels/:id/workflow") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/workflows") { form, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let workflow = try form.decode(ChannelWorkflowForm.self).workflow
+                _ = try await stores.channels.update(ChannelID(id), actor: session.user.principal.name) { $0.workflow = workflow }
+                return ("/workflows", "Channel \(id): " + (workflow.map { "new orders pass \($0)." } ?? "hold rules and payment gate again."))
             }
         }
         router.post("/workflows/:id/activate") { request, context in
