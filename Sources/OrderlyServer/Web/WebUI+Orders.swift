@@ -376,8 +376,7 @@ extension WebUI {
         router.post("/orders/:id/payments") { request, context in
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let order = try await stores.orders.get(OrderID(id))
-                try session.user.principal.authorize(.recordPayment(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+                let order = try await order(id, session, may: { .recordPayment($0) })
                 let fields = try form.decode(PaymentForm.self)
                 guard let amount = order.currency.minorUnits(fields.amount), amount > 0 else {
                     throw OrderlyError.invalid("amount", "must be an amount in \(order.currency) such as 12.50")
@@ -393,8 +392,13 @@ extension WebUI {
 
     /// The order, if this person may change it (the same rule as for an API key of their role).
     func changeable(_ id: String, _ session: StaffStore.Session) async throws -> Order {
+        try await order(id, session, may: { .changeOrder($0) })
+    }
+
+    /// The order if the person may do `action` on it; one they may not even read is not found.
+    func order(_ id: String, _ session: StaffStore.Session, may action: (ChannelID) -> Action) async throws -> Order {
         let order = try await stores.orders.get(OrderID(id))
-        try session.user.principal.authorize(.changeOrder(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+        try session.user.principal.authorize(action(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
         return order
     }
 }

@@ -138,8 +138,7 @@ extension WebUI {
             let id = ReturnID(try context.parameters.require("id"))
             let back = "/stores/\(location)"
             return try await action(request, context, back: back) { form, session in
-                let ret = try await stores.returns.get(id)
-                try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
+                let ret = try await handled(id, session)
                 let how = try form.decode(TillRefundForm.self).method
                 _ = try await stores.returns.refundAtTill(id, how: how, actor: session.user.principal.name)
                 let amount = ret.currency.format(ret.refundAmount)
@@ -151,13 +150,19 @@ extension WebUI {
             let id = ReturnID(try context.parameters.require("id"))
             let back = "/stores/\(location)"
             return try await action(request, context, back: back) { form, session in
-                let ret = try await stores.returns.get(id)
-                try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
+                let ret = try await handled(id, session)
                 let condition = try form.decode(ReceiveForm.self).condition ?? .resellable
                 let lines = ret.outstandingLines.map { ($0.orderLine, $0.quantity, condition) }
                 _ = try await stores.returns.receive(id, lines: lines, actor: session.user.principal.name)
                 return (back, "Return received.")
             }
         }
+    }
+
+    /// The return if the person may handle returns where it comes back.
+    func handled(_ id: ReturnID, _ session: StaffStore.Session) async throws -> Return {
+        let ret = try await stores.returns.get(id)
+        try session.user.principal.authorize(.handleReturn(ret.locationId), on: "Return", id, seenWith: .readFulfillment(ret.locationId))
+        return ret
     }
 }

@@ -148,8 +148,7 @@ extension WebUI {
         router.post("/orders/:id/approvals") { request, context in
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let order = try await stores.orders.get(OrderID(id))
-                try session.user.principal.authorize(.changeOrder(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+                let order = try await changeable(id, session)
                 let fields = try form.decode(StageDecisionForm.self)
                 guard ["approve", "reject"].contains(fields.decision) else { throw OrderlyError.invalid("decision", "must be approve or reject") }
                 let decided = try await stores.orders.decide(
