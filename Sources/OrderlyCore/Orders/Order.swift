@@ -92,6 +92,8 @@ public struct Hold: Sendable, Equatable, Codable {
         case payment
         /// The order waits in a stage of its channel's workflow; lifted when the stage ends.
         case workflow
+        /// A rule of the channel's routing strategy could not fill the order and said `hold`.
+        case routing
     }
     public var id: String
     public var reason: String

@@ -152,10 +152,13 @@ public enum OrderPlacement {
             order.payments.captured += sale.amount
         }
         var stageEvents: [DomainEvent] = []
-        if let workflow = input.workflow {
+        // What workflow stages and routing rules judge; read only when one of them is configured.
+        let facts =
+            input.workflow == nil && input.stock.strategy == nil
+            ? nil
+            : OrderFacts(order, customer: .init(orderCount: input.customerOrderCount), productTags: input.products.mapValues(\.tags), now: input.now)
+        if let workflow = input.workflow, let facts {
             // The workflow decides where the order waits, instead of the hold rules and the gate.
-            let facts = OrderFacts(
-                order, customer: .init(orderCount: input.customerOrderCount), productTags: input.products.mapValues(\.tags), now: input.now)
             let effects = order.effects(
                 of: try WorkflowProgress.advance(workflow, from: nil, facts: facts, trigger: .placed, now: input.now), in: workflow)
             order.workflow = effects.state
@@ -192,8 +195,9 @@ public enum OrderPlacement {
             guard remaining[index] > 0, let product = input.products[line.sku] else { return nil }
             return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
         }
-        let routing = try RoutingPlanner.plan(lines, input.stock)
+        let routing = try RoutingPlanner.plan(lines, input.stock, facts: facts)
         order.apply(routing)
+        if let reason = routing.hold { order.holds.append(Hold(id: "routing", reason: reason, source: .routing)) }
         allocations += routing.allocations(of: order)
         if !routing.allocations.isEmpty { events.append(.orderAllocated(order, routing.allocations)) }
         if !routing.backorders.isEmpty { events.append(.orderBackordered(order, routing.backorders)) }

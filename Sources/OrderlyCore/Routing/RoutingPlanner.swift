@@ -43,6 +43,9 @@ public enum RoutingPlanner {
         /// Locations not to use (a store that rejected the order).
         public var excluded: Set<LocationID>
         public var now: Date
+        /// The channel's routing strategy (its active version); nil routes by the channel's
+        /// own policy (`RoutingStrategy.standard(for:)`).
+        public var strategy: RoutingStrategy?
 
         public init(
             channel: Channel, locations: [LocationID: Location], stock: [SKU: [LocationID: Int64]],
@@ -81,6 +84,10 @@ public enum RoutingPlanner {
     public struct Plan: Sendable, Equatable {
         public var allocations: [Allocation] = []
         public var backorders: [Backorder] = []
+        /// Why the order is to be held: the rule that could not fill it said `hold`.
+        public var hold: String?
+        /// What was tried, when asked for (a simulation).
+        public var trace: Trace?
 
         /// Whether incoming supply can change this plan: it is named only in the reasons of
         /// backorders, so a plan without any was made the same without it.
@@ -88,10 +95,23 @@ public enum RoutingPlanner {
     }
 
     /// Plans `lines`; throws `insufficient_stock` (nothing to reserve) when a short line may
-    /// not wait: the product is never sold beyond stock and the channel rejects shortages.
-    public static func plan(_ lines: [Line], _ snapshot: Snapshot) throws(OrderlyError) -> Plan {
+    /// not wait: the product is never sold beyond stock and the channel (or the strategy's
+    /// rule) rejects shortages. `facts` are the order's, which rules' conditions read (without
+    /// them, only rules for every order apply); `trace` records every rule and candidate tried.
+    public static func plan(_ lines: [Line], _ snapshot: Snapshot, facts: OrderFacts? = nil) throws(OrderlyError) -> Plan {
+        let (plan, refused) = attempt(lines, snapshot, facts: facts, trace: false)
+        if !refused.isEmpty { throw OrderlyError.insufficientStock(refused) }
+        return plan
+    }
+
+    /// The plan with what was tried (`Plan.trace`), and the lines it would refuse for want of
+    /// stock (empty when it would be accepted): what a simulation shows.
+    public static func attempt(
+        _ lines: [Line], _ snapshot: Snapshot, facts: OrderFacts?, trace: Bool
+    ) -> (plan: Plan, refused: [OrderlyError.Shortage]) {
         var stock = snapshot.stock
         var plan = Plan()
+        var tried = trace ? Trace(strategy: (snapshot.strategy ?? .standard(for: snapshot.channel)).reference) : nil
         var short: [Int: Int64] = [:]
         var shipLines: [Line] = []
 
@@ -127,9 +147,11 @@ public enum RoutingPlanner {
             }
         }
 
-        let (shipAllocations, shipShort) = routeShipLines(shipLines, snapshot: snapshot, stock: &stock)
-        plan.allocations += shipAllocations
-        for (index, quantity) in shipShort { short[index, default: 0] += quantity }
+        let ship = routeShipLines(shipLines, snapshot: snapshot, facts: facts, stock: &stock, trace: &tried)
+        plan.allocations += ship.allocations
+        plan.hold = ship.hold
+        for (index, quantity) in ship.short { short[index, default: 0] += quantity }
+        let shipIndices = Set(shipLines.map(\.index))
 
         var refused: [OrderlyError.Shortage] = []
         for line in lines {
@@ -143,140 +165,25 @@ public enum RoutingPlanner {
                 refused.append(.init(sku: sku, locationId: store, requested: line.quantity, available: line.quantity - missing))
                 continue
             }
-            switch (line.product.sellBeyondStock, snapshot.channel.routing.onShortage) {
+            let isShip = shipIndices.contains(line.index)
+            let source = isShip ? ship.shortageSource : "channel policy"
+            switch (line.product.sellBeyondStock, isShip ? ship.shortage : snapshot.channel.routing.onShortage) {
             case (.backorder, _), (.preorder, _):
                 plan.backorders.append(
                     .init(
                         lineIndex: line.index, sku: sku, quantity: missing,
                         reason: "backorder (\(line.product.sellBeyondStock.rawValue) product): \(awaiting)"))
             case (.never, .backorder):
-                plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "backorder (channel policy): \(awaiting)"))
+                plan.backorders.append(.init(lineIndex: line.index, sku: sku, quantity: missing, reason: "backorder (\(source)): \(awaiting)"))
             case (.never, .partial):
                 plan.backorders.append(
-                    .init(lineIndex: line.index, sku: sku, quantity: missing, reason: "partial allocation (channel policy): awaiting stock"))
+                    .init(lineIndex: line.index, sku: sku, quantity: missing, reason: "partial allocation (\(source)): awaiting stock"))
             case (.never, .reject):
                 let available = line.quantity - missing
                 refused.append(.init(sku: sku, locationId: line.delivery.storeLocation, requested: line.quantity, available: available))
             }
         }
-        if !refused.isEmpty { throw OrderlyError.insufficientStock(refused) }
-        return plan
-    }
-
-    /// Greedy set cover over the eligible ship locations. Stock is copied once into a dense
-    /// candidates × lines matrix, so each round is a scan of plain integers.
-    static func routeShipLines(
-        _ lines: [Line], snapshot: Snapshot, stock: inout [SKU: [LocationID: Int64]]
-    ) -> (allocations: [Allocation], short: [Int: Int64]) {
-        guard !lines.isEmpty else { return ([], [:]) }
-        let channel = snapshot.channel
-        // Eligible locations, reduced to what ranking needs.
-        var candidates: [Candidate] = []
-        var indexOf: [LocationID: Int] = [:]
-        candidates.reserveCapacity(snapshot.locations.count)
-        indexOf.reserveCapacity(snapshot.locations.count)
-        for location in snapshot.locations.values {
-            guard location.active, location.kind != .supplier, location.capabilities.ship, channel.pools(location.id),
-                location.kind != .store || channel.routing.shipFromStore,
-                snapshot.excluded.isEmpty || !snapshot.excluded.contains(location.id),
-                snapshot.capacityLeft.isEmpty || (snapshot.capacityLeft[location.id].map({ $0 > 0 }) ?? true)
-            else { continue }
-            indexOf[location.id] = candidates.count
-            let distance = snapshot.destination.flatMap { d in location.coordinates.map { d.distanceKm(to: $0) } }
-            candidates.append(Candidate(id: location.id, priority: location.priority, distance: distance))
-        }
-        let width = lines.count
-        // available[c * width + l]: what candidate c has of line l's sku, filled by walking each
-        // sku's stock once (lines of one sku share the same units).
-        var available = [Int64](repeating: 0, count: candidates.count * width)
-        for (l, line) in lines.enumerated() {
-            for (location, units) in stock[line.product.sku] ?? [:] where units > 0 {
-                if let c = indexOf[location] { available[c * width + l] = units }
-            }
-        }
-        var remaining = lines.map(\.quantity)
-        var used = [Bool](repeating: false, count: candidates.count)
-        var usedCount = 0
-        var allocations: [Allocation] = []
-        while remaining.contains(where: { $0 > 0 }) {
-            if let maxSplits = channel.routing.maxSplits, usedCount >= maxSplits { break }
-            var best: (index: Int, full: Int, units: Int64)? = nil
-            for c in candidates.indices where !used[c] {
-                var full = 0
-                var units: Int64 = 0
-                let row = c * width
-                for l in 0..<width where remaining[l] > 0 {
-                    let have = available[row + l]
-                    units += min(remaining[l], have)
-                    if have >= remaining[l] { full += 1 }
-                }
-                guard units > 0 else { continue }
-                if let current = best {
-                    if better((c, full, units), than: current, candidates: candidates, criteria: channel.routing.criteria) { best = (c, full, units) }
-                } else {
-                    best = (c, full, units)
-                }
-            }
-            guard let chosen = best else { break }
-            let location = candidates[chosen.index]
-            used[chosen.index] = true
-            usedCount += 1
-            var why = "ship from \(location.id): fills \(chosen.full) of \(remaining.filter { $0 > 0 }.count) remaining line(s)"
-            if let distance = candidates[chosen.index].distance { why += ", \((distance * 10).rounded() / 10) km" }
-            why += ", priority \(location.priority)"
-            if usedCount > 1 { why += " (split \(usedCount))" }
-            let row = chosen.index * width
-            for (l, line) in lines.enumerated() where remaining[l] > 0 {
-                let taken = take(&stock, line.product.sku, location.id, remaining[l])
-                guard taken > 0 else { continue }
-                remaining[l] -= taken
-                // Lines of the same sku draw on the same units.
-                for other in lines.indices where lines[other].product.sku == line.product.sku { available[row + other] -= taken }
-                allocations.append(
-                    .init(lineIndex: line.index, sku: line.product.sku, locationId: location.id, quantity: taken, type: .ship, reason: why))
-            }
-        }
-        var short: [Int: Int64] = [:]
-        for (l, line) in lines.enumerated() where remaining[l] > 0 { short[line.index] = remaining[l] }
-        return (allocations, short)
-    }
-
-    /// Compares two candidate locations by the channel's criteria, in its order, then by id.
-    static func better(
-        _ a: (index: Int, full: Int, units: Int64), than b: (index: Int, full: Int, units: Int64),
-        candidates: [Candidate], criteria: [RoutingPolicy.Criterion]
-    ) -> Bool {
-        for criterion in criteria {
-            switch criterion {
-            case .fewestLocations:
-                if a.full != b.full { return a.full > b.full }
-                if a.units != b.units { return a.units > b.units }
-            case .distance:
-                let da = candidates[a.index].distance ?? .infinity
-                let db = candidates[b.index].distance ?? .infinity
-                if da != db { return da < db }
-            case .priority:
-                let pa = candidates[a.index].priority
-                let pb = candidates[b.index].priority
-                if pa != pb { return pa < pb }
-            }
-        }
-        // Criteria not listed still decide before the id, so plans never depend on dictionary order.
-        if a.units != b.units { return a.units > b.units }
-        return candidates[a.index].id < candidates[b.index].id
-    }
-
-    /// What ranking needs of an eligible location.
-    struct Candidate {
-        var id: LocationID
-        var priority: Int
-        var distance: Double?
-    }
-
-    private static func take(_ stock: inout [SKU: [LocationID: Int64]], _ sku: SKU, _ location: LocationID, _ quantity: Int64) -> Int64 {
-        let have = stock[sku]?[location] ?? 0
-        let taken = max(0, min(have, quantity))
-        stock[sku, default: [:]][location] = have - taken
-        return taken
+        plan.trace = tried
+        return (plan, refused)
     }
 }
