@@ -77,6 +77,9 @@ public struct RoutingPolicy: Sendable, Equatable, Codable {
     /// At most this many locations for one order's ship lines; `nil` is no cap.
     public var maxSplits: Int?
     public var criteria: [Criterion]
+    /// The routing strategy its orders are routed by (`/v1/routing-strategies`, its active
+    /// version); nil routes by this policy (`RoutingStrategy.standard(for:)`).
+    public var strategy: String?
 
     public init(
         shipFromStore: Bool = true, onShortage: ShortagePolicy = .backorder, maxSplits: Int? = nil,

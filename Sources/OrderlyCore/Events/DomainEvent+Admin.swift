@@ -49,6 +49,12 @@ public struct WorkflowVersionPayload: EventPayload, Equatable {
     public var stages: [String]
 }
 
+/// A routing strategy's version and its rules' names.
+public struct RoutingStrategyVersionPayload: EventPayload, Equatable {
+    public var version: Int
+    public var rules: [String]
+}
+
 extension DomainEvent {
     public static func taxRateSaved(_ rule: TaxRateRule) -> Self {
         .init(
@@ -65,6 +71,19 @@ extension DomainEvent {
     /// An earlier (or later) version made the active one again.
     public static func workflowActivated(_ workflow: Workflow) -> Self {
         .init(.workflowActivated, .workflow(workflow.id), WorkflowVersionPayload(version: workflow.version, stages: workflow.stages.map(\.name)))
+    }
+
+    /// A routing strategy's new version, now the active one.
+    public static func routingStrategySaved(_ strategy: RoutingStrategy) -> Self {
+        .init(
+            .routingStrategySaved, .routingStrategy(strategy.id),
+            RoutingStrategyVersionPayload(version: strategy.version, rules: strategy.rules.map(\.name)))
+    }
+    /// An earlier (or later) version of a routing strategy made the active one again.
+    public static func routingStrategyActivated(_ strategy: RoutingStrategy) -> Self {
+        .init(
+            .routingStrategyActivated, .routingStrategy(strategy.id),
+            RoutingStrategyVersionPayload(version: strategy.version, rules: strategy.rules.map(\.name)))
     }
 
     public static func subscriptionCreated(_ id: SubscriptionID) -> Self {

@@ -18,6 +18,7 @@ public enum EventSubject: Sendable, Hashable {
     case taxRate(String)
     case paymentProvider(String)
     case workflow(String)
+    case routingStrategy(String)
 
     /// The stored text: `kind:id` (`inventory:SKU@LOCATION` for a level, `inventory` for a batch).
     public var text: String {
@@ -37,6 +38,7 @@ public enum EventSubject: Sendable, Hashable {
         case .taxRate(let id): "tax_rate:\(id)"
         case .paymentProvider(let id): "payment_provider:\(id)"
         case .workflow(let id): "workflow:\(id)"
+        case .routingStrategy(let id): "routing_strategy:\(id)"
         }
     }
 }

@@ -65,6 +65,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case taxRateDeleted = "tax_rate.deleted"
     case workflowSaved = "workflow.saved"
     case workflowActivated = "workflow.activated"
+    case routingStrategySaved = "routing_strategy.saved"
+    case routingStrategyActivated = "routing_strategy.activated"
 
     case webhookCreated = "webhook.created"
     case webhookDeleted = "webhook.deleted"

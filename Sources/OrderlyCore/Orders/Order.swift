@@ -135,6 +135,8 @@ public struct Order: Sendable, Equatable {
     public var riskScore: Int64?
     /// Where the order stands in its channel's workflow; nil when the channel has none.
     public var workflow: OrderWorkflow?
+    /// The routing strategy that placed its units, `id@version` (nil: the channel's own routing).
+    public var routingStrategy: String?
 
     public init(
         id: OrderID, number: String, channel: ChannelID, externalId: String?, customerId: CustomerID, currency: CurrencyCode,

@@ -91,6 +91,8 @@ public enum OrderPlacement {
         public var workflow: Workflow?
         /// Orders the customer placed before (`customer.orderCount`), read when there is a workflow.
         public var customerOrderCount: Int64 = 0
+        /// The routing strategies the workflow's stages may choose (`route`), by id.
+        public var strategies: [String: RoutingStrategy] = [:]
 
         public init(
             draft: OrderDraft, priced: PricedOrder, id: OrderID, number: String, customer: CustomerID, isFirstOrder: Bool,
@@ -153,24 +155,26 @@ public enum OrderPlacement {
         }
         var stageEvents: [DomainEvent] = []
         // What workflow stages and routing rules judge; read only when one of them is configured.
+        var stock = input.stock
         let facts =
-            input.workflow == nil && input.stock.strategy == nil
+            input.workflow == nil && stock.strategy == nil
             ? nil
             : OrderFacts(order, customer: .init(orderCount: input.customerOrderCount), productTags: input.products.mapValues(\.tags), now: input.now)
         if let workflow = input.workflow, let facts {
             // The workflow decides where the order waits, instead of the hold rules and the gate.
-            let effects = order.effects(
-                of: try WorkflowProgress.advance(workflow, from: nil, facts: facts, trigger: .placed, now: input.now), in: workflow)
+            let advance = try WorkflowProgress.advance(workflow, from: nil, facts: facts, trigger: .placed, now: input.now)
+            let effects = order.effects(of: advance, in: workflow)
             order.workflow = effects.state
             order.tags += effects.tags
             order.holds = (effects.hold.map { [$0] } ?? []) + effects.extraHolds
             stageEvents = effects.events
+            if let chosen = workflow.strategy(for: facts, at: advance.position).flatMap({ input.strategies[$0] }) { stock.strategy = chosen }
         } else {
-            order.holds = input.stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
-            if let gate = PaymentGate.hold(for: order, policy: input.stock.channel.payments) { order.holds.append(gate) }
+            order.holds = stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
+            if let gate = PaymentGate.hold(for: order, policy: stock.channel.payments) { order.holds.append(gate) }
         }
         var events: [DomainEvent] = [.orderCreated(order, note: draft.note)] + stageEvents
-        if input.stock.channel.payments.capture == .onPlacement, case let due = order.totals.total - order.payments.captured, due > 0 {
+        if stock.channel.payments.capture == .onPlacement, case let due = order.totals.total - order.payments.captured, due > 0 {
             events.append(.captureRequested(order, amount: due, reason: "placement"))
         }
 
@@ -195,7 +199,8 @@ public enum OrderPlacement {
             guard remaining[index] > 0, let product = input.products[line.sku] else { return nil }
             return .init(index: index, quantity: remaining[index], delivery: line.delivery, product: product)
         }
-        let routing = try RoutingPlanner.plan(lines, input.stock, facts: facts)
+        let routing = try RoutingPlanner.plan(lines, stock, facts: facts)
+        order.routingStrategy = stock.strategy?.reference
         order.apply(routing)
         if let reason = routing.hold { order.holds.append(Hold(id: "routing", reason: reason, source: .routing)) }
         allocations += routing.allocations(of: order)

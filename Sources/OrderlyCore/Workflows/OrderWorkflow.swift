@@ -70,6 +70,7 @@ extension Order {
                         effects.extraHolds.append(
                             Hold(id: "stage-hold-\(holds.count + effects.extraHolds.count + 1)", reason: reason, source: .manual))
                     case .emit(let name): emitted.append(name)
+                    case .route: break  // read at placement (`Workflow.strategy(for:at:)`)
                     }
                 }
                 effects.events.append(.stageEntered(id, workflow: workflow, stage: stage, emit: emitted))

@@ -36,6 +36,10 @@ public struct Workflow: Sendable, Equatable {
             case hold(reason: String)
             /// An event for webhooks, `workflow.<name>`.
             case emit(String)
+            /// Route the order by this routing strategy instead of the channel's. Units are
+            /// routed at placement, so this counts for the stages the order meets then —
+            /// passed at once or entered — whose `when` matches (`Workflow.strategy(for:at:)`).
+            case route(String)
         }
 
         public var name: String
@@ -82,6 +86,32 @@ public struct Workflow: Sendable, Equatable {
     }
 
     public static let maxStages = 20
+
+    /// The routing strategy an order placed at `position` is routed by: the last `route` of
+    /// the stages it met on the way there (those whose `when` matches, up to the one it waits
+    /// in); nil: its channel's.
+    public func strategy(for facts: OrderFacts, at position: WorkflowProgress.Position) -> String? {
+        let last: Int
+        switch position {
+        case .stage(let index, _): last = index
+        case .released: last = stages.count - 1
+        case .cancelled: return nil
+        }
+        var chosen: String?
+        for stage in stages.prefix(last + 1) where facts.satisfy(stage.when) {
+            for case .route(let id) in stage.onEntry { chosen = id }
+        }
+        return chosen
+    }
+
+    /// The routing strategies its stages route by (`route` actions), each once.
+    public var strategies: [String] {
+        var ids: [String] = []
+        for stage in stages {
+            for case .route(let id) in stage.onEntry where !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
 }
 
 // MARK: Reading and writing
@@ -226,7 +256,7 @@ extension Workflow.Stage {
 extension Workflow.Stage.Action {
     static func parse(_ json: RuleValue, at path: String, into v: inout Validator) -> Self? {
         guard case .object(let f) = json, f.count == 1, let (key, value) = f.first, case .string(let text) = value else {
-            v.add(path, "must be one of {tag: …}, {hold: reason}, {emit: name}")
+            v.add(path, "must be one of {tag: …}, {hold: reason}, {emit: name}, {route: strategy}")
             return nil
         }
         switch key {
@@ -239,8 +269,11 @@ extension Workflow.Stage.Action {
         case "emit":
             v.identifier(text, path + ".emit")
             return .emit(text)
+        case "route":
+            v.identifier(text, path + ".route")
+            return .route(text)
         default:
-            v.add("\(path).\(key)", "is not an action: tag, hold or emit")
+            v.add("\(path).\(key)", "is not an action: tag, hold, emit or route")
             return nil
         }
     }
@@ -250,6 +283,7 @@ extension Workflow.Stage.Action {
         case .tag(let tag): .object(["tag": .string(tag)])
         case .hold(let reason): .object(["hold": .string(reason)])
         case .emit(let name): .object(["emit": .string(name)])
+        case .route(let strategy): .object(["route": .string(strategy)])
         }
     }
 }

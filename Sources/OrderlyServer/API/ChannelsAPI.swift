@@ -57,6 +57,7 @@ extension Channel {
             }
             if let maxSplits = routing.maxSplits { self.routing.maxSplits = maxSplits }
             if let criteria = routing.criteria { self.routing.criteria = criteria.compactMap { RoutingPolicy.Criterion(rawValue: $0.rawValue) } }
+            if let strategy = routing.strategy { self.routing.strategy = strategy.isEmpty ? nil : strategy }
         }
         if let holdRules {
             self.holdRules = holdRules.map {
@@ -74,7 +75,8 @@ extension Components.Schemas.Channel {
             id: c.id.rawValue, name: c.name, _type: .init(rawValue: c.kind.rawValue) ?? .other, locations: c.locations.map(\.rawValue),
             routing: .init(
                 shipFromStore: c.routing.shipFromStore, onShortage: .init(rawValue: c.routing.onShortage.rawValue),
-                maxSplits: c.routing.maxSplits, criteria: c.routing.criteria.compactMap { .init(rawValue: $0.rawValue) }),
+                maxSplits: c.routing.maxSplits, criteria: c.routing.criteria.compactMap { .init(rawValue: $0.rawValue) },
+                strategy: c.routing.strategy),
             holdRules: c.holdRules.map {
                 .init(
                     name: $0.name, minTotal: $0.minTotal, firstOrder: $0.firstOrder, countries: $0.countries, postalCodes: $0.postalCodes,

@@ -126,6 +126,7 @@ extension Components.Schemas.Order {
             shippingAddress: o.shippingAddress.map { Components.Schemas.ShippingAddress($0, coordinates: o.coordinates) },
             holds: o.holds.map { .init(id: $0.id, reason: $0.reason, source: .init(rawValue: $0.source.rawValue) ?? .manual) },
             tags: o.tags, attributes: .init(additionalProperties: o.attributes), riskScore: o.riskScore,
+            routingStrategy: o.routingStrategy,
             workflow: o.workflow.map {
                 .init(id: $0.id, version: $0.version, stage: $0.stage, state: .init(rawValue: $0.state) ?? .released, since: $0.since)
             },

@@ -41,8 +41,8 @@ extension OrderlyAPIService {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let workflow: Workflow
         switch (body.workflow.id, body.workflow.version, body.workflow.stages) {
-        case (let id?, let version?, nil): workflow = try await stores.workflows.get(id, version: version).workflow
-        case (let id?, nil, nil): workflow = try await stores.workflows.get(id).workflow
+        case (let id?, let version?, nil): workflow = try await stores.workflows.get(id, version: version).document
+        case (let id?, nil, nil): workflow = try await stores.workflows.get(id).document
         case (let id, nil, let stages?): workflow = try Workflow.parse(id: id ?? "draft", try RuleValue(stages: stages))
         default: throw OrderlyError.invalid("workflow", "give an id (and a version), or stages")
         }
@@ -66,19 +66,16 @@ extension OrderlyAPIService {
 
 extension RuleValue {
     /// A workflow's JSON from the stages the API received.
-    init(stages: [Components.Schemas.WorkflowStage]) throws {
-        let data = try JSONEncoder().encode(stages)
-        self = .object(["stages": try JSONDecoder().decode(RuleValue.self, from: data)])
-    }
+    init(stages: [Components.Schemas.WorkflowStage]) throws { self = .object(["stages": try RuleValue(stages)]) }
 }
 
 extension Components.Schemas.Workflow {
     init(_ version: WorkflowStore.Version) throws {
-        guard case .object(let fields) = version.workflow.json, let stages = fields["stages"] else {
+        guard case .object(let fields) = version.document.json, let stages = fields["stages"] else {
             throw OrderlyError.invalid("stages", "unreadable")
         }
         self.init(
-            id: version.workflow.id, version: version.workflow.version, active: version.active, actor: version.actor, createdAt: version.createdAt,
+            id: version.document.id, version: version.document.version, active: version.active, actor: version.actor, createdAt: version.createdAt,
             stages: try JSONDecoder().decode([Components.Schemas.WorkflowStage].self, from: try JSONEncoder().encode(stages)))
     }
 }

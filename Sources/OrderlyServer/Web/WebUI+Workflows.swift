@@ -17,7 +17,7 @@ extension WebUI {
         let orderRef = query["order"].map(String.init)?.trimmingCharacters(in: .whitespaces)
         var items: [[String: Any]] = []
         for active in try await stores.workflows.list() {
-            let workflow = active.workflow
+            let workflow = active.document
             var item: [String: Any] = [
                 "id": workflow.id, "version": workflow.version, "canManage": canManage, "csrf": session.csrfToken,
                 "json": Self.pretty(workflow), "simulateOrder": simulate == workflow.id ? orderRef ?? "" : "",
@@ -28,7 +28,7 @@ extension WebUI {
                 },
                 "versions": try await stores.workflows.versions(workflow.id).map { version -> [String: Any] in
                     var row: [String: Any] = [
-                        "id": workflow.id, "version": version.workflow.version, "createdAt": Self.shortDate(version.createdAt),
+                        "id": workflow.id, "version": version.document.version, "createdAt": Self.shortDate(version.createdAt),
                         "actor": version.actor ?? "", "csrf": session.csrfToken,
                     ]
                     if version.active { row["active"] = true } else if canManage { row["canActivate"] = true }
@@ -94,7 +94,7 @@ extension WebUI {
                 let fields = try form.decode(WorkflowForm.self)
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
                 let saved = try await stores.workflows.save(id, try Self.stages(fields.stages), actor: session.user.principal.name)
-                return ("/workflows", "Workflow \(id) saved as version \(saved.workflow.version), now active.")
+                return ("/workflows", "Workflow \(id) saved as version \(saved.document.version), now active.")
             }
         }
         router.post("/channels/:id/workflow") { request, context in

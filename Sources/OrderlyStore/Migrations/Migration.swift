@@ -36,6 +36,7 @@ public enum Migrator {
         Migration0022OrderWorkflows.migration,
         Migration0023StageDue.migration,
         Migration0024WorkflowStage.migration,
+        Migration0025RoutingStrategies.migration,
     ]
 
     /// The newest schema version this build knows.

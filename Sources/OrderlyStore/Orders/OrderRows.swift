@@ -35,7 +35,7 @@ enum OrderRows {
     static let columns: SQLQueryString = """
         id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total, shipping_address, \
         latitude, longitude, tags, created_at, discounts, shipping_lines, billing_address, authorized_amount, captured_amount, voided_amount, \
-        refunded_amount, refunds_requested, attributes, risk_score, workflow
+        refunded_amount, refunds_requested, attributes, risk_score, workflow, routing_strategy
         """
     /// The columns of `order_lines` that `line(_:)` reads.
     static let lineColumns: [String] = [
@@ -95,6 +95,7 @@ enum OrderRows {
         let attributes = try row.string("attributes")
         order.attributes = attributes == "{}" ? [:] : try StoredJSON.decode([String: String].self, from: attributes)
         order.riskScore = try row.optionalInt64("risk_score")
+        order.routingStrategy = try row.optionalString("routing_strategy")
         order.workflow = try row.optionalString("workflow").map { try StoredJSON.decode(OrderWorkflow.self, from: $0) }
         return order
     }
@@ -129,7 +130,8 @@ enum OrderRows {
             into: """
                 orders (id, number, channel_id, external_id, customer_id, currency, subtotal, shipping, discount, tax_total, total,
                     shipping_address, latitude, longitude, tags, status, search, created_at, updated_at, request_key, discounts,
-                    shipping_lines, billing_address, payment_status, attributes, risk_score, workflow, stage_due, workflow_stage)
+                    shipping_lines, billing_address, payment_status, attributes, risk_score, workflow, stage_due, workflow_stage,
+                    routing_strategy)
                 """,
             values: """
                 (\(bind: order.id.rawValue), \(bind: order.number), \(bind: order.channel.rawValue), \(bind: order.externalId),
@@ -142,7 +144,8 @@ enum OrderRows {
                 \(bind: try json(order.discounts)), \(bind: try json(order.shippingLines)),
                 \(bind: try order.billingAddress.map(StoredJSON.encode)), \(bind: order.paymentStatus.rawValue),
                 \(bind: order.attributes.isEmpty ? "{}" : try StoredJSON.encode(order.attributes)), \(bind: order.riskScore),
-                \(bind: try order.workflow.map(StoredJSON.encode)), \(bind: order.workflow?.due?.stored), \(bind: order.workflow?.stage))
+                \(bind: try order.workflow.map(StoredJSON.encode)), \(bind: order.workflow?.due?.stored), \(bind: order.workflow?.stage),
+                \(bind: order.routingStrategy))
                 """)
         let money = try order.lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
         let lines = SQLQueryString.rows(Array(zip(order.lines, money))) { line, money in

@@ -20,21 +20,29 @@ extension OrderStore {
         try draft.validate()
         let now = time.now
         return try await database.read { db in
-            let intake = try await Intake.read(db, draft, at: now, cache: database.cache)
-            var customer: CustomerID?
-            if let email = draft.customer.normalizedEmail {
-                customer = try await db.raw("SELECT id FROM customers WHERE email_key = \(bind: email)").first().map {
-                    CustomerID(try $0.string("id"))
-                }
-            }
-            if customer == nil, let phone = draft.customer.normalizedPhone {
-                customer = try await db.raw("SELECT id FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1").first().map {
-                    CustomerID(try $0.string("id"))
-                }
-            }
-            let order = Order(draft, priced: intake.priced, id: "ord_simulated", number: "ORD-SIMULATED", customer: customer ?? "", at: now)
+            let (order, customer, _) = try await Self.simulated(db, draft, at: now, cache: database.cache)
             return try await Self.facts(db, order, customer: customer, at: now)
         }
+    }
+
+    /// The order `draft` would make if it were placed now (priced with the tax rates, its
+    /// customer found by email or phone), with the intake read for it. Writes nothing.
+    static func simulated(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache?) async throws -> (Order, CustomerID?, Intake)
+    {
+        let intake = try await Intake.read(db, draft, at: now, cache: cache)
+        var customer: CustomerID?
+        if let email = draft.customer.normalizedEmail {
+            customer = try await db.raw("SELECT id FROM customers WHERE email_key = \(bind: email)").first().map {
+                CustomerID(try $0.string("id"))
+            }
+        }
+        if customer == nil, let phone = draft.customer.normalizedPhone {
+            customer = try await db.raw("SELECT id FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1").first().map {
+                CustomerID(try $0.string("id"))
+            }
+        }
+        let order = Order(draft, priced: intake.priced, id: "ord_simulated", number: "ORD-SIMULATED", customer: customer ?? "", at: now)
+        return (order, customer, intake)
     }
 
     static func facts(_ db: any SQLDatabase, _ order: Order, customer: CustomerID?, at now: Date) async throws -> OrderFacts {

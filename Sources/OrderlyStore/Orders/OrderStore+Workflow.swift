@@ -18,7 +18,7 @@ extension OrderStore {
             order.workflow?.due = nil
         }
         guard let state = order.workflow, state.stage != nil, order.status != .cancelled,
-            let workflow = try await WorkflowStore.version(db, state.id, state.version)?.workflow
+            let workflow = try await WorkflowStore.version(db, state.id, state.version)?.document
         else {
             if case .approval = trigger { throw OrderlyError.conflict("Order \(order.number) is not waiting for an approval") }
             return false
@@ -152,7 +152,7 @@ extension OrderStore {
     /// The stage order `order` waits in, as its workflow version defines it.
     public func waitingStage(of order: Order) async throws -> Workflow.Stage? {
         guard let state = order.workflow, let index = state.stageIndex else { return nil }
-        return try await database.read { db in try await WorkflowStore.version(db, state.id, state.version)?.workflow.stages[safe: index] }
+        return try await database.read { db in try await WorkflowStore.version(db, state.id, state.version)?.document.stages[safe: index] }
     }
 }
 

@@ -87,6 +87,14 @@ public struct OrderStore: Sendable {
         var stock: RoutingPlanner.Snapshot
         /// The channel's workflow, active version (`Channel.workflow`).
         var workflow: Workflow?
+        /// The routing strategies its stages may choose (`route`), active versions, by id.
+        var strategies: [String: RoutingStrategy] = [:]
+
+        /// The active version of routing strategy `id`; a strategy removed since it was named
+        /// routes nothing differently: the channel's own routing applies.
+        static func strategy(_ db: any SQLDatabase, _ id: String, cache: ConfigCache?) async throws -> RoutingStrategy? {
+            try await cache.value("strategy:" + id) { try await RoutingStrategyStore.active(db, id) }
+        }
 
         /// `cache`: channels and locations may come from it (outside a transaction).
         static func read(_ db: any SQLDatabase, _ draft: OrderDraft, at now: Date, cache: ConfigCache? = nil) async throws -> Intake {
@@ -95,12 +103,17 @@ public struct OrderStore: Sendable {
             }
             let products = try await ProductStore.fetch(db, skus: draft.lines.map(\.sku))
             try await OrderStore.checkReferences(db, draft, channel: channel, products: products, cache: cache)
-            let stock = try await OrderStore.snapshot(
+            var stock = try await OrderStore.snapshot(
                 db, channel: channel, skus: draft.lines.map(\.sku), destination: draft.coordinates, at: now, incoming: false)
+            if let id = channel.routing.strategy { stock.strategy = try await Self.strategy(db, id, cache: cache) }
             let priced = try OrderPricing.price(draft, taxRates: try await TaxRateStore.rates(db, for: draft, products: products, cache: cache))
             var workflow: Workflow?
-            if let id = channel.workflow { workflow = try await cache.value("workflow:" + id) { try await WorkflowStore.active(db, id) } }
-            return Intake(channel: channel, products: products, priced: priced, stock: stock, workflow: workflow)
+            var strategies: [String: RoutingStrategy] = [:]
+            if let id = channel.workflow {
+                workflow = try await cache.value("workflow:" + id) { try await WorkflowStore.active(db, id) }
+                for id in workflow?.strategies ?? [] { strategies[id] = try await Self.strategy(db, id, cache: cache) }
+            }
+            return Intake(channel: channel, products: products, priced: priced, stock: stock, workflow: workflow, strategies: strategies)
         }
     }
 
@@ -127,6 +140,7 @@ public struct OrderStore: Sendable {
         var input = OrderPlacement.Input(
             draft: draft, priced: intake.priced, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer,
             isFirstOrder: isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
+        input.strategies = intake.strategies
         if let workflow = intake.workflow {
             input.workflow = workflow
             input.customerOrderCount =

@@ -63,8 +63,11 @@ public struct ChannelStore: Sendable {
         for (i, location) in channel.locations.enumerated() where !known.contains(location) {
             v.add("locations[\(i)]", "location '\(location)' does not exist")
         }
-        if let workflow = channel.workflow, try await db.raw("SELECT id FROM workflow_heads WHERE id = \(bind: workflow)").first() == nil {
+        if let workflow = channel.workflow, try await !WorkflowStore.exists(db, workflow) {
             v.add("workflow", "workflow '\(workflow)' does not exist")
+        }
+        if let strategy = channel.routing.strategy, try await !RoutingStrategyStore.exists(db, strategy) {
+            v.add("routing.strategy", "routing strategy '\(strategy)' does not exist")
         }
         try v.validate()
     }

@@ -24,6 +24,7 @@ public struct Stores: Sendable {
     public var channels: ChannelStore { ChannelStore(database: database, time: time) }
     public var taxRates: TaxRateStore { TaxRateStore(database: database, time: time) }
     public var workflows: WorkflowStore { WorkflowStore(database: database, time: time) }
+    public var routingStrategies: RoutingStrategyStore { RoutingStrategyStore(database: database, time: time) }
     public var payments: PaymentStore { PaymentStore(database: database, time: time) }
     public var invoices: InvoiceStore { InvoiceStore(database: database, time: time) }
     public var paymentProviders: PaymentProviderStore { PaymentProviderStore(database: database, time: time, secrets: secrets) }
