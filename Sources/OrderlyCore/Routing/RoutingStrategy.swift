@@ -100,6 +100,18 @@ public struct RoutingStrategy: Sendable, Equatable {
     public var version: Int
     public var rules: [Rule]
 
+    /// What each part of a rule asks, as people read it.
+    public struct RuleSummary: Sendable, Equatable {
+        /// `orders with order.total`, or `every order`.
+        public var applies: String
+        /// `locations by location.type, location.tags`, or `every location of the channel`.
+        public var locations: String
+        /// `distance ×2, priority ×1`, or `tie-breaks fewestLocations, distance, priority`.
+        public var ranking: String
+        /// `at most 2 locations; otherwise next rule`.
+        public var limits: String
+    }
+
     public init(id: String, version: Int = 1, rules: [Rule]) {
         self.id = id
         self.version = version
@@ -172,6 +184,30 @@ extension RoutingStrategy {
 
 extension RoutingStrategy.Rule {
     static let keys: Set<String> = ["name", "when", "locations", "scoring", "tieBreaks", "maxSplits", "onFailure"]
+
+    public var summary: RoutingStrategy.RuleSummary {
+        let ranking: String
+        switch scoring {
+        case .ordered(let criteria): ranking = "tie-breaks " + criteria.map(\.rawValue).joined(separator: ", ")
+        case .weighted(let weights):
+            ranking =
+                "scored by "
+                + weights.map { "\($0.criterion.rawValue) ×\($0.weight.formatted(.number.precision(.fractionLength(0...2))))" }.joined(
+                    separator: ", ")
+        }
+        let failure =
+            switch onFailure {
+            case .next: "otherwise the next rule"
+            case .partial: "otherwise what it finds, the rest waits"
+            case .backorder: "otherwise what it finds, the rest backordered"
+            case .hold: "otherwise what it finds, and the order held"
+            case .reject: "otherwise the order is refused"
+            }
+        return .init(
+            applies: when == .always ? "every order" : "orders by " + when.facts.joined(separator: ", "),
+            locations: locations == .always ? "every location of the channel" : "locations by " + locations.facts.joined(separator: ", "),
+            ranking: ranking, limits: (maxSplits.map { "at most \($0) location\($0 == 1 ? "" : "s"); " } ?? "") + failure)
+    }
 
     static func parse(_ json: RuleValue, at path: String, into v: inout Validator) -> Self? {
         guard case .object(let f) = json else {

@@ -20,7 +20,7 @@ extension WebUI {
             let workflow = active.document
             var item: [String: Any] = [
                 "id": workflow.id, "version": workflow.version, "canManage": canManage, "csrf": session.csrfToken,
-                "json": Self.pretty(workflow), "simulateOrder": simulate == workflow.id ? orderRef ?? "" : "",
+                "json": Self.prettyJSON(workflow.json, key: "stages"), "simulateOrder": simulate == workflow.id ? orderRef ?? "" : "",
                 "stages": workflow.stages.map { stage -> [String: Any] in
                     var row: [String: Any] = ["name": stage.name, "ends": stage.ends]
                     if stage.when != .always { row["when"] = "for orders with " + stage.when.facts.joined(separator: ", ") }
@@ -72,13 +72,6 @@ extension WebUI {
         ]
     }
 
-    static func pretty(_ workflow: Workflow) -> String {
-        guard case .object(let fields) = workflow.json, let stages = fields["stages"] else { return "[]" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(stages), as: UTF8.self)) ?? "[]"
-    }
-
     static func shortDate(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
@@ -119,10 +112,15 @@ extension WebUI {
 
     /// The stages a person typed: a JSON list of stages (or `{"stages": [...]}`).
     static func stages(_ text: String) throws(OrderlyError) -> RuleValue {
+        try typed(text, key: "stages", example: "a list of stages such as [{\"name\": \"payment\", \"until\": {…}}]")
+    }
+
+    /// A list a person typed as JSON under `key` (or the whole object holding it).
+    static func typed(_ text: String, key: String, example: String) throws(OrderlyError) -> RuleValue {
         guard let parsed = try? JSONDecoder().decode(RuleValue.self, from: Data(text.utf8)) else {
-            throw OrderlyError.invalid("stages", "is not JSON: a list of stages such as [{\"name\": \"payment\", \"until\": {…}}]")
+            throw OrderlyError.invalid(key, "is not JSON: " + example)
         }
-        if case .list = parsed { return .object(["stages": parsed]) }
+        if case .list = parsed { return .object([key: parsed]) }
         return parsed
     }
 }

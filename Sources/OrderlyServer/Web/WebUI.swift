@@ -36,7 +36,9 @@ struct WebUI: Sendable {
             ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
             ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
             ("payments", PackageResources.payments_mustache), ("workflows", PackageResources.workflows_mustache),
-            ("waiting", PackageResources.waiting_mustache),
+            ("waiting", PackageResources.waiting_mustache), ("routing", PackageResources.routing_mustache),
+            ("routing-simulation", PackageResources.routing_simulation_mustache),
+            ("routing-comparison", PackageResources.routing_comparison_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -61,6 +63,7 @@ struct WebUI: Sendable {
         router.get("/payments") { request, context in try await page(request, context) { try await paymentSettings($0, $1) } }
         router.get("/workflows") { request, context in try await page(request, context) { try await workflows($0, $1) } }
         router.get("/waiting") { request, context in try await page(request, context) { try await waiting($0, $1) } }
+        router.get("/routing") { request, context in try await page(request, context) { try await routing($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -78,6 +81,7 @@ struct WebUI: Sendable {
         registerWorkflowActions(on: router)
         registerApprovalActions(on: router)
         registerStoreActions(on: router)
+        registerRoutingActions(on: router)
     }
 
     /// A page for a signed-in person: no session sends them to the sign-in form, a refusal
@@ -127,6 +131,7 @@ struct WebUI: Sendable {
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
+            "atRouting": here == "routing",
             "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]

@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyStore
+import OrderlyTestSupport
+import Testing
+
+@Suite("Back office: routing")
+struct BackOfficeRoutingTests {
+    /// An admin compares new rules with each channel's routing over the latest orders (nothing
+    /// saved), saves them, routes the web shop by them, simulates an order, saves a second
+    /// version and activates the first again; bad rules are shown by field and change nothing;
+    /// service staff see the strategies and may not change them.
+    @Test(arguments: Engine.all)
+    func anAdminComparesSavesAndSimulatesAStrategy(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await BackOfficeTests.signedInAdmin(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-RTM", json: ["onHand": 10]).expect(200)
+            var numbers: [String] = []
+            for n in 0..<2 {
+                let order = try await app.send(
+                    .post, "/v1/orders",
+                    json: OrdersAPITests.order(externalId: "rt-\(n)", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 900]])
+                ).expect(201)
+                numbers.append(try #require(order["number"] as? String))
+            }
+            let page = try await admin.go(.get, "/routing").expect(200)
+            #expect(page.text.contains("No routing strategies yet") && page.text.contains(#"id="new-strategy-form""#))
+            let csrf = admin.csrf(page)
+            let stores = #"[{"name": "stores only", "locations": {"fact": "location.type", "op": "eq", "value": "store"}, "onFailure": "partial"}]"#
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            let compared = try await admin.go(.post, "/routing/compare", form: ["csrf": csrf, "rules": stores]).expect(200).text
+            #expect(compared.contains("The latest 2 of 2 orders replayed"))
+            #expect(compared.contains("each channel&#39;s own routing") || compared.contains("each channel's own routing"))
+            #expect(compared.contains("2 order(s) would be routed differently") && compared.contains("WH-AMS×1") && compared.contains("ST-RTM×1"))
+            #expect(compared.contains("stores only"), "the rules typed are kept in the form")
+            try await admin.go(.post, "/routing", form: ["csrf": csrf, "id": "stores", "rules": "[{name: x"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:rules:") == true)
+            let wrongFact = stores.replacingOccurrences(of: "location.type", with: "location.colour")
+            try await admin.go(.post, "/routing", form: ["csrf": csrf, "id": "stores", "rules": wrongFact]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:rules[0].locations.fact:") == true)
+            try await admin.go(.post, "/channels/web/strategy", form: ["csrf": csrf, "strategy": "stores"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:routing.strategy:") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            admin.cookies["orderly_flash"] = nil
+
+            try await admin.go(.post, "/routing", form: ["csrf": csrf, "id": "stores", "rules": stores]).expect(303)
+            #expect(try await app.send(.get, "/v1/routing-strategies/stores").expect(200).int("version") == 1)
+            try await admin.go(.post, "/channels/web/strategy", form: ["csrf": csrf, "strategy": "stores"]).expect(303)
+            let channel = try await app.send(.get, "/v1/channels/web").expect(200)
+            #expect((channel["routing"] as? [String: Any])?["strategy"] as? String == "stores")
+            let placed = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "rt-new", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 900]])
+            ).expect(201)
+            #expect(placed["routingStrategy"] as? String == "stores@1")
+            #expect((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["locationId"] as? String == "ST-RTM")
+
+            let simulated = try await admin.go(.get, "/routing?simulate=stores&order=\(numbers[0])").expect(200).text
+            #expect(simulated.contains("by <span class=\"mono\">stores@1</span> would be placed"))
+            #expect(
+                simulated.contains("ship from ST-RTM: strategy stores@1 rule 1 &#39;stores only&#39;")
+                    || simulated.contains("ship from ST-RTM: strategy stores@1 rule 1 'stores only'"))
+            let now = try await admin.go(.get, "/routing?simulate=standard&order=\(numbers[0])").expect(200).text
+            #expect(now.contains("by <span class=\"mono\">stores@1</span>"), "the channel routes by the strategy now")
+
+            let nearest = #"[{"name": "nearest", "scoring": [{"criterion": "distance", "weight": 1}]}]"#
+            try await admin.go(.post, "/routing", form: ["csrf": csrf, "id": "stores", "rules": nearest]).expect(303)
+            #expect(try await app.send(.get, "/v1/routing-strategies/stores").expect(200).int("version") == 2)
+            let versions = try await admin.go(.get, "/routing").expect(200).text
+            #expect(versions.contains(#"action="/routing/stores/activate""#) && versions.contains("scored by distance ×1"))
+            try await admin.go(.post, "/routing/stores/activate", form: ["csrf": csrf, "version": "1"]).expect(303)
+            #expect(try await app.send(.get, "/v1/routing-strategies/stores").expect(200).int("version") == 1)
+            try await admin.go(.post, "/channels/web/strategy", form: ["csrf": csrf]).expect(303)
+            #expect((try await app.send(.get, "/v1/channels/web").expect(200)["routing"] as? [String: Any])?["strategy"] == nil)
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let seen = try await agent.go(.get, "/routing").expect(200)
+            #expect(
+                seen.text.contains(#"id="strategy-stores""#) && !seen.text.contains(#"id="new-strategy-form""#)
+                    && !seen.text.contains("Activate</button>"))
+            try await agent.go(.post, "/routing/stores/activate", form: ["csrf": agent.csrf(seen), "version": "2"]).expect(403)
+            try await agent.go(.post, "/routing/compare", form: ["csrf": agent.csrf(seen), "rules": stores]).expect(403)
+            try await agent.go(.post, "/channels/web/strategy", form: ["csrf": agent.csrf(seen), "strategy": "stores"]).expect(403)
+        }
+    }
+}
