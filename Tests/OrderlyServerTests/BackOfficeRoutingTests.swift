@@ -55,6 +55,8 @@ struct BackOfficeRoutingTests {
                 .post, "/v1/orders", json: OrdersAPITests.order(externalId: "rt-new", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 900]])
             ).expect(201)
             #expect(placed["routingStrategy"] as? String == "stores@1")
+            let orderPage = try await admin.go(.get, "/orders/\(placed["id"] as? String ?? "")").expect(200).text
+            #expect(orderPage.contains(#"<span class="muted">Decided by</span> routing strategy stores@1"#))
             #expect((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["locationId"] as? String == "ST-RTM")
 
             let simulated = try await admin.go(.get, "/routing?simulate=stores&order=\(numbers[0])").expect(200).text

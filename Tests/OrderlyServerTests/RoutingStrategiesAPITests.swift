@@ -256,6 +256,34 @@ struct RoutingStrategiesAPITests {
             #expect(try await Self.reasons(app, big).first?.hasPrefix("ship from WH-AMS: strategy warehouses@1 rule 1 'warehouses only'") == true)
         }
     }
+
+    /// A store's rejection routes the units again by the strategy version that placed the
+    /// order, even after a newer version was activated: the next store, not the warehouse.
+    @Test(arguments: Engine.all)
+    func aRejectionReroutesByTheOrdersStrategyVersion(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            for (location, units) in [("WH-AMS", 5), ("ST-UTR", 1), ("ST-RTM", 1)] {
+                try await app.send(.put, "/v1/inventory/SKU-1/\(location)", json: ["onHand": units]).expect(200)
+            }
+            let storesFirst: [[String: Any]] = [
+                ["name": "stores", "locations": ["fact": "location.type", "op": "eq", "value": "store"], "onFailure": "next"],
+                ["name": "warehouses", "locations": ["fact": "location.type", "op": "eq", "value": "warehouse"]],
+            ]
+            try await app.send(.put, "/v1/routing-strategies/stores-first", json: ["rules": storesFirst]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["routing": ["strategy": "stores-first"]]).expect(200)
+            let order = try await Self.place(app, "reroute", units: 1, unitPrice: 1000)
+            #expect(Self.sources(order) == ["ST-UTR": 1] && order["routingStrategy"] as? String == "stores-first@1")
+            // Version 2 would send it to the warehouse; the order keeps to version 1.
+            try await app.send(.put, "/v1/routing-strategies/stores-first", json: ["rules": [storesFirst[1]]]).expect(200)
+            let first = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(first)/reject", json: ["reason": "no_capacity"]).expect(200)
+            let open = try await app.send(.get, "/v1/fulfillment-orders?orderId=\(order["id"] as? String ?? "")&status=open").expect(200).items
+            #expect(open.map { $0["locationId"] as? String } == ["ST-RTM"])
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-RTM").expect(200).int("reserved") == 1)
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").expect(200).int("reserved") == 0)
+        }
+    }
 }
 
 extension Dictionary where Key == String, Value == Any {

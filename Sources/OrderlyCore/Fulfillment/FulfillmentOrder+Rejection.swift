@@ -42,9 +42,10 @@ extension FulfillmentOrder {
     /// Decides a rejection. `stock` is the snapshot routing plans from, with every location that
     /// rejected this order (this one included) excluded; `holdID` names a hold if one is needed.
     ///
-    /// The units are routed again with the order's rules. What no location can take waits for
-    /// stock; on a channel that rejects shortages (the order is already accepted) routing
-    /// allocates what exists, and the order is held for a person to decide.
+    /// The units are routed again with the order's rules (the strategy version that placed it,
+    /// in `stock`, judging the order's facts). What no location can take waits for stock; when
+    /// the channel or the rule rejects shortages (the order is already accepted), the channel's
+    /// own routing allocates what exists, and the order is held for a person to decide.
     public func rejecting(
         reason: RejectionReason, note: String?, order: Order, products: [SKU: Product], stock: RoutingPlanner.Snapshot,
         holdID: @autoclosure () -> String
@@ -69,10 +70,11 @@ extension FulfillmentOrder {
         var hold: Hold?
         var routing: RoutingPlanner.Plan
         do {
-            routing = try RoutingPlanner.plan(lines, stock)
+            routing = try RoutingPlanner.plan(lines, stock, facts: OrderFacts(order, productTags: products.mapValues(\.tags), now: stock.now))
         } catch {
             var partial = stock
             partial.channel.routing.onShortage = .partial
+            partial.strategy = nil
             routing = try RoutingPlanner.plan(lines, partial)
             let held = Hold(id: holdID(), reason: "re-routing after \(locationId) rejected found too little stock", source: .rule)
             order.holds.append(held)

@@ -91,6 +91,11 @@ extension WebUI {
             ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
         }
         var values: [String: Any] = [:]
+        // The configuration versions that decided the order.
+        let decided = [
+            order.workflow.map { "workflow \($0.id) v\($0.version) (\($0.state))" }, order.routingStrategy.map { "routing strategy \($0)" },
+        ]
+        if case let parts = decided.compactMap({ $0 }), !parts.isEmpty { values["decidedBy"] = parts.joined(separator: " · ") }
         if let state = order.workflow, let stage = try await stores.orders.waitingStage(of: order) {
             var block: [String: Any] = [
                 "name": stage.name, "ends": stage.ends, "workflow": "\(state.id) v\(state.version)", "orderId": order.id.rawValue,

@@ -37,9 +37,10 @@ extension FulfillmentOrderStore {
         // Never again to a location that already rejected this order (this one included).
         let excluded = try await rejectedLocations(db, order.id).union([fo.locationId])
         let skus = fo.lines.map(\.sku)
+        var stock = try await OrderStore.snapshot(db, channel: channel, skus: skus, destination: order.coordinates, excluded: excluded, at: now)
+        stock.strategy = try await OrderStore.strategy(db, routed: order)
         let plan = try fo.rejecting(
-            reason: reason, note: note, order: order, products: try await ProductStore.fetch(db, skus: skus),
-            stock: try await OrderStore.snapshot(db, channel: channel, skus: skus, destination: order.coordinates, excluded: excluded, at: now),
+            reason: reason, note: note, order: order, products: try await ProductStore.fetch(db, skus: skus), stock: stock,
             holdID: "reroute-\(Token.random(bytes: 4))")
 
         try await db.raw(

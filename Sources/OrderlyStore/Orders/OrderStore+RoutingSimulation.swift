@@ -143,6 +143,13 @@ extension OrderStore {
         }
     }
 
+    /// The strategy version that placed `order` (nil: its channel's own routing, or a version
+    /// no longer stored), by which it is routed again.
+    static func strategy(_ db: any SQLDatabase, routed order: Order) async throws -> RoutingStrategy? {
+        guard let reference = order.routingStrategy, case .saved(let id, let version?) = try? StrategyChoice(reference) else { return nil }
+        return try await RoutingStrategyStore.version(db, id, version)?.document
+    }
+
     /// The strategy `choice` names for an order of `channel` (nil: the channel's own policy).
     static func strategy(_ db: any SQLDatabase, _ choice: StrategyChoice, channel: Channel) async throws -> RoutingStrategy? {
         switch choice {
