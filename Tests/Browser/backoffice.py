@@ -327,6 +327,17 @@ def main():
         check("rule 2 'stores only'" in driver.find_element(By.ID, "strategy-stores-first").text, "a simulation names the rule and why")
         shot(driver, "routing-simulation")
         api("PATCH", "/v1/channels/web", {"routing": {"strategy": ""}})
+
+        # A location's tags, which routing rules filter on, set on the Locations page.
+        driver.get(BASE + "/locations")
+        card = driver.find_element(By.ID, "location-ST-ROTTERDAM")
+        tags = card.find_element(By.NAME, "tags")
+        tags.clear()
+        tags.send_keys("region-south, flagship")
+        click(driver, card.find_element(By.CSS_SELECTOR, "button"))
+        check("ST-ROTTERDAM saved" in flash(driver), "an admin tags a location")
+        check(api("GET", "/v1/locations/ST-ROTTERDAM")["tags"] == ["region-south", "flagship"], "the tags are the location's, as the API shows them")
+        shot(driver, "locations")
     except Exception:
         print("failed at", driver.current_url, file=sys.stderr)
         print(driver.find_element(By.TAG_NAME, "body").text[:1500], file=sys.stderr)

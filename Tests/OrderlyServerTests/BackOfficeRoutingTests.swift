@@ -88,4 +88,87 @@ struct BackOfficeRoutingTests {
             try await agent.go(.post, "/channels/web/strategy", form: ["csrf": agent.csrf(seen), "strategy": "stores"]).expect(403)
         }
     }
+
+    /// An admin edits what routing reads of a location (tags, capacity, coordinates, priority,
+    /// capabilities), adds one, and sets a channel's own policy, pool and hold rules; what
+    /// cannot be read is refused by field with the database unchanged; service staff may not.
+    @Test(arguments: Engine.all)
+    func anAdminEditsLocationsAndAChannelsPolicy(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await BackOfficeTests.signedInAdmin(app)
+            let page = try await admin.go(.get, "/locations").expect(200)
+            #expect(page.text.contains(#"id="location-ST-RTM""#) && page.text.contains(#"id="new-location-form""#))
+            let csrf = admin.csrf(page)
+            let rotterdam = [
+                "csrf": csrf, "name": "Rotterdam Lijnbaan", "type": "store", "priority": "20", "dailyCapacity": "30", "latitude": "51.92",
+                "longitude": "4.48", "tags": "region-south, flagship", "ship": "on", "pickup": "on", "returns": "on", "active": "on",
+            ]
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            for (field, value, error) in [
+                ("latitude", "north", "error:latitude:"), ("priority", "first", "error:priority:"), ("type", "depot", "error:type:"),
+            ] {
+                var bad = rotterdam
+                bad[field] = value
+                try await admin.go(.post, "/locations/ST-RTM", form: bad).expect(303)
+                #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix(error) == true, "\(field)")
+            }
+            let policy = [
+                "csrf": csrf, "pool": "WH-AMS, ST-RTM", "onShortage": "reject", "maxSplits": "2", "tieBreaks": "priority, distance",
+                "holdRules": #"[{"name": "big", "minTotal": 100000}]"#,
+            ]
+            for (field, value, error) in [
+                ("tieBreaks", "speed", "error:tieBreaks:"), ("holdRules", "[{", "error:holdRules:"), ("maxSplits", "0", "error:routing.maxSplits:"),
+            ] {
+                var bad = policy
+                bad[field] = value
+                try await admin.go(.post, "/channels/web/routing", form: bad).expect(303)
+                #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix(error) == true, "\(field)")
+            }
+            var unknown = policy
+            unknown["pool"] = "WH-AMS, NOWHERE"
+            try await admin.go(.post, "/channels/web/routing", form: unknown).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("NOWHERE") == true)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            admin.cookies["orderly_flash"] = nil
+
+            try await admin.go(.post, "/locations/ST-RTM", form: rotterdam).expect(303)
+            let saved = try await app.send(.get, "/v1/locations/ST-RTM").expect(200)
+            #expect(saved["tags"] as? [String] == ["region-south", "flagship"] && saved.int("priority") == 20 && saved.int("dailyCapacity") == 30)
+            #expect(saved["active"] as? Bool == true && (saved["capabilities"] as? [String: Any])?["pickup"] as? Bool == true)
+            var closed = rotterdam
+            closed["active"] = nil
+            closed["pickup"] = nil
+            closed["dailyCapacity"] = nil
+            try await admin.go(.post, "/locations/ST-RTM", form: closed).expect(303)
+            let after = try await app.send(.get, "/v1/locations/ST-RTM").expect(200)
+            #expect(after["active"] as? Bool == false && (after["capabilities"] as? [String: Any])?["pickup"] as? Bool == false)
+            #expect(after["dailyCapacity"] == nil, "an empty field is no limit")
+            try await admin.go(
+                .post, "/locations",
+                form: ["csrf": csrf, "id": "ST-MAA", "name": "Maastricht", "type": "store", "latitude": "50.85", "longitude": "5.69", "active": "on"]
+            ).expect(303)
+            #expect(try await app.send(.get, "/v1/locations/ST-MAA").expect(200)["active"] as? Bool == true)
+
+            try await admin.go(.post, "/channels/web/routing", form: policy).expect(303)
+            let channel = try await app.send(.get, "/v1/channels/web").expect(200)
+            #expect(channel["locations"] as? [String] == ["WH-AMS", "ST-RTM"])
+            let routing = channel["routing"] as? [String: Any] ?? [:]
+            #expect(routing["onShortage"] as? String == "reject" && routing.int("maxSplits") == 2 && routing["shipFromStore"] as? Bool == false)
+            #expect(routing["criteria"] as? [String] == ["priority", "distance"])
+            #expect((channel["holdRules"] as? [[String: Any]])?.first?["name"] as? String == "big")
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let seen = try await agent.go(.get, "/locations").expect(200)
+            #expect(!seen.text.contains(#"id="new-location-form""#))
+            try await agent.go(.post, "/locations/ST-RTM", form: rotterdam.merging(["csrf": agent.csrf(seen)]) { $1 }).expect(403)
+            try await agent.go(.post, "/channels/web/routing", form: policy.merging(["csrf": agent.csrf(seen)]) { $1 }).expect(403)
+        }
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// A whole number of a JSON object.
+    fileprivate func int(_ key: String) -> Int? { (self[key] as? NSNumber)?.intValue }
 }

@@ -69,10 +69,16 @@ extension WebUI {
         }
         let ids = items.compactMap { $0["id"] as? String }
         let channels = try await stores.channels.list(after: nil, limit: 500).items.map { channel -> [String: Any] in
-            [
-                "id": channel.id.rawValue, "name": channel.name, "strategy": channel.routing.strategy ?? "its own routing policy",
-                "options": ids.map { ["id": $0, "selected": $0 == channel.routing.strategy] }, "csrf": session.csrfToken, "canManage": canManage,
+            let policy = channel.routing
+            var row: [String: Any] = [
+                "id": channel.id.rawValue, "name": channel.name, "strategy": policy.strategy ?? "its own routing policy",
+                "options": ids.map { ["id": $0, "selected": $0 == policy.strategy] }, "csrf": session.csrfToken, "canManage": canManage,
+                "pool": channel.locations.map(\.rawValue).joined(separator: ", "), "shipFromStore": policy.shipFromStore,
+                "shortages": RoutingPolicy.ShortagePolicy.allCases.map { ["value": $0.rawValue, "selected": $0 == policy.onShortage] },
+                "tieBreaks": policy.criteria.map(\.rawValue).joined(separator: ", "), "holdRules": Self.prettyHoldRules(channel.holdRules),
             ]
+            if let maxSplits = policy.maxSplits { row["maxSplits"] = maxSplits }
+            return row
         }
         var values: [String: Any] = ["strategies": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken]
         if simulate == RoutingStrategy.standardID, let orderRef, !orderRef.isEmpty {
@@ -141,6 +147,12 @@ extension WebUI {
         ]
     }
 
+    static func prettyHoldRules(_ rules: [HoldRule]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(rules), as: UTF8.self)) ?? "[]"
+    }
+
     static func prettyJSON(_ json: RuleValue, key: String) -> String {
         guard case .object(let fields) = json, let inner = fields[key] else { return "[]" }
         let encoder = JSONEncoder()
@@ -195,6 +207,16 @@ extension WebUI {
                 return ("/routing", "Channel \(id): " + (strategy.map { "new orders are routed by \($0)." } ?? "routed by its own policy again."))
             }
         }
+        router.post("/channels/:id/routing") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/routing#policy-\(id)") { form, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let fields = try form.decode(ChannelRoutingForm.self)
+                let change = try fields.change()
+                _ = try await stores.channels.update(ChannelID(id), actor: session.user.principal.name, change)
+                return ("/routing#policy-\(id)", "Routing policy and hold rules of channel \(id) saved.")
+            }
+        }
         router.post("/routing/:id/activate") { request, context in
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/routing") { form, session in
@@ -212,6 +234,49 @@ struct RoutingStrategyForm: Decodable {
     var id: String?
     var rules: String
     var against: String?
+}
+
+/// A channel's own routing policy, pool and hold rules as typed: the pool and tie-breaks
+/// separated by commas, the hold rules as JSON.
+struct ChannelRoutingForm: Decodable, Sendable {
+    var pool: String?
+    var shipFromStore: String?
+    var onShortage: String
+    var maxSplits: FormNumber<Int>?
+    var tieBreaks: String?
+    var holdRules: String?
+
+    /// The change to the channel (checked when it is saved), or the field that cannot be read.
+    func change() throws(OrderlyError) -> @Sendable (inout Channel) -> Void {
+        guard let shortage = RoutingPolicy.ShortagePolicy(rawValue: onShortage) else {
+            throw OrderlyError.invalid("onShortage", "must be reject, backorder or partial")
+        }
+        let list = { (text: String?) in (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        var criteria: [RoutingPolicy.Criterion] = []
+        for name in list(tieBreaks) {
+            guard let criterion = RoutingPolicy.Criterion(rawValue: name) else {
+                throw OrderlyError.invalid("tieBreaks", "'\(name)' is not fewestLocations, distance or priority")
+            }
+            criteria.append(criterion)
+        }
+        let rules: [HoldRule]
+        do {
+            rules = try JSONDecoder().decode([HoldRule].self, from: Data((holdRules ?? "[]").utf8))
+        } catch {
+            throw OrderlyError.invalid(
+                "holdRules", "is not a JSON list of hold rules such as [{\"name\": \"large order review\", \"minTotal\": 100000}]")
+        }
+        let pool = list(pool).map(LocationID.init)
+        let (ships, splits, tieBreaks) = (shipFromStore != nil, maxSplits?.value, criteria.isEmpty ? RoutingPolicy.Criterion.allCases : criteria)
+        return { channel in
+            channel.locations = pool
+            channel.routing.shipFromStore = ships
+            channel.routing.onShortage = shortage
+            channel.routing.maxSplits = splits
+            channel.routing.criteria = tieBreaks
+            channel.holdRules = rules
+        }
+    }
 }
 
 /// The routing strategy a channel's orders are routed by (none: its own policy).

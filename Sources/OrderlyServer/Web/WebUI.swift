@@ -37,6 +37,7 @@ struct WebUI: Sendable {
             ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
             ("payments", PackageResources.payments_mustache), ("workflows", PackageResources.workflows_mustache),
             ("waiting", PackageResources.waiting_mustache), ("routing", PackageResources.routing_mustache),
+            ("locations", PackageResources.locations_mustache),
             ("routing-simulation", PackageResources.routing_simulation_mustache),
             ("routing-comparison", PackageResources.routing_comparison_mustache),
         ] {
@@ -64,6 +65,7 @@ struct WebUI: Sendable {
         router.get("/workflows") { request, context in try await page(request, context) { try await workflows($0, $1) } }
         router.get("/waiting") { request, context in try await page(request, context) { try await waiting($0, $1) } }
         router.get("/routing") { request, context in try await page(request, context) { try await routing($0, $1) } }
+        router.get("/locations") { request, context in try await page(request, context) { try await locations($0, $1) } }
         router.get("/invoices/:id") { request, context in
             try await page(request, context) { try await invoice($0, $1, context.parameters.require("id")) }
         }
@@ -82,6 +84,7 @@ struct WebUI: Sendable {
         registerApprovalActions(on: router)
         registerStoreActions(on: router)
         registerRoutingActions(on: router)
+        registerLocationActions(on: router)
     }
 
     /// A page for a signed-in person: no session sends them to the sign-in form, a refusal
@@ -131,7 +134,7 @@ struct WebUI: Sendable {
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
-            "atRouting": here == "routing",
+            "atRouting": here == "routing", "atLocations": here == "locations",
             "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]
