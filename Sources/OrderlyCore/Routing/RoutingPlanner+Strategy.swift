@@ -90,7 +90,7 @@ extension RoutingPlanner {
             candidates.append(
                 Candidate(
                     id: location.id, priority: location.priority, distance: distance, kind: location.kind, tags: location.tags,
-                    capacity: snapshot.capacityLeft[location.id]))
+                    capacity: snapshot.capacityLeft.isEmpty ? nil : snapshot.capacityLeft[location.id]))
         }
         let width = lines.count
         // available[c * width + l]: what candidate c has of line l's sku, filled by walking each
@@ -167,10 +167,14 @@ extension RoutingPlanner {
         var usedCount = 0
         var picks: [Pick] = []
         var round: [Stats] = []
+        // Ranked by tie-breaks and not traced, the best is kept while scanning (no list of the round).
+        var tieBreaks: [RoutingPolicy.Criterion]?
+        if case .ordered(let criteria) = rule.scoring, trace == nil { tieBreaks = criteria }
         while remaining.contains(where: { $0 > 0 }) {
             if let maxSplits = rule.maxSplits, usedCount >= maxSplits { break }
             round.removeAll(keepingCapacity: true)
             let left = remaining.reduce(0, +)
+            var best: Stats?
             for c in candidates.indices where allowed[c] && !used[c] {
                 var stats = Stats(index: c)
                 let row = c * width
@@ -181,11 +185,24 @@ extension RoutingPlanner {
                     stats.after += have - take
                     if have >= remaining[l] { stats.full += 1 }
                 }
-                if stats.units > 0 { round.append(stats) }
+                guard stats.units > 0 else { continue }
+                if let tieBreaks {
+                    if let current = best, !better(stats, than: current, candidates: candidates, criteria: tieBreaks) { continue }
+                    best = stats
+                } else {
+                    round.append(stats)
+                }
             }
-            guard !round.isEmpty else { break }
-            let ranked = rank(&round, rule.scoring, candidates: candidates, left: left, keepAll: trace != nil)
-            let chosen = round[ranked[0]]
+            let chosen: Stats
+            var ranked: [Int] = []
+            if tieBreaks != nil {
+                guard let best else { break }
+                chosen = best
+            } else {
+                guard !round.isEmpty else { break }
+                ranked = rank(&round, rule.scoring, candidates: candidates, left: left, keepAll: trace != nil)
+                chosen = round[ranked[0]]
+            }
             let location = candidates[chosen.index]
             used[chosen.index] = true
             usedCount += 1
