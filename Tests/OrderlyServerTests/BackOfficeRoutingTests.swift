@@ -113,6 +113,11 @@ struct BackOfficeRoutingTests {
                 try await admin.go(.post, "/locations/ST-RTM", form: bad).expect(303)
                 #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix(error) == true, "\(field)")
             }
+            // The last refusal is shown next to its field, in the form of that location only, once.
+            let refused = try await admin.go(.get, "/locations").expect(200).text
+            #expect(refused.contains(#"<span class="field-error">must be warehouse, store or supplier</span>"#))
+            #expect(refused.components(separatedBy: #"class="field-error""#).count == 2)
+            #expect(!(try await admin.go(.get, "/locations").expect(200).text.contains(#"class="field-error""#)))
             let policy = [
                 "csrf": csrf, "pool": "WH-AMS, ST-RTM", "onShortage": "reject", "maxSplits": "2", "tieBreaks": "priority, distance",
                 "holdRules": #"[{"name": "big", "minTotal": 100000}]"#,
@@ -125,6 +130,8 @@ struct BackOfficeRoutingTests {
                 try await admin.go(.post, "/channels/web/routing", form: bad).expect(303)
                 #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix(error) == true, "\(field)")
             }
+            let policyPage = try await admin.go(.get, "/routing").expect(200).text
+            #expect(policyPage.contains(#"<span class="field-error">routing.maxSplits: must be between 1 and 100</span>"#))
             var unknown = policy
             unknown["pool"] = "WH-AMS, NOWHERE"
             try await admin.go(.post, "/channels/web/routing", form: unknown).expect(303)

@@ -19,23 +19,24 @@ extension WebUI {
                 "returns": location.capabilities.returns,
             ]
             if let capacity = location.dailyCapacity { row["dailyCapacity"] = capacity }
+            if case let errors = Self.fieldErrors(request, form: "location-\(location.id)"), !errors.isEmpty { row["errors"] = errors }
             if let coordinates = location.coordinates {
                 row["latitude"] = coordinates.latitude
                 row["longitude"] = coordinates.longitude
             }
             return row
         }
-        return render(
-            "locations",
-            [
-                "locations": items, "canManage": canManage, "csrf": session.csrfToken,
-                "types": Location.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == .store] },
-            ], session: session, request: request, here: "locations")
+        var values: [String: Any] = [
+            "locations": items, "canManage": canManage, "csrf": session.csrfToken,
+            "types": Location.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == .store] },
+        ]
+        if case let errors = Self.fieldErrors(request, form: "new-location"), !errors.isEmpty { values["newErrors"] = errors }
+        return render("locations", values, session: session, request: request, here: "locations")
     }
 
     func registerLocationActions(on router: Router<BasicRequestContext>) {
         router.post("/locations") { request, context in
-            try await action(request, context, back: "/locations") { form, session in
+            try await action(request, context, back: "/locations#new-location", form: "new-location") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(LocationForm.self)
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
@@ -47,7 +48,7 @@ extension WebUI {
         }
         router.post("/locations/:id") { request, context in
             let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/locations#location-\(id)") { form, session in
+            return try await action(request, context, back: "/locations#location-\(id)", form: "location-\(id)") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(LocationForm.self)
                 let kind = try fields.kind()

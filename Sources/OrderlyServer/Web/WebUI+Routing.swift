@@ -58,6 +58,7 @@ extension WebUI {
                     return row
                 },
             ]
+            if case let errors = Self.fieldErrors(request, form: "strategy-\(strategy.id)"), !errors.isEmpty { item["errors"] = errors }
             if let draft, forCard == strategy.id {
                 item["json"] = draft.rules
                 item["comparison"] = draft.comparison
@@ -78,9 +79,11 @@ extension WebUI {
                 "tieBreaks": policy.criteria.map(\.rawValue).joined(separator: ", "), "holdRules": Self.prettyHoldRules(channel.holdRules),
             ]
             if let maxSplits = policy.maxSplits { row["maxSplits"] = maxSplits }
+            if case let errors = Self.fieldErrors(request, form: "policy-\(channel.id)"), !errors.isEmpty { row["errors"] = errors }
             return row
         }
         var values: [String: Any] = ["strategies": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken]
+        if case let errors = Self.fieldErrors(request, form: "new-strategy"), !errors.isEmpty { values["newErrors"] = errors }
         if simulate == RoutingStrategy.standardID, let orderRef, !orderRef.isEmpty {
             values["standardSimulation"] = try await routingSimulation(.current, order: orderRef)
         }
@@ -167,11 +170,20 @@ extension WebUI {
 
     func registerRoutingActions(on router: Router<BasicRequestContext>) {
         router.post("/routing") { request, context in
-            try await action(request, context, back: "/routing") { form, session in
+            try await action(request, context, back: "/routing#new-strategy", form: "new-strategy") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(RoutingStrategyForm.self)
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
                 let saved = try await stores.routingStrategies.save(id, try Self.rules(fields.rules), actor: session.user.principal.name)
+                return ("/routing#strategy-\(id)", "Routing strategy \(id) saved as version \(saved.document.version), now active.")
+            }
+        }
+        router.post("/routing/:id") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/routing#strategy-\(id)", form: "strategy-\(id)") { form, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let rules = try Self.rules(try form.decode(RoutingStrategyForm.self).rules)
+                let saved = try await stores.routingStrategies.save(id, rules, actor: session.user.principal.name)
                 return ("/routing#strategy-\(id)", "Routing strategy \(id) saved as version \(saved.document.version), now active.")
             }
         }
@@ -209,7 +221,7 @@ extension WebUI {
         }
         router.post("/channels/:id/routing") { request, context in
             let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/routing#policy-\(id)") { form, session in
+            return try await action(request, context, back: "/routing#policy-\(id)", form: "policy-\(id)") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(ChannelRoutingForm.self)
                 let change = try fields.change()

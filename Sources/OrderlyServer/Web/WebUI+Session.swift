@@ -61,8 +61,11 @@ extension WebUI {
     /// A form POST from a signed-in person: the session must exist and the form must carry its
     /// CSRF token. `body` returns where to go next and what to tell; a refusal by the rules goes
     /// back to `back` with the reason, and nothing was changed.
+    ///
+    /// `form` names the form on the page `back` shows: its refused fields are shown next to
+    /// them there (`fieldErrors(_:form:)`), as well as in the message at the top.
     func action(
-        _ request: Request, _ context: BasicRequestContext, back: String,
+        _ request: Request, _ context: BasicRequestContext, back: String, form formName: String? = nil,
         _ body: (WebForm, StaffStore.Session) async throws -> (to: String, message: String)
     ) async throws -> Response {
         guard let session = try await session(request) else { return .redirect(to: "/login", type: .normal) }
@@ -81,8 +84,32 @@ extension WebUI {
                     "error", ["heading": error.code == .forbidden ? "Forbidden" : "Not Found", "message": error.detail],
                     session: session, status: error.code == .forbidden ? .forbidden : .notFound)
             }
-            return redirect(back, flash: "error", Self.describe(error))
+            var response = redirect(back, flash: "error", Self.describe(error))
+            if let formName, !error.fieldErrors.isEmpty {
+                let lines = [formName] + error.fieldErrors.map { "\($0.field)\t\($0.message)" }
+                let value = lines.joined(separator: "\n").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                response.setCookie(cookie(Self.fieldsCookie, String(value.prefix(2000)), maxAge: 60))
+            }
+            return response
         }
+    }
+
+    /// The problems a refused form of the page had, by the field they belong to — the part of
+    /// its path before the first `.` or `[` (`rules[1].when.fact` is shown by `rules`) — when
+    /// the form refused was `form`.
+    static func fieldErrors(_ request: Request, form: String) -> [String: String] {
+        guard let raw = request.cookies[fieldsCookie]?.value.removingPercentEncoding else { return [:] }
+        let lines = raw.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.first == form else { return [:] }
+        var errors: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            let key = String(parts[0].prefix { $0 != "." && $0 != "[" })
+            let message = parts[0] == key ? parts[1] : "\(parts[0]): \(parts[1])"
+            errors[key] = errors[key].map { "\($0); \(message)" } ?? message
+        }
+        return errors
     }
 
     func redirect(_ to: String, flash kind: String, _ message: String) -> Response {

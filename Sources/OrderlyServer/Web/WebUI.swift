@@ -19,6 +19,8 @@ struct WebUI: Sendable {
     static let sessionCookie = "orderly_session"
     static let loginCSRFCookie = "orderly_login_csrf"
     static let flashCookie = "orderly_flash"
+    /// A refused form's problems by field, shown next to them once (`fieldErrors(_:form:)`).
+    static let fieldsCookie = "orderly_fields"
 
     /// Printed on invoices.
     let seller: ServerConfiguration.Seller
@@ -120,6 +122,7 @@ struct WebUI: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: library.render(values, withTemplate: template) ?? "")))
         // A flash message is shown once.
         if flash != nil { response.setCookie(cookie(Self.flashCookie, "", maxAge: 0)) }
+        if request?.cookies[Self.fieldsCookie] != nil { response.setCookie(cookie(Self.fieldsCookie, "", maxAge: 0)) }
         // Pages hold personal data and forms: never framed by another site.
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'"
