@@ -236,7 +236,36 @@ extension RoutingPlanner {
         /// Units of these lines' skus it keeps after filling what it can.
         var after: Int64 = 0
         var score = 0.0
-        var criteria: [Double] = []
+        var criteria = CriterionScores()
+    }
+
+    /// Per weighted criterion, its score 0…1 (a rule weighs each criterion once, so at most
+    /// six): plain values, so that copying a candidate's figures counts no references.
+    struct CriterionScores {
+        private var values: (Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0)
+
+        subscript(_ index: Int) -> Double {
+            get {
+                switch index {
+                case 0: values.0
+                case 1: values.1
+                case 2: values.2
+                case 3: values.3
+                case 4: values.4
+                default: values.5
+                }
+            }
+            set {
+                switch index {
+                case 0: values.0 = newValue
+                case 1: values.1 = newValue
+                case 2: values.2 = newValue
+                case 3: values.3 = newValue
+                case 4: values.4 = newValue
+                default: values.5 = newValue
+                }
+            }
+        }
     }
 
     /// Orders the round's candidates best first (indices into `round`), scoring them when the
@@ -273,7 +302,6 @@ extension RoutingPlanner {
     /// share of the best), and its score their weighted mean.
     static func score(_ round: inout [Stats], _ weights: [RoutingStrategy.Weight], candidates: [Candidate], left: Int64) {
         let total = weights.reduce(0) { $0 + $1.weight }
-        for i in round.indices { round[i].criteria = Array(repeating: 0, count: weights.count) }
         for (w, weight) in weights.enumerated() {
             let raw: [Double?] = round.map { stats in
                 let candidate = candidates[stats.index]
