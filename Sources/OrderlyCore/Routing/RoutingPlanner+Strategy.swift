@@ -116,9 +116,8 @@ extension RoutingPlanner {
             var ruleTrace: RuleTrace? =
                 trace == nil ? nil : .init(number: number, name: rule.name, applied: true, candidates: allowed.count { $0 }, outcome: "")
             let label = isStandard ? nil : "strategy \(strategy.reference) rule \(number) '\(rule.name)'"
-            var matrix = available
             let (picks, remaining) = greedy(
-                lines, candidates: candidates, allowed: allowed, available: &matrix, rule: rule, label: label, trace: &ruleTrace)
+                lines, candidates: candidates, allowed: allowed, available: available, rule: rule, label: label, trace: &ruleTrace)
             let filled = !remaining.contains { $0 > 0 }
             if !filled, rule.onFailure == .next {
                 ruleTrace?.outcome = "could not fill the order: next rule"
@@ -156,9 +155,10 @@ extension RoutingPlanner {
     }
 
     /// Picks locations for the lines one round at a time, the rule's best first, until every
-    /// unit is placed, the rule's split cap is reached or nothing allowed has stock.
+    /// unit is placed, the rule's split cap is reached or nothing allowed has stock. A location
+    /// is picked once, so the matrix is only read: what a pick takes is counted in its own row.
     static func greedy(
-        _ lines: [Line], candidates: [Candidate], allowed: [Bool], available: inout [Int64], rule: RoutingStrategy.Rule, label: String?,
+        _ lines: [Line], candidates: [Candidate], allowed: [Bool], available: [Int64], rule: RoutingStrategy.Rule, label: String?,
         trace: inout RuleTrace?
     ) -> (picks: [Pick], remaining: [Int64]) {
         let width = lines.count
@@ -215,13 +215,14 @@ extension RoutingPlanner {
                 }
                 trace?.rounds.append(Round(chosen: location.id, candidates: Array(shown)))
             }
-            let row = chosen.index * width
+            let start = chosen.index * width
+            var row = Array(available[start..<(start + width)])
             for (l, line) in lines.enumerated() where remaining[l] > 0 {
-                let taken = min(remaining[l], available[row + l])
+                let taken = min(remaining[l], row[l])
                 guard taken > 0 else { continue }
                 remaining[l] -= taken
                 // Lines of the same sku draw on the same units.
-                for other in lines.indices where lines[other].product.sku == line.product.sku { available[row + other] -= taken }
+                for other in lines.indices where lines[other].product.sku == line.product.sku { row[other] -= taken }
                 picks.append(Pick(line: l, candidate: chosen.index, quantity: taken, reason: why))
             }
         }
