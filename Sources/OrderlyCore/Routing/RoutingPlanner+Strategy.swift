@@ -76,6 +76,8 @@ extension RoutingPlanner {
         let fallback = ShipOutcome(
             shortage: channel.routing.onShortage, shortageSource: isStandard ? "channel policy" : "no rule of \(strategy.reference) filled it")
         guard !lines.isEmpty else { return fallback }
+        // Tags are carried only when a rule's filter reads them.
+        let readsTags = strategy.rules.contains { $0.locations.facts.contains("location.tags") }
         var candidates: [Candidate] = []
         var indexOf: [LocationID: Int] = [:]
         candidates.reserveCapacity(snapshot.locations.count)
@@ -89,7 +91,7 @@ extension RoutingPlanner {
             let distance = snapshot.destination.flatMap { d in location.coordinates.map { d.distanceKm(to: $0) } }
             candidates.append(
                 Candidate(
-                    id: location.id, priority: location.priority, distance: distance, kind: location.kind, tags: location.tags,
+                    id: location.id, priority: location.priority, distance: distance, kind: location.kind, tags: readsTags ? location.tags : [],
                     capacity: snapshot.capacityLeft.isEmpty ? nil : snapshot.capacityLeft[location.id]))
         }
         let width = lines.count
