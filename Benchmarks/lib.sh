@@ -30,6 +30,18 @@ PY
   # with BENCH_HOT=1 wants.
   curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/products" -d '[{"sku":"HOT-1","name":"Flash sale"}]' >/dev/null
   curl -sf -H "$auth" -H 'Content-Type: application/json' -X PUT "$base/v1/inventory/HOT-1/BL-0" -d '{"onHand":100000000}' >/dev/null
+  # BENCH_STRATEGY=1: the bench channel routes by a 3-rule strategy (the first two apply to
+  # every order and keep to one location each — a store within 100 km, then the warehouse —
+  # the last weighs distance, priority and stock left), so every order is judged by rules.
+  if [ "${BENCH_STRATEGY:-}" = 1 ]; then
+    curl -sf -H "$auth" -H 'Content-Type: application/json' -X PUT "$base/v1/routing-strategies/bench" -d '{"rules": [
+      {"name": "near store", "when": {"fact": "order.total", "op": "gte", "value": 0}, "maxSplits": 1, "onFailure": "next",
+       "locations": {"all": [{"fact": "location.type", "op": "eq", "value": "store"}, {"fact": "location.distanceKm", "op": "lte", "value": 100}]}},
+      {"name": "warehouse", "locations": {"fact": "location.type", "op": "eq", "value": "warehouse"}, "maxSplits": 1, "onFailure": "next"},
+      {"name": "anywhere", "scoring": [{"criterion": "distance", "weight": 2}, {"criterion": "priority", "weight": 1},
+       {"criterion": "stockAfter", "weight": 1}], "onFailure": "backorder"}]}' >/dev/null
+    curl -sf -H "$auth" -H 'Content-Type: application/json' -X PATCH "$base/v1/channels/bench" -d '{"routing": {"strategy": "bench"}}' >/dev/null
+  fi
   # Orders sent without taxes (Benchmarks/wrk/orders.lua, BENCH_MONEY=rates) are taxed from these.
   if [ "${BENCH_MONEY:-}" = rates ]; then
     curl -sf -H "$auth" -H 'Content-Type: application/json' -X POST "$base/v1/tax-rates" -d '[
