@@ -134,6 +134,33 @@ struct WorkflowTests {
             rejected.position == .cancelled && rejected.steps.last == .cancelled(reason: "rejected in stage 'fraud review' by service: stolen card"))
     }
 
+    /// A stage's `route` counts for the stages an order meets at placement whose `when` it
+    /// matches — passed at once or waited in, the last one naming a strategy winning — and not
+    /// for the stages after the one it waits in.
+    @Test func routeActionsChooseTheStrategyAtPlacement() throws {
+        let flow = try Self.workflow(
+            """
+            {"stages": [
+              {"name": "big", "when": {"fact": "order.total", "op": "gte", "value": 5000}, "until": {"fact": "order.units", "op": "gte", "value": 0},
+               "onEntry": [{"route": "warehouses"}]},
+              {"name": "risky", "when": {"fact": "order.riskScore", "op": "gte", "value": 70}, "approval": {}, "onEntry": [{"route": "reviewed"}]},
+              {"name": "later", "signal": "done", "onEntry": [{"route": "never-at-placement"}]}
+            ]}
+            """)
+        #expect(flow.strategies == ["warehouses", "reviewed", "never-at-placement"])
+        let risky = Self.order()
+        let waiting = try WorkflowProgress.advance(flow, from: nil, facts: Self.facts(risky), trigger: .placed, now: Self.now)
+        #expect(waiting.position == .stage(1, since: Self.now))
+        #expect(flow.strategy(for: Self.facts(risky), at: waiting.position) == "reviewed")
+        let calm = Self.order(riskScore: 10)
+        let passing = try WorkflowProgress.advance(flow, from: nil, facts: Self.facts(calm), trigger: .placed, now: Self.now)
+        #expect(passing.position == .stage(2, since: Self.now))
+        #expect(flow.strategy(for: Self.facts(calm), at: .stage(0, since: Self.now)) == "warehouses", "passed at once, its route still counts")
+        #expect(flow.strategy(for: Self.facts(calm), at: .cancelled) == nil)
+        #expect(try Workflow.parse(id: "web-flow", version: 1, flow.json) == flow)
+        #expect(throws: OrderlyError.self) { try Self.workflow(#"{"stages": [{"name": "a", "signal": "x", "onEntry": [{"route": "not an id!"}]}]}"#) }
+    }
+
     /// Timeouts: payment's cancels after 48 hours (not a second before), fraud review's holds
     /// and moves on, and `due` says when.
     @Test func timeoutsActWhenTheyPass() throws {
