@@ -158,22 +158,9 @@ extension RoutingStrategy {
         var v = Validator()
         v.identifier(id, "id")
         v.check(id != standardID, "id", "'\(standardID)' is the channel's own routing; choose another id")
-        guard case .object(let fields) = json else { throw OrderlyError.invalid("body", "must be an object with rules") }
-        for key in fields.keys.sorted() where key != "rules" { v.add(key, "is not part of a routing strategy (rules)") }
-        guard case .list(let items)? = fields["rules"], !items.isEmpty else {
-            v.add("rules", "is required: a list of at least one rule")
-            try v.validate()
-            return RoutingStrategy(id: id, rules: [])
-        }
-        v.check(items.count <= maxRules, "rules", "may hold at most \(maxRules) rules")
-        var rules: [Rule] = []
-        var names: Set<String> = []
-        for (i, item) in items.enumerated() {
-            let path = "rules[\(i)]"
-            guard let rule = Rule.parse(item, at: path, into: &v) else { continue }
-            if !names.insert(rule.name).inserted { v.add(path + ".name", "'\(rule.name)' names another rule too") }
-            rules.append(rule)
-        }
+        let rules = try RuleDocument.items(
+            json, key: "rules", document: "routing strategy", itemNoun: "rule", max: maxRules, atLeastOne: true, into: &v, name: \.name,
+            item: { Rule.parse($0, at: $1, into: &$2) })
         try v.validate()
         return RoutingStrategy(id: id, version: version, rules: rules)
     }
@@ -215,15 +202,7 @@ extension RoutingStrategy.Rule {
             return nil
         }
         let before = v.errors.count
-        for key in f.keys.sorted() where !keys.contains(key) { v.add("\(path).\(key)", "is not part of a rule") }
-        var name = ""
-        if case .string(let text)? = f["name"], !text.trimmingWhitespace.isEmpty, text.count <= 100 {
-            name = text
-        } else {
-            v.add(path + ".name", "is required: 1 to 100 characters")
-        }
-        var when = Condition.always
-        if let json = f["when"] { when = Condition.parse(json, at: path + ".when", scope: .order, into: &v) ?? .always }
+        let (name, when) = RuleDocument.header(f, at: path, keys: keys, itemNoun: "rule", into: &v)
         var locations = Condition.always
         if let json = f["locations"] { locations = Condition.parse(json, at: path + ".locations", scope: .location, into: &v) ?? .always }
         var scoring = RoutingStrategy.Scoring.ordered(RoutingPolicy.Criterion.allCases)

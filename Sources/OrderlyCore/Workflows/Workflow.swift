@@ -122,22 +122,9 @@ extension Workflow {
     public static func parse(id: String, version: Int = 1, _ json: RuleValue) throws(OrderlyError) -> Workflow {
         var v = Validator()
         v.identifier(id, "id")
-        guard case .object(let fields) = json else { throw OrderlyError.invalid("body", "must be an object with stages") }
-        for key in fields.keys.sorted() where key != "stages" { v.add(key, "is not part of a workflow (stages)") }
-        guard case .list(let items)? = fields["stages"] else {
-            v.add("stages", "is required: a list of stages")
-            try v.validate()
-            return Workflow(id: id, stages: [])
-        }
-        v.check(items.count <= maxStages, "stages", "may hold at most \(maxStages) stages")
-        var stages: [Stage] = []
-        var names: Set<String> = []
-        for (i, item) in items.enumerated() {
-            let path = "stages[\(i)]"
-            guard let stage = Stage.parse(item, at: path, into: &v) else { continue }
-            if !names.insert(stage.name).inserted { v.add(path + ".name", "'\(stage.name)' names another stage too") }
-            stages.append(stage)
-        }
+        let stages = try RuleDocument.items(
+            json, key: "stages", document: "workflow", itemNoun: "stage", max: maxStages, atLeastOne: false, into: &v, name: \.name,
+            item: { Stage.parse($0, at: $1, into: &$2) })
         try v.validate()
         return Workflow(id: id, version: version, stages: stages)
     }
@@ -155,15 +142,7 @@ extension Workflow.Stage {
             return nil
         }
         let before = v.errors.count
-        for key in f.keys.sorted() where !keys.contains(key) { v.add("\(path).\(key)", "is not part of a stage") }
-        var name = ""
-        if case .string(let text)? = f["name"], !text.trimmingWhitespace.isEmpty, text.count <= 100 {
-            name = text
-        } else {
-            v.add(path + ".name", "is required: 1 to 100 characters")
-        }
-        var when = Condition.always
-        if let json = f["when"] { when = Condition.parse(json, at: path + ".when", scope: .order, into: &v) ?? .always }
+        let (name, when) = RuleDocument.header(f, at: path, keys: keys, itemNoun: "stage", into: &v)
         let ends = ["until", "signal", "approval"].filter { f[$0] != nil }
         var end: End?
         if ends.count != 1 {

@@ -189,12 +189,10 @@ extension WebUI {
         }
         // Compares what was typed before it is saved: the page again, with the figures and the rules kept.
         router.post("/routing/compare") { request, context -> Response in
-            guard let session = try await session(request) else { return .redirect(to: "/login", type: .normal) }
-            let form = try await Self.form(request, context: context)
-            guard let sent = form.csrf, Self.same(sent, session.csrfToken) else {
-                return render(
-                    "error", ["heading": "Forbidden", "message": "The form expired or did not come from Orderly; nothing was changed."],
-                    session: session, status: .forbidden)
+            let form: WebForm
+            switch try await posted(request, context) {
+            case .refused(let response): return response
+            case .form(let posted, _): form = posted
             }
             return try await page(request, context) { request, session in
                 try session.user.principal.authorize(.manageCatalog)

@@ -68,12 +68,10 @@ extension WebUI {
         _ request: Request, _ context: BasicRequestContext, back: String, form formName: String? = nil,
         _ body: (WebForm, StaffStore.Session) async throws -> (to: String, message: String)
     ) async throws -> Response {
-        guard let session = try await session(request) else { return .redirect(to: "/login", type: .normal) }
-        let form = try await Self.form(request, context: context)
-        guard let sent = form.csrf, Self.same(sent, session.csrfToken) else {
-            return render(
-                "error", ["heading": "Forbidden", "message": "The form expired or did not come from Orderly; nothing was changed."],
-                session: session, status: .forbidden)
+        let (form, session): (WebForm, StaffStore.Session)
+        switch try await posted(request, context) {
+        case .refused(let response): return response
+        case .form(let posted, let by): (form, session) = (posted, by)
         }
         do {
             let (to, message) = try await body(form, session)
@@ -92,6 +90,25 @@ extension WebUI {
             }
             return response
         }
+    }
+
+    /// A form POST as received: from a signed-in person with the form's CSRF token, or refused
+    /// (to the sign-in page, or forbidden).
+    enum Posted {
+        case form(WebForm, StaffStore.Session)
+        case refused(Response)
+    }
+
+    func posted(_ request: Request, _ context: BasicRequestContext) async throws -> Posted {
+        guard let session = try await session(request) else { return .refused(.redirect(to: "/login", type: .normal)) }
+        let form = try await Self.form(request, context: context)
+        guard let sent = form.csrf, Self.same(sent, session.csrfToken) else {
+            return .refused(
+                render(
+                    "error", ["heading": "Forbidden", "message": "The form expired or did not come from Orderly; nothing was changed."],
+                    session: session, status: .forbidden))
+        }
+        return .form(form, session)
     }
 
     /// The problems a refused form of the page had, by the field they belong to — the part of
