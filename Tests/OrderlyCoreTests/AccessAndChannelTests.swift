@@ -9,6 +9,16 @@ struct AccessAndChannelTests {
     let store = Principal(keyId: "k3", name: "utrecht", role: .store, locations: ["ST-UTR"])
     let service = Principal(keyId: "k4", name: "cs", role: .service)
 
+    /// A store key listing fulfillment orders without naming a location gets its own work; one
+    /// it does not serve is refused; admin and service read every location; a channel none.
+    @Test func aStoreListsItsOwnWork() throws {
+        #expect(try store.fulfillmentListing(nil) == store.locations)
+        #expect(try store.fulfillmentListing("ST-UTR") == ["ST-UTR"])
+        #expect(throws: OrderlyError.self) { try store.fulfillmentListing("WH-AMS") }
+        #expect(try admin.fulfillmentListing(nil) == nil && service.fulfillmentListing("WH-AMS") == ["WH-AMS"])
+        #expect(throws: OrderlyError.self) { try web.fulfillmentListing(nil) }
+    }
+
     @Test func rolesBoundActions() {
         #expect(admin.may(.manageKeys) && admin.may(.changeInventory("X")))
         #expect(web.may(.reserve("web")) && !web.may(.reserve("pos")) && !web.may(.readAvailability("pos")))

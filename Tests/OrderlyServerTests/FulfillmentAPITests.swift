@@ -28,6 +28,11 @@ struct FulfillmentAPITests {
             let ship = try #require(fos.first { $0["type"] as? String == "ship" }?["id"] as? String)
             let pickup = try #require(fos.first { $0["type"] as? String == "pickup" }?["id"] as? String)
 
+            // Without naming its location, a store key lists its own work; Rotterdam's key sees none of Utrecht's.
+            let own = try await app.send(.get, "/v1/fulfillment-orders", key: utrecht).expect(200).items
+            #expect(Set(own.compactMap { $0["id"] as? String }) == [ship, pickup] && own.allSatisfy { $0["locationId"] as? String == "ST-UTR" })
+            #expect(try await app.send(.get, "/v1/fulfillment-orders", key: rotterdam).expect(200).items.isEmpty)
+            try await app.send(.get, "/v1/fulfillment-orders?locationId=ST-UTR", key: rotterdam).expect(403)
             let list = try await app.send(.get, "/v1/locations/ST-UTR/pick-list", key: utrecht).expect(200)
             #expect(((list["items"] as? [[String: Any]])?.first?["quantity"] as? NSNumber)?.intValue == 3)
             try await app.send(.post, "/v1/fulfillment-orders/\(ship)/accept", key: rotterdam).expect(404)

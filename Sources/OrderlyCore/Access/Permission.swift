@@ -86,6 +86,19 @@ extension Principal {
         }
     }
 
+    /// The locations a list of fulfillment orders covers for this caller: the one `asked` for
+    /// (when it may read it); asked for none, a store key's own locations — its own work, not a
+    /// refusal — and nil (every location) for the roles that read them all.
+    public func fulfillmentListing(_ asked: LocationID?) throws(OrderlyError) -> [LocationID]? {
+        if let asked {
+            try authorize(.readFulfillment(asked))
+            return [asked]
+        }
+        if role == .store { return locations }
+        try authorize(.readFulfillment(nil))
+        return nil
+    }
+
     /// Throws `forbidden` unless this caller may perform `action`.
     public func authorize(_ action: Action) throws(OrderlyError) {
         guard may(action) else {

@@ -4,10 +4,9 @@ import OrderlyStore
 
 extension OrderlyAPIService {
     func listFulfillmentOrders(_ input: Operations.ListFulfillmentOrders.Input) async throws -> Operations.ListFulfillmentOrders.Output {
-        let location = input.query.locationId.map(LocationID.init)
-        _ = try RequestScope.caller(may: .readFulfillment(location))
+        let scope = try RequestScope.caller().fulfillmentListing(input.query.locationId.map(LocationID.init))
         let page = try await stores.fulfillmentOrders.list(
-            orderId: input.query.orderId.map(OrderID.init), locationId: location,
+            orderId: input.query.orderId.map(OrderID.init), locationId: nil, locationIds: scope,
             status: input.query.status.flatMap { FulfillmentOrder.Status(rawValue: $0.rawValue) }, after: input.query.cursor,
             limit: input.query.limit)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.FulfillmentOrder.init), nextCursor: page.nextCursor))))

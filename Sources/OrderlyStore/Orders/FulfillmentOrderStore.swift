@@ -14,14 +14,20 @@ public struct FulfillmentOrderStore: Sendable {
         return fo
     }
 
+    /// Fulfillment orders by id, of one order, one location (or any of `locationIds`) and status.
     public func list(
-        orderId: OrderID?, locationId: LocationID?, status: FulfillmentOrder.Status?, after cursor: String?, limit: Int?
+        orderId: OrderID?, locationId: LocationID?, locationIds: [LocationID]? = nil, status: FulfillmentOrder.Status?, after cursor: String?,
+        limit: Int?
     ) async throws -> Page<FulfillmentOrder> {
         let size = try pageSize(limit)
         let items = try await database.read { db in
             var query = SQLQueryString("SELECT id FROM fulfillment_orders WHERE id > \(bind: cursor ?? "")")
             if let orderId { query.appendInterpolation(SQLQueryString(" AND order_id = \(bind: orderId.rawValue)")) }
             if let locationId { query.appendInterpolation(SQLQueryString(" AND location_id = \(bind: locationId.rawValue)")) }
+            if let locationIds {
+                query.appendInterpolation(
+                    locationIds.isEmpty ? " AND 1 = 0" : SQLQueryString(" AND location_id IN (\(binds: locationIds.map(\.rawValue)))"))
+            }
             if let status { query.appendInterpolation(SQLQueryString(" AND status = \(bind: status.rawValue)")) }
             query.appendInterpolation(SQLQueryString(" ORDER BY id LIMIT \(literal: size + 1)"))
             var result: [FulfillmentOrder] = []
