@@ -448,12 +448,14 @@ struct BackOfficeWorkflowTests {
             let wrongFact = payment.replacingOccurrences(of: "order.paymentStatus", with: "order.paid")
             try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": wrongFact]).expect(303)
             #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:stages[0].until.fact:") == true)
+            let shown = try await admin.go(.get, "/workflows").expect(200).text
+            #expect(shown.contains(#"<span class="field-error">stages[0].until.fact: "#), "shown next to the stages of the new workflow")
             #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
             admin.cookies["orderly_flash"] = nil
 
             try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": payment]).expect(303)
             let review = payment.dropLast() + #", {"name": "review", "approval": {"roles": ["service"]}}]"#
-            try await admin.go(.post, "/workflows", form: ["csrf": csrf, "id": "web-flow", "stages": String(review)]).expect(303)
+            try await admin.go(.post, "/workflows/web-flow", form: ["csrf": csrf, "stages": String(review)]).expect(303)
             #expect(try await app.send(.get, "/v1/workflows/web-flow").expect(200).int("version") == 2)
             try await admin.go(.post, "/workflows/web-flow/activate", form: ["csrf": csrf, "version": "1"]).expect(303)
             #expect(try await app.send(.get, "/v1/workflows/web-flow").expect(200).int("version") == 1)

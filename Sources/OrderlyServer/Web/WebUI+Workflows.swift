@@ -35,6 +35,7 @@ extension WebUI {
                     return row
                 },
             ]
+            if case let errors = Self.fieldErrors(request, form: "workflow-\(workflow.id)"), !errors.isEmpty { item["errors"] = errors }
             if simulate == workflow.id, let orderRef, !orderRef.isEmpty {
                 item["simulation"] = try await simulation(workflow, order: orderRef)
             }
@@ -47,9 +48,9 @@ extension WebUI {
                 "options": ids.map { ["id": $0, "selected": $0 == channel.workflow] }, "csrf": session.csrfToken, "canManage": canManage,
             ]
         }
-        return render(
-            "workflows", ["workflows": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken], session: session,
-            request: request, here: "workflows")
+        var values: [String: Any] = ["workflows": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken]
+        if case let errors = Self.fieldErrors(request, form: "new-workflow"), !errors.isEmpty { values["newErrors"] = errors }
+        return render("workflows", values, session: session, request: request, here: "workflows")
     }
 
     /// What `order` (a number or an id) would meet in `workflow`, for the page.
@@ -82,12 +83,21 @@ extension WebUI {
 
     func registerWorkflowActions(on router: Router<BasicRequestContext>) {
         router.post("/workflows") { request, context in
-            try await action(request, context, back: "/workflows") { form, session in
+            try await action(request, context, back: "/workflows#new-workflow", form: "new-workflow") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(WorkflowForm.self)
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
                 let saved = try await stores.workflows.save(id, try Self.stages(fields.stages), actor: session.user.principal.name)
-                return ("/workflows", "Workflow \(id) saved as version \(saved.document.version), now active.")
+                return ("/workflows#workflow-\(id)", "Workflow \(id) saved as version \(saved.document.version), now active.")
+            }
+        }
+        router.post("/workflows/:id") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/workflows#workflow-\(id)", form: "workflow-\(id)") { form, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let stages = try Self.stages(try form.decode(WorkflowForm.self).stages)
+                let saved = try await stores.workflows.save(id, stages, actor: session.user.principal.name)
+                return ("/workflows#workflow-\(id)", "Workflow \(id) saved as version \(saved.document.version), now active.")
             }
         }
         router.post("/channels/:id/workflow") { request, context in
