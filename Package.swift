@@ -105,6 +105,7 @@ let package = Package(
                 .embedInCode("Web/Templates/payments.mustache"),
                 .embedInCode("Web/Templates/workflows.mustache"),
                 .embedInCode("Web/Templates/routing.mustache"),
+                .embedInCode("Web/Templates/workflow-simulation.mustache"),
                 .embedInCode("Web/Templates/locations.mustache"),
                 .embedInCode("Web/Templates/routing-simulation.mustache"),
                 .embedInCode("Web/Templates/routing-comparison.mustache"),

@@ -254,9 +254,14 @@ def main():
             {"name": "payment", "until": {"fact": "order.paymentStatus", "op": "in", "value": ["authorized", "paid"]},
              "timeout": "PT48H", "onTimeout": "cancel"},
             {"name": "fraud review", "when": {"fact": "order.riskScore", "op": "gte", "value": 70}, "approval": {"roles": ["service"]}}]))
-        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
-        check("saved as version 1" in flash(driver), "an admin saves a workflow")
         first = api("GET", "/v1/orders?limit=1")["items"][0]["number"]
+        form.find_element(By.NAME, "order").send_keys(first)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button[formaction='/workflows/simulate']"))
+        result = driver.find_element(By.ID, "simulation-new").text
+        check(first in result and "would" in result, "an admin simulates stages against an order before saving them")
+        form = driver.find_element(By.ID, "new-workflow")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button:not([formaction])"))
+        check("saved as version 1" in flash(driver), "an admin saves a workflow")
         card = driver.find_element(By.ID, "workflow-web-flow")
         card.find_element(By.NAME, "order").send_keys(first)
         click(driver, card.find_element(By.CSS_SELECTOR, "form[method=get] button"))

@@ -450,6 +450,15 @@ struct BackOfficeWorkflowTests {
             #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:stages[0].until.fact:") == true)
             let shown = try await admin.go(.get, "/workflows").expect(200).text
             #expect(shown.contains(#"<span class="field-error">stages[0].until.fact: "#), "shown next to the stages of the new workflow")
+            // Stages typed are simulated against an order before they are saved, and kept in the form.
+            let simulated = try await admin.go(
+                .post, "/workflows/simulate", form: ["csrf": csrf, "id": "web-flow", "stages": payment, "order": number]
+            )
+            .expect(200).text
+            #expect(simulated.contains(#"id="simulation-new""#) && simulated.contains("would wait in “payment”"))
+            #expect(simulated.contains("&quot;order.paymentStatus&quot;") || simulated.contains("\"order.paymentStatus\""))
+            let unreadable = try await admin.go(.post, "/workflows/simulate", form: ["csrf": csrf, "stages": wrongFact, "order": number]).expect(200)
+            #expect(unreadable.text.contains(#"<p class="flash error">stages[0].until.fact: "#))
             #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
             admin.cookies["orderly_flash"] = nil
 
@@ -470,8 +479,8 @@ struct BackOfficeWorkflowTests {
             try await admin.go(.post, "/channels/web/workflow", form: ["csrf": csrf]).expect(303)
             #expect(try await app.send(.get, "/v1/channels/web").expect(200)["workflow"] == nil, "an empty choice removes it")
 
-            let simulated = try await admin.go(.get, "/workflows?simulate=web-flow&order=\(number)").expect(200).text
-            #expect(simulated.contains(#"id="simulation-web-flow""#) && simulated.contains("would wait in “payment”"))
+            let saved = try await admin.go(.get, "/workflows?simulate=web-flow&order=\(number)").expect(200).text
+            #expect(saved.contains(#"id="simulation-web-flow""#) && saved.contains("would wait in “payment”"))
 
             let agent = BackOfficeTests.Browser(app)
             try await agent.signIn("agent@shop.test")

@@ -159,6 +159,8 @@ struct PaymentProviderForm: Decodable {
 struct WorkflowForm: Decodable {
     var id: String?
     var stages: String
+    /// The order to simulate the stages against (`/workflows/simulate`).
+    var order: String?
 }
 
 /// The version of a workflow to make active again.

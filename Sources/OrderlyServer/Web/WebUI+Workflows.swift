@@ -9,6 +9,18 @@ import OrderlyStore
 /// as `/v1/workflows`.
 extension WebUI {
     func workflows(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
+        try await workflowsPage(request, session, draft: nil)
+    }
+
+    /// Stages typed and simulated against an order before they are saved.
+    struct WorkflowDraft {
+        var id: String?
+        var stages: String
+        var order: String
+        var simulation: [String: Any]
+    }
+
+    func workflowsPage(_ request: Request, _ session: StaffStore.Session, draft: WorkflowDraft?) async throws -> Response {
         let principal = session.user.principal
         try principal.authorize(.readCatalog)
         let canManage = principal.may(.manageCatalog)
@@ -16,7 +28,10 @@ extension WebUI {
         let simulate = query["simulate"].map(String.init)
         let orderRef = query["order"].map(String.init)?.trimmingCharacters(in: .whitespaces)
         var items: [[String: Any]] = []
-        for active in try await stores.workflows.list() {
+        let saved = try await stores.workflows.list()
+        // What was simulated belongs to the workflow's card when it is saved, else to the new-workflow form.
+        let forCard = draft.flatMap { d in saved.contains { $0.document.id == d.id } ? d.id : nil }
+        for active in saved {
             let workflow = active.document
             var item: [String: Any] = [
                 "id": workflow.id, "version": workflow.version, "canManage": canManage, "csrf": session.csrfToken,
@@ -39,6 +54,11 @@ extension WebUI {
             if simulate == workflow.id, let orderRef, !orderRef.isEmpty {
                 item["simulation"] = try await simulation(workflow, order: orderRef)
             }
+            if let draft, forCard == workflow.id {
+                item["json"] = draft.stages
+                item["draftOrder"] = draft.order
+                item["draftSimulation"] = draft.simulation
+            }
             items.append(item)
         }
         let ids = items.compactMap { $0["id"] as? String }
@@ -50,6 +70,12 @@ extension WebUI {
         }
         var values: [String: Any] = ["workflows": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken]
         if case let errors = Self.fieldErrors(request, form: "new-workflow"), !errors.isEmpty { values["newErrors"] = errors }
+        if let draft, forCard == nil {
+            values["newId"] = draft.id ?? ""
+            values["newStages"] = draft.stages
+            values["newOrder"] = draft.order
+            values["newSimulation"] = draft.simulation
+        }
         return render("workflows", values, session: session, request: request, here: "workflows")
     }
 
@@ -98,6 +124,29 @@ extension WebUI {
                 let stages = try Self.stages(try form.decode(WorkflowForm.self).stages)
                 let saved = try await stores.workflows.save(id, stages, actor: session.user.principal.name)
                 return ("/workflows#workflow-\(id)", "Workflow \(id) saved as version \(saved.document.version), now active.")
+            }
+        }
+        // Simulates what was typed before it is saved: the page again, with the stages kept.
+        router.post("/workflows/simulate") { request, context -> Response in
+            let form: WebForm
+            switch try await posted(request, context) {
+            case .refused(let response): return response
+            case .form(let posted, _): form = posted
+            }
+            return try await page(request, context) { request, session in
+                try session.user.principal.authorize(.manageCatalog)
+                let fields = try form.decode(WorkflowForm.self)
+                let order = fields.order?.trimmingCharacters(in: .whitespaces) ?? ""
+                var result: [String: Any]
+                do {
+                    guard !order.isEmpty else { throw OrderlyError.invalid("order", "give the number of an order to simulate the stages against") }
+                    let workflow = try Workflow.parse(id: fields.id ?? "draft", try Self.stages(fields.stages))
+                    result = try await simulation(workflow, order: order)
+                } catch let error as OrderlyError where error.code != .forbidden {
+                    result = ["error": Self.describe(error)]
+                }
+                let draft = WorkflowDraft(id: fields.id, stages: fields.stages, order: order, simulation: result)
+                return try await workflowsPage(request, session, draft: draft)
             }
         }
         router.post("/channels/:id/workflow") { request, context in

@@ -41,6 +41,7 @@ struct WebUI: Sendable {
             ("waiting", PackageResources.waiting_mustache), ("routing", PackageResources.routing_mustache),
             ("locations", PackageResources.locations_mustache),
             ("routing-simulation", PackageResources.routing_simulation_mustache),
+            ("workflow-simulation", PackageResources.workflow_simulation_mustache),
             ("routing-comparison", PackageResources.routing_comparison_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
