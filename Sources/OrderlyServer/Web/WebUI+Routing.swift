@@ -22,7 +22,6 @@ extension WebUI {
     struct RoutingDraft {
         var id: String?
         var rules: String
-        var against: String
         var comparison: [String: Any]
     }
 
@@ -49,14 +48,7 @@ extension WebUI {
                         "limits": summary.limits,
                     ]
                 },
-                "versions": try await stores.routingStrategies.versions(strategy.id).map { version -> [String: Any] in
-                    var row: [String: Any] = [
-                        "id": strategy.id, "version": version.document.version, "createdAt": Self.shortDate(version.createdAt),
-                        "actor": version.actor ?? "", "csrf": session.csrfToken,
-                    ]
-                    if version.active { row["active"] = true } else if canManage { row["canActivate"] = true }
-                    return row
-                },
+                "versions": Self.versionRows(try await stores.routingStrategies.versions(strategy.id), canManage: canManage, csrf: session.csrfToken),
             ]
             if case let errors = Self.fieldErrors(request, form: "strategy-\(strategy.id)"), !errors.isEmpty { item["errors"] = errors }
             if let draft, forCard == strategy.id {
@@ -188,23 +180,13 @@ extension WebUI {
             }
         }
         // Compares what was typed before it is saved: the page again, with the figures and the rules kept.
-        router.post("/routing/compare") { request, context -> Response in
-            let form: WebForm
-            switch try await posted(request, context) {
-            case .refused(let response): return response
-            case .form(let posted, _): form = posted
-            }
-            return try await page(request, context) { request, session in
-                try session.user.principal.authorize(.manageCatalog)
+        router.post("/routing/compare") { request, context in
+            try await tryOut(request, context) { form, request, session in
                 let fields = try form.decode(RoutingStrategyForm.self)
-                var comparison: [String: Any]
-                do {
-                    comparison = try await routingComparison(
-                        rules: try Self.rules(fields.rules), against: fields.against ?? RoutingStrategy.standardID)
-                } catch let error as OrderlyError where error.code != .forbidden {
-                    comparison = ["error": Self.describe(error)]
+                let comparison = try await Self.outcome {
+                    try await routingComparison(rules: try Self.rules(fields.rules), against: fields.against ?? RoutingStrategy.standardID)
                 }
-                let draft = RoutingDraft(id: fields.id, rules: fields.rules, against: fields.against ?? "", comparison: comparison)
+                let draft = RoutingDraft(id: fields.id, rules: fields.rules, comparison: comparison)
                 return try await routingPage(request, session, simulate: nil, order: nil, draft: draft)
             }
         }
@@ -227,15 +209,7 @@ extension WebUI {
                 return ("/routing#policy-\(id)", "Routing policy and hold rules of channel \(id) saved.")
             }
         }
-        router.post("/routing/:id/activate") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/routing") { form, session in
-                try session.user.principal.authorize(.manageCatalog)
-                let version = try form.decode(WorkflowActivationForm.self).version.value
-                _ = try await stores.routingStrategies.activate(id, version: version, actor: session.user.principal.name)
-                return ("/routing#strategy-\(id)", "Routing strategy \(id) version \(version) is active again.")
-            }
-        }
+        registerActivation(on: router, path: "/routing", back: { "/routing#strategy-\($0)" }, store: { stores.routingStrategies })
     }
 }
 

@@ -41,14 +41,7 @@ extension WebUI {
                     if stage.when != .always { row["when"] = "for orders with " + stage.when.facts.joined(separator: ", ") }
                     return row
                 },
-                "versions": try await stores.workflows.versions(workflow.id).map { version -> [String: Any] in
-                    var row: [String: Any] = [
-                        "id": workflow.id, "version": version.document.version, "createdAt": Self.shortDate(version.createdAt),
-                        "actor": version.actor ?? "", "csrf": session.csrfToken,
-                    ]
-                    if version.active { row["active"] = true } else if canManage { row["canActivate"] = true }
-                    return row
-                },
+                "versions": Self.versionRows(try await stores.workflows.versions(workflow.id), canManage: canManage, csrf: session.csrfToken),
             ]
             if case let errors = Self.fieldErrors(request, form: "workflow-\(workflow.id)"), !errors.isEmpty { item["errors"] = errors }
             if simulate == workflow.id, let orderRef, !orderRef.isEmpty {
@@ -127,26 +120,16 @@ extension WebUI {
             }
         }
         // Simulates what was typed before it is saved: the page again, with the stages kept.
-        router.post("/workflows/simulate") { request, context -> Response in
-            let form: WebForm
-            switch try await posted(request, context) {
-            case .refused(let response): return response
-            case .form(let posted, _): form = posted
-            }
-            return try await page(request, context) { request, session in
-                try session.user.principal.authorize(.manageCatalog)
+        router.post("/workflows/simulate") { request, context in
+            try await tryOut(request, context) { form, request, session in
                 let fields = try form.decode(WorkflowForm.self)
                 let order = fields.order?.trimmingCharacters(in: .whitespaces) ?? ""
-                var result: [String: Any]
-                do {
+                let result = try await Self.outcome {
                     guard !order.isEmpty else { throw OrderlyError.invalid("order", "give the number of an order to simulate the stages against") }
-                    let workflow = try Workflow.parse(id: fields.id ?? "draft", try Self.stages(fields.stages))
-                    result = try await simulation(workflow, order: order)
-                } catch let error as OrderlyError where error.code != .forbidden {
-                    result = ["error": Self.describe(error)]
+                    return try await simulation(try Workflow.parse(id: fields.id ?? "draft", try Self.stages(fields.stages)), order: order)
                 }
-                let draft = WorkflowDraft(id: fields.id, stages: fields.stages, order: order, simulation: result)
-                return try await workflowsPage(request, session, draft: draft)
+                return try await workflowsPage(
+                    request, session, draft: WorkflowDraft(id: fields.id, stages: fields.stages, order: order, simulation: result))
             }
         }
         router.post("/channels/:id/workflow") { request, context in
@@ -158,15 +141,7 @@ extension WebUI {
                 return ("/workflows", "Channel \(id): " + (workflow.map { "new orders pass \($0)." } ?? "hold rules and payment gate again."))
             }
         }
-        router.post("/workflows/:id/activate") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/workflows") { form, session in
-                try session.user.principal.authorize(.manageCatalog)
-                let version = try form.decode(WorkflowActivationForm.self).version.value
-                _ = try await stores.workflows.activate(id, version: version, actor: session.user.principal.name)
-                return ("/workflows", "Workflow \(id) version \(version) is active again.")
-            }
-        }
+        registerActivation(on: router, path: "/workflows", back: { "/workflows#workflow-\($0)" }, store: { stores.workflows })
     }
 
     /// The stages a person typed: a JSON list of stages (or `{"stages": [...]}`).
