@@ -196,4 +196,30 @@ struct RoutingStrategyTests {
         let strategy = try Self.strategy(Self.byValue)
         #expect(try RoutingStrategy.parse(id: "eu", version: 3, strategy.json) == strategy)
     }
+    /// A comparison counts, per strategy, what each replayed order would get, lists the orders
+    /// routed differently, and stops at its deadline saying how far it came.
+    @Test func aComparisonCountsEachStrategyAndStopsAtItsDeadline() throws {
+        let stores = try Self.strategy(
+            #"{"rules": [{"name": "stores", "locations": {"fact": "location.type", "op": "eq", "value": "store"}, "onFailure": "hold"}]}"#)
+        let base = snapshot(["A": ["ST-UTR": 1, "DC": 5]], strategy: nil)
+        func replay(_ n: Int, units: Int64) -> RoutingComparison.Case {
+            let order = Order(
+                id: OrderID("ord_\(n)"), number: "ORD-\(n)", channel: "web", externalId: nil, customerId: "c", currency: "EUR",
+                totals: OrderTotals(subtotal: 100, shipping: 0, discount: 0), shippingAddress: nil, coordinates: amsterdam,
+                lines: [OrderLine(number: 1, sku: "A", quantity: units, unitPrice: 100, delivery: .ship)], createdAt: Self.now)
+            return .init(order: order, channel: base.channel, facts: OrderFacts(order, now: Self.now), lines: [line(0, "A", units)])
+        }
+        let cases = [replay(1, units: 1), replay(2, units: 3)]
+        let result = RoutingComparison.compare(cases, strategies: [nil, stores], base: base, deadline: .now + .seconds(60))
+        #expect(result.complete && result.replayed == 2)
+        #expect(result.summaries.map(\.strategy) == ["standard@0", "eu@3"])
+        // The channel's routing: Utrecht for 1 unit (nearest), the DC for 3. Stores only: Utrecht's 1 each time, the
+        // second order held with 2 waiting.
+        #expect(result.summaries[0].fullyRoutable == 2 && result.summaries[0].unitsFromStores == 1 && result.summaries[0].unitsFromWarehouses == 3)
+        #expect(result.summaries[1].fullyRoutable == 1 && result.summaries[1].backordered == 1 && result.summaries[1].held == 1)
+        #expect(result.summaries[1].unitsFromStores == 2 && result.summaries[1].averageLocations == 1)
+        #expect(result.differences.map(\.plans) == [["DC×3", "ST-UTR×1, waits 2"]])
+        let late = RoutingComparison.compare(cases, strategies: [nil, stores], base: base, deadline: .now)
+        #expect(!late.complete && late.replayed == 0 && late.total == 2)
+    }
 }
