@@ -19,6 +19,50 @@ struct AccessAndChannelTests {
         #expect(throws: OrderlyError.self) { try web.fulfillmentListing(nil) }
     }
 
+    /// A store finds orders at its counter by what the customer shows, exactly, and never
+    /// browses: no q, a channel or another filter is refused. A channel key browses its own
+    /// channel only; service every channel.
+    @Test func aStoreLooksUpOrdersAndNeverBrowses() throws {
+        guard case .counter(let lookup) = try store.orderListing(q: " ord-42 ", channel: nil, filtered: false) else {
+            Issue.record("a store's listing must be a counter look-up")
+            return
+        }
+        #expect(lookup.text == "ord-42" && lookup.number == "ORD-000042" && lookup.email == nil && lookup.phone == nil)
+        #expect(throws: OrderlyError.self) { try store.orderListing(q: nil, channel: nil, filtered: false) }
+        #expect(throws: OrderlyError.self) { try store.orderListing(q: "   ", channel: nil, filtered: false) }
+        #expect(
+            throws: OrderlyError(
+                .forbidden,
+                "The store key 'utrecht' finds an order by q alone (its number, external id, or the customer's email or phone); it cannot browse orders"
+            )
+        ) {
+            try store.orderListing(q: "ORD-000042", channel: nil, filtered: true)
+        }
+        #expect(throws: OrderlyError.self) { try store.orderListing(q: "ORD-000042", channel: "web", filtered: false) }
+        #expect(try web.orderListing(q: "x", channel: nil, filtered: true) == .browse("web"))
+        #expect(throws: OrderlyError.self) { try web.orderListing(q: nil, channel: "pos", filtered: false) }
+        #expect(try service.orderListing(q: "x", channel: nil, filtered: true) == .browse(nil))
+        // Reading one order: a store reads the order it found at its counter, and may not change it.
+        #expect(store.may(store.readingOrder("web")) && !store.may(.readOrders("web")) && !store.may(.changeOrder("web")))
+        #expect(web.readingOrder("web") == .readOrders("web") && !web.may(.findOrderAtCounter))
+    }
+
+    /// What a look-up text can be: a number (with or without its prefix and zeros), an email
+    /// normalized as profiles store it, a phone only when made of digits and phone punctuation.
+    @Test func lookUpTextIsReadAsNumberEmailOrPhone() throws {
+        let number = try OrderLookup("42")
+        #expect(number.number == "ORD-000042" && number.phone == nil)
+        let email = try OrderLookup(" Anna@Example.NL ")
+        #expect(email.email == "anna@example.nl" && email.number == nil && email.phone == nil)
+        let phone = try OrderLookup("+31 (6) 1234-5678")
+        #expect(phone.phone == "+31612345678" && phone.number == nil && phone.email == nil)
+        let external = try OrderLookup("A-1234567")
+        #expect(external.phone == nil && external.number == nil && external.email == nil && external.text == "A-1234567")
+        #expect(try OrderLookup("ORD-1234567").number == "ORD-1234567")
+        #expect(try OrderLookup("ORD-0").number == nil)
+        #expect(throws: OrderlyError.self) { try OrderLookup(String(repeating: "x", count: 255)) }
+    }
+
     @Test func rolesBoundActions() {
         #expect(admin.may(.manageKeys) && admin.may(.changeInventory("X")))
         #expect(web.may(.reserve("web")) && !web.may(.reserve("pos")) && !web.may(.readAvailability("pos")))

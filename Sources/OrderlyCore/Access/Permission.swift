@@ -27,6 +27,9 @@ public enum Action: Sendable, Equatable {
     case placeOrder(ChannelID)
     /// Read an order of a channel (or search orders: `nil` means across channels).
     case readOrders(ChannelID?)
+    /// Find an order at a counter by what the customer shows (`OrderLookup`: exact, never a
+    /// browse) and read the order found, to take units back or hand them over.
+    case findOrderAtCounter
     /// Cancel, hold, release, annotate or re-address an order of a channel.
     case changeOrder(ChannelID)
     /// Read customer profiles.
@@ -56,8 +59,8 @@ extension Principal {
             return true
         case .service:
             switch action {
-            case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .changeOrder, .readCustomers, .readFulfillment,
-                .handleReturn, .recordPayment:
+            case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .findOrderAtCounter, .changeOrder, .readCustomers,
+                .readFulfillment, .handleReturn, .recordPayment:
                 return true
             case .manageSubscriptions: return true
             case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .placeOrder, .fulfil,
@@ -75,7 +78,7 @@ extension Principal {
             }
         case .store:
             switch action {
-            case .readCatalog: return true
+            case .readCatalog, .findOrderAtCounter: return true
             case .readInventory(let location):
                 return location.map(locations.contains) ?? false
             case .changeInventory(let location): return locations.contains(location)
@@ -97,6 +100,32 @@ extension Principal {
         if role == .store { return locations }
         try authorize(.readFulfillment(nil))
         return nil
+    }
+
+    /// How this caller lists orders: a store looks up the order of the customer at its counter
+    /// by `q` alone (exact, `OrderLookup`); a channel key browses its own channel's; service and
+    /// admin browse every channel's, or the one `channel` names. `filtered` says whether any
+    /// other filter (status, customer, sku, dates, a cursor) was given.
+    public func orderListing(q: String?, channel: ChannelID?, filtered: Bool) throws(OrderlyError) -> OrderListing {
+        guard role == .store else {
+            let scope = channel ?? (role == .channel ? self.channel : nil)
+            try authorize(.readOrders(scope))
+            return .browse(scope)
+        }
+        try authorize(.findOrderAtCounter)
+        guard channel == nil, !filtered else {
+            throw OrderlyError(
+                .forbidden,
+                "The store key '\(name)' finds an order by q alone (its number, external id, or the customer's email or phone); it cannot browse orders"
+            )
+        }
+        return .counter(try OrderLookup(q ?? ""))
+    }
+
+    /// What reading one order of `channel` asks of this caller: a store reads the order a
+    /// customer showed at its counter (its id comes from a look-up or the store's own work).
+    public func readingOrder(_ channel: ChannelID) -> Action {
+        role == .store ? .findOrderAtCounter : .readOrders(channel)
     }
 
     /// Throws `forbidden` unless this caller may perform `action`.

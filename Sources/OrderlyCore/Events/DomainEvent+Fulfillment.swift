@@ -98,6 +98,7 @@ public struct ReturnPayload: EventPayload, Equatable {
         public var received: Int64
         public var restocked: Int64
         public var damaged: Int64
+        public var openBox: Int64
         public var reason: String
     }
     public var returnId: String
@@ -126,7 +127,8 @@ public struct ReturnPayload: EventPayload, Equatable {
         lines = r.lines.map {
             Line(
                 orderLine: $0.orderLine, sku: $0.sku.rawValue, quantity: $0.quantity, received: $0.receivedQuantity,
-                restocked: $0.restockedQuantity, damaged: $0.damagedQuantity, reason: $0.reason)
+                restocked: $0.restockedQuantity, damaged: $0.damagedQuantity, openBox: $0.openBoxQuantity,
+                reason: $0.reason)
         }
     }
 }

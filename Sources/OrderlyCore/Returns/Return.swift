@@ -17,7 +17,13 @@ public struct Return: Sendable, Equatable {
         case requested
         case refunded
     }
-    public enum Condition: String, Sendable, Codable, CaseIterable { case resellable, damaged }
+    /// How a returned unit comes back: `resellable` goes back on the shelf where it was
+    /// received; `damaged` and `openBox` (opened, to be graded before it is sold again) are
+    /// received and counted, not restocked as new.
+    public enum Condition: String, Sendable, Codable, CaseIterable {
+        case resellable, damaged
+        case openBox = "open_box"
+    }
 
     public struct Line: Sendable, Equatable {
         public var orderLine: Int
@@ -27,6 +33,7 @@ public struct Return: Sendable, Equatable {
         public var receivedQuantity: Int64 = 0
         public var restockedQuantity: Int64 = 0
         public var damagedQuantity: Int64 = 0
+        public var openBoxQuantity: Int64 = 0
         public init(orderLine: Int, sku: SKU, quantity: Int64, reason: String) {
             self.orderLine = orderLine
             self.sku = sku
@@ -171,7 +178,7 @@ public struct ReturnReceipt: Sendable {
 
 extension Return {
     /// Receives units with their condition: resellable ones are restocked at the receiving
-    /// location, damaged ones are recorded only. Refused unless the return is still requested,
+    /// location, damaged and open-box ones are counted only. Refused unless the return is still requested,
     /// or for more than a line still expects.
     public func receiving(
         _ received: [(orderLine: Int, quantity: Int64, condition: Condition)], order: Order
@@ -193,11 +200,12 @@ extension Return {
                 continue
             }
             ret.lines[index].receivedQuantity += item.quantity
-            if item.condition == .resellable {
+            switch item.condition {
+            case .resellable:
                 ret.lines[index].restockedQuantity += item.quantity
                 restock[ret.lines[index].sku, default: 0] += item.quantity
-            } else {
-                ret.lines[index].damagedQuantity += item.quantity
+            case .damaged: ret.lines[index].damagedQuantity += item.quantity
+            case .openBox: ret.lines[index].openBoxQuantity += item.quantity
             }
             if let o = order.lines.firstIndex(where: { $0.number == item.orderLine }) { order.lines[o].returnedQuantity += item.quantity }
         }

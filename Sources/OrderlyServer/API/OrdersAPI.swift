@@ -22,19 +22,26 @@ extension OrderlyAPIService {
 
     func searchOrders(_ input: Operations.SearchOrders.Input) async throws -> Operations.SearchOrders.Output {
         let principal = try RequestScope.caller()
-        // A channel key searches its own channel's orders only.
-        let channel = input.query.channel.map(ChannelID.init) ?? (principal.role == .channel ? principal.channel : nil)
-        try principal.authorize(.readOrders(channel))
-        let search = OrderStore.Search(
-            q: input.query.q, channel: channel, status: input.query.status.flatMap { OrderStatus(rawValue: $0.rawValue) },
-            customerId: input.query.customerId.map(CustomerID.init), sku: input.query.sku.map(SKU.init),
-            createdFrom: input.query.createdFrom, createdTo: input.query.createdTo)
-        let page = try await stores.orders.search(search, after: input.query.cursor, limit: input.query.limit)
-        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.OrderSummary.init), nextCursor: page.nextCursor))))
+        let query = input.query
+        let filtered =
+            query.status != nil || query.customerId != nil || query.sku != nil || query.createdFrom != nil || query.createdTo != nil
+            || query.cursor != nil
+        switch try principal.orderListing(q: query.q, channel: query.channel.map(ChannelID.init), filtered: filtered) {
+        case .counter(let lookup):
+            let found = try await stores.orders.lookUp(lookup, limit: query.limit ?? 20)
+            return .ok(.init(body: .json(.init(items: found.map(Components.Schemas.OrderSummary.init)))))
+        case .browse(let channel):
+            let search = OrderStore.Search(
+                q: query.q, channel: channel, status: query.status.flatMap { OrderStatus(rawValue: $0.rawValue) },
+                customerId: query.customerId.map(CustomerID.init), sku: query.sku.map(SKU.init), createdFrom: query.createdFrom,
+                createdTo: query.createdTo)
+            let page = try await stores.orders.search(search, after: query.cursor, limit: query.limit)
+            return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.OrderSummary.init), nextCursor: page.nextCursor))))
+        }
     }
 
     func getOrder(_ input: Operations.GetOrder.Input) async throws -> Operations.GetOrder.Output {
-        let order = try await visibleOrder(input.path.id, for: { .readOrders($0) })
+        let order = try await visibleOrder(input.path.id, for: nil)
         return .ok(.init(body: .json(try await orderBody(order.id))))
     }
 
@@ -85,11 +92,13 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(items: try page.items.map(Components.Schemas.Event.init), nextCursor: page.nextCursor))))
     }
 
-    /// The order if the caller may act on it; a channel key asking about another channel's order gets 404.
-    func visibleOrder(_ id: String, for action: (ChannelID) -> Action) async throws -> Order {
+    /// The order if the caller may act on it (nil: only read it); a channel key asking about
+    /// another channel's order gets 404.
+    func visibleOrder(_ id: String, for action: ((ChannelID) -> Action)?) async throws -> Order {
         let principal = try RequestScope.caller()
         let order = try await stores.orders.get(OrderID(id))
-        try principal.authorize(action(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
+        let read = principal.readingOrder(order.channel)
+        try principal.authorize(action?(order.channel) ?? read, on: "Order", id, seenWith: read)
         return order
     }
 

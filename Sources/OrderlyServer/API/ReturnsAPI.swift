@@ -91,7 +91,8 @@ extension Components.Schemas.Return {
             lines: r.lines.map {
                 .init(
                     orderLineId: "\(r.orderId):\($0.orderLine)", sku: $0.sku.rawValue, quantity: $0.quantity, reason: $0.reason,
-                    receivedQuantity: $0.receivedQuantity, restockedQuantity: $0.restockedQuantity, damagedQuantity: $0.damagedQuantity)
+                    receivedQuantity: $0.receivedQuantity, restockedQuantity: $0.restockedQuantity, damagedQuantity: $0.damagedQuantity,
+                    openBoxQuantity: $0.openBoxQuantity)
             },
             refundAmount: r.refundAmount, refundStatus: .init(rawValue: r.refundStatus.rawValue) ?? .pending,
             exchangeOrderId: r.exchangeOrderId?.rawValue, exchangeCredit: r.exchangeOrderId == nil ? nil : r.exchangeCredit,

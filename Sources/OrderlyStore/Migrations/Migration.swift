@@ -37,6 +37,7 @@ public enum Migrator {
         Migration0023StageDue.migration,
         Migration0024WorkflowStage.migration,
         Migration0025RoutingStrategies.migration,
+        Migration0026CounterLookup.migration,
     ]
 
     /// The newest schema version this build knows.

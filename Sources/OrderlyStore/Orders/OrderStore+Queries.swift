@@ -97,6 +97,24 @@ extension OrderStore {
         return Page(items: items, nextCursor: next)
     }
 
+    /// The orders a counter look-up names exactly (`OrderLookup`): by id, number, the channel's
+    /// external id, or the email or phone of the customer's profile; newest first, at most `limit`.
+    public func lookUp(_ lookup: OrderLookup, limit: Int = 20) async throws -> [OrderSummary] {
+        try await database.read { db in
+            var query = SQLQueryString(
+                "SELECT \(OrderSummary.columns) FROM orders o WHERE (o.id = \(bind: lookup.text) OR o.external_id = \(bind: lookup.text)")
+            if let number = lookup.number { query.appendInterpolation(SQLQueryString(" OR o.number = \(bind: number)")) }
+            if let email = lookup.email {
+                query.appendInterpolation(SQLQueryString(" OR o.customer_id IN (SELECT id FROM customers WHERE email_key = \(bind: email))"))
+            }
+            if let phone = lookup.phone {
+                query.appendInterpolation(SQLQueryString(" OR o.customer_id IN (SELECT id FROM customers WHERE phone_key = \(bind: phone))"))
+            }
+            query.appendInterpolation(SQLQueryString(") ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: max(1, min(limit, 100)))"))
+            return try await db.raw(query).all().map(OrderSummary.init)
+        }
+    }
+
     /// The order's timeline: every event about it, oldest first.
     public func timeline(_ id: OrderID, after: Int64?, limit: Int?) async throws -> Page<StoredEvent> {
         _ = try await get(id)

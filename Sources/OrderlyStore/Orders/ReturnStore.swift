@@ -99,7 +99,7 @@ public struct ReturnStore: Sendable {
     }
 
     /// Receives units with their condition: resellable ones are restocked at the receiving
-    /// location through the ledger (`return_restock`), damaged ones are recorded only.
+    /// location through the ledger (`return_restock`), damaged and open-box ones are counted only.
     public func receive(
         _ id: ReturnID, lines received: [(orderLine: Int, quantity: Int64, condition: Return.Condition)], actor: String?
     ) async throws -> Return {
@@ -129,7 +129,7 @@ public struct ReturnStore: Sendable {
                 try await db.raw(
                     """
                     UPDATE return_lines SET received_quantity = \(bind: line.receivedQuantity), restocked_quantity = \(bind: line.restockedQuantity),
-                        damaged_quantity = \(bind: line.damagedQuantity)
+                        damaged_quantity = \(bind: line.damagedQuantity), open_box_quantity = \(bind: line.openBoxQuantity)
                     WHERE return_id = \(bind: id.rawValue) AND order_line_no = \(bind: Int64(line.orderLine))
                     """
                 ).run()
@@ -306,7 +306,7 @@ public struct ReturnStore: Sendable {
             return nil
         }
         let lines = try await db.raw(
-            "SELECT order_line_no, sku, quantity, reason, received_quantity, restocked_quantity, damaged_quantity FROM return_lines WHERE return_id = \(bind: id.rawValue) ORDER BY order_line_no"
+            "SELECT order_line_no, sku, quantity, reason, received_quantity, restocked_quantity, damaged_quantity, open_box_quantity FROM return_lines WHERE return_id = \(bind: id.rawValue) ORDER BY order_line_no"
         ).all().map { row in
             var line = Return.Line(
                 orderLine: Int(try row.int64("order_line_no")), sku: SKU(try row.string("sku")), quantity: try row.int64("quantity"),
@@ -314,6 +314,7 @@ public struct ReturnStore: Sendable {
             line.receivedQuantity = try row.int64("received_quantity")
             line.restockedQuantity = try row.int64("restocked_quantity")
             line.damagedQuantity = try row.int64("damaged_quantity")
+            line.openBoxQuantity = try row.int64("open_box_quantity")
             return line
         }
         var ret = Return(
