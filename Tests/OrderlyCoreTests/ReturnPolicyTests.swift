@@ -84,4 +84,27 @@ struct ReturnPolicyTests {
             try second.ret.receiving([(1, 1, .resellable)], order: second.order)
         }
     }
+
+    /// Units handed over at a counter with a condition each are received as the return opens;
+    /// an open-box unit is counted apart and not restocked; a condition on some lines only, or
+    /// on a return by mail, is refused by field.
+    @Test func unitsHandedOverAtTheCounterAreReceivedWithTheirCondition() throws {
+        #expect(try ReturnPolicy.handedOver([((1, 2, "size"), nil)], method: .store) == nil, "no condition: the units are still to come")
+        let handed = try #require(try ReturnPolicy.handedOver([((1, 1, "size"), .resellable), ((1, 1, "size"), .openBox)], method: .store))
+        #expect(handed.map(\.quantity) == [1, 1] && handed.map(\.condition) == [.resellable, .openBox])
+        let partly = #expect(throws: OrderlyError.self) {
+            try ReturnPolicy.handedOver([((1, 1, "size"), .damaged), ((2, 1, "size"), nil)], method: .store)
+        }
+        #expect(partly?.fieldErrors.map(\.field) == ["lines[1].condition"])
+        let mail = #expect(throws: OrderlyError.self) { try ReturnPolicy.handedOver([((1, 1, "size"), .damaged)], method: .mail) }
+        #expect(mail?.fieldErrors.map(\.field) == ["lines[0].condition"])
+
+        let ret = Return(
+            id: "ret_2", orderId: "o", locationId: "ST", method: .store, lines: [.init(orderLine: 1, sku: "A", quantity: 2, reason: "size")],
+            refundAmount: 10_000, currency: "EUR", createdAt: Date())
+        let receipt = try ret.receiving(handed, order: Self.order())
+        #expect(receipt.restock == ["A": 1] && receipt.ret.status == .received)
+        #expect(receipt.ret.lines.map(\.restockedQuantity) == [1] && receipt.ret.lines.map(\.openBoxQuantity) == [1])
+        #expect(receipt.order.lines.first?.returnedQuantity == 2)
+    }
 }

@@ -128,6 +128,47 @@ struct CounterReturnsAPITests {
             let receipt = try #require(events.first { $0["type"] as? String == "return.received" }?["data"] as? [String: Any])
             let payload = try #require((receipt["lines"] as? [[String: Any]])?.first)
             #expect((payload["restocked"] as? NSNumber)?.intValue == 1 && (payload["openBox"] as? NSNumber)?.intValue == 1)
+
+            // The last unit handed over as the return opens: received in the same call. A condition
+            // on some lines only, or on a return by mail, is refused and writes nothing.
+            let handed = try await DatabaseImage.of(app.stores.database)
+            let partly = try await app.send(
+                .post, "/v1/returns",
+                json: [
+                    "orderId": id, "locationId": "ST-RTM", "method": "store",
+                    "lines": [["sku": "SKU-1", "quantity": 1, "reason": "broken", "condition": "damaged"]] + [
+                        ["sku": "SKU-1", "quantity": 0, "reason": "x"]
+                    ],
+                ], key: rotterdam
+            ).expect(400)
+            #expect(partly.fields.contains("lines[1].condition"))
+            let mail = try await app.send(
+                .post, "/v1/returns",
+                json: [
+                    "orderId": id, "locationId": "WH-AMS", "method": "mail",
+                    "lines": [["sku": "SKU-1", "quantity": 1, "reason": "broken", "condition": "damaged"]],
+                ]
+            ).expect(400)
+            #expect(mail.fields == ["lines[0].condition"])
+            #expect(try await DatabaseImage.of(app.stores.database) == handed, "refused take-backs write nothing")
+            let last = try await app.send(
+                .post, "/v1/returns",
+                json: [
+                    "orderId": id, "locationId": "ST-RTM", "method": "store",
+                    "lines": [["sku": "SKU-1", "quantity": 1, "reason": "broken", "condition": "damaged"]],
+                ], key: rotterdam
+            ).expect(201)
+            #expect(last["status"] as? String == "received" && last.int("refundAmount") == 1500)
+            #expect(((last["lines"] as? [[String: Any]])?.first?["damagedQuantity"] as? NSNumber)?.intValue == 1)
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-RTM").int("onHand") == 1, "a damaged unit is not restocked")
+            let returned = try await app.send(.get, "/v1/orders/\(id)", key: rotterdam).expect(200)
+            #expect(returned["status"] as? String == "returned")
+            // Received and waiting at the till, the order's money is not yet settled; paid out, it is.
+            #expect(try await app.stores.consistency.run().isEmpty)
+            try await app.send(.post, "/v1/returns/\(try #require(last["id"] as? String))/till-refund", json: ["method": "cash"], key: rotterdam)
+                .expect(200)
+            let settled = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect(((settled["totals"] as? [String: Any])?["refunded"] as? NSNumber)?.intValue == 4500)
         }
     }
 }

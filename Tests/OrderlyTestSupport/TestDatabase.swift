@@ -64,21 +64,25 @@ public enum TestDatabase {
         _ body: (Stores) async throws -> T
     ) async throws -> T {
         let (database, file) = try await open(engine, poolSize: poolSize, groupCommitLanes: groupCommitLanes, orderBatchLanes: orderBatchLanes)
+        let result: T
+        let findings: [ConsistencyCheck.Finding]
         do {
             // bcrypt at its lowest cost: tests sign in often, and the cost changes nothing they check.
             let stores = Stores(database: database, time: time, bcryptCost: 4)
-            let result = try await body(stores)
+            result = try await body(stores)
             // Whatever a test did, stock, reservations, the ledger and orders must still agree.
-            let findings = try await stores.consistency.run()
-            await database.close()
-            remove(file)
-            if !findings.isEmpty { throw Inconsistent(findings: findings) }
-            return result
+            findings = try await stores.consistency.run()
         } catch {
             await database.close()
             remove(file)
             throw error
         }
+        // Closed once: a database closed twice waits for ever (a finding used to be thrown
+        // inside the `do`, and the test hung instead of failing).
+        await database.close()
+        remove(file)
+        if !findings.isEmpty { throw Inconsistent(findings: findings) }
+        return result
     }
 }
 

@@ -202,9 +202,11 @@ extension Invoicing {
     /// What an order's documents say was paid (invoices less credit notes) when its money
     /// has settled — everything not cancelled is delivered, something was captured, no refund
     /// Orderly asked for is still outstanding — and what the payments say (captured less
-    /// refunded); nil while the order is still moving, when the two need not agree.
-    public static func settled(_ order: Order, documents: [Invoice]) -> (documents: Int64, payments: Int64)? {
-        guard order.payments.captured > 0, order.refundsRequested <= order.payments.refunded,
+    /// refunded); nil while the order is still moving, when the two need not agree — also
+    /// while units a store received wait for their refund at its till (`awaitingTill`): their
+    /// credit note is issued, the money not yet paid back.
+    public static func settled(_ order: Order, documents: [Invoice], awaitingTill: Bool = false) -> (documents: Int64, payments: Int64)? {
+        guard !awaitingTill, order.payments.captured > 0, order.refundsRequested <= order.payments.refunded,
             [.fulfilled, .returned, .partiallyReturned, .cancelled].contains(order.status)
         else { return nil }
         let documented = documents.reduce(Int64(0)) { $0 + ($1.kind == .invoice ? $1.total : -$1.total) }

@@ -107,6 +107,28 @@ extension Return {
 public enum ReturnPolicy {
     /// A requested line: `orderLine` with `quantity` units, for `reason`.
     public typealias Request = (orderLine: Int, quantity: Int64, reason: String)
+    /// Units of a return's line received in one condition.
+    public typealias Received = (orderLine: Int, quantity: Int64, condition: Return.Condition)
+
+    /// Units a customer hands over at a store's counter as the return opens, each request with
+    /// the condition of its units (a line may come twice: one unit resellable, one opened):
+    /// what is received at once, or nil when no request names a condition (the units are still
+    /// to come). Refused unless every request names one, and the return is at a store.
+    public static func handedOver(
+        _ requests: [(request: Request, condition: Return.Condition?)], method: Return.Method
+    ) throws(OrderlyError) -> [Received]? {
+        guard requests.contains(where: { $0.condition != nil }) else { return nil }
+        var v = Validator()
+        for (i, item) in requests.enumerated() {
+            if method != .store {
+                v.add("lines[\(i)].condition", "only units handed over at a store's counter are received as the return opens")
+            } else if item.condition == nil {
+                v.add("lines[\(i)].condition", "is required when another line has one: units handed over are received together")
+            }
+        }
+        try v.validate()
+        return requests.compactMap { item in item.condition.map { (item.request.orderLine, item.request.quantity, $0) } }
+    }
 
     /// Checks a request against what was fulfilled, less what was already returned or is on
     /// its way back (`pending` per order line). Over-returns are refused as `not_returnable`.
@@ -180,9 +202,7 @@ extension Return {
     /// Receives units with their condition: resellable ones are restocked at the receiving
     /// location, damaged and open-box ones are counted only. Refused unless the return is still requested,
     /// or for more than a line still expects.
-    public func receiving(
-        _ received: [(orderLine: Int, quantity: Int64, condition: Condition)], order: Order
-    ) throws(OrderlyError) -> ReturnReceipt {
+    public func receiving(_ received: [ReturnPolicy.Received], order: Order) throws(OrderlyError) -> ReturnReceipt {
         guard status == .requested else { throw OrderlyError.conflict("Return \(id) is \(status.rawValue) and cannot be received") }
         var ret = self
         var order = order

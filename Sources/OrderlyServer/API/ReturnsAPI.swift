@@ -8,15 +8,17 @@ extension OrderlyAPIService {
         let caller = try RequestScope.caller(may: .handleReturn(LocationID(body.locationId)))
         let order = try await stores.orders.get(OrderID(body.orderId))
         var v = Validator()
-        let lines: [ReturnPolicy.Request] = body.lines.enumerated().compactMap { i, line in
+        let requests: [(request: ReturnPolicy.Request, condition: Return.Condition?)] = body.lines.enumerated().compactMap { i, line in
             guard let number = orderLine(order, id: line.orderLineId, sku: line.sku, field: "lines[\(i)]", into: &v) else { return nil }
-            return (number, line.quantity, line.reason)
+            return ((number, line.quantity, line.reason), line.condition.flatMap { Return.Condition(rawValue: $0.rawValue) })
         }
         try v.validate()
+        let method = Return.Method(rawValue: body.method.rawValue) ?? .mail
+        let received = try ReturnPolicy.handedOver(requests, method: method)
         let ret = try await stores.returns.create(
-            orderId: order.id, locationId: LocationID(body.locationId), method: Return.Method(rawValue: body.method.rawValue) ?? .mail, lines: lines,
+            orderId: order.id, locationId: LocationID(body.locationId), method: method, lines: requests.map(\.request),
             exchange: (body.exchange ?? []).map { Exchange.Item(sku: SKU($0.sku), quantity: $0.quantity, unitPrice: $0.unitPrice) },
-            actor: Self.actor(caller))
+            received: received, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(ret))))
     }
 
@@ -43,7 +45,7 @@ extension OrderlyAPIService {
         let caller = try RequestScope.caller(may: .handleReturn(ret.locationId))
         let order = try await stores.orders.get(ret.orderId)
         var v = Validator()
-        let lines: [(orderLine: Int, quantity: Int64, condition: Return.Condition)] = body.lines.enumerated().compactMap { i, line in
+        let lines: [ReturnPolicy.Received] = body.lines.enumerated().compactMap { i, line in
             guard let number = orderLine(order, id: line.orderLineId, sku: line.sku, field: "lines[\(i)]", into: &v) else { return nil }
             return (number, line.quantity, Return.Condition(rawValue: line.condition.rawValue) ?? .damaged)
         }

@@ -13,58 +13,64 @@ public struct ReturnStore: Sendable {
     /// address) is placed and routed in the same transaction, and the return's value pays it
     /// as `Exchange` decides: the credit is a `sale` on the replacement now, and a `refund` on
     /// this order when the units come back.
+    ///
+    /// With `received` (units taken back at a counter, `ReturnPolicy.TakeBack`), the return is
+    /// received in the same transaction: the customer hands the units over as it is opened.
     public func create(
         orderId: OrderID, locationId: LocationID, method: Return.Method, lines requested: [ReturnPolicy.Request],
-        exchange: [Exchange.Item] = [], actor: String?
+        exchange: [Exchange.Item] = [], received: [ReturnPolicy.Received]? = nil, actor: String?
     ) async throws -> Return {
         let exchangeLines = try Exchange.lines(exchange)
-        if let ret = try await Replanning.untilStockSettles({ try await create(orderId, locationId, method, requested, exchangeLines, actor) }) {
-            return ret
+        let now = time.now
+        let opened = try await Replanning.untilStockSettles {
+            try await database.transaction { db in
+                let ret = try await Self.open(db, orderId, locationId, method, requested, exchangeLines, actor, at: now)
+                guard let received else { return ret }
+                return try await Self.receive(db, ret.id, received, actor: actor, at: now)
+            }
         }
-        throw OrderlyError.conflict("Stock kept changing while the exchange order was routed; retry")
+        guard let opened else { throw OrderlyError.conflict("Stock kept changing while the exchange order was routed; retry") }
+        return opened
     }
 
-    private func create(
-        _ orderId: OrderID, _ locationId: LocationID, _ method: Return.Method, _ requested: [ReturnPolicy.Request],
-        _ exchangeLines: [OrderDraft.Line], _ actor: String?
+    private static func open(
+        _ db: Transaction, _ orderId: OrderID, _ locationId: LocationID, _ method: Return.Method, _ requested: [ReturnPolicy.Request],
+        _ exchangeLines: [OrderDraft.Line], _ actor: String?, at now: Date
     ) async throws -> Return {
-        let now = time.now
-        return try await database.transaction { db in
-            guard let order = try await OrderRows.fetch(db, orderId, forUpdate: true) else {
-                throw OrderlyError.invalid("orderId", "order '\(orderId)' does not exist")
-            }
-            guard let location = try await LocationStore.fetch(db, locationId) else {
-                throw OrderlyError.invalid("locationId", "location '\(locationId)' does not exist")
-            }
-            let pending = try await Self.pendingUnits(db, orderId)
-            let lines = try ReturnPolicy.validate(requested, order: order, pending: pending, location: location, method: method)
-            var returned: [Int: Int64] = [:]
-            for line in order.lines { returned[line.number] = line.returnedQuantity + (pending[line.number] ?? 0) }
-            var ret = Return(
-                id: ReturnID("ret_" + Token.random(bytes: 10)), orderId: orderId, locationId: locationId, method: method, lines: lines,
-                refundAmount: ReturnPolicy.refund(for: lines, order: order, alreadyReturned: returned), currency: order.currency, createdAt: now)
-            if !exchangeLines.isEmpty { try await Self.placeExchange(db, exchangeLines, for: &ret, of: order, actor: actor, at: now) }
+        guard let order = try await OrderRows.fetch(db, orderId, forUpdate: true) else {
+            throw OrderlyError.invalid("orderId", "order '\(orderId)' does not exist")
+        }
+        guard let location = try await LocationStore.fetch(db, locationId) else {
+            throw OrderlyError.invalid("locationId", "location '\(locationId)' does not exist")
+        }
+        let pending = try await Self.pendingUnits(db, orderId)
+        let lines = try ReturnPolicy.validate(requested, order: order, pending: pending, location: location, method: method)
+        var returned: [Int: Int64] = [:]
+        for line in order.lines { returned[line.number] = line.returnedQuantity + (pending[line.number] ?? 0) }
+        var ret = Return(
+            id: ReturnID("ret_" + Token.random(bytes: 10)), orderId: orderId, locationId: locationId, method: method, lines: lines,
+            refundAmount: ReturnPolicy.refund(for: lines, order: order, alreadyReturned: returned), currency: order.currency, createdAt: now)
+        if !exchangeLines.isEmpty { try await Self.placeExchange(db, exchangeLines, for: &ret, of: order, actor: actor, at: now) }
+        try await db.raw(
+            """
+            INSERT INTO returns (id, order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, updated_at,
+                exchange_order_id, exchange_credit, exchange_charge)
+            VALUES (\(bind: ret.id.rawValue), \(bind: orderId.rawValue), \(bind: locationId.rawValue), \(bind: method.rawValue),
+                \(bind: ret.status.rawValue), \(bind: ret.refundAmount), \(bind: ret.refundStatus.rawValue), \(bind: ret.currency.rawValue),
+                \(bind: now.stored), \(bind: now.stored), \(bind: ret.exchangeOrderId?.rawValue), \(bind: ret.exchangeCredit),
+                \(bind: ret.exchangeCharge))
+            """
+        ).run()
+        for line in Self.merged(lines) {
             try await db.raw(
                 """
-                INSERT INTO returns (id, order_id, location_id, method, status, refund_amount, refund_status, currency, created_at, updated_at,
-                    exchange_order_id, exchange_credit, exchange_charge)
-                VALUES (\(bind: ret.id.rawValue), \(bind: orderId.rawValue), \(bind: locationId.rawValue), \(bind: method.rawValue),
-                    \(bind: ret.status.rawValue), \(bind: ret.refundAmount), \(bind: ret.refundStatus.rawValue), \(bind: ret.currency.rawValue),
-                    \(bind: now.stored), \(bind: now.stored), \(bind: ret.exchangeOrderId?.rawValue), \(bind: ret.exchangeCredit),
-                    \(bind: ret.exchangeCharge))
+                INSERT INTO return_lines (return_id, order_line_no, sku, quantity, reason)
+                VALUES (\(bind: ret.id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.reason))
                 """
             ).run()
-            for line in Self.merged(lines) {
-                try await db.raw(
-                    """
-                    INSERT INTO return_lines (return_id, order_line_no, sku, quantity, reason)
-                    VALUES (\(bind: ret.id.rawValue), \(bind: Int64(line.orderLine)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.reason))
-                    """
-                ).run()
-            }
-            try EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
-            return try await Self.fetch(db, ret.id) ?? ret
         }
+        try EventLog.append(db, .returnRequested(ret), actor: actor, at: now)
+        return try await Self.fetch(db, ret.id) ?? ret
     }
 
     /// The replacement's draft checked, its errors named under `exchange`.
@@ -100,70 +106,72 @@ public struct ReturnStore: Sendable {
 
     /// Receives units with their condition: resellable ones are restocked at the receiving
     /// location through the ledger (`return_restock`), damaged and open-box ones are counted only.
-    public func receive(
-        _ id: ReturnID, lines received: [(orderLine: Int, quantity: Int64, condition: Return.Condition)], actor: String?
-    ) async throws -> Return {
+    public func receive(_ id: ReturnID, lines received: [ReturnPolicy.Received], actor: String?) async throws -> Return {
         let now = time.now
-        return try await database.transaction { db in
-            guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
-            guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true),
-                let current = try await Self.fetch(db, id, forUpdate: true)
-            else {
-                throw OrderlyError.notFound("Return", id)
+        return try await database.transaction { db in try await Self.receive(db, id, received, actor: actor, at: now) }
+    }
+
+    private static func receive(
+        _ db: Transaction, _ id: ReturnID, _ received: [ReturnPolicy.Received], actor: String?, at now: Date
+    ) async throws -> Return {
+        guard let peek = try await Self.fetch(db, id) else { throw OrderlyError.notFound("Return", id) }
+        guard let order = try await OrderRows.fetch(db, peek.orderId, forUpdate: true),
+            let current = try await Self.fetch(db, id, forUpdate: true)
+        else {
+            throw OrderlyError.notFound("Return", id)
+        }
+        let receipt = try current.receiving(received, order: order)
+        var (ret, restock) = (receipt.ret, receipt.restock)
+        if !restock.isEmpty {
+            let keys = restock.keys.map { StockLedger.Key(sku: $0, locationId: ret.locationId) }
+            let levels = try await StockLedger.lock(db, keys, at: now)
+            let changes = try keys.sorted().compactMap { key -> StockLedger.Change? in
+                guard let level = levels[key], let quantity = restock[key.sku] else { return nil }
+                return .init(
+                    level: level, newOnHand: try StockChange.adjust(level, by: quantity, field: "lines"), newSafetyStock: level.safetyStock,
+                    reason: .returnRestock, reference: id.rawValue)
             }
-            let receipt = try current.receiving(received, order: order)
-            var (ret, restock) = (receipt.ret, receipt.restock)
-            if !restock.isEmpty {
-                let keys = restock.keys.map { StockLedger.Key(sku: $0, locationId: ret.locationId) }
-                let levels = try await StockLedger.lock(db, keys, at: now)
-                let changes = try keys.sorted().compactMap { key -> StockLedger.Change? in
-                    guard let level = levels[key], let quantity = restock[key.sku] else { return nil }
-                    return .init(
-                        level: level, newOnHand: try StockChange.adjust(level, by: quantity, field: "lines"), newSafetyStock: level.safetyStock,
-                        reason: .returnRestock, reference: id.rawValue)
-                }
-                try await StockLedger.apply(db, changes, actor: actor, at: now)
-                try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
+            try await StockLedger.apply(db, changes, actor: actor, at: now)
+            try await StockLedger.serveWaiting(db, changes, actor: actor, at: now)
+        }
+        for line in ret.lines {
+            try await db.raw(
+                """
+                UPDATE return_lines SET received_quantity = \(bind: line.receivedQuantity), restocked_quantity = \(bind: line.restockedQuantity),
+                    damaged_quantity = \(bind: line.damagedQuantity), open_box_quantity = \(bind: line.openBoxQuantity)
+                WHERE return_id = \(bind: id.rawValue) AND order_line_no = \(bind: Int64(line.orderLine))
+                """
+            ).run()
+        }
+        try await db.raw(
+            "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
+        ).run()
+        try await OrderRows.saveProgress(db, receipt.order, at: now)
+        try EventLog.append(db, receipt.event, actor: actor, at: now)
+        // Once everything has arrived, the return's refund is asked of the provider.
+        if ret.status == .received && current.status != .received {
+            var order = receipt.order
+            // The part of the return's value that paid an exchange leaves this order now.
+            if let credit = Exchange.creditOut(ret, order: order) {
+                _ = try await PaymentStore.record(db, credit, on: &order, actor: actor, at: now)
             }
-            for line in ret.lines {
+            // A return by mail is refunded to the original payment when it arrives; one at a
+            // store's counter waits for the till (`refundAtTill`): cash or the original payment.
+            if ret.method == .mail, case let amount = RefundRequest.forReturn(ret.refundAmount, order: order), amount > 0 {
+                try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
+                ret.refundStatus = .requested
                 try await db.raw(
-                    """
-                    UPDATE return_lines SET received_quantity = \(bind: line.receivedQuantity), restocked_quantity = \(bind: line.restockedQuantity),
-                        damaged_quantity = \(bind: line.damagedQuantity), open_box_quantity = \(bind: line.openBoxQuantity)
-                    WHERE return_id = \(bind: id.rawValue) AND order_line_no = \(bind: Int64(line.orderLine))
-                    """
+                    "UPDATE returns SET refund_status = \(bind: ret.refundStatus.rawValue) WHERE id = \(bind: ret.id.rawValue)"
                 ).run()
             }
-            try await db.raw(
-                "UPDATE returns SET status = \(bind: ret.status.rawValue), updated_at = \(bind: now.stored) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try await OrderRows.saveProgress(db, receipt.order, at: now)
-            try EventLog.append(db, receipt.event, actor: actor, at: now)
-            // Once everything has arrived, the return's refund is asked of the provider.
-            if ret.status == .received && current.status != .received {
-                var order = receipt.order
-                // The part of the return's value that paid an exchange leaves this order now.
-                if let credit = Exchange.creditOut(ret, order: order) {
-                    _ = try await PaymentStore.record(db, credit, on: &order, actor: actor, at: now)
-                }
-                // A return by mail is refunded to the original payment when it arrives; one at a
-                // store's counter waits for the till (`refundAtTill`): cash or the original payment.
-                if ret.method == .mail, case let amount = RefundRequest.forReturn(ret.refundAmount, order: order), amount > 0 {
-                    try await PaymentStore.requestRefund(db, &order, amount: amount, reason: "return", returnId: ret.id, actor: actor, at: now)
-                    ret.refundStatus = .requested
-                    try await db.raw(
-                        "UPDATE returns SET refund_status = \(bind: ret.refundStatus.rawValue) WHERE id = \(bind: ret.id.rawValue)"
-                    ).run()
-                }
-                // The credit note for what came back.
-                if let draft = Invoicing.creditNote(
-                    for: ret, order: order, id: InvoiceStore.newID(), at: now, names: try await InvoiceStore.names(db, order))
-                {
-                    _ = try await InvoiceStore.issue(db, draft, actor: actor)
-                }
+            // The credit note for what came back.
+            if let draft = Invoicing.creditNote(
+                for: ret, order: order, id: InvoiceStore.newID(), at: now, names: try await InvoiceStore.names(db, order))
+            {
+                _ = try await InvoiceStore.issue(db, draft, actor: actor)
             }
-            return ret
         }
+        return ret
     }
 
     /// Cancels a return nothing of which has arrived; its units become returnable again.
@@ -178,6 +186,16 @@ public struct ReturnStore: Sendable {
             try EventLog.append(db, .returnCancelled(ret), actor: actor, at: now)
             return ret
         }
+    }
+
+    /// Whether units of the order came back at a store's counter and wait for their refund at its till.
+    static func awaitingTill(_ db: any SQLDatabase, _ order: OrderID) async throws -> Bool {
+        try await db.raw(
+            """
+            SELECT 1 AS one FROM returns WHERE order_id = \(bind: order.rawValue) AND method = \(bind: Return.Method.store.rawValue)
+                AND status = \(bind: Return.Status.received.rawValue) AND refund_status = \(bind: Return.RefundStatus.pending.rawValue) LIMIT 1
+            """
+        ).first() != nil
     }
 
     /// Refunds of an order's returns: pending (not cancelled, not yet paid) and paid.

@@ -123,7 +123,9 @@ public struct ConsistencyCheck: Sendable {
                     // 8. A settled order's payments say what its invoices and credit notes say.
                     guard order.payments.captured > 0 else { continue }
                     let documents = try await InvoiceStore.documents(db, of: order.id)
-                    if let settled = Invoicing.settled(order, documents: documents), settled.documents != settled.payments {
+                    let awaitingTill = try await ReturnStore.awaitingTill(db, order.id)
+                    if let settled = Invoicing.settled(order, documents: documents, awaitingTill: awaitingTill), settled.documents != settled.payments
+                    {
                         findings.append(
                             .init(
                                 rule: "money", subject: order.id.rawValue,
