@@ -109,6 +109,7 @@ let package = Package(
                 .embedInCode("Web/Templates/locations.mustache"),
                 .embedInCode("Web/Templates/routing-simulation.mustache"),
                 .embedInCode("Web/Templates/routing-comparison.mustache"),
+                .embedInCode("Web/Templates/take-back.mustache"),
                 .embedInCode("Web/Templates/waiting.mustache"),
                 .embedInCode("Web/Templates/invoice.mustache"),
                 .embedInCode("Web/Templates/reports.mustache"),

@@ -130,6 +130,12 @@ public enum ReturnPolicy {
         return requests.compactMap { item in item.condition.map { (item.request.orderLine, item.request.quantity, $0) } }
     }
 
+    /// What of an order line can still come back: what was fulfilled, less what is already
+    /// returned or on its way back (`pending` per order line).
+    public static func returnable(_ line: OrderLine, pending: [Int: Int64]) -> Int64 {
+        max(0, line.fulfilledQuantity - line.returnedQuantity - (pending[line.number] ?? 0))
+    }
+
     /// Checks a request against what was fulfilled, less what was already returned or is on
     /// its way back (`pending` per order line). Over-returns are refused as `not_returnable`.
     public static func validate(
@@ -157,7 +163,7 @@ public enum ReturnPolicy {
             // Sum only quantities already known to be in range: the sum of several huge ones would overflow (found by fuzzing).
             guard (1...Limits.maxQuantity).contains(request.quantity) else { continue }
             asked[line.number, default: 0] += request.quantity
-            let returnable = line.fulfilledQuantity - line.returnedQuantity - (pending[line.number] ?? 0)
+            let returnable = Self.returnable(line, pending: pending)
             if asked[line.number, default: 0] > returnable {
                 over.append(.init(field: "lines[\(i)].quantity", message: "only \(max(0, returnable)) of line \(line.number) can be returned"))
             }

@@ -175,3 +175,24 @@ struct StageDecisionForm: Decodable {
 
 /// The workflow a channel's orders pass (absent: none, the hold rules and payment gate apply).
 struct ChannelWorkflowForm: Decodable { var workflow: String? }
+
+/// Units taken back at a store's counter: per order line (`l<number>`), how many come back in
+/// each condition, and why.
+struct TakeBackForm: Decodable {
+    var reason: String?
+    var resellable: [String: FormNumber<Int64>]?
+    var open_box: [String: FormNumber<Int64>]?
+    var damaged: [String: FormNumber<Int64>]?
+
+    /// The units as return requests with their condition, in line order; zeros left out.
+    func requests(reason fallback: String) -> [(request: ReturnPolicy.Request, condition: Return.Condition?)] {
+        let reason = reason ?? fallback
+        let byCondition: [(Return.Condition, [String: FormNumber<Int64>]?)] = [(.resellable, resellable), (.openBox, open_box), (.damaged, damaged)]
+        return byCondition.flatMap { condition, units in
+            (units ?? [:]).compactMap { key, units -> (line: Int, request: ReturnPolicy.Request, condition: Return.Condition?)? in
+                guard key.hasPrefix("l"), let line = Int(key.dropFirst()), units.value != 0 else { return nil }
+                return (line, (line, units.value, reason), condition)
+            }
+        }.sorted { $0.line < $1.line }.map { ($0.request, $0.condition) }
+    }
+}

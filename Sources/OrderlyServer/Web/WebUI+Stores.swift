@@ -69,7 +69,7 @@ extension WebUI {
         return render(
             "store",
             [
-                "id": id, "name": place.name,
+                "id": id, "name": place.name, "takesBack": principal.may(.handleReturn(location)) && principal.may(.findOrderAtCounter),
                 "pickList": pickList.map { item -> [String: Any] in
                     [
                         "sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity,
@@ -103,7 +103,80 @@ extension WebUI {
             ], session: session, request: request, here: "store:\(id)")
     }
 
+    /// Taking units back at the counter: the order found by what the customer shows (any
+    /// channel's, `OrderLookup`), what of each line can come back, and a count per condition.
+    func takeBack(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
+        let location = LocationID(id)
+        let principal = session.user.principal
+        try principal.authorize(.handleReturn(location), on: "Location", id, seenWith: .readFulfillment(location))
+        try principal.authorize(.findOrderAtCounter)
+        let place = try await stores.locations.get(location)
+        let q = request.uri.queryParameters["q"].map(String.init) ?? ""
+        var values: [String: Any] = ["id": id, "name": place.name, "q": q, "csrf": session.csrfToken]
+        guard !q.trimmingCharacters(in: .whitespaces).isEmpty else { return render("take-back", values, session: session, request: request) }
+        let found: [OrderSummary]
+        do {
+            found = try await stores.orders.lookUp(try OrderLookup(q), limit: 20)
+        } catch let error as OrderlyError {
+            values["lookupError"] = error.detail
+            return render("take-back", values, session: session, request: request)
+        }
+        let asked = request.uri.queryParameters["order"].map(String.init)
+        let chosen = found.first { $0.id.rawValue == asked } ?? (found.count == 1 ? found.first : nil)
+        values["searched"] = true
+        values["found"] = found.map { o -> [String: Any] in
+            [
+                "id": o.id.rawValue, "number": o.number, "channel": o.channel.rawValue, "date": Self.when(o.createdAt), "status": o.status.rawValue,
+                "total": o.currency.format(o.total), "chosen": o.id == chosen?.id,
+                "link": "/stores/\(id)/take-back?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&order=\(o.id.rawValue)",
+            ]
+        }
+        if let chosen {
+            let (order, returnable) = try await stores.returns.returnable(chosen.id)
+            var names: [SKU: String] = [:]
+            for line in order.lines { names[line.sku] = (try? await stores.products.get(line.sku))?.name }
+            values["order"] = [
+                "id": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue,
+                "anyReturnable": returnable.values.contains { $0 > 0 },
+                "lines": order.lines.map { line -> [String: Any] in
+                    let units = returnable[line.number] ?? 0
+                    var row: [String: Any] = [
+                        "line": line.number, "sku": line.sku.rawValue, "name": names[line.sku] ?? "",
+                        "bought": line.quantity - line.cancelledQuantity,
+                        "fulfilled": line.fulfilledQuantity, "returned": line.returnedQuantity, "returnable": units,
+                        "unitPrice": order.currency.format(line.paid(units: 1, after: line.returnedQuantity)),
+                    ]
+                    if units > 0 { row["key"] = "l\(line.number)" }
+                    return row
+                },
+            ]
+        }
+        return render("take-back", values, session: session, request: request)
+    }
+
     func registerStoreActions(on router: Router<BasicRequestContext>) {
+        router.post("/stores/:location/take-back/:order") { request, context in
+            let location = try context.parameters.require("location")
+            let orderId = OrderID(try context.parameters.require("order"))
+            return try await action(request, context, back: "/stores/\(location)/take-back?q=\(orderId)") { form, session in
+                let principal = session.user.principal
+                try principal.authorize(
+                    .handleReturn(LocationID(location)), on: "Location", location, seenWith: .readFulfillment(LocationID(location)))
+                try principal.authorize(.findOrderAtCounter)
+                let requests = try form.decode(TakeBackForm.self).requests(reason: "returned at the counter")
+                guard !requests.isEmpty else { throw OrderlyError.invalid("units", "count at least one unit to take back") }
+                let received = try ReturnPolicy.handedOver(requests, method: .store)
+                let ret = try await stores.returns.create(
+                    orderId: orderId, locationId: LocationID(location), method: .store, lines: requests.map(\.request), received: received,
+                    actor: principal.name)
+                let units = ret.lines.reduce(0) { $0 + $1.receivedQuantity }
+                let restocked = ret.lines.reduce(0) { $0 + $1.restockedQuantity }
+                return (
+                    "/stores/\(location)",
+                    "Taken back: \(units) unit\(units == 1 ? "" : "s"), \(restocked) back on the shelf. Refund \(ret.currency.format(ret.refundAmount)): pay it under Refunds at the till."
+                )
+            }
+        }
         router.post("/stores/:location/fulfillment-orders/:id/:step") { request, context in
             let location = try context.parameters.require("location")
             let id = FulfillmentOrderID(try context.parameters.require("id"))

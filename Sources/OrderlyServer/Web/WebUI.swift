@@ -42,7 +42,7 @@ struct WebUI: Sendable {
             ("locations", PackageResources.locations_mustache),
             ("routing-simulation", PackageResources.routing_simulation_mustache),
             ("workflow-simulation", PackageResources.workflow_simulation_mustache),
-            ("routing-comparison", PackageResources.routing_comparison_mustache),
+            ("routing-comparison", PackageResources.routing_comparison_mustache), ("take-back", PackageResources.take_back_mustache),
         ] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
@@ -76,6 +76,9 @@ struct WebUI: Sendable {
             try await page(request, context) { try await customer($0, $1, context.parameters.require("id")) }
         }
         router.get("/inventory") { request, context in try await page(request, context) { try await inventory($0, $1) } }
+        router.get("/stores/:location/take-back") { request, context in
+            try await page(request, context) { try await takeBack($0, $1, context.parameters.require("location")) }
+        }
         router.get("/stores/:location") { request, context in
             try await page(request, context) { try await store($0, $1, context.parameters.require("location")) }
         }

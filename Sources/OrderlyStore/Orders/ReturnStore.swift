@@ -188,6 +188,17 @@ public struct ReturnStore: Sendable {
         }
     }
 
+    /// The order and what of each of its lines can still come back (`ReturnPolicy.returnable`).
+    public func returnable(_ orderId: OrderID) async throws -> (order: Order, units: [Int: Int64]) {
+        try await database.read { db in
+            guard let order = try await OrderRows.fetch(db, orderId) else { throw OrderlyError.notFound("Order", orderId) }
+            let pending = try await Self.pendingUnits(db, orderId)
+            var units: [Int: Int64] = [:]
+            for line in order.lines { units[line.number] = ReturnPolicy.returnable(line, pending: pending) }
+            return (order, units)
+        }
+    }
+
     /// Whether units of the order came back at a store's counter and wait for their refund at its till.
     static func awaitingTill(_ db: any SQLDatabase, _ order: OrderID) async throws -> Bool {
         try await db.raw(

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyStore
+import OrderlyTestSupport
+import Testing
+
+@Suite("Back office: taking back at the counter")
+struct BackOfficeCounterTests {
+    /// An associate in Utrecht finds a web order shipped from the DC by what the customer shows,
+    /// sees what can come back, and takes two units back — one resellable, one opened — in one
+    /// step: the resellable one is on Utrecht's shelf and the refund waits at the till. Refused
+    /// counts change nothing; another store's counter is not found.
+    @Test(arguments: Engine.all)
+    func anAssociateTakesBackAWebOrderAtTheCounter(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            let (id, number) = try await CounterReturnsAPITests.shippedWebOrder(app)
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let page = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(page.text.contains("take-back-lookup"))
+            let csrf = store.csrf(page)
+
+            let nothing = try await store.go(.get, "/stores/ST-UTR/take-back?q=ada").expect(200)
+            #expect(nothing.text.contains("No order has this number"), "\(nothing.text)")
+            let found = try await store.go(.get, "/stores/ST-UTR/take-back?q=WEB-77").expect(200)
+            #expect(found.text.contains(number) && found.text.contains("name=\"resellable[l1]\"") && found.text.contains("max=\"3\""))
+            try await store.go(.get, "/stores/ST-RTM/take-back?q=WEB-77").expect(404)
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            for (form, says) in [
+                (["resellable[l1]": "0"], "error:units: count at least one unit to take back"),
+                (["resellable[l1]": "2", "damaged[l1]": "2"], "error:lines[1].quantity: only 3 of line 1 can be returned"),
+                (["resellable[l1]": "one"], "error:resellable.l1: is not a valid value"),
+            ] {
+                try await store.go(.post, "/stores/ST-UTR/take-back/\(id)", form: form.merging(["csrf": csrf]) { a, _ in a }).expect(303)
+                let flash = (store.cookies["orderly_flash"] ?? "").removingPercentEncoding ?? ""
+                #expect(flash.hasPrefix(says), "\(form): \(flash)")
+                store.cookies["orderly_flash"] = nil
+            }
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [], "refused counts write nothing")
+
+            try await store.go(
+                .post, "/stores/ST-UTR/take-back/\(id)", form: ["csrf": csrf, "resellable[l1]": "1", "open_box[l1]": "1", "reason": "too big"]
+            ).expect(303)
+            #expect(
+                (store.cookies["orderly_flash"] ?? "").removingPercentEncoding
+                    == "ok:Taken back: 2 units, 1 back on the shelf. Refund EUR 30.00: pay it under Refunds at the till.")
+            let returns = try await app.send(.get, "/v1/returns?orderId=\(id)").expect(200).items
+            #expect(returns.count == 1 && returns.first?["status"] as? String == "received" && returns.first?["locationId"] as? String == "ST-UTR")
+            let line = try #require((returns.first?["lines"] as? [[String: Any]])?.first)
+            #expect((line["restockedQuantity"] as? NSNumber)?.intValue == 1 && (line["openBoxQuantity"] as? NSNumber)?.intValue == 1)
+            #expect(line["reason"] as? String == "too big")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 1)
+            let till = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(till.text.contains("Refunds at the till") && till.text.contains("EUR 30.00"))
+            let after = try await store.go(.get, "/stores/ST-UTR/take-back?q=\(id)").expect(200)
+            #expect(after.text.contains("max=\"1\"") && !after.text.contains("max=\"3\""), "one unit can still come back")
+        }
+    }
+}
