@@ -43,11 +43,12 @@ enum DemoBusiness {
             ("admin@orderly.demo", "Demo administrator", StaffUser.Role.admin, [LocationID]()),
             ("agent@orderly.demo", "Sam (customer service)", .service, []),
             ("utrecht@orderly.demo", "Noor (Utrecht store)", .store, ["ST-UTRECHT"]),
+            ("rotterdam@orderly.demo", "Milan (Rotterdam store)", .store, ["ST-ROTTERDAM"]),
         ] {
             try await stores.staff.create(email: email, name: name, password: Self.staffPassword, role: role, locations: stores_, actor: actor)
         }
         logger.info(
-            "demo: back office at / — sign in as admin@orderly.demo, agent@orderly.demo or utrecht@orderly.demo with password \(Self.staffPassword)")
+            "demo: back office at / — sign in as admin@orderly.demo, agent@orderly.demo, utrecht@orderly.demo or rotterdam@orderly.demo with password \(Self.staffPassword)")
 
         let catalogue: [(String, String, [String: String])] = [
             ("TENT-2P", "Ridge 2-person tent", ["category": "tents"]), ("TENT-4P", "Basecamp 4-person tent", ["category": "tents"]),

@@ -2,7 +2,8 @@
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
 order's money and records a goodwill refund; then a
-store associate hands over a pickup against its code. Saves screenshots of the main pages.
+store associate hands over a pickup against its code; another takes back a unit of a web
+order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
 Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
 """
@@ -212,6 +213,46 @@ def main():
         check("Forbidden" in driver.page_source, "a store associate may not search orders")
         driver.get(BASE + "/payments")
         check("Forbidden" in driver.page_source, "a store associate may not change payment settings")
+
+        # A web order shipped from the DC comes back at the Rotterdam store: the associate finds it
+        # by its number, takes one unit back as resellable, and pays the refund out at the till.
+        dc = max(api("GET", "/v1/inventory?locationId=DC-TILBURG&limit=500")["items"], key=lambda l: l["available"])
+        sku = dc["sku"]
+        web = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-return-{int(time.time() * 1000)}", "currency": "EUR",
+            "customer": {"email": "return.tester@example.nl", "name": "Return Tester"},
+            "shippingAddress": {"name": "Return Tester", "line1": "Coolsingel 40", "city": "Rotterdam", "postalCode": "3011 AD", "country": "NL"},
+            "lines": [{"sku": sku, "quantity": 9, "unitPrice": 2000}]})
+        api("POST", f"/v1/orders/{web['id']}/payments", {
+            "kind": "sale", "amount": web["totals"]["total"], "currency": "EUR", "provider": "adyen", "method": "card",
+            "reference": "PSP-RETURN-" + web["number"]})
+        shipped_from = api("GET", "/v1/orders/" + web["id"])["fulfillmentOrders"]
+        check([fo["locationId"] for fo in shipped_from] == ["DC-TILBURG"], "nine units ship from the DC")
+        api("POST", f"/v1/fulfillment-orders/{shipped_from[0]['id']}/accept")
+        api("POST", f"/v1/fulfillment-orders/{shipped_from[0]['id']}/shipments", {"lines": [{"sku": sku, "quantity": 9}]})
+        on_shelf = api("GET", f"/v1/inventory/{sku}/ST-ROTTERDAM")["onHand"]
+        click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
+        sign_in(driver, "rotterdam@orderly.demo", PASSWORD)
+        check("/stores/ST-ROTTERDAM" in driver.current_url, "the Rotterdam associate lands on their store")
+        lookup = driver.find_element(By.ID, "take-back-lookup")
+        lookup.find_element(By.NAME, "q").send_keys(web["number"])
+        click(driver, lookup.find_element(By.CSS_SELECTOR, "button"))
+        check(web["number"] in driver.find_element(By.ID, "found").text, "the web order is found by its number")
+        form = driver.find_element(By.ID, "take-back")
+        check("9" in form.find_element(By.ID, "returnable").text, "nine units can come back")
+        form.find_element(By.NAME, "resellable[l1]").clear()
+        form.find_element(By.NAME, "resellable[l1]").send_keys("1")
+        form.find_element(By.NAME, "reason").send_keys("too small")
+        shot(driver, "take-back")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        check("Taken back: 1 unit, 1 back on the shelf. Refund EUR 20.00" in flash(driver), "the refund due is shown: " + flash(driver))
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#refunds tbody tr") if "EUR 20.00" in r.text)
+        click(driver, row.find_element(By.CSS_SELECTOR, "form button"))
+        check("Pay out EUR 20.00 in cash" in flash(driver), "the till pays it out in cash")
+        check(api("GET", f"/v1/inventory/{sku}/ST-ROTTERDAM")["onHand"] == on_shelf + 1, "the unit is back on Rotterdam's shelf")
+        ledger = api("GET", f"/v1/inventory/ledger?sku={sku}&locationId=ST-ROTTERDAM")["items"]
+        check(any(e["reason"] == "return_restock" and e["delta"] == 1 for e in ledger), "through the ledger")
+        check(api("GET", "/v1/orders/" + web["id"])["totals"]["refunded"] == 2000, "the order shows the refund")
 
         # The administrator: tax rates and payment settings.
         click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))

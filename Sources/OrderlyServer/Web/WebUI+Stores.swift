@@ -112,7 +112,7 @@ extension WebUI {
         try principal.authorize(.findOrderAtCounter)
         let place = try await stores.locations.get(location)
         let q = request.uri.queryParameters["q"].map(String.init) ?? ""
-        var values: [String: Any] = ["id": id, "name": place.name, "q": q, "csrf": session.csrfToken]
+        var values: [String: Any] = ["id": id, "locationId": id, "name": place.name, "q": q, "csrf": session.csrfToken]
         guard !q.trimmingCharacters(in: .whitespaces).isEmpty else { return render("take-back", values, session: session, request: request) }
         let found: [OrderSummary]
         do {
@@ -136,7 +136,7 @@ extension WebUI {
             var names: [SKU: String] = [:]
             for line in order.lines { names[line.sku] = (try? await stores.products.get(line.sku))?.name }
             values["order"] = [
-                "id": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue,
+                "orderId": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue,
                 "anyReturnable": returnable.values.contains { $0 > 0 },
                 "lines": order.lines.map { line -> [String: Any] in
                     let units = returnable[line.number] ?? 0
