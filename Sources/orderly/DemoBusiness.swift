@@ -48,7 +48,8 @@ enum DemoBusiness {
             try await stores.staff.create(email: email, name: name, password: Self.staffPassword, role: role, locations: stores_, actor: actor)
         }
         logger.info(
-            "demo: back office at / — sign in as admin@orderly.demo, agent@orderly.demo, utrecht@orderly.demo or rotterdam@orderly.demo with password \(Self.staffPassword)")
+            "demo: back office at / — sign in as admin@orderly.demo, agent@orderly.demo, utrecht@orderly.demo or rotterdam@orderly.demo with password \(Self.staffPassword)"
+        )
 
         let catalogue: [(String, String, [String: String])] = [
             ("TENT-2P", "Ridge 2-person tent", ["category": "tents"]), ("TENT-4P", "Basecamp 4-person tent", ["category": "tents"]),

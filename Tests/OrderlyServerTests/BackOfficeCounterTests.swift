@@ -26,7 +26,8 @@ struct BackOfficeCounterTests {
             let nothing = try await store.go(.get, "/stores/ST-UTR/take-back?q=ada").expect(200)
             #expect(nothing.text.contains("No order has this number"), "\(nothing.text)")
             let found = try await store.go(.get, "/stores/ST-UTR/take-back?q=WEB-77").expect(200)
-            #expect(found.text.contains(number) && found.text.contains("name=\"resellable[l1]\"") && found.text.contains("max=\"3\"")
+            #expect(
+                found.text.contains(number) && found.text.contains("name=\"resellable[l1]\"") && found.text.contains("max=\"3\"")
                     && found.text.contains("action=\"/stores/ST-UTR/take-back/\(id)\""))
             try await store.go(.get, "/stores/ST-RTM/take-back?q=WEB-77").expect(404)
 
