@@ -34,6 +34,8 @@ public enum Action: Sendable, Equatable {
     case changeOrder(ChannelID)
     /// Read customer profiles.
     case readCustomers
+    /// Edit, tag and merge customer profiles.
+    case changeCustomers
     /// Read fulfillment orders, optionally at one location.
     case readFulfillment(LocationID?)
     /// Accept, ship, hand over or reject a location's fulfillment orders.
@@ -60,7 +62,7 @@ extension Principal {
         case .service:
             switch action {
             case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .findOrderAtCounter, .changeOrder, .readCustomers,
-                .readFulfillment, .handleReturn, .recordPayment:
+                .changeCustomers, .readFulfillment, .handleReturn, .recordPayment:
                 return true
             case .manageSubscriptions: return true
             case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .placeOrder, .fulfil,

@@ -26,6 +26,21 @@ public struct APIKeyCreatedPayload: EventPayload, Equatable {
     public var name: String
     public var role: String
 }
+/// `customer.updated`: the profile as it now stands (what service staff edited).
+public struct CustomerUpdatedPayload: EventPayload, Equatable {
+    public var email: String?
+    public var name: String?
+    public var phone: String?
+    public var tags: [String]
+}
+/// `customer.merged`, on both profiles' timelines: which profile went into which, and how
+/// many orders moved with it.
+public struct CustomerMergedPayload: EventPayload, Equatable {
+    public var customerId: String
+    public var mergedId: String
+    public var mergedEmail: String?
+    public var ordersMoved: Int
+}
 /// `staff.created`.
 public struct StaffCreatedPayload: EventPayload, Equatable {
     public var email: String
@@ -84,6 +99,16 @@ extension DomainEvent {
         .init(
             .routingStrategyActivated, .routingStrategy(strategy.id),
             RoutingStrategyVersionPayload(version: strategy.version, rules: strategy.rules.map(\.name)))
+    }
+
+    public static func customerUpdated(_ c: CustomerProfile) -> Self {
+        .init(.customerUpdated, .customer(c.id), CustomerUpdatedPayload(email: c.email, name: c.name, phone: c.phone, tags: c.tags))
+    }
+    /// The merge, once on each profile's timeline (`subject`: the survivor's or the merged one's).
+    public static func customerMerged(_ merged: CustomerProfile, into survivor: CustomerID, ordersMoved: Int, on subject: CustomerID) -> Self {
+        .init(
+            .customerMerged, .customer(subject),
+            CustomerMergedPayload(customerId: survivor.rawValue, mergedId: merged.id.rawValue, mergedEmail: merged.email, ordersMoved: ordersMoved))
     }
 
     public static func subscriptionCreated(_ id: SubscriptionID) -> Self {

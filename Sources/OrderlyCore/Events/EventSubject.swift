@@ -19,6 +19,7 @@ public enum EventSubject: Sendable, Hashable {
     case paymentProvider(String)
     case workflow(String)
     case routingStrategy(String)
+    case customer(CustomerID)
 
     /// The stored text: `kind:id` (`inventory:SKU@LOCATION` for a level, `inventory` for a batch).
     public var text: String {
@@ -39,6 +40,7 @@ public enum EventSubject: Sendable, Hashable {
         case .paymentProvider(let id): "payment_provider:\(id)"
         case .workflow(let id): "workflow:\(id)"
         case .routingStrategy(let id): "routing_strategy:\(id)"
+        case .customer(let id): "customer:\(id)"
         }
     }
 }

@@ -68,6 +68,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case routingStrategySaved = "routing_strategy.saved"
     case routingStrategyActivated = "routing_strategy.activated"
 
+    case customerUpdated = "customer.updated"
+    case customerMerged = "customer.merged"
+
     case webhookCreated = "webhook.created"
     case webhookDeleted = "webhook.deleted"
     case webhookRedeliveryRequested = "webhook.redelivery_requested"

@@ -186,15 +186,16 @@ public struct CustomerDetails: Sendable, Equatable {
         return result.count >= 6 ? result : nil
     }
 
-    func validate(into v: inout Validator) {
-        v.check(normalizedEmail != nil || normalizedPhone != nil, "customer", "needs an email or a phone number")
+    /// Checks the details, each field named after `prefix` (`customer.` on an order).
+    func validate(into v: inout Validator, prefix: String = "customer.") {
+        v.check(normalizedEmail != nil || normalizedPhone != nil, prefix.isEmpty ? "email" : "customer", "needs an email or a phone number")
         if let email = normalizedEmail {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-            v.check(parts.count == 2 && !parts[0].isEmpty && parts[1].contains("."), "customer.email", "is not an email address")
-            v.check(email.count <= 254, "customer.email", "must be at most 254 characters")
+            v.check(parts.count == 2 && !parts[0].isEmpty && parts[1].contains("."), prefix + "email", "is not an email address")
+            v.check(email.count <= 254, prefix + "email", "must be at most 254 characters")
         }
-        if let phone { v.check(phone.count <= 40, "customer.phone", "must be at most 40 characters") }
-        if let name { v.check(name.count <= 200, "customer.name", "must be at most 200 characters") }
+        if let phone { v.check(phone.count <= 40, prefix + "phone", "must be at most 40 characters") }
+        if let name { v.check(name.count <= 200, prefix + "name", "must be at most 200 characters") }
     }
 }
 

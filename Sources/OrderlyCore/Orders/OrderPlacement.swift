@@ -89,8 +89,9 @@ public enum OrderPlacement {
         /// The channel's workflow (its active version), which decides instead of the hold
         /// rules and the payment gate; nil when the channel has none.
         public var workflow: Workflow?
-        /// Orders the customer placed before (`customer.orderCount`), read when there is a workflow.
-        public var customerOrderCount: Int64 = 0
+        /// What conditions read of the customer (`customer.tags`, `customer.orderCount`: the
+        /// orders placed before), read when there is a workflow.
+        public var customerFacts: OrderFacts.Customer = .init()
         /// The routing strategies the workflow's stages may choose (`route`), by id.
         public var strategies: [String: RoutingStrategy] = [:]
 
@@ -159,7 +160,7 @@ public enum OrderPlacement {
         let facts =
             input.workflow == nil && stock.strategy == nil
             ? nil
-            : OrderFacts(order, customer: .init(orderCount: input.customerOrderCount), productTags: input.products.mapValues(\.tags), now: input.now)
+            : OrderFacts(order, customer: input.customerFacts, productTags: input.products.mapValues(\.tags), now: input.now)
         if let workflow = input.workflow, let facts {
             // The workflow decides where the order waits, instead of the hold rules and the gate.
             let advance = try WorkflowProgress.advance(workflow, from: nil, facts: facts, trigger: .placed, now: input.now)

@@ -14,12 +14,34 @@ extension OrderlyAPIService {
         let profile = try await stores.customers.get(CustomerID(input.path.id))
         return .ok(.init(body: .json(.init(profile.customer, orders: profile.orders))))
     }
+
+    func updateCustomer(_ input: Operations.UpdateCustomer.Input) async throws -> Operations.UpdateCustomer.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let caller = try RequestScope.caller(may: .changeCustomers)
+        let edit = CustomerProfile.Edit(email: body.email, name: body.name, phone: body.phone, tags: body.tags)
+        let customer = try await stores.customers.edit(CustomerID(input.path.id), edit, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(customer, orders: nil))))
+    }
+
+    func mergeCustomer(_ input: Operations.MergeCustomer.Input) async throws -> Operations.MergeCustomer.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let caller = try RequestScope.caller(may: .changeCustomers)
+        let profile = try await stores.customers.merge(CustomerID(input.path.id), absorbing: CustomerID(body.customerId), actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(profile.customer, orders: profile.orders))))
+    }
+
+    func getCustomerTimeline(_ input: Operations.GetCustomerTimeline.Input) async throws -> Operations.GetCustomerTimeline.Output {
+        _ = try RequestScope.caller(may: .readCustomers)
+        _ = try await stores.customers.get(CustomerID(input.path.id))
+        let events = try await stores.customers.timeline(CustomerID(input.path.id))
+        return .ok(.init(body: .json(.init(items: try events.map(Components.Schemas.Event.init)))))
+    }
 }
 
 extension Components.Schemas.Customer {
     init(_ c: CustomerStore.Customer, orders: [OrderSummary]?) {
         self.init(
             id: c.id.rawValue, email: c.email, name: c.name, phone: c.phone, addresses: c.addresses.map(Components.Schemas.Address.init),
-            orders: orders?.map(Components.Schemas.OrderSummary.init))
+            tags: c.tags, orders: orders?.map(Components.Schemas.OrderSummary.init))
     }
 }

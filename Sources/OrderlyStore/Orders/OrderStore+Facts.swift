@@ -32,12 +32,14 @@ extension OrderStore {
         let intake = try await Intake.read(db, draft, at: now, cache: cache)
         var customer: CustomerID?
         if let email = draft.customer.normalizedEmail {
-            customer = try await db.raw("SELECT id FROM customers WHERE email_key = \(bind: email)").first().map {
+            customer = try await db.raw("SELECT COALESCE(merged_into, id) AS id FROM customers WHERE email_key = \(bind: email)").first().map {
                 CustomerID(try $0.string("id"))
             }
         }
         if customer == nil, let phone = draft.customer.normalizedPhone {
-            customer = try await db.raw("SELECT id FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1").first().map {
+            customer = try await db.raw(
+                "SELECT COALESCE(merged_into, id) AS id FROM customers WHERE phone_key = \(bind: phone) ORDER BY created_at LIMIT 1"
+            ).first().map {
                 CustomerID(try $0.string("id"))
             }
         }
@@ -46,17 +48,8 @@ extension OrderStore {
     }
 
     static func facts(_ db: any SQLDatabase, _ order: Order, customer: CustomerID?, at now: Date) async throws -> OrderFacts {
-        var earlier: Int64 = 0
-        if let customer {
-            earlier =
-                try await db.raw(
-                    """
-                    SELECT COUNT(*) AS n FROM orders WHERE customer_id = \(bind: customer.rawValue) AND created_at < \(bind: order.createdAt.stored)
-                        AND id <> \(bind: order.id.rawValue)
-                    """
-                ).first()?.int64("n") ?? 0
-        }
+        let person = try await CustomerStore.ruleFacts(db, customer, before: order.createdAt, excluding: order.id)
         let tags = try await ProductStore.fetch(db, skus: order.lines.map(\.sku)).mapValues(\.tags)
-        return OrderFacts(order, customer: .init(orderCount: earlier), productTags: tags, now: now)
+        return OrderFacts(order, customer: person, productTags: tags, now: now)
     }
 }

@@ -105,10 +105,12 @@ extension OrderStore {
                 "SELECT \(OrderSummary.columns) FROM orders o WHERE (o.id = \(bind: lookup.text) OR o.external_id = \(bind: lookup.text)")
             if let number = lookup.number { query.appendInterpolation(SQLQueryString(" OR o.number = \(bind: number)")) }
             if let email = lookup.email {
-                query.appendInterpolation(SQLQueryString(" OR o.customer_id IN (SELECT id FROM customers WHERE email_key = \(bind: email))"))
+                query.appendInterpolation(
+                    SQLQueryString(" OR o.customer_id IN (SELECT COALESCE(merged_into, id) FROM customers WHERE email_key = \(bind: email))"))
             }
             if let phone = lookup.phone {
-                query.appendInterpolation(SQLQueryString(" OR o.customer_id IN (SELECT id FROM customers WHERE phone_key = \(bind: phone))"))
+                query.appendInterpolation(
+                    SQLQueryString(" OR o.customer_id IN (SELECT COALESCE(merged_into, id) FROM customers WHERE phone_key = \(bind: phone))"))
             }
             query.appendInterpolation(SQLQueryString(") ORDER BY o.created_at DESC, o.id DESC LIMIT \(literal: max(1, min(limit, 100)))"))
             return try await db.raw(query).all().map(OrderSummary.init)

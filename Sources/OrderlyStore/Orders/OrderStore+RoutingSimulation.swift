@@ -128,11 +128,8 @@ extension OrderStore {
             var cases: [RoutingComparison.Case] = []
             for order in orders.reversed() {
                 guard let channel = channels[order.channel] else { continue }
-                let earlier =
-                    try await db.raw(
-                        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = \(bind: order.customerId.rawValue) AND created_at < \(bind: order.createdAt.stored)"
-                    ).first()?.int64("n") ?? 0
-                let facts = OrderFacts(order, customer: .init(orderCount: earlier), productTags: products.mapValues(\.tags), now: now)
+                let person = try await CustomerStore.ruleFacts(db, order.customerId, before: order.createdAt, excluding: nil)
+                let facts = OrderFacts(order, customer: person, productTags: products.mapValues(\.tags), now: now)
                 cases.append(.init(order: order, channel: channel, facts: facts, lines: order.routingLines(products: products)))
             }
             let base = try await Self.snapshot(

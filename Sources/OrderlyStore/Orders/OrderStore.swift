@@ -141,11 +141,10 @@ public struct OrderStore: Sendable {
             draft: draft, priced: intake.priced, id: OrderID("ord_" + Token.random(bytes: 10)), number: number, customer: customer,
             isFirstOrder: isFirstOrder, products: intake.products, stock: intake.stock, reservation: reservation, now: now)
         input.strategies = intake.strategies
-        if let workflow = intake.workflow {
-            input.workflow = workflow
-            input.customerOrderCount =
-                isFirstOrder
-                ? 0 : try await db.raw("SELECT COUNT(*) AS n FROM orders WHERE customer_id = \(bind: customer.rawValue)").first()?.int64("n") ?? 0
+        input.workflow = intake.workflow
+        // What conditions read of the customer, when a workflow stage or a routing rule may read it.
+        if intake.workflow != nil || intake.stock.strategy != nil {
+            input.customerFacts = try await CustomerStore.ruleFacts(db, customer, before: nil, excluding: nil)
         }
         let plan = try OrderPlacement.decide(input, newFulfillmentOrderID: Allocations.newFulfillmentOrderID)
         guard plan.needsIncoming else { return plan }

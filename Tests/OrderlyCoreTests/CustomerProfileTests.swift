@@ -1,0 +1,46 @@
+import Foundation
+import OrderlyCore
+import Testing
+
+@Suite("Customer profiles")
+struct CustomerProfileTests {
+    let home = CustomerProfile(
+        id: "cus_home", email: "ada@example.com", name: nil, phone: "+31 6 1234 5678",
+        addresses: [Address(line1: "Damrak 1", city: "Amsterdam", country: "NL")], tags: ["vip"])
+    let work = CustomerProfile(
+        id: "cus_work", email: "ada@work.example", name: "A. Lovelace", phone: "+31 20 555 0101",
+        addresses: [Address(line1: "Zuidas 5", city: "Amsterdam", country: "NL"), Address(line1: "Damrak 1", city: "Amsterdam", country: "NL")],
+        tags: ["b2b", "vip"])
+
+    /// An order completes what the profile lacked and never overwrites what it holds.
+    @Test func anOrderCompletesWhatTheProfileLacked() throws {
+        let details = CustomerDetails(email: "ada@example.com", name: "Ada", phone: "+31 6 0000 0000")
+        let completed = try #require(home.completed(with: details, address: Address(line1: "Coolsingel 40", city: "Rotterdam", country: "NL")))
+        #expect(completed.name == "Ada" && completed.phone == "+31 6 1234 5678")
+        #expect(completed.addresses.map(\.line1) == ["Coolsingel 40", "Damrak 1"], "the new address first")
+        #expect(completed.completed(with: details, address: home.addresses.first) == nil, "nothing new: nothing to write")
+    }
+
+    /// Edits: blank clears, tags are checked and kept once, a profile keeps an email or a phone.
+    @Test func editingChecksLikeAnOrderDoes() throws {
+        let edited = try home.edited(.init(name: " Ada ", phone: "", tags: ["vip", "b2b", "vip"]))
+        #expect(edited.name == "Ada" && edited.phone == nil && edited.tags == ["vip", "b2b"] && edited.email == home.email)
+        let noWay = #expect(throws: OrderlyError.self) { try edited.edited(.init(email: "")) }
+        #expect(noWay?.fieldErrors.map(\.field) == ["email"])
+        let bad = #expect(throws: OrderlyError.self) { try home.edited(.init(email: "ada-at-home", tags: [""])) }
+        #expect(Set(bad?.fieldErrors.map(\.field) ?? []) == ["email", "tags[0]"])
+    }
+
+    /// Merging: the survivor keeps what it holds and takes what it lacked, addresses after its
+    /// own (each once), tags of both; the other is marked merged. Itself, or a merged one, is refused.
+    @Test func mergingKeepsTheSurvivorsDetails() throws {
+        let (survivor, merged) = try home.absorbing(work)
+        #expect(survivor.email == "ada@example.com" && survivor.name == "A. Lovelace" && survivor.phone == "+31 6 1234 5678")
+        #expect(survivor.addresses.map(\.line1) == ["Damrak 1", "Zuidas 5"] && survivor.tags == ["vip", "b2b"])
+        #expect(merged.mergedInto == "cus_home" && merged.email == "ada@work.example")
+        #expect(throws: OrderlyError.invalid("customerId", "is this profile itself")) { try home.absorbing(home) }
+        #expect(throws: OrderlyError.self) { try home.absorbing(merged) }
+        #expect(throws: OrderlyError.self) { try merged.absorbing(home) }
+        #expect(throws: OrderlyError.self) { try merged.edited(.init(name: "x")) }
+    }
+}
