@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
-order's money and records a goodwill refund; then a
+order's money and records a goodwill refund, tags a customer and merges their other profile; then a
 store associate hands over a pickup against its code; another takes back a unit of a web
 order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
@@ -118,6 +118,31 @@ def main():
 
         click(driver, driver.find_element(By.CSS_SELECTOR, "a[href^='/customers/']"))
         check("Orders from every channel" in driver.page_source, "the customer profile lists their orders")
+
+        # The same person ordered once more under another email: the agent tags the profile and
+        # merges the other one into it by that email; its order moves here.
+        customer_id = driver.current_url.rstrip("/").split("/")[-1]
+        person = api("GET", "/v1/customers/" + customer_id)
+        other_email = f"second.profile.{int(time.time() * 1000)}@example.nl"
+        stocked = max(api("GET", "/v1/inventory?locationId=DC-TILBURG&limit=500")["items"], key=lambda l: l["available"])
+        other = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-merge-{int(time.time() * 1000)}", "currency": "EUR",
+            "customer": {"email": other_email, "name": person.get("name", "Second Profile")},
+            "shippingAddress": {"name": "Second Profile", "line1": "Stationsplein 9", "city": "Utrecht", "postalCode": "3511 ED", "country": "NL"},
+            "lines": [{"sku": stocked["sku"], "quantity": 1, "unitPrice": 1500}]})
+        check(other["customerId"] != customer_id, "another email makes another profile")
+        form = driver.find_element(By.ID, "profile")
+        form.find_element(By.NAME, "tags").clear()
+        form.find_element(By.NAME, "tags").send_keys("vip")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Profile saved" in flash(driver), "the agent tags the profile")
+        form = driver.find_element(By.ID, "merge")
+        form.find_element(By.NAME, "other").send_keys(other_email)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("1 order moved" in flash(driver), "merging moves the other profile's order: " + flash(driver))
+        check(other["number"] in driver.find_element(By.ID, "customer-orders").text, "the moved order is listed here")
+        check("customer.merged" in driver.find_element(By.ID, "customer-history").text, "the merge is in the profile's history")
+        check(api("GET", "/v1/customers/" + other["customerId"])["id"] == customer_id, "the merged profile answers as this one")
         shot(driver, "customer")
 
         # A line waiting for stock says which supply it is promised and what waits without a date.

@@ -196,3 +196,21 @@ struct TakeBackForm: Decodable {
         }.sorted { $0.line < $1.line }.map { ($0.request, $0.condition) }
     }
 }
+
+/// A customer profile as its page sends it: every field is on the form, so one left empty
+/// clears it; tags comma-separated.
+struct CustomerForm: Decodable {
+    var email: String?
+    var name: String?
+    var phone: String?
+    var tags: String?
+
+    var edit: CustomerProfile.Edit {
+        CustomerProfile.Edit(
+            email: email ?? "", name: name ?? "", phone: phone ?? "",
+            tags: (tags ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+}
+
+/// The other profile of the same person, by its email or id.
+struct MergeForm: Decodable { var other: String }

@@ -83,6 +83,7 @@ struct WebUI: Sendable {
             try await page(request, context) { try await store($0, $1, context.parameters.require("location")) }
         }
         registerOrderActions(on: router)
+        registerCustomerActions(on: router)
         registerPaymentActions(on: router)
         registerTaxRateActions(on: router)
         registerPaymentSettingActions(on: router)

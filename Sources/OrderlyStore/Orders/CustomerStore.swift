@@ -57,6 +57,16 @@ public struct CustomerStore: Sendable {
             """
     }
 
+    /// The profile an email finds (the one a merged profile went into), or nil.
+    public func find(email: String) async throws -> CustomerID? {
+        guard let key = CustomerDetails(email: email).normalizedEmail else { return nil }
+        return try await database.read { db in
+            try await db.raw("SELECT COALESCE(merged_into, id) AS id FROM customers WHERE email_key = \(bind: key)").first().map {
+                CustomerID(try $0.string("id"))
+            }
+        }
+    }
+
     /// Edits a profile (`CustomerProfile.edited`); an email another profile has is refused
     /// (merge the two instead).
     public func edit(_ id: CustomerID, _ edit: CustomerProfile.Edit, actor: String?) async throws -> Customer {
