@@ -2,7 +2,7 @@
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
 order's money and records a goodwill refund, tags a customer and merges their other profile; then a
-store associate hands over a pickup against its code; another takes back a unit of a web
+store associate hands over a pickup against its code and counts a shelf; another takes back a unit of a web
 order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
 Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
@@ -234,6 +234,21 @@ def main():
         check("Handed over" in flash(driver), "the right code hands the pickup over")
         check(number not in driver.find_element(By.ID, "work").text, "the handed-over pickup leaves the store's work list")
         check(api("GET", "/v1/orders/" + placed["id"])["status"] == "fulfilled", "the order is fulfilled")
+
+        # The associate counts a shelf with the handheld: one unit more than the system expects.
+        shelf = next(l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["reserved"] == 0 and l["onHand"] > 0)
+        form = driver.find_element(By.ID, "shelf-count")
+        form.find_element(By.NAME, "scans").send_keys(f"{shelf['sku']} {shelf['onHand']}\n{shelf['sku']}\n")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button.secondary"))
+        review = driver.find_element(By.ID, "count-review").text
+        check(shelf["sku"] in review and "+1" in review, "the check shows the variance before anything is recorded")
+        shot(driver, "shelf-count")
+        form = driver.find_element(By.ID, "shelf-count")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button[formaction]"))
+        check(f"{shelf['sku']} {shelf['onHand']} → {shelf['onHand'] + 1} (+1)" in flash(driver), "the count is recorded: " + flash(driver))
+        driver.get(BASE + "/inventory?sku=" + shelf["sku"])
+        check("count" in driver.page_source and "+1" in driver.page_source, "the ledger shows the variance")
+        driver.get(BASE + "/stores/ST-UTRECHT")
         driver.get(BASE + "/orders")
         check("Forbidden" in driver.page_source, "a store associate may not search orders")
         driver.get(BASE + "/payments")

@@ -72,3 +72,17 @@ struct InventoryRulesTests {
         #expect(amsterdam.distanceKm(to: amsterdam) == 0)
     }
 }
+
+@Suite("Shelf counts")
+struct ShelfCountTests {
+    /// Scanned units add up per sku, a typed count counts as many, blank lines are skipped;
+    /// a bad count, too many words or nothing at all is refused by line.
+    @Test func scansAddUpPerSku() throws {
+        let rows = try ShelfCount.rows("A\nB 4\n\nA\r\nB x2\nC 0", at: "ST")
+        #expect(rows.map(\.sku) == ["A", "B", "C"] && rows.map(\.onHand) == [2, 6, 0] && rows.map(\.line) == [1, 2, 6])
+        #expect(rows.allSatisfy { $0.locationId == "ST" })
+        let bad = #expect(throws: OrderlyError.self) { try ShelfCount.rows("A lots\nB 1 2\nC -3", at: "ST") }
+        #expect(bad?.fieldErrors.map(\.field) == ["scans line 1", "scans line 2", "scans line 3"])
+        #expect(throws: OrderlyError.self) { try ShelfCount.rows("\n  \n", at: "ST") }
+    }
+}

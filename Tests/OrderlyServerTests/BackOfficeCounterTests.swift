@@ -62,4 +62,46 @@ struct BackOfficeCounterTests {
             #expect(after.text.contains("max=\"1\"") && !after.text.contains("max=\"3\""), "one unit can still come back")
         }
     }
+
+    /// An associate counts a shelf by scanning each unit (or typing a count): checked first —
+    /// expected against counted, nothing recorded — then recorded, the variance in the ledger.
+    /// Bad lines, an unknown sku and another store's shelf change nothing.
+    @Test(arguments: Engine.all)
+    func anAssociateCountsAShelf(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 4]).expect(200)
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let page = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(page.text.contains("id=\"shelf-count\""))
+            let csrf = store.csrf(page)
+            let scans = "SKU-1\nSKU-1\n\nSKU-2 x4\n"
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            let review = try await store.go(.post, "/stores/ST-UTR/count/check", form: ["csrf": csrf, "scans": scans]).expect(200)
+            #expect(review.text.contains("2 sku(s) counted; 1 as expected"))
+            #expect(
+                review.text.contains("<td class=\"mono\">SKU-1</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\"><b>-1</b></td>"))
+            #expect(review.text.contains("SKU-1\nSKU-1"), "the scans stay in the form")
+            let bad = try await store.go(.post, "/stores/ST-UTR/count/check", form: ["csrf": csrf, "scans": "SKU-1 lots\nSKU-9"]).expect(200)
+            #expect(bad.text.contains("scans line 1: &#39;lots&#39; is not a count of units") || bad.text.contains("is not a count of units"))
+            try await store.go(.post, "/stores/ST-UTR/count", form: ["csrf": csrf, "scans": "SKU-9 2"]).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("product 'SKU-9' does not exist") == true)
+            store.cookies["orderly_flash"] = nil
+            try await store.go(.post, "/stores/ST-RTM/count", form: ["csrf": csrf, "scans": "SKU-1"]).expect(404)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [], "checks and refusals record nothing")
+
+            try await store.go(.post, "/stores/ST-UTR/count", form: ["csrf": csrf, "scans": scans]).expect(303)
+            #expect(
+                (store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Counted 2 skus: SKU-1 3 → 2 (-1), recorded in the ledger.")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 2)
+            #expect(try await app.send(.get, "/v1/inventory/SKU-2/ST-UTR").int("onHand") == 4)
+            let ledger = try await app.send(.get, "/v1/inventory/ledger?sku=SKU-1&locationId=ST-UTR").expect(200).items
+            #expect(ledger.first?["reason"] as? String == "count" && (ledger.first?["delta"] as? NSNumber)?.intValue == -1)
+            #expect(ledger.first?["actor"] as? String == "utrecht@shop.test" && ledger.first?["reference"] as? String == "shelf count")
+        }
+    }
 }

@@ -214,3 +214,6 @@ struct CustomerForm: Decodable {
 
 /// The other profile of the same person, by its email or id.
 struct MergeForm: Decodable { var other: String }
+
+/// A shelf count as the store page sends it: one scanned unit or `SKU count` per line.
+struct ShelfCountForm: Decodable { var scans: String? }

@@ -47,7 +47,8 @@ extension WebUI {
         return render("inventory", values, session: session, request: request, here: "inventory")
     }
 
-    func store(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
+    /// A store's page; `extra` adds what a form tried out shows (a shelf count checked).
+    func store(_ request: Request, _ session: StaffStore.Session, _ id: String, extra: [String: Any] = [:]) async throws -> Response {
         let location = LocationID(id)
         let principal = session.user.principal
         try principal.authorize(.readFulfillment(location), on: "Location", id, seenWith: .readFulfillment(location))
@@ -70,6 +71,7 @@ extension WebUI {
             "store",
             [
                 "id": id, "name": place.name, "takesBack": principal.may(.handleReturn(location)) && principal.may(.findOrderAtCounter),
+                "counts": principal.may(.changeInventory(location)), "csrf": session.csrfToken,
                 "pickList": pickList.map { item -> [String: Any] in
                     [
                         "sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity,
@@ -100,7 +102,7 @@ extension WebUI {
                         "lines": ret.lines.map { "\($0.sku) × \($0.receivedQuantity)" }.joined(separator: ", "),
                     ]
                 },
-            ], session: session, request: request, here: "store:\(id)")
+            ].merging(extra) { $1 }, session: session, request: request, here: "store:\(id)")
     }
 
     /// Taking units back at the counter: the order found by what the customer shows (any
@@ -155,6 +157,48 @@ extension WebUI {
     }
 
     func registerStoreActions(on router: Router<BasicRequestContext>) {
+        // A shelf counted: checked against the levels first (nothing recorded), then recorded.
+        router.post("/stores/:location/count/check") { request, context in
+            let location = try context.parameters.require("location")
+            return try await tryOut(request, context, may: .changeInventory(LocationID(location))) { form, request, session in
+                let scans = try form.decode(ShelfCountForm.self).scans ?? ""
+                let review = try await Self.outcome {
+                    let rows = try ShelfCount.rows(scans, at: LocationID(location))
+                    let summary = try await stores.inventory.importSnapshot(rows, dryRun: true, reference: nil, actor: nil)
+                    return [
+                        "unchanged": summary.unchanged, "skus": summary.rows,
+                        "differences": summary.differences.map { d -> [String: Any] in
+                            let variance = d.after - d.before
+                            return [
+                                "sku": d.sku.rawValue, "expected": d.before, "counted": d.after,
+                                "variance": variance > 0 ? "+\(variance)" : "\(variance)",
+                            ]
+                        },
+                    ]
+                }
+                return try await store(request, session, location, extra: ["countReview": review, "scans": scans])
+            }
+        }
+        router.post("/stores/:location/count") { request, context in
+            let location = try context.parameters.require("location")
+            let back = "/stores/\(location)"
+            return try await action(request, context, back: back + "#count", form: "count") { form, session in
+                try session.user.principal.authorize(
+                    .changeInventory(LocationID(location)), on: "Location", location, seenWith: .readInventory(LocationID(location)))
+                let rows = try ShelfCount.rows(try form.decode(ShelfCountForm.self).scans ?? "", at: LocationID(location))
+                let summary = try await stores.inventory.importSnapshot(
+                    rows, dryRun: false, reference: "shelf count", actor: session.user.principal.name)
+                let changes = summary.differences.map { d in
+                    let variance = d.after - d.before
+                    return "\(d.sku) \(d.before) → \(d.after) (\(variance > 0 ? "+" : "")\(variance))"
+                }
+                return (
+                    back + "#count",
+                    "Counted \(summary.rows) sku\(summary.rows == 1 ? "" : "s"): "
+                        + (changes.isEmpty ? "everything as expected." : changes.joined(separator: ", ") + ", recorded in the ledger.")
+                )
+            }
+        }
         router.post("/stores/:location/take-back/:order") { request, context in
             let location = try context.parameters.require("location")
             let orderId = OrderID(try context.parameters.require("order"))

@@ -36,9 +36,11 @@ extension WebUI {
     }
 
     /// A form that changes nothing but shows its result on its page: checked like every action
-    /// (`posted`), then `body` renders the page for who manages the catalogue.
+    /// (`posted`), then `body` renders the page for who may do `action` (manage the catalogue,
+    /// unless named).
     func tryOut(
-        _ request: Request, _ context: BasicRequestContext, _ body: (WebForm, Request, StaffStore.Session) async throws -> Response
+        _ request: Request, _ context: BasicRequestContext, may action: Action = .manageCatalog,
+        _ body: (WebForm, Request, StaffStore.Session) async throws -> Response
     ) async throws -> Response {
         let form: WebForm
         switch try await posted(request, context) {
@@ -46,7 +48,7 @@ extension WebUI {
         case .form(let posted, _): form = posted
         }
         return try await page(request, context) { request, session in
-            try session.user.principal.authorize(.manageCatalog)
+            try session.user.principal.authorize(action)
             return try await body(form, request, session)
         }
     }
