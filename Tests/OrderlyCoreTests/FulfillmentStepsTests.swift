@@ -49,3 +49,23 @@ struct FulfillmentStepsTests {
         #expect(opened.allSatisfy { $0.status == .open && $0.orderId == "o" } && opened.map(\.id) == ["fo_1", "fo_2"])
     }
 }
+
+@Suite("Shipping what was scanned")
+struct ScannedShipmentTests {
+    /// Scanned units fill their sku's open lines in order; a sku not on the order or more than
+    /// is open is refused by its scan line.
+    @Test func scansFillOpenLines() throws {
+        var fo = FulfillmentOrder(
+            id: "fo_1", orderId: "o", locationId: "ST", type: .ship, status: .accepted,
+            lines: [
+                .init(orderLine: 1, sku: "A", quantity: 2), .init(orderLine: 2, sku: "B", quantity: 1), .init(orderLine: 3, sku: "A", quantity: 1),
+            ],
+            createdAt: Date())
+        let parcel = try fo.shipment(scanned: "A\nB\nA x2")
+        #expect(parcel.map(\.orderLine) == [1, 3, 2] && parcel.map(\.quantity) == [2, 1, 1])
+        try fo.ship(try fo.shipment(scanned: "A"))
+        #expect(fo.status == .partiallyShipped && fo.openUnits == 3)
+        let refused = #expect(throws: OrderlyError.self) { try fo.shipment(scanned: "C\nA 3") }
+        #expect(refused?.fieldErrors.map(\.message) == ["C is not on fulfillment order fo_1", "1 more A than are still to ship"])
+    }
+}

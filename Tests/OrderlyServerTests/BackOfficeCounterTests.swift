@@ -104,4 +104,70 @@ struct BackOfficeCounterTests {
             #expect(ledger.first?["actor"] as? String == "utrecht@shop.test" && ledger.first?["reference"] as? String == "shelf count")
         }
     }
+
+    /// An associate ships a parcel by scanning what goes in (a part first, the rest after) and
+    /// rejects a fulfillment order with a reason, which routes it elsewhere. A unit not on the
+    /// order, or more than is still open, is refused by its scan line and ships nothing.
+    @Test(arguments: Engine.all)
+    func anAssociateShipsByScanningAndRejects(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 5]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 3]).expect(200)
+            let parcel = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(
+                    externalId: "parcel",
+                    lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000], ["sku": "SKU-2", "quantity": 1, "unitPrice": 500]])
+            ).expect(201)
+            let fo = try #require((parcel["fulfillmentOrders"] as? [[String: Any]])?.first)
+            #expect(fo["locationId"] as? String == "ST-UTR")
+            let foId = try #require(fo["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(foId)/accept").expect(200)
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let page = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(page.text.contains("/fulfillment-orders/\(foId)/ship-scanned"))
+            let csrf = store.csrf(page)
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            for (scans, says) in [
+                ("SKU-9", "error:scans line 1: SKU-9 is not on fulfillment order \(foId)"),
+                ("SKU-1 3", "error:scans line 1: 1 more SKU-1 than are still to ship"),
+                ("", "error:scans: scan or type at least one sku"),
+            ] {
+                try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(foId)/ship-scanned", form: ["csrf": csrf, "scans": scans]).expect(303)
+                #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == says)
+                store.cookies["orderly_flash"] = nil
+            }
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [], "refused scans ship nothing")
+
+            try await store.go(
+                .post, "/stores/ST-UTR/fulfillment-orders/\(foId)/ship-scanned", form: ["csrf": csrf, "scans": "SKU-1\n", "carrier": "PostNL"]
+            ).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Shipped 1 unit; 2 still to ship.")
+            #expect(try await app.send(.get, "/v1/fulfillment-orders/\(foId)").expect(200)["status"] as? String == "partially_shipped")
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(foId)/ship-scanned", form: ["csrf": csrf, "scans": "SKU-2\nSKU-1"])
+                .expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Shipped 2 units.")
+            #expect(try await app.send(.get, "/v1/orders/\(try #require(parcel["id"] as? String))").expect(200)["status"] as? String == "fulfilled")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 3)
+
+            // Not on the shelf: rejected with the reason, the unit comes from the DC instead.
+            let other = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "other", lines: [["sku": "SKU-2", "quantity": 1, "unitPrice": 500]])
+            ).expect(201)
+            let otherFo = try #require((other["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.put, "/v1/inventory/SKU-2/WH-AMS", json: ["onHand": 4]).expect(200)
+            try await store.go(
+                .post, "/stores/ST-UTR/fulfillment-orders/\(otherFo)/reject", form: ["csrf": csrf, "reason": "not_found", "note": "shelf empty"]
+            ).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Rejected (not_found); the order is routed elsewhere.")
+            let rerouted = try await app.send(.get, "/v1/orders/\(try #require(other["id"] as? String))").expect(200)
+            let open = (rerouted["fulfillmentOrders"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "open" }
+            #expect(open.map { $0["locationId"] as? String } == ["WH-AMS"])
+            #expect(try await app.send(.get, "/v1/inventory/SKU-2/ST-UTR").int("onHand") == 1, "3, less 1 shipped and 1 not found")
+        }
+    }
 }

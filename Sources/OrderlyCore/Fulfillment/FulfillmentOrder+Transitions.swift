@@ -29,6 +29,7 @@ extension FulfillmentOrder {
     public var canShipEverything: Bool { allows { try $0.ship($0.openLines) } }
     public var canMakeReady: Bool { allows { try $0.readyForPickup() } }
     public var canHandOver: Bool { type == .pickup && status == .readyForPickup }
+    public var canReject: Bool { allows { _ = try $0.reject() } }
 
     private func allows(_ step: (inout FulfillmentOrder) throws -> Void) -> Bool {
         var copy = self

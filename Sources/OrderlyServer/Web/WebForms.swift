@@ -136,6 +136,14 @@ struct FulfillmentStepForm: Decodable {
     var carrier: String?
     var trackingNumber: String?
     var pickupCode: String?
+    /// Units scanned into the parcel (`ScannedUnits`).
+    var scans: String?
+}
+
+/// A fulfillment order given back by its location, and why.
+struct RejectForm: Decodable {
+    var reason: FulfillmentOrder.RejectionReason
+    var note: String?
 }
 
 /// Receiving a return, every unit in one condition.

@@ -86,6 +86,7 @@ extension WebUI {
                         "lines": fo.lines.map { "\($0.sku) × \($0.quantity - $0.fulfilledQuantity)" }.joined(separator: ", "),
                         "canAccept": mayWork && fo.canAccept, "canShip": mayWork && fo.canShipEverything,
                         "canReady": mayWork && fo.canMakeReady, "canHandOver": mayWork && fo.canHandOver,
+                        "canReject": mayWork && fo.canReject,
                     ]
                 },
                 "returns": returns.map { ret -> [String: Any] in
@@ -239,6 +240,19 @@ extension WebUI {
                     _ = try await stores.fulfillmentOrders.ship(
                         id, lines: fo.openLines, carrier: fields.carrier, trackingNumber: fields.trackingNumber, actor: actor)
                     return (back, "Shipped.")
+                case "ship-scanned":
+                    let fields = try form.decode(FulfillmentStepForm.self)
+                    let lines = try fo.shipment(scanned: fields.scans ?? "")
+                    let shipped = try await stores.fulfillmentOrders.ship(
+                        id, lines: lines, carrier: fields.carrier, trackingNumber: fields.trackingNumber, actor: actor)
+                    let units = lines.reduce(0) { $0 + $1.quantity }
+                    return (
+                        back, "Shipped \(units) unit\(units == 1 ? "" : "s")\(shipped.openUnits > 0 ? "; \(shipped.openUnits) still to ship" : "")."
+                    )
+                case "reject":
+                    let fields = try form.decode(RejectForm.self)
+                    _ = try await stores.fulfillmentOrders.reject(id, reason: fields.reason, note: fields.note, actor: actor)
+                    return (back, "Rejected (\(fields.reason.rawValue)); the order is routed elsewhere.")
                 case "ready":
                     let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)
                     return (back, "Ready for pickup. Code: \(ready.pickupCode ?? "")")
