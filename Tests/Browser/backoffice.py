@@ -2,7 +2,7 @@
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
 order's money and records a goodwill refund, tags a customer and merges their other profile; then a
-store associate hands over a pickup against its code and counts a shelf; another takes back a unit of a web
+store associate hands over a pickup against its code, another in part, and counts a shelf; another takes back a unit of a web
 order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
 Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
@@ -234,6 +234,29 @@ def main():
         check("Handed over" in flash(driver), "the right code hands the pickup over")
         check(number not in driver.find_element(By.ID, "work").text, "the handed-over pickup leaves the store's work list")
         check(api("GET", "/v1/orders/" + placed["id"])["status"] == "fulfilled", "the order is fulfilled")
+
+        # A pickup of two lines handed over in part: the customer leaves the second line behind.
+        stocked_here = [l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["available"] > 0][:2]
+        two = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-part-{int(time.time() * 1000)}", "currency": "EUR",
+            "customer": {"email": "part.pickup@example.nl", "name": "Part Pickup"},
+            "lines": [{"sku": l["sku"], "quantity": 1, "unitPrice": 1000, "delivery": {"method": "pickup", "locationId": "ST-UTRECHT"}}
+                      for l in stocked_here]})
+        driver.get(BASE + "/stores/ST-UTRECHT")
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if two["number"] in r.text)
+        click(driver, row.find_element(By.CSS_SELECTOR, "form[action$='/ready'] button"))
+        code = re.search(r"Code: (\w+)", flash(driver)).group(1)
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if two["number"] in r.text)
+        form = row.find_element(By.CSS_SELECTOR, "form[action$='/pickup']")
+        left_behind = form.find_element(By.NAME, "take[l2]")
+        left_behind.clear()
+        left_behind.send_keys("0")
+        form.find_element(By.NAME, "pickupCode").send_keys(code)
+        shot(driver, "partial-handover")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Handed over 1 of 2 units; the other 1 are cancelled." in flash(driver), "a partial handover by code: " + flash(driver))
+        lines = api("GET", "/v1/orders/" + two["id"])["lines"]
+        check([l["fulfilledQuantity"] for l in lines] == [1, 0] and lines[1]["cancelledQuantity"] == 1, "the line left behind is cancelled")
 
         # The associate counts a shelf with the handheld: one unit more than the system expects.
         shelf = next(l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["reserved"] == 0 and l["onHand"] > 0)

@@ -69,3 +69,34 @@ struct ScannedShipmentTests {
         #expect(refused?.fieldErrors.map(\.message) == ["C is not on fulfillment order fo_1", "1 more A than are still to ship"])
     }
 }
+
+@Suite("Handing a pickup over in part")
+struct PartialPickupTests {
+    func ready() -> FulfillmentOrder {
+        var fo = FulfillmentOrder(
+            id: "fo_p", orderId: "o", locationId: "ST", type: .pickup, status: .readyForPickup,
+            lines: [.init(orderLine: 1, sku: "A", quantity: 2), .init(orderLine: 2, sku: "B", quantity: 1)], createdAt: Date())
+        fo.pickupCode = "ABCD2345"
+        return fo
+    }
+
+    /// The customer takes one A and leaves the rest: the pickup shrinks to what was taken and
+    /// the declined units come back for the order to cancel. Nothing taken, more than waits, a
+    /// line not on the pickup or a wrong code is refused and changes nothing.
+    @Test func theCustomerTakesSomeUnits() throws {
+        var fo = ready()
+        let declined = try fo.pickUp(code: "abcd-2345", issued: fo.pickupCode, taking: [(1, 1), (2, 0)])
+        #expect(declined.map(\.orderLine) == [1, 2] && declined.map(\.quantity) == [1, 1])
+        #expect(fo.status == .pickedUp && fo.lines.map(\.quantity) == [1, 0] && fo.lines.map(\.fulfilledQuantity) == [1, 0])
+        var whole = ready()
+        #expect(try whole.pickUp(code: "ABCD2345", issued: whole.pickupCode).isEmpty && whole.lines.map(\.fulfilledQuantity) == [2, 1])
+        for (taking, fields) in [([(1, Int64(0))], ["lines"]), ([(1, 3)], ["lines[0].quantity"]), ([(9, 1)], ["lines[0]", "lines"])] {
+            let untouched = ready()
+            var same = untouched
+            let error = #expect(throws: OrderlyError.self) { try same.pickUp(code: "ABCD2345", issued: same.pickupCode, taking: taking) }
+            #expect(error?.fieldErrors.map(\.field) == fields && same == untouched)
+        }
+        var wrong = ready()
+        #expect(throws: OrderlyError.self) { try wrong.pickUp(code: "WRONG234", issued: wrong.pickupCode, taking: [(1, 1)]) }
+    }
+}

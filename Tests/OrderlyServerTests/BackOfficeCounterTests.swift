@@ -170,4 +170,71 @@ struct BackOfficeCounterTests {
             #expect(try await app.send(.get, "/v1/inventory/SKU-2/ST-UTR").int("onHand") == 1, "3, less 1 shipped and 1 not found")
         }
     }
+
+    /// A pickup handed over in part by its code: the customer takes one of two boots and leaves
+    /// the socks; the rest is cancelled in the same step, its stock free again at the store and
+    /// what it paid asked back. Over the API's refusals nothing changes; then on the store page.
+    @Test(arguments: Engine.all)
+    func aPickupIsHandedOverInPart(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 5]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 3]).expect(200)
+            let pickup = ["method": "pickup", "locationId": "ST-UTR"]
+            func place(_ externalId: String) async throws -> (order: String, fo: String, code: String) {
+                let order = try await app.send(
+                    .post, "/v1/orders",
+                    json: OrdersAPITests.order(
+                        externalId: externalId,
+                        lines: [
+                            ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000, "delivery": pickup],
+                            ["sku": "SKU-2", "quantity": 1, "unitPrice": 500, "delivery": pickup],
+                        ])
+                ).expect(201)
+                let id = try #require(order["id"] as? String)
+                try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 2500, "pay-\(externalId)")).expect(201)
+                let fo = try #require((order["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+                let ready = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/ready-for-pickup").expect(200)
+                return (id, fo, try #require(ready["pickupCode"] as? String))
+            }
+            let api = try await place("part-api")
+            let before = try await DatabaseImage.of(app.stores.database)
+            for lines in [[["sku": "SKU-1", "quantity": 0]], [["sku": "SKU-1", "quantity": 3]], [["sku": "SKU-9", "quantity": 1]]] {
+                try await app.send(.post, "/v1/fulfillment-orders/\(api.fo)/pickup", json: ["pickupCode": api.code, "lines": lines]).expect(400)
+            }
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "refused handovers change nothing")
+            let handed = try await app.send(
+                .post, "/v1/fulfillment-orders/\(api.fo)/pickup",
+                json: ["pickupCode": api.code, "lines": [["sku": "SKU-1", "quantity": 1], ["sku": "SKU-2", "quantity": 0]]]
+            ).expect(200)
+            #expect(handed["status"] as? String == "picked_up")
+            let order = try await app.send(.get, "/v1/orders/\(api.order)").expect(200)
+            let lines = order["lines"] as? [[String: Any]] ?? []
+            #expect(lines.map { ($0["fulfilledQuantity"] as? NSNumber)?.intValue } == [1, 0])
+            #expect(lines.map { ($0["cancelledQuantity"] as? NSNumber)?.intValue } == [1, 1])
+            let timeline = try await app.send(.get, "/v1/orders/\(api.order)/events").expect(200).items
+            #expect(
+                timeline.contains { $0["type"] as? String == "order.cancelled" }
+                    && timeline.contains { $0["type"] as? String == "fulfillment.picked_up" })
+            let refund = try #require(timeline.first { $0["type"] as? String == "refund.requested" }?["data"] as? [String: Any])
+            #expect((refund["amount"] as? NSNumber)?.intValue == 1500, "what the declined boot and socks paid is asked back")
+            let boots = try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").expect(200)
+            #expect(boots.int("onHand") == 4 && boots.int("reserved") == 0)
+            #expect(try await app.send(.get, "/v1/inventory/SKU-2/ST-UTR").int("reserved") == 0)
+
+            // At the counter: the handheld offers each line's units, prefilled with all of them.
+            let web = try await place("part-web")
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let page = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(page.text.contains("name=\"take[l1]\" value=\"2\""))
+            try await store.go(
+                .post, "/stores/ST-UTR/fulfillment-orders/\(web.fo)/pickup",
+                form: ["csrf": store.csrf(page), "pickupCode": web.code, "take[l1]": "2", "take[l2]": "0"]
+            ).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Handed over 2 of 3 units; the other 1 are cancelled.")
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 2)
+        }
+    }
 }

@@ -82,14 +82,49 @@ extension FulfillmentOrder {
         status = .readyForPickup
     }
 
-    /// Hands everything over; the code must be the one issued.
-    public mutating func pickUp(code: String, issued: String?) throws(OrderlyError) {
+    /// Hands the pickup over; the code must be the one issued. With `taking`, the customer
+    /// takes only those units (per order line) and declines the rest: the pickup shrinks to
+    /// what was taken, and the declined units are returned for the order to cancel. At least
+    /// one unit is taken (otherwise reject the pickup or cancel the order).
+    @discardableResult
+    public mutating func pickUp(
+        code: String, issued: String?, taking: [(orderLine: Int, quantity: Int64)]? = nil
+    ) throws(OrderlyError) -> [(orderLine: Int, quantity: Int64)] {
         guard status == .readyForPickup else { throw refuse("picked up") }
         guard let issued, Self.codesMatch(code, issued) else {
             throw OrderlyError.invalid("pickupCode", "is not the code issued for this pickup")
         }
-        for index in lines.indices { lines[index].fulfilledQuantity = lines[index].quantity }
+        var taken: [Int: Int64] = [:]
+        if let taking {
+            var v = Validator()
+            for (i, item) in taking.enumerated() {
+                v.quantity(item.quantity, "lines[\(i)].quantity", allowZero: true)
+                guard let line = lines.first(where: { $0.orderLine == item.orderLine }) else {
+                    v.add("lines[\(i)]", "line \(item.orderLine) is not on fulfillment order \(id)")
+                    continue
+                }
+                guard (0...Limits.maxQuantity).contains(item.quantity) else { continue }
+                taken[item.orderLine, default: 0] += item.quantity
+                if taken[item.orderLine, default: 0] > line.quantity - line.fulfilledQuantity {
+                    v.add("lines[\(i)].quantity", "only \(line.quantity - line.fulfilledQuantity) of line \(item.orderLine) wait here")
+                }
+            }
+            v.check(
+                taken.values.contains { $0 > 0 }, "lines", "the customer takes at least one unit; otherwise reject the pickup or cancel the order")
+            try v.validate()
+        }
+        var declined: [(orderLine: Int, quantity: Int64)] = []
+        for index in lines.indices {
+            let open = lines[index].quantity - lines[index].fulfilledQuantity
+            let take = taking == nil ? open : taken[lines[index].orderLine] ?? 0
+            if open > take {
+                declined.append((lines[index].orderLine, open - take))
+                lines[index].quantity -= open - take
+            }
+            lines[index].fulfilledQuantity += take
+        }
         status = .pickedUp
+        return declined
     }
 
     /// A counter sale: everything leaves with the customer the moment the order is released.

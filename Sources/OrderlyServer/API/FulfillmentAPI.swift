@@ -58,7 +58,21 @@ extension OrderlyAPIService {
     func pickUpFulfillmentOrder(_ input: Operations.PickUpFulfillmentOrder.Input) async throws -> Operations.PickUpFulfillmentOrder.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let (id, caller) = try await fulfiller(input.path.id)
-        return .ok(.init(body: .json(.init(try await stores.fulfillmentOrders.pickUp(id, code: body.pickupCode, actor: Self.actor(caller))))))
+        var taking: [(orderLine: Int, quantity: Int64)]?
+        if let lines = body.lines {
+            let current = try await stores.fulfillmentOrders.get(id)
+            var v = Validator()
+            let candidates = current.lines.map { (number: $0.orderLine, sku: $0.sku) }
+            taking = lines.enumerated().compactMap { i, line in
+                OrderLineReference.resolve(
+                    id: line.orderLineId, sku: line.sku, order: current.orderId, lines: candidates, scope: "fulfillment order \(current.id)",
+                    field: "lines[\(i)]", into: &v
+                ).map { ($0, line.quantity) }
+            }
+            try v.validate()
+        }
+        let fo = try await stores.fulfillmentOrders.pickUp(id, code: body.pickupCode, taking: taking, actor: Self.actor(caller))
+        return .ok(.init(body: .json(.init(fo))))
     }
 
     func getPickList(_ input: Operations.GetPickList.Input) async throws -> Operations.GetPickList.Output {

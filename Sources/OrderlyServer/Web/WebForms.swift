@@ -138,6 +138,14 @@ struct FulfillmentStepForm: Decodable {
     var pickupCode: String?
     /// Units scanned into the parcel (`ScannedUnits`).
     var scans: String?
+    /// A pickup's units the customer takes, per order line (`l<number>`).
+    var take: [String: FormNumber<Int64>]?
+
+    /// The units taken per order line, or nil when the form names none (everything).
+    var taking: [(orderLine: Int, quantity: Int64)]? {
+        guard let take, !take.isEmpty else { return nil }
+        return take.compactMap { key, units in Int(key.dropFirst()).map { ($0, units.value) } }.sorted { $0.orderLine < $1.orderLine }
+    }
 }
 
 /// A fulfillment order given back by its location, and why.

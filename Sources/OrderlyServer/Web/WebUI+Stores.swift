@@ -84,6 +84,10 @@ extension WebUI {
                         "orderNumber": numbers[fo.orderId] ?? fo.orderId.rawValue,
                         "type": fo.type.rawValue, "status": fo.status.rawValue, "csrf": session.csrfToken,
                         "lines": fo.lines.map { "\($0.sku) × \($0.quantity - $0.fulfilledQuantity)" }.joined(separator: ", "),
+                        "takeLines": fo.canHandOver && fo.openUnits > 1
+                            ? fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map { line -> [String: Any] in
+                                ["key": "l\(line.orderLine)", "sku": line.sku.rawValue, "open": line.quantity - line.fulfilledQuantity]
+                            } : [],
                         "canAccept": mayWork && fo.canAccept, "canShip": mayWork && fo.canShipEverything,
                         "canReady": mayWork && fo.canMakeReady, "canHandOver": mayWork && fo.canHandOver,
                         "canReject": mayWork && fo.canReject,
@@ -257,8 +261,11 @@ extension WebUI {
                     let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)
                     return (back, "Ready for pickup. Code: \(ready.pickupCode ?? "")")
                 case "pickup":
-                    _ = try await stores.fulfillmentOrders.pickUp(id, code: try form.decode(FulfillmentStepForm.self).pickupCode ?? "", actor: actor)
-                    return (back, "Handed over.")
+                    let fields = try form.decode(FulfillmentStepForm.self)
+                    let handed = try await stores.fulfillmentOrders.pickUp(id, code: fields.pickupCode ?? "", taking: fields.taking, actor: actor)
+                    let units = handed.lines.reduce(0) { $0 + $1.fulfilledQuantity } - fo.lines.reduce(0) { $0 + $1.fulfilledQuantity }
+                    let left = fo.openUnits - units
+                    return (back, left > 0 ? "Handed over \(units) of \(fo.openUnits) units; the other \(left) are cancelled." : "Handed over.")
                 default:
                     throw OrderlyError.notFound("Step", step)
                 }

@@ -116,11 +116,26 @@ extension FulfillmentOrderStore {
     }
 
     /// Hands a pickup over against its code. A wrong code changes nothing but is recorded on the timeline.
-    public func pickUp(_ id: FulfillmentOrderID, code: String, actor: String?) async throws -> FulfillmentOrder {
+    /// With `taking`, the customer takes only those units: the rest is declined and cancelled
+    /// on the order in the same transaction (its reservation released here, refunded as a
+    /// cancellation is).
+    public func pickUp(
+        _ id: FulfillmentOrderID, code: String, taking: [(orderLine: Int, quantity: Int64)]? = nil, actor: String?
+    ) async throws -> FulfillmentOrder {
         do {
             return try await withLocked(id) { db, fo, order, now in
-                try fo.pickUp(code: code, issued: fo.pickupCode)
-                let units = fo.lines.map { Shipment.Line(orderLine: $0.orderLine, sku: $0.sku, quantity: $0.quantity) }
+                let before = fo
+                let declined = try fo.pickUp(code: code, issued: fo.pickupCode, taking: taking)
+                if !declined.isEmpty {
+                    order = try await OrderStore.cancel(
+                        db, order, lines: declined.map { OrderCancellation(line: $0.orderLine, quantity: $0.quantity) },
+                        reason: "declined at pickup", actor: actor, at: now, within: before)
+                }
+                let units = fo.lines.map { line in
+                    let open = before.lines.first { $0.orderLine == line.orderLine }.map { $0.quantity - $0.fulfilledQuantity } ?? 0
+                    let declinedUnits = declined.first { $0.orderLine == line.orderLine }?.quantity ?? 0
+                    return Shipment.Line(orderLine: line.orderLine, sku: line.sku, quantity: open - declinedUnits)
+                }
                 try await Self.fulfil(db, fo: fo, order: &order, units: units, reference: fo.id.rawValue, actor: actor, at: now)
                 try await Self.saveStatus(db, fo, at: now)
                 try EventLog.append(db, .fulfillmentPickedUp(fo), actor: actor, at: now)

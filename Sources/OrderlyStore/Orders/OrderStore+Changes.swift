@@ -14,14 +14,20 @@ extension OrderStore {
         }
     }
 
-    /// Cancels inside the caller's transaction, which has `order` locked.
+    /// Cancels inside the caller's transaction, which has `order` locked; `within` one
+    /// fulfillment order, only its units (a pickup's units the customer declined).
     static func cancel(
-        _ db: Transaction, _ order: Order, lines requested: [OrderCancellation]?, reason: String?, actor: String?, at now: Date
+        _ db: Transaction, _ order: Order, lines requested: [OrderCancellation]?, reason: String?, actor: String?, at now: Date,
+        within fo: FulfillmentOrder? = nil
     ) async throws -> Order {
         let id = order.id
-        let plan = try order.cancelling(
-            requested, reason: reason, allocations: try await Allocations.states(db, id),
-            fulfillment: try await FulfillmentOrderStore.openLines(db, id))
+        var allocations = try await Allocations.states(db, id)
+        var fulfillment = try await FulfillmentOrderStore.openLines(db, id)
+        if let fo {
+            allocations = allocations.filter { $0.location == fo.locationId && $0.type == fo.type }
+            fulfillment = fulfillment.filter { $0.fulfillmentOrder == fo.id }
+        }
+        let plan = try order.cancelling(requested, reason: reason, allocations: allocations, fulfillment: fulfillment)
         try await Allocations.shrink(db, id, plan.allocations.map { ($0.line, $0.location, $0.type, $0.quantity, $0.released) })
         try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
         try await ReservationStore.unreserve(db, plan.unreserve)
