@@ -243,6 +243,14 @@ def main():
             "lines": [{"sku": l["sku"], "quantity": 1, "unitPrice": 1000, "delivery": {"method": "pickup", "locationId": "ST-UTRECHT"}}
                       for l in stocked_here]})
         driver.get(BASE + "/stores/ST-UTRECHT")
+
+        # Where else is it in stock: the other stores that have it, nearest first.
+        elsewhere = next(l["sku"] for l in api("GET", "/v1/inventory?locationId=ST-ROTTERDAM&limit=500")["items"] if l["available"] > 0)
+        form = driver.find_element(By.ID, "nearby-lookup")
+        form.find_element(By.NAME, "nearby").send_keys(elsewhere)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Rotterdam Lijnbaan" in driver.find_element(By.ID, "nearby-stores").text, "another store's stock is found for a customer")
+        driver.get(BASE + "/stores/ST-UTRECHT")
         row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if two["number"] in r.text)
         click(driver, row.find_element(By.CSS_SELECTOR, "form[action$='/ready'] button"))
         code = re.search(r"Code: (\w+)", flash(driver)).group(1)

@@ -45,6 +45,8 @@ struct AccessAndChannelTests {
         // Reading one order: a store reads the order it found at its counter, and may not change it.
         #expect(store.may(store.readingOrder("web")) && !store.may(.readOrders("web")) && !store.may(.changeOrder("web")))
         #expect(web.readingOrder("web") == .readOrders("web") && !web.may(.findOrderAtCounter))
+        // Which other stores have a sku: a store and service may ask, a channel key may not.
+        #expect(store.may(.findStockNearby) && service.may(.findStockNearby) && !web.may(.findStockNearby))
     }
 
     /// What a look-up text can be: a number (with or without its prefix and zeros), an email

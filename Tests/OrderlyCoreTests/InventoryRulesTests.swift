@@ -86,3 +86,27 @@ struct ShelfCountTests {
         #expect(throws: OrderlyError.self) { try ShelfCount.rows("\n  \n", at: "ST") }
     }
 }
+
+@Suite("Stock in other stores")
+struct StockNearbyTests {
+    /// Other active stores with the sku available, nearest first; warehouses, this store, stores
+    /// without it and closed ones are left out; stores without coordinates come last.
+    @Test func nearestStoresWithStockFirst() {
+        var here = Location(id: "ST-UTR", name: "Utrecht", kind: .store)
+        here.coordinates = .init(latitude: 52.09, longitude: 5.12)
+        var rotterdam = Location(id: "ST-RTM", name: "Rotterdam", kind: .store)
+        rotterdam.coordinates = .init(latitude: 51.92, longitude: 4.48)
+        var amsterdam = Location(id: "ST-AMS", name: "Amsterdam", kind: .store)
+        amsterdam.coordinates = .init(latitude: 52.37, longitude: 4.90)
+        let nowhere = Location(id: "ST-X", name: "Pop-up", kind: .store)
+        var closed = Location(id: "ST-OLD", name: "Old", kind: .store)
+        closed.active = false
+        let dc = Location(id: "WH", name: "DC", kind: .warehouse)
+        let available: [LocationID: Int64] = ["ST-UTR": 2, "ST-RTM": 5, "ST-AMS": 1, "ST-X": 3, "ST-OLD": 4, "WH": 9]
+        let places = StockNearby.rank(available: available, locations: [rotterdam, nowhere, closed, dc, amsterdam, here], from: here)
+        #expect(places.map(\.location.id) == ["ST-AMS", "ST-RTM", "ST-X"])
+        #expect(places.map(\.available) == [1, 5, 3] && places[2].distanceKm == nil)
+        #expect(abs((places[1].distanceKm ?? 0) - 48) < 2 && places.allSatisfy(\.takesPickups))
+        #expect(StockNearby.rank(available: ["ST-RTM": 0], locations: [rotterdam], from: here).isEmpty)
+    }
+}

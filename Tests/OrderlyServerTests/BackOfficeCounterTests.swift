@@ -237,4 +237,28 @@ struct BackOfficeCounterTests {
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/ST-UTR").int("onHand") == 2)
         }
     }
+
+    /// "Where else is this in stock": the associate scans a product and sees the other stores
+    /// that have it, nearest first, with whether they take pickups — never the warehouse, never
+    /// the levels themselves.
+    @Test(arguments: Engine.all)
+    func anAssociateFindsStockInOtherStores(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            for (location, units) in [("ST-UTR", 2), ("ST-RTM", 5), ("WH-AMS", 9)] {
+                try await app.send(.put, "/v1/inventory/SKU-1/\(location)", json: ["onHand": units]).expect(200)
+            }
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let page = try await store.go(.get, "/stores/ST-UTR?nearby=SKU-1").expect(200)
+            #expect(page.text.contains("One: 2 available here"))
+            #expect(
+                page.text.contains(
+                    "<td>Rotterdam store <span class=\"muted\">ST-RTM</span></td><td class=\"num\">48 km</td><td class=\"num\">5</td><td>yes</td>"))
+            #expect(!page.text.contains("Amsterdam DC"), "a warehouse is not where a customer goes")
+            #expect(try await store.go(.get, "/stores/ST-UTR?nearby=SKU-2").expect(200).text.contains("No other store has it now."))
+            #expect(try await store.go(.get, "/stores/ST-UTR?nearby=NOPE").expect(200).text.contains("No product has the sku NOPE."))
+        }
+    }
 }

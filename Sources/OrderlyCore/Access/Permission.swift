@@ -7,6 +7,9 @@ public enum Action: Sendable, Equatable {
     case manageCatalog
     /// Read stock levels and the ledger, optionally at one location.
     case readInventory(LocationID?)
+    /// See which other stores have a sku available now (not their levels or ledger), to send
+    /// a customer there.
+    case findStockNearby
     /// Count or adjust stock at a location.
     case changeInventory(LocationID)
     /// Import a whole inventory snapshot (many locations at once).
@@ -61,7 +64,8 @@ extension Principal {
             return true
         case .service:
             switch action {
-            case .readCatalog, .readInventory, .readAvailability, .readEvents, .readOrders, .findOrderAtCounter, .changeOrder, .readCustomers,
+            case .readCatalog, .readInventory, .findStockNearby, .readAvailability, .readEvents, .readOrders, .findOrderAtCounter, .changeOrder,
+                .readCustomers,
                 .changeCustomers, .readFulfillment, .handleReturn, .recordPayment:
                 return true
             case .manageSubscriptions: return true
@@ -80,7 +84,7 @@ extension Principal {
             }
         case .store:
             switch action {
-            case .readCatalog, .findOrderAtCounter: return true
+            case .readCatalog, .findOrderAtCounter, .findStockNearby: return true
             case .readInventory(let location):
                 return location.map(locations.contains) ?? false
             case .changeInventory(let location): return locations.contains(location)

@@ -67,11 +67,16 @@ extension WebUI {
         let toRefund = try await stores.returns.list(orderId: nil, locationId: location, status: .received, after: nil, limit: 200).items
             .filter { $0.method == .store && $0.refundStatus == .pending }
         let mayWork = principal.may(.fulfil(location))
+        var nearby: [String: Any] = [:]
+        if principal.may(.findStockNearby), let asked = request.uri.queryParameters["nearby"].map(String.init), !asked.isEmpty {
+            nearby = try await stockNearby(SKU(asked.trimmingCharacters(in: .whitespaces)), from: place)
+        }
         return render(
             "store",
             [
                 "id": id, "name": place.name, "takesBack": principal.may(.handleReturn(location)) && principal.may(.findOrderAtCounter),
                 "counts": principal.may(.changeInventory(location)), "csrf": session.csrfToken,
+                "findsNearby": principal.may(.findStockNearby), "nearby": nearby,
                 "pickList": pickList.map { item -> [String: Any] in
                     [
                         "sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity,
@@ -108,6 +113,24 @@ extension WebUI {
                     ]
                 },
             ].merging(extra) { $1 }, session: session, request: request, here: "store:\(id)")
+    }
+
+    /// The other stores with a sku available now, nearest first (`StockNearby`).
+    func stockNearby(_ sku: SKU, from here: Location) async throws -> [String: Any] {
+        guard let product = try? await stores.products.get(sku) else { return ["sku": sku.rawValue, "unknown": true] }
+        let levels = try await stores.inventory.levels(sku: sku, locationId: nil, after: nil, limit: 500).items
+        let available = Dictionary(levels.map { ($0.level.locationId, $0.level.available) }, uniquingKeysWith: +)
+        let stores_ = try await stores.locations.list(after: nil, limit: 500, type: .store).items
+        let places = StockNearby.rank(available: available, locations: stores_, from: here)
+        return [
+            "sku": sku.rawValue, "productName": product.name, "hereAvailable": available[here.id] ?? 0,
+            "places": places.map { place -> [String: Any] in
+                [
+                    "store": place.location.name, "storeId": place.location.id.rawValue, "available": place.available,
+                    "distance": place.distanceKm.map { "\(Int($0.rounded())) km" } ?? "—", "pickup": place.takesPickups ? "yes" : "no",
+                ]
+            },
+        ]
     }
 
     /// Taking units back at the counter: the order found by what the customer shows (any
