@@ -33,9 +33,7 @@ struct CounterReturnsAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             let (id, number) = try await Self.shippedWebOrder(app)
-            let rotterdam = try #require(
-                try await app.send(.post, "/v1/api-keys", json: ["name": "Rotterdam till", "role": "store", "locationIds": ["ST-RTM"]]).expect(201)[
-                    "secret"] as? String)
+            let rotterdam = try await app.storeKey("Rotterdam till", at: ["ST-RTM"])
             let bare = String(Int(number.dropFirst(4)) ?? 0)
             for q in [number, number.lowercased(), bare, "WEB-77", "ADA@example.COM ", "+31 6 1234 5678", id] {
                 let found = try await app.send(
@@ -72,9 +70,7 @@ struct CounterReturnsAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             let (id, number) = try await Self.shippedWebOrder(app)
-            let rotterdam = try #require(
-                try await app.send(.post, "/v1/api-keys", json: ["name": "Rotterdam till", "role": "store", "locationIds": ["ST-RTM"]]).expect(201)[
-                    "secret"] as? String)
+            let rotterdam = try await app.storeKey("Rotterdam till", at: ["ST-RTM"])
             let found = try await app.send(.get, "/v1/orders?q=\(number)", key: rotterdam).expect(200)
             #expect(found.items.first?["id"] as? String == id)
             let ret = try await app.send(

@@ -30,9 +30,7 @@ struct CustomerProfilesAPITests {
         try await TestApp.run(engine) { app in
             try await app.seed()
             let (home, work) = try await Self.twoProfiles(app)
-            let store = try #require(
-                try await app.send(.post, "/v1/api-keys", json: ["name": "till", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"]
-                    as? String)
+            let store = try await app.storeKey("till", at: ["ST-UTR"])
             let before = try await DatabaseImage.of(app.stores.database)
             let taken = try await app.send(.patch, "/v1/customers/\(work)", json: ["email": "ADA@example.com"]).expect(409)
             #expect((taken["detail"] as? String)?.contains(home) == true)
@@ -104,9 +102,7 @@ struct CustomerProfilesAPITests {
             var next = OrdersAPITests.order(externalId: "work-2", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
             next["customer"] = ["email": "Ada@Work.example"]
             #expect(try await app.send(.post, "/v1/orders", json: next).expect(201)["customerId"] as? String == home)
-            let till = try #require(
-                try await app.send(.post, "/v1/api-keys", json: ["name": "till", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)["secret"]
-                    as? String)
+            let till = try await app.storeKey("till", at: ["ST-UTR"])
             #expect(try await app.send(.get, "/v1/orders?q=ada@work.example", key: till).expect(200).items.count == 3)
             for id in [home, work] {
                 let events = try await app.send(.get, "/v1/customers/\(id)/events").expect(200).items.filter {

@@ -61,6 +61,12 @@ struct TestApp {
         }
     }
 
+    /// A new store key's secret, for `locations`.
+    func storeKey(_ name: String, at locations: [String]) async throws -> String {
+        let created = try await send(.post, "/v1/api-keys", json: ["name": name, "role": "store", "locationIds": locations]).expect(201)
+        return try #require(created["secret"] as? String)
+    }
+
     /// The fixture business, created through the API.
     func seed() async throws {
         for location: [String: Any] in [
