@@ -45,6 +45,11 @@ struct AccessAndChannelTests {
         // Reading one order: a store reads the order it found at its counter, and may not change it.
         #expect(store.may(store.readingOrder("web")) && !store.may(.readOrders("web")) && !store.may(.changeOrder("web")))
         #expect(web.readingOrder("web") == .readOrders("web") && !web.may(.findOrderAtCounter))
+        // Taking back at a counter: a store at its own location, service anywhere, a channel never.
+        #expect(
+            store.mayTakeBack(at: "ST-UTR") && !store.mayTakeBack(at: "WH-AMS") && service.mayTakeBack(at: "WH-AMS") && !web.mayTakeBack(at: "ST-UTR")
+        )
+        #expect(throws: OrderlyError.notFound("Location", "WH-AMS")) { try store.authorizeTakeBack(at: "WH-AMS") }
         // Which other stores have a sku: a store and service may ask, a channel key may not.
         #expect(store.may(.findStockNearby) && service.may(.findStockNearby) && !web.may(.findStockNearby))
     }

@@ -128,6 +128,19 @@ extension Principal {
         return .counter(try OrderLookup(q ?? ""))
     }
 
+    /// Taking units back at a location's counter: finding the customer's order there and
+    /// handling returns at that location.
+    public func mayTakeBack(at location: LocationID) -> Bool {
+        may(.handleReturn(location)) && may(.findOrderAtCounter)
+    }
+
+    /// Throws unless this caller may take units back at `location` (`mayTakeBack`); a location
+    /// outside a store key's own is answered as not found.
+    public func authorizeTakeBack(at location: LocationID) throws(OrderlyError) {
+        try authorize(.handleReturn(location), on: "Location", location, seenWith: .readFulfillment(location))
+        try authorize(.findOrderAtCounter)
+    }
+
     /// What reading one order of `channel` asks of this caller: a store reads the order a
     /// customer showed at its counter (its id comes from a look-up or the store's own work).
     public func readingOrder(_ channel: ChannelID) -> Action {

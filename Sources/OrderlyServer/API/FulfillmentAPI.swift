@@ -35,16 +35,7 @@ extension OrderlyAPIService {
     func shipFulfillmentOrder(_ input: Operations.ShipFulfillmentOrder.Input) async throws -> Operations.ShipFulfillmentOrder.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let (id, caller) = try await fulfiller(input.path.id)
-        let current = try await stores.fulfillmentOrders.get(id)
-        var v = Validator()
-        let candidates = current.lines.map { (number: $0.orderLine, sku: $0.sku) }
-        let lines: [(orderLine: Int, quantity: Int64)] = body.lines.enumerated().compactMap { i, line in
-            OrderLineReference.resolve(
-                id: line.orderLineId, sku: line.sku, order: current.orderId, lines: candidates, scope: "fulfillment order \(current.id)",
-                field: "lines[\(i)]", into: &v
-            ).map { ($0, line.quantity) }
-        }
-        try v.validate()
+        let lines = try await units(of: id, body.lines.map { ($0.orderLineId, $0.sku, $0.quantity) })
         let fo = try await stores.fulfillmentOrders.ship(
             id, lines: lines, carrier: body.carrier, trackingNumber: body.trackingNumber, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(fo))))
@@ -59,20 +50,27 @@ extension OrderlyAPIService {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let (id, caller) = try await fulfiller(input.path.id)
         var taking: [(orderLine: Int, quantity: Int64)]?
-        if let lines = body.lines {
-            let current = try await stores.fulfillmentOrders.get(id)
-            var v = Validator()
-            let candidates = current.lines.map { (number: $0.orderLine, sku: $0.sku) }
-            taking = lines.enumerated().compactMap { i, line in
-                OrderLineReference.resolve(
-                    id: line.orderLineId, sku: line.sku, order: current.orderId, lines: candidates, scope: "fulfillment order \(current.id)",
-                    field: "lines[\(i)]", into: &v
-                ).map { ($0, line.quantity) }
-            }
-            try v.validate()
-        }
+        if let lines = body.lines { taking = try await units(of: id, lines.map { ($0.orderLineId, $0.sku, $0.quantity) }) }
         let fo = try await stores.fulfillmentOrders.pickUp(id, code: body.pickupCode, taking: taking, actor: Self.actor(caller))
         return .ok(.init(body: .json(.init(fo))))
+    }
+
+    /// Units of a fulfillment order's lines as an API body names them (`orderLineId` or a sku
+    /// on one line only, `OrderLineReference`), each unresolved one refused as `lines[i]`.
+    private func units(
+        of id: FulfillmentOrderID, _ named: [(orderLineId: String?, sku: String?, quantity: Int64)]
+    ) async throws -> [(orderLine: Int, quantity: Int64)] {
+        let current = try await stores.fulfillmentOrders.get(id)
+        var v = Validator()
+        let candidates = current.lines.map { (number: $0.orderLine, sku: $0.sku) }
+        let units: [(orderLine: Int, quantity: Int64)] = named.enumerated().compactMap { i, line in
+            OrderLineReference.resolve(
+                id: line.orderLineId, sku: line.sku, order: current.orderId, lines: candidates, scope: "fulfillment order \(current.id)",
+                field: "lines[\(i)]", into: &v
+            ).map { ($0, line.quantity) }
+        }
+        try v.validate()
+        return units
     }
 
     func getPickList(_ input: Operations.GetPickList.Input) async throws -> Operations.GetPickList.Output {

@@ -74,7 +74,7 @@ extension WebUI {
         return render(
             "store",
             [
-                "id": id, "name": place.name, "takesBack": principal.may(.handleReturn(location)) && principal.may(.findOrderAtCounter),
+                "id": id, "name": place.name, "takesBack": principal.mayTakeBack(at: location),
                 "counts": principal.may(.changeInventory(location)), "csrf": session.csrfToken,
                 "findsNearby": principal.may(.findStockNearby), "nearby": nearby,
                 "pickList": pickList.map { item -> [String: Any] in
@@ -138,8 +138,7 @@ extension WebUI {
     func takeBack(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
         let location = LocationID(id)
         let principal = session.user.principal
-        try principal.authorize(.handleReturn(location), on: "Location", id, seenWith: .readFulfillment(location))
-        try principal.authorize(.findOrderAtCounter)
+        try principal.authorizeTakeBack(at: location)
         let place = try await stores.locations.get(location)
         let q = request.uri.queryParameters["q"].map(String.init) ?? ""
         var values: [String: Any] = ["id": id, "locationId": id, "name": place.name, "q": q, "csrf": session.csrfToken]
@@ -232,9 +231,7 @@ extension WebUI {
             let orderId = OrderID(try context.parameters.require("order"))
             return try await action(request, context, back: "/stores/\(location)/take-back?q=\(orderId)") { form, session in
                 let principal = session.user.principal
-                try principal.authorize(
-                    .handleReturn(LocationID(location)), on: "Location", location, seenWith: .readFulfillment(LocationID(location)))
-                try principal.authorize(.findOrderAtCounter)
+                try principal.authorizeTakeBack(at: LocationID(location))
                 let requests = try form.decode(TakeBackForm.self).requests(reason: "returned at the counter")
                 guard !requests.isEmpty else { throw OrderlyError.invalid("units", "count at least one unit to take back") }
                 let received = try ReturnPolicy.handedOver(requests, method: .store)
