@@ -79,8 +79,31 @@ public struct OrderCancelledPayload: EventPayload, Equatable {
     public var status: String
 }
 
-/// `order.updated`: which fields changed (`shippingAddress`, `tags`).
-public struct OrderUpdatedPayload: EventPayload, Equatable { public var changed: [String] }
+/// `order.updated`: which fields changed (`shippingAddress`, `tags`, `lines`); a change of
+/// lines also says, per line, the units it kept before and after, and the order's total
+/// before and after.
+public struct OrderUpdatedPayload: EventPayload, Equatable {
+    /// A line's units (ordered less cancelled) before and after; a replaced line names the
+    /// line that took its place.
+    public struct Line: Encodable, Sendable, Equatable {
+        public var line: Int
+        public var sku: SKU
+        public var quantity: Int64
+        public var previous: Int64
+        public var replacedBy: Int?
+        public init(line: Int, sku: SKU, quantity: Int64, previous: Int64, replacedBy: Int? = nil) {
+            self.line = line
+            self.sku = sku
+            self.quantity = quantity
+            self.previous = previous
+            self.replacedBy = replacedBy
+        }
+    }
+    public var changed: [String]
+    public var lines: [Line]?
+    public var previousTotal: Int64?
+    public var total: Int64?
+}
 /// `order.note_added`.
 public struct OrderNotePayload: EventPayload, Equatable { public var text: String }
 
@@ -126,6 +149,11 @@ extension DomainEvent {
 
     public static func orderUpdated(_ order: OrderID, changed: [String]) -> Self {
         .init(.orderUpdated, .order(order), OrderUpdatedPayload(changed: changed))
+    }
+
+    /// `order.updated` for a change of lines (`Order.changing`): `order` as it grew.
+    public static func orderLinesChanged(_ order: Order, lines: [OrderUpdatedPayload.Line], before total: Int64) -> Self {
+        .init(.orderUpdated, .order(order.id), OrderUpdatedPayload(changed: ["lines"], lines: lines, previousTotal: total, total: order.totals.total))
     }
 
     public static func orderNoteAdded(_ order: OrderID, text: String) -> Self {

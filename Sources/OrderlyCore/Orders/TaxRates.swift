@@ -79,7 +79,12 @@ public struct TaxRates: Sendable, Equatable {
 
     /// The country a line is delivered in.
     func country(of line: OrderDraft.Line, shippingAddress: Address?) -> String? {
-        if let store = line.delivery.storeLocation, let country = storeCountries[store] { return country }
+        country(of: line.delivery, shippingAddress: shippingAddress)
+    }
+
+    /// The country units delivered this way are delivered in.
+    func country(of delivery: Delivery, shippingAddress: Address?) -> String? {
+        if let store = delivery.storeLocation, let country = storeCountries[store] { return country }
         return shippingAddress?.country
     }
 }

@@ -36,24 +36,29 @@ extension Components.Schemas.ShippingAddress {
     }
 }
 
+extension Delivery {
+    /// The delivery the API names; nil (with the error in `v`) when pickup or carryOut names no store.
+    init?(_ d: Components.Schemas.Delivery, _ field: String, into v: inout Validator) {
+        switch d.method {
+        case .ship:
+            v.check(d.locationId == nil, "\(field).locationId", "is only for pickup and carryOut")
+            self = .ship
+        case .pickup, .carryOut:
+            guard let location = d.locationId.map(LocationID.init) else {
+                v.add("\(field).locationId", "is required for \(d.method.rawValue)")
+                return nil
+            }
+            self = d.method == .pickup ? .pickup(location) : .carryOut(location)
+        }
+    }
+}
+
 extension OrderDraft {
     init(_ body: Components.Schemas.OrderInput) throws(OrderlyError) {
         let address = body.shippingAddress.map(ShippingAddressInput.init)
         var v = Validator()
         let lines = body.lines.enumerated().map { i, line -> OrderDraft.Line in
-            var delivery = Delivery.ship
-            if let d = line.delivery {
-                switch d.method {
-                case .ship:
-                    v.check(d.locationId == nil, "lines[\(i)].delivery.locationId", "is only for pickup and carryOut")
-                case .pickup, .carryOut:
-                    if let location = d.locationId.map(LocationID.init) {
-                        delivery = d.method == .pickup ? .pickup(location) : .carryOut(location)
-                    } else {
-                        v.add("lines[\(i)].delivery.locationId", "is required for \(d.method.rawValue)")
-                    }
-                }
-            }
+            let delivery = line.delivery.flatMap { Delivery($0, "lines[\(i)].delivery", into: &v) } ?? .ship
             return OrderDraft.Line(
                 sku: SKU(line.sku), quantity: line.quantity, unitPrice: line.unitPrice, delivery: delivery,
                 discounts: (line.discounts ?? []).map(Discount.init), taxes: line.taxes.map { Tax.list($0, "lines[\(i)].taxes", into: &v) })

@@ -48,6 +48,21 @@ extension OrderlyAPIService {
     func updateOrder(_ input: Operations.UpdateOrder.Input) async throws -> Operations.UpdateOrder.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let order = try await visibleOrder(input.path.id, for: { .changeOrder($0) })
+        if let lines = body.lines {
+            guard body.shippingAddress == nil, body.tags == nil else {
+                throw OrderlyError.invalid("lines", "changes the lines alone: send shippingAddress and tags in a request of their own")
+            }
+            var v = Validator()
+            let changes = lines.enumerated().map { i, line in
+                OrderLineChange(
+                    line: line.line, quantity: line.quantity, sku: line.sku.map(SKU.init), unitPrice: line.unitPrice,
+                    delivery: line.delivery.flatMap { Delivery($0, "lines[\(i)].delivery", into: &v) })
+            }
+            try v.validate()
+            _ = try await stores.orders.change(order.id, lines: changes, reason: body.reason, actor: actorName())
+            return .ok(.init(body: .json(try await orderBody(order.id))))
+        }
+        if body.reason != nil { throw OrderlyError.invalid("reason", "goes with lines") }
         let address = body.shippingAddress.map(ShippingAddressInput.init)
         _ = try await stores.orders.update(
             order.id, shippingAddress: address?.address, coordinates: try address?.coordinates(), tags: body.tags, actor: actorName())

@@ -147,16 +147,42 @@ enum OrderRows {
                 \(bind: try order.workflow.map(StoredJSON.encode)), \(bind: order.workflow?.due?.stored), \(bind: order.workflow?.stage),
                 \(bind: order.routingStrategy))
                 """)
-        let money = try order.lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
-        let lines = SQLQueryString.rows(Array(zip(order.lines, money))) { line, money in
-            "\(bind: order.id.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity), \(bind: money.discounts), \(bind: line.orderDiscount), \(bind: money.taxes)"
+        try await insertLines(db, order.id, order.lines)
+        for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
+    }
+
+    /// Inserts new lines of an order with their allocated and backordered units.
+    static func insertLines(_ db: Transaction, _ order: OrderID, _ lines: [OrderLine]) async throws {
+        guard !lines.isEmpty else { return }
+        let money = try lines.map { (discounts: try json($0.discounts), taxes: try json($0.taxes)) }
+        let rows = SQLQueryString.rows(Array(zip(lines, money))) { line, money in
+            "\(bind: order.rawValue), \(bind: Int64(line.number)), \(bind: line.sku.rawValue), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: line.delivery.storeLocation?.rawValue), \(bind: line.delivery.storeFulfillment == .carryOut), \(bind: line.allocatedQuantity), \(bind: line.backorderedQuantity), \(bind: money.discounts), \(bind: line.orderDiscount), \(bind: money.taxes)"
         }
         try await db.insertLater(
             into: """
                 order_lines (order_id, line_no, sku, quantity, unit_price, pickup_location_id, carry_out, allocated, backordered, discounts,
                     order_discount, taxes)
-                """, values: lines)
-        for hold in order.holds { try await insertHold(db, order.id, hold, at: now) }
+                """, values: rows)
+    }
+
+    /// Writes lines whose units grew (quantity and taxes) and the order's totals.
+    static func saveGrowth(_ db: any SQLDatabase, _ order: Order, lines: [OrderLine], at now: Date) async throws {
+        for line in lines {
+            try await db.raw(
+                """
+                UPDATE order_lines SET quantity = \(bind: line.quantity), taxes = \(bind: try json(line.taxes))
+                WHERE order_id = \(bind: order.id.rawValue) AND line_no = \(bind: Int64(line.number))
+                """
+            ).run()
+        }
+        let totals = order.totals
+        try await db.raw(
+            """
+            UPDATE orders SET subtotal = \(bind: totals.subtotal), shipping = \(bind: totals.shippingTotal), discount = \(bind: totals.discountTotal),
+                tax_total = \(bind: totals.taxTotal), total = \(bind: totals.total), updated_at = \(bind: now.stored)
+            WHERE id = \(bind: order.id.rawValue)
+            """
+        ).run()
     }
 
     static func insertHold(_ db: Transaction, _ order: OrderID, _ hold: Hold, at now: Date) async throws {

@@ -28,24 +28,34 @@ extension OrderStore {
             fulfillment = fulfillment.filter { $0.fulfillmentOrder == fo.id }
         }
         let plan = try order.cancelling(requested, reason: reason, allocations: allocations, fulfillment: fulfillment)
-        try await Allocations.shrink(db, id, plan.allocations.map { ($0.line, $0.location, $0.type, $0.quantity, $0.released) })
-        try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
-        try await ReservationStore.unreserve(db, plan.unreserve)
+        try await takeOff(db, plan, of: id, at: now)
         try await OrderRows.saveProgress(db, plan.order, at: now)
         // Units that stopped waiting give back the supply promised to them.
         if order.lines.contains(where: { $0.backorderedQuantity > 0 }), let channel = try await ChannelStore.fetch(db, order.channel) {
             try await SupplyStore.settle(db, plan.order, channel: channel, at: now)
         }
         try EventLog.append(db, plan.event, actor: actor, at: now)
-        // What the cancelled units paid goes back, as far as it was captured beyond what is still owed.
         var cancelled = plan.order
-        let refund = RefundRequest.forCancellation(before: order, after: cancelled)
-        try await PaymentStore.requestRefund(db, &cancelled, amount: refund, reason: "cancellation", actor: actor, at: now)
-        // Cancelling what was left to fulfil completes an order its channel invoices whole.
-        if cancelled.hasFulfilment, try await ChannelStore.fetch(db, order.channel)?.payments.invoicing == .perOrder {
-            try await InvoiceStore.issueForOrder(db, cancelled, actor: actor, at: now)
-        }
+        try await settleCancelled(
+            db, &cancelled, refund: RefundRequest.forCancellation(before: order, after: cancelled), reason: "cancellation", actor: actor, at: now)
         return cancelled
+    }
+
+    /// Takes the cancelled units off allocations and fulfillment orders and gives their stock back.
+    static func takeOff(_ db: Transaction, _ plan: CancellationPlan, of id: OrderID, at now: Date) async throws {
+        try await Allocations.shrink(db, id, plan.allocations.map { ($0.line, $0.location, $0.type, $0.quantity, $0.released) })
+        try await FulfillmentOrderStore.shrink(db, plan.fulfillmentLines, cancelling: plan.cancelledFulfillmentOrders, at: now)
+        try await ReservationStore.unreserve(db, plan.unreserve)
+    }
+
+    /// The money side of cancelled units: what they paid goes back (`refund`, as far as it was
+    /// captured beyond what is still owed), and an order its channel invoices whole is invoiced
+    /// once what was left to fulfil is cancelled.
+    static func settleCancelled(_ db: Transaction, _ order: inout Order, refund: Int64, reason: String, actor: String?, at now: Date) async throws {
+        try await PaymentStore.requestRefund(db, &order, amount: refund, reason: reason, actor: actor, at: now)
+        if order.hasFulfilment, try await ChannelStore.fetch(db, order.channel)?.payments.invoicing == .perOrder {
+            try await InvoiceStore.issueForOrder(db, order, actor: actor, at: now)
+        }
     }
 
     /// Takes `hold` off the order inside the caller's transaction (the order locked); when it

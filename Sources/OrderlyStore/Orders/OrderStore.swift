@@ -200,11 +200,23 @@ public struct OrderStore: Sendable {
     static func checkReferences(
         _ db: any SQLDatabase, _ draft: OrderDraft, channel: Channel, products: [SKU: Product], cache: ConfigCache? = nil
     ) async throws {
+        try await checkReferences(
+            db, lines: draft.lines.enumerated().map { ($0.offset, $0.element.sku, $0.element.delivery) }, channel: channel, products: products,
+            cache: cache)
+    }
+
+    /// Unknown skus, and pickups at places that cannot hand them over, refuse the lines
+    /// (`index`: where the request names each, `lines[index]`).
+    static func checkReferences(
+        _ db: any SQLDatabase, lines: [(index: Int, sku: SKU, delivery: Delivery)], channel: Channel, products: [SKU: Product],
+        cache: ConfigCache? = nil
+    ) async throws {
         var v = Validator()
-        let pickupStores = Set(draft.lines.compactMap(\.delivery.storeLocation))
+        let pickupStores = Set(lines.compactMap(\.delivery.storeLocation))
         var stores: [LocationID: Location] = [:]
         for id in pickupStores { stores[id] = try await cache.value("location:" + id.rawValue) { try await LocationStore.fetch(db, id) } }
-        for (i, line) in draft.lines.enumerated() {
+        for (i, sku, delivery) in lines {
+            let line = (sku: sku, delivery: delivery)
             v.check(products[line.sku] != nil, "lines[\(i)].sku", "product '\(line.sku)' does not exist")
             guard let store = line.delivery.storeLocation else { continue }
             guard let location = stores[store] else {

@@ -66,9 +66,14 @@ public struct TaxRateStore: Sendable {
     /// read when the channel sent every tax.
     static func rates(_ db: any SQLDatabase, for draft: OrderDraft, products: [SKU: Product], cache: ConfigCache?) async throws -> TaxRates {
         guard draft.lines.contains(where: { $0.taxes == nil }) || draft.shippingLines.contains(where: { $0.taxes == nil }) else { return .none }
+        return try await rates(db, stores: Set(draft.lines.compactMap(\.delivery.storeLocation)), products: products, cache: cache)
+    }
+
+    /// The rates, the products' categories and the countries of `stores`: what taxing lines
+    /// delivered at those stores (or shipped) needs.
+    static func rates(_ db: any SQLDatabase, stores: Set<LocationID>, products: [SKU: Product], cache: ConfigCache?) async throws -> TaxRates {
         let rules = try await cache.value("tax-rates") { try await all(db) } ?? []
         guard !rules.isEmpty else { return .none }
-        let stores = Set(draft.lines.compactMap(\.delivery.storeLocation))
         let locations = stores.isEmpty ? [:] : try await LocationStore.fetch(db, ids: stores)
         return TaxRates(
             rules: rules, categories: products.compactMapValues(\.taxCategory),

@@ -1,0 +1,104 @@
+import Foundation
+import OrderlyCore
+import Testing
+
+/// What changing an order's lines decides (`Order.changing`), without a database.
+@Suite("Order changes")
+struct OrderChangeTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+    let dc = Location(id: "DC", name: "DC", kind: .warehouse, coordinates: .init(latitude: 51.57, longitude: 5.07), priority: 10)
+    let utrecht = Location(id: "ST-UTR", name: "Utrecht", kind: .store, coordinates: .init(latitude: 52.09, longitude: 5.12), priority: 50)
+    let products: [SKU: Product] = ["A": Product(sku: "A", name: "A"), "B": Product(sku: "B", name: "B")]
+    /// 21% VAT included in Dutch prices.
+    let taxRates = TaxRates(rules: [
+        TaxRateRule(
+            id: "nl", country: "NL", taxCategory: TaxRateRule.standardCategory, name: "BTW", rate: TaxRate(millionths: 210_000), included: true)
+    ])
+
+    func stock(_ levels: [SKU: [LocationID: Int64]], payments: PaymentPolicy = .init()) -> RoutingPlanner.Snapshot {
+        .init(
+            channel: Channel(id: "web", name: "Web", kind: .web, payments: payments), locations: [dc.id: dc, utrecht.id: utrecht], stock: levels,
+            capacityLeft: [:], destination: nil, now: Self.now)
+    }
+
+    /// Line 1: 2 × A at 12.10 with 2.10 VAT included, both allocated and released at the DC.
+    func order() -> Order {
+        var a = OrderLine(number: 1, sku: "A", quantity: 2, unitPrice: 1210, delivery: .ship)
+        a.allocatedQuantity = 2
+        a.taxes = [Tax(name: "BTW", rate: TaxRate(millionths: 210_000), amount: 420, included: true)]
+        var order = Order(
+            id: "ord_1", number: "ORD-000001", channel: "web", externalId: nil, customerId: "cus_1", currency: "EUR",
+            totals: .init(lines: [a], shippingLines: []),
+            shippingAddress: Address(name: "Ada", line1: "Dam 1", city: "Amsterdam", postalCode: "1012 JS", country: "NL"), coordinates: nil,
+            lines: [a], createdAt: Self.now)
+        order.totals = OrderTotals(lines: order.lines, shippingLines: [])
+        return order
+    }
+    let allocations = [AllocationState(line: 1, location: "DC", type: .ship, quantity: 2, released: 2)]
+    let fulfillment = [
+        OpenFulfillmentLine(fulfillmentOrder: "fo_1", location: "DC", type: .ship, orderLine: 1, quantity: 2, fulfilledQuantity: 0, createdAt: now)
+    ]
+
+    func change(_ order: Order, _ changes: [OrderLineChange], stock: RoutingPlanner.Snapshot) throws(OrderlyError) -> OrderChangePlan {
+        var n = 0
+        return try order.changing(
+            changes, products: products, taxRates: taxRates, stock: stock, allocations: allocations, fulfillment: fulfillment, reason: nil,
+            now: Self.now,
+            newFulfillmentOrderID: {
+                n += 1
+                return FulfillmentOrderID("fo_new\(n)")
+            })
+    }
+
+    @Test func moreUnitsAreRoutedAloneAndTheLineIsTaxedOnItsNewNet() throws {
+        let plan = try change(order(), [.init(line: 1, quantity: 3)], stock: stock(["A": ["DC": 5]]))
+        #expect(plan.order.lines[0].quantity == 3 && plan.order.lines[0].allocatedQuantity == 3)
+        #expect(plan.order.lines[0].taxes.map(\.amount) == [630], "2.10 VAT per 12.10, to the cent")
+        #expect(plan.order.totals.total == 3630 && plan.order.totals.taxTotal == 630)
+        #expect(plan.routing.allocations.map(\.quantity) == [1], "only the added unit is routed")
+        #expect(plan.release.opened.map(\.id) == ["fo_new1"] && plan.release.opened.first?.lines.first?.quantity == 1)
+        #expect(plan.cancellation == nil && plan.refund == 0)
+        #expect(plan.events.map(\.type) == [.orderUpdated, .orderAllocated, .fulfillmentCreated])
+    }
+
+    @Test func aSwapCancelsTheLineAndAddsItsReplacementPricedFromTheRates() throws {
+        let plan = try change(order(), [.init(line: 1, quantity: 1, sku: "B", unitPrice: 2420)], stock: stock(["B": ["ST-UTR": 1]]))
+        let replaced = try #require(plan.order.lines.first { $0.number == 1 })
+        let added = try #require(plan.order.lines.first { $0.number == 2 })
+        #expect(replaced.cancelledQuantity == 2 && replaced.allocatedQuantity == 0)
+        #expect(added.sku == "B" && added.quantity == 1 && added.allocatedQuantity == 1)
+        #expect(added.taxes.map(\.amount) == [420] && added.taxes.first?.included == true)
+        #expect(plan.cancellation?.unreserve.map(\.quantity) == [2])
+        #expect(plan.cancellation?.cancelledFulfillmentOrders == ["fo_1"])
+        #expect(plan.routing.allocations.map(\.locationId) == ["ST-UTR"])
+        #expect(plan.addedLines.map(\.number) == [2])
+    }
+
+    @Test func aLineWithAUnitFulfilledCannotChange() {
+        var shipped = order()
+        shipped.lines[0].fulfilledQuantity = 1
+        #expect(throws: OrderlyError.self) { try change(shipped, [.init(line: 1, quantity: 1)], stock: stock(["A": ["DC": 5]])) }
+        var cancelled = order()
+        cancelled.lines[0].cancelledQuantity = 2
+        #expect(throws: OrderlyError.self) { try change(cancelled, [.init(quantity: 1, sku: "A", unitPrice: 100)], stock: stock(["A": ["DC": 5]])) }
+    }
+
+    @Test func anOrderThatNoLongerMeetsItsPaymentPolicyHoldsTheAddedUnits() throws {
+        var paid = order()
+        paid.payments.captured = paid.totals.total
+        let policy = PaymentPolicy(require: .paid)
+        let plan = try change(paid, [.init(line: 1, quantity: 3)], stock: stock(["A": ["DC": 5]], payments: policy))
+        #expect(plan.holds.map(\.source) == [.payment])
+        #expect(plan.release.opened.isEmpty, "the added unit waits for its payment")
+        #expect(plan.order.status == .awaitingPayment)
+        #expect(plan.allocations.map(\.quantity) == [1])
+    }
+
+    @Test func aChannelThatCapturesOnPlacementAsksForTheDifference() throws {
+        var paid = order()
+        paid.payments.captured = paid.totals.total
+        let plan = try change(paid, [.init(line: 1, quantity: 3)], stock: stock(["A": ["DC": 5]], payments: .init(capture: .onPlacement)))
+        let capture = try #require(plan.events.first { $0.type == .paymentCaptureRequested }?.payload as? CaptureRequestedPayload)
+        #expect(capture.amount == 1210)
+    }
+}
