@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
-order's money and records a goodwill refund, tags a customer and merges their other profile; then a
+order's money and records a goodwill refund, changes an order's lines, tags a customer and merges their other profile; then a
 store associate hands over a pickup against its code, another in part, and counts a shelf; another takes back a unit of a web
 order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
@@ -186,6 +186,32 @@ def main():
         check("BTW" in taxes and "21%" in taxes and "9%" in taxes, "the invoice breaks its tax down per rate")
         check(driver.find_element(By.ID, "invoice-total").text == "EUR 361.90", "the invoice is for what was shipped")
         shot(driver, "invoice")
+
+        # The customer calls: one more of the first line, and a second article added.
+        stamp = int(time.time() * 1000)
+        stocked = [{"sku": f"MUG-{stamp}"}, {"sku": f"BOTTLE-{stamp}"}]
+        for item in stocked:
+            api("POST", "/v1/products", {"sku": item["sku"], "name": "Change test " + item["sku"]})
+            api("PUT", f"/v1/inventory/{item['sku']}/DC-TILBURG", {"onHand": 3})
+        called = api("POST", "/v1/orders", {
+            "channel": "web", "externalId": f"browser-change-{int(time.time() * 1000)}", "currency": "EUR",
+            "customer": {"email": "change.tester@example.nl", "name": "Change Tester"},
+            "shippingAddress": {"name": "Change Tester", "line1": "Oudegracht 1", "city": "Utrecht", "postalCode": "3511 AA", "country": "NL"},
+            "lines": [{"sku": stocked[0]["sku"], "quantity": 1, "unitPrice": 2000}]})
+        driver.get(BASE + "/orders/" + called["id"])
+        form = driver.find_element(By.ID, "change-lines")
+        form.find_element(By.NAME, "quantity[l1]").clear()
+        form.find_element(By.NAME, "quantity[l1]").send_keys("2")
+        form.find_element(By.NAME, "newSku").send_keys(stocked[1]["sku"])
+        form.find_element(By.NAME, "newPrice").send_keys("12.50")
+        form.find_element(By.NAME, "reason").send_keys("customer called")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("Lines changed" in flash(driver), "customer service changes the lines: " + flash(driver))
+        check(driver.find_element(By.ID, "order-total").text == "EUR 52.50", "the total follows the change")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#lines tbody tr")
+        check(len(rows) >= 2 and stocked[1]["sku"] in rows[1].text, "the new line is listed")
+        check("order.updated" in driver.find_element(By.ID, "timeline").text, "the change is on the timeline")
+        shot(driver, "order-change")
 
         driver.get(BASE + "/reports")
         chart = driver.find_element(By.CSS_SELECTOR, ".chart svg")

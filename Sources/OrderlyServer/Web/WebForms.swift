@@ -233,3 +233,51 @@ struct MergeForm: Decodable { var other: String }
 
 /// A shelf count as the store page sends it: one scanned unit or `SKU count` per line.
 struct ShelfCountForm: Decodable { var scans: String? }
+
+/// The order page's "Change lines": per line (`l<number>`) the units it should come to, a sku
+/// to swap it for and a delivery (`ship` or `pickup:<store>`; empty keeps it), and one new line.
+struct LineChangeForm: Decodable {
+    var quantity: [String: FormNumber<Int64>]?
+    var sku: [String: String]?
+    var delivery: [String: String]?
+    var newSku: String?
+    var newQuantity: FormNumber<Int64>?
+    var newPrice: String?
+    var newDelivery: String?
+    var reason: String?
+
+    /// A delivery as the form's select names it; nil for anything else.
+    static func delivery(_ text: String?) -> Delivery? {
+        guard let text else { return nil }
+        if text == "ship" { return .ship }
+        guard text.hasPrefix("pickup:"), case let store = text.dropFirst(7), !store.isEmpty else { return nil }
+        return .pickup(LocationID(String(store)))
+    }
+
+    /// The changes the form asks of `order` (lines left as they are are left out), each with
+    /// how a person names it in an error (`line 2`, `the new line`).
+    func changes(of order: Order) throws(OrderlyError) -> [(change: OrderLineChange, name: String)] {
+        var changes: [(OrderLineChange, String)] = []
+        for line in order.lines {
+            let key = "l\(line.number)"
+            let kept = line.quantity - line.cancelledQuantity
+            let units = quantity?[key]?.value ?? kept
+            let swap = sku?[key].map { SKU($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 == line.sku ? nil : $0 }
+            let moved = Self.delivery(delivery?[key]).flatMap { $0 == line.delivery ? nil : $0 }
+            guard units != kept || swap != nil || moved != nil else { continue }
+            changes.append((OrderLineChange(line: line.number, quantity: units, sku: swap, delivery: moved), "line \(line.number)"))
+        }
+        if let newSku {
+            guard let text = newPrice, let price = order.currency.minorUnits(text) else {
+                throw OrderlyError.invalid("lines", "the new line: a price in \(order.currency) such as 12.50 is required")
+            }
+            changes.append(
+                (
+                    OrderLineChange(
+                        quantity: newQuantity?.value ?? 1, sku: SKU(newSku.trimmingCharacters(in: .whitespaces)), unitPrice: price,
+                        delivery: Self.delivery(newDelivery) ?? .ship), "the new line"
+                ))
+        }
+        return changes
+    }
+}

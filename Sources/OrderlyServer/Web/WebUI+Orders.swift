@@ -86,6 +86,7 @@ extension WebUI {
         let money = { (minor: Int64) in order.currency.format(minor) }
         let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
         let canChange = principal.may(.changeOrder(order.channel))
+        let pickupStores = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.pickup }
         let payments = try await stores.payments.list(order.id)
         let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items.sorted {
             ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
@@ -157,6 +158,16 @@ extension WebUI {
                 ]
             },
             "returnLocations": returnLocations.map { ["id": $0.id.rawValue, "name": $0.name] },
+            "canChangeLines": order.linesMayChange && canChange && order.lines.contains { $0.fulfilledQuantity == 0 },
+            "changeLines": order.lines.filter { $0.fulfilledQuantity == 0 }.map { line -> [String: Any] in
+                [
+                    "lineNo": line.number, "lineSku": line.sku.rawValue, "kept": line.quantity - line.cancelledQuantity,
+                    "now": Self.describe(line.delivery),
+                ]
+            },
+            "hasHolds": !order.holds.isEmpty,
+            "pickupStores": pickupStores.map { ["storeId": $0.id.rawValue, "storeName": $0.name] },
+            "lineErrors": Self.fieldErrors(request, form: "lines")["lines"] ?? "",
             "events": events.reversed().map { event -> [String: Any] in
                 ["at": Self.when(event.at), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
             },
@@ -368,6 +379,22 @@ extension WebUI {
                 return ("/orders/\(id)", lines == nil ? "The order is cancelled." : "Cancelled.")
             }
         }
+        router.post("/orders/:id/lines") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/orders/\(id)", form: "lines") { form, session in
+                let order = try await changeable(id, session)
+                let fields = try form.decode(LineChangeForm.self)
+                let changes = try fields.changes(of: order)
+                guard !changes.isEmpty else { throw OrderlyError.invalid("lines", "nothing to change: every line already is as the form says") }
+                do {
+                    _ = try await stores.orders.change(
+                        order.id, lines: changes.map(\.change), reason: fields.reason, actor: session.user.principal.name)
+                } catch let error as OrderlyError where !error.fieldErrors.isEmpty {
+                    throw Self.namingLines(error, changes.map(\.name))
+                }
+                return ("/orders/\(id)", "Lines changed.")
+            }
+        }
         router.post("/orders/:id/address") { request, context in
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
@@ -429,6 +456,20 @@ extension WebUI {
                 return ("/orders/\(id)", "Recorded: \(fields.kind.rawValue) of \(order.currency.format(amount)).")
             }
         }
+    }
+
+    /// A refusal of line changes with each `lines[i].field` named as the form's person knows
+    /// it (`line 2 · sku: …`), all under the form's `lines`.
+    static func namingLines(_ error: OrderlyError, _ names: [String]) -> OrderlyError {
+        OrderlyError.validation(
+            error.fieldErrors.map { problem in
+                let path = problem.field
+                guard path.hasPrefix("lines["), let close = path.firstIndex(of: "]"),
+                    let index = Int(path[path.index(path.startIndex, offsetBy: 6)..<close]), names.indices.contains(index)
+                else { return .init(field: "lines", message: problem.message) }
+                let rest = path[path.index(after: close)...].drop { $0 == "." }
+                return .init(field: "lines", message: names[index] + (rest.isEmpty ? "" : " · \(rest)") + ": " + problem.message)
+            })
     }
 
     /// The order, if this person may change it (the same rule as for an API key of their role).

@@ -137,6 +137,7 @@ extension WebUI {
                     "warehouses": s.unitsFromWarehouses,
                 ]
             },
+            "hasDifferences": !result.differences.isEmpty,
             "differences": result.differences.prefix(20).map { ["number": $0.number, "before": $0.plans[0], "after": $0.plans[1]] },
             "differenceCount": result.differences.count,
         ]
