@@ -101,4 +101,32 @@ struct OrderChangeTests {
         let capture = try #require(plan.events.first { $0.type == .paymentCaptureRequested }?.payload as? CaptureRequestedPayload)
         #expect(capture.amount == 1210)
     }
+
+    var shipment: FulfillmentOrder {
+        FulfillmentOrder(
+            id: "fo_1", orderId: "ord_1", locationId: "DC", type: .ship, status: .accepted, lines: [.init(orderLine: 1, sku: "A", quantity: 2)],
+            createdAt: Self.now)
+    }
+
+    @Test func aShipmentMovedByHandTakesAllItsUnitsToTheChosenLocation() throws {
+        let plan = try shipment.moving(to: "ST-UTR", reason: "DC closed", by: "sam", order: order(), stock: stock(["A": ["ST-UTR": 2]]))
+        #expect(plan.fulfillmentOrder.status == .cancelled)
+        #expect(plan.returned.map(\.quantity) == [2])
+        #expect(plan.routing.allocations.map(\.locationId) == ["ST-UTR"] && plan.routing.allocations.map(\.quantity) == [2])
+        #expect(plan.routing.allocations.first?.reason == "moved by hand from DC by sam: DC closed")
+        #expect(plan.order.lines[0].allocatedQuantity == 2)
+        #expect(plan.events.map(\.type) == [.orderRerouted])
+    }
+
+    @Test func aShipmentMovesOnlyWhereEveryUnitIsAvailable() {
+        #expect(throws: OrderlyError.insufficientStock([.init(sku: "A", locationId: "ST-UTR", requested: 2, available: 1)])) {
+            try shipment.moving(to: "ST-UTR", reason: nil, by: nil, order: order(), stock: stock(["A": ["ST-UTR": 1]]))
+        }
+        var underway = shipment
+        underway.lines[0].fulfilledQuantity = 1
+        #expect(throws: OrderlyError.self) {
+            try underway.moving(to: "ST-UTR", reason: nil, by: nil, order: order(), stock: stock(["A": ["ST-UTR": 2]]))
+        }
+        #expect(throws: OrderlyError.self) { try shipment.moving(to: "DC", reason: nil, by: nil, order: order(), stock: stock(["A": ["DC": 9]])) }
+    }
 }

@@ -74,4 +74,42 @@ struct BackOfficeOrderChangeTests {
             #expect(try await OrderChangesAPITests.reserved(app, "SKU-1", "WH-AMS") == 5)
         }
     }
+
+    /// Service moves the DC's shipment to the Utrecht store from the order page; a move where
+    /// the units are not is refused with the reason and moves nothing.
+    @Test(arguments: Engine.all)
+    func serviceMovesAShipmentFromTheOrderPage(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 2]).expect(200)
+            let placed = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]])
+            ).expect(201)
+            let id = try #require(placed["id"] as? String)
+            let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(
+                page.text.contains("action=\"/orders/\(id)/fulfillment/\(fo)/move\"")
+                    && page.text.contains("<option value=\"ST-UTR\">Utrecht store</option>"))
+            let csrf = agent.csrf(page)
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await agent.go(.post, "/orders/\(id)/fulfillment/\(fo)/move", form: ["csrf": csrf, "locationId": "ST-RTM"]).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("Not enough stock: SKU-1") == true)
+            agent.cookies["orderly_flash"] = nil
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [], "a refused move writes nothing")
+
+            try await agent.go(.post, "/orders/\(id)/fulfillment/\(fo)/move", form: ["csrf": csrf, "locationId": "ST-UTR", "reason": "faster"])
+                .expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Moved to ST-UTR.")
+            #expect(try await OrderChangesAPITests.reserved(app, "SKU-1", "ST-UTR") == 2)
+            #expect(try await OrderChangesAPITests.reserved(app, "SKU-1", "WH-AMS") == 0)
+            let shown = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(shown.text.contains("moved by hand from WH-AMS by agent@shop.test: faster"))
+        }
+    }
 }

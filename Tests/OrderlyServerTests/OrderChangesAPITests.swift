@@ -165,4 +165,66 @@ struct OrderChangesAPITests {
             #expect(Self.units(Self.lines(order)[2], "cancelledQuantity") == 1)
         }
     }
+
+    /// Service moves the DC's shipment to Utrecht by hand: the DC's reservation is given back,
+    /// Utrecht's taken, a new fulfillment order opens there and the timeline says who moved it.
+    /// Where it cannot go (the same place, nowhere, a store without the units, a pickup, a
+    /// shipment under way, a store key) it is refused and nothing moves.
+    @Test(arguments: Engine.all)
+    func aShipmentIsMovedByHandToAChosenLocation(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 3]).expect(200)
+            let placed = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(lines: [
+                    ["sku": "SKU-1", "quantity": 2, "unitPrice": 1000],
+                    ["sku": "SKU-2", "quantity": 1, "unitPrice": 500, "delivery": ["method": "pickup", "locationId": "ST-UTR"]],
+                ])
+            ).expect(201)
+            let id = try #require(placed["id"] as? String)
+            let fos = try #require(placed["fulfillmentOrders"] as? [[String: Any]])
+            let dc = try #require(fos.first { $0["locationId"] as? String == "WH-AMS" }?["id"] as? String)
+            let pickup = try #require(fos.first { $0["type"] as? String == "pickup" }?["id"] as? String)
+            let rotterdam = try await app.storeKey("Rotterdam till", at: ["ST-RTM"])
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            let refusals: [(String, [String: Any], Int)] = [
+                (dc, ["locationId": "WH-AMS"], 400), (dc, ["locationId": "NOWHERE"], 400), (dc, ["locationId": "ST-RTM"], 409),
+                (pickup, ["locationId": "WH-AMS"], 409),
+            ]
+            for (fo, body, status) in refusals {
+                try await app.send(.post, "/v1/fulfillment-orders/\(fo)/move", json: body).expect(status)
+            }
+            try await app.send(.post, "/v1/fulfillment-orders/\(dc)/move", json: ["locationId": "ST-UTR"], key: rotterdam).expect(403)
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "refused moves write nothing")
+
+            let moved = try await app.send(
+                .post, "/v1/fulfillment-orders/\(dc)/move", json: ["locationId": "ST-UTR", "reason": "DC closed for stocktaking"]
+            ).expect(200)
+            #expect(moved["status"] as? String == "cancelled")
+            #expect(try await Self.reserved(app, "SKU-1", "WH-AMS") == 0)
+            #expect(try await Self.reserved(app, "SKU-1", "ST-UTR") == 2)
+            let open = try await app.send(.get, "/v1/fulfillment-orders?orderId=\(id)&status=open").expect(200).items
+            let utrecht = try #require(open.first { $0["type"] as? String == "ship" })
+            #expect(utrecht["locationId"] as? String == "ST-UTR")
+            #expect((utrecht["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 2)
+            let timeline = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items
+            let rerouted = try #require(timeline.first { $0["type"] as? String == "order.rerouted" }?["data"] as? [String: Any])
+            #expect(rerouted["from"] as? String == "WH-AMS")
+            let reason = (rerouted["allocations"] as? [[String: Any]])?.first?["reason"] as? String
+            #expect(
+                reason == "moved by hand from WH-AMS by admin: DC closed for stocktaking"
+                    || reason?.hasPrefix("moved by hand from WH-AMS by ") == true)
+
+            // Under way it stays: once accepted and partly shipped, it cannot move.
+            let now = try #require(utrecht["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(now)/accept").expect(200)
+            try await app.send(.post, "/v1/fulfillment-orders/\(now)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 1]]]).expect(201)
+            try await app.send(.post, "/v1/fulfillment-orders/\(now)/move", json: ["locationId": "WH-AMS"]).expect(409)
+            #expect(try await Self.reserved(app, "SKU-1", "WH-AMS") == 0)
+        }
+    }
 }

@@ -32,6 +32,15 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(fo))))
     }
 
+    func moveFulfillmentOrder(_ input: Operations.MoveFulfillmentOrder.Input) async throws -> Operations.MoveFulfillmentOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(input.path.id))
+        // Moving work between locations changes the order: its channel, service and admin.
+        _ = try await visibleOrder(fo.orderId.rawValue, for: { .changeOrder($0) })
+        let moved = try await stores.fulfillmentOrders.move(fo.id, to: LocationID(body.locationId), reason: body.reason, actor: actorName())
+        return .ok(.init(body: .json(.init(moved))))
+    }
+
     func shipFulfillmentOrder(_ input: Operations.ShipFulfillmentOrder.Input) async throws -> Operations.ShipFulfillmentOrder.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let (id, caller) = try await fulfiller(input.path.id)

@@ -281,3 +281,9 @@ struct LineChangeForm: Decodable {
         return changes
     }
 }
+
+/// A shipment moved by hand to another location, with why.
+struct MoveForm: Decodable {
+    var locationId: String
+    var reason: String?
+}

@@ -84,9 +84,12 @@ extension WebUI {
         let customer = try? await stores.customers.get(order.customerId).customer
         let events = try await stores.orders.timeline(order.id, after: nil, limit: 500).items
         let money = { (minor: Int64) in order.currency.format(minor) }
-        let returnLocations = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.returns }
+        let locations = try await stores.locations.list(after: nil, limit: 500).items.filter(\.active)
+        let returnLocations = locations.filter(\.capabilities.returns)
         let canChange = principal.may(.changeOrder(order.channel))
-        let pickupStores = try await stores.locations.list(after: nil, limit: 500).items.filter { $0.active && $0.capabilities.pickup }
+        let pickupStores = locations.filter(\.capabilities.pickup)
+        let channel = try? await stores.channels.get(order.channel)
+        let shipFrom = locations.filter { $0.capabilities.ship && channel?.pools($0.id) != false }
         let payments = try await stores.payments.list(order.id)
         let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items.sorted {
             ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
@@ -152,6 +155,10 @@ extension WebUI {
             },
             "fulfillmentOrders": detail.fulfillmentOrders.map { fo -> [String: Any] in
                 [
+                    "foId": fo.id.rawValue, "orderNo": order.id.rawValue,
+                    "movable": canChange && fo.type == .ship && [.open, .accepted].contains(fo.status)
+                        && fo.lines.allSatisfy { $0.fulfilledQuantity == 0 },
+                    "targets": shipFrom.filter { $0.id != fo.locationId }.map { ["targetId": $0.id.rawValue, "targetName": $0.name] },
                     "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
                     "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }
                         .joined(separator: ", "),
@@ -393,6 +400,19 @@ extension WebUI {
                     throw Self.namingLines(error, changes.map(\.name))
                 }
                 return ("/orders/\(id)", "Lines changed.")
+            }
+        }
+        router.post("/orders/:id/fulfillment/:fo/move") { request, context in
+            let id = try context.parameters.require("id")
+            let fo = try context.parameters.require("fo")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let order = try await changeable(id, session)
+                let fields = try form.decode(MoveForm.self)
+                let work = try await stores.fulfillmentOrders.get(FulfillmentOrderID(fo))
+                guard work.orderId == order.id else { throw OrderlyError.notFound("Fulfillment order", fo) }
+                _ = try await stores.fulfillmentOrders.move(
+                    work.id, to: LocationID(fields.locationId), reason: fields.reason, actor: session.user.principal.name)
+                return ("/orders/\(id)", "Moved to \(fields.locationId).")
             }
         }
         router.post("/orders/:id/address") { request, context in
