@@ -129,4 +129,23 @@ struct OrderChangeTests {
         }
         #expect(throws: OrderlyError.self) { try shipment.moving(to: "DC", reason: nil, by: nil, order: order(), stock: stock(["A": ["DC": 9]])) }
     }
+
+    @Test func workSplitsAtItsLocationAndMergesBack() throws {
+        var two = shipment
+        two.lines.append(.init(orderLine: 2, sku: "B", quantity: 1))
+        let split = try two.splitting([(orderLine: 1, quantity: 1)], newID: "fo_2", at: Self.now)
+        #expect(split.fulfillmentOrders[0].lines.map(\.quantity) == [1, 1])
+        #expect(split.opened?.lines.map(\.quantity) == [1] && split.opened?.status == .accepted && split.opened?.locationId == "DC")
+        #expect(split.events.map(\.type) == [.fulfillmentSplit, .fulfillmentCreated])
+        let merged = try split.fulfillmentOrders[0].merging(try #require(split.opened))
+        #expect(merged.fulfillmentOrders[0].lines.map(\.quantity) == [2, 1])
+        #expect(merged.emptied?.status == .cancelled && merged.emptied?.lines.map(\.quantity) == [0])
+        #expect(throws: OrderlyError.self) {
+            try two.splitting([(orderLine: 1, quantity: 2), (orderLine: 2, quantity: 1)], newID: "fo_3", at: Self.now)
+        }
+        var elsewhere = shipment
+        elsewhere.id = "fo_9"
+        elsewhere.locationId = "ST-UTR"
+        #expect(throws: OrderlyError.self) { try shipment.merging(elsewhere) }
+    }
 }

@@ -112,4 +112,38 @@ struct BackOfficeOrderChangeTests {
             #expect(shown.text.contains("moved by hand from WH-AMS by agent@shop.test: faster"))
         }
     }
+
+    /// Service splits two units off the DC's work from the order page and merges them back.
+    @Test(arguments: Engine.all)
+    func serviceSplitsAndMergesWorkFromTheOrderPage(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            let placed = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
+            ).expect(201)
+            let id = try #require(placed["id"] as? String)
+            let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(page.text.contains("action=\"/orders/\(id)/fulfillment/\(fo)/split\""))
+            let csrf = agent.csrf(page)
+            try await agent.go(.post, "/orders/\(id)/fulfillment/\(fo)/split", form: ["csrf": csrf, "line": "1", "quantity": "3"]).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("would leave nothing") == true)
+            agent.cookies["orderly_flash"] = nil
+            try await agent.go(.post, "/orders/\(id)/fulfillment/\(fo)/split", form: ["csrf": csrf, "line": "1", "quantity": "2"]).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("ok:Split: 2 unit(s) now in fo_") == true)
+            let open = try await app.send(.get, "/v1/fulfillment-orders?orderId=\(id)&status=open").expect(200).items
+            #expect(open.count == 2)
+            let second = try #require(open.first { $0["id"] as? String != fo }?["id"] as? String)
+            let shown = try await agent.go(.get, "/orders/\(id)").expect(200)
+            #expect(shown.text.contains("action=\"/orders/\(id)/fulfillment/\(fo)/merge\"") && shown.text.contains("value=\"\(second)\""))
+            try await agent.go(.post, "/orders/\(id)/fulfillment/\(fo)/merge", form: ["csrf": csrf, "other": second]).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Merged \(second) into \(fo).")
+            let after = try await app.send(.get, "/v1/fulfillment-orders?orderId=\(id)&status=open").expect(200).items
+            #expect(after.count == 1 && (after.first?["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 3)
+        }
+    }
 }

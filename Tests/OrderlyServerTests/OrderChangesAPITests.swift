@@ -227,4 +227,66 @@ struct OrderChangesAPITests {
             #expect(try await Self.reserved(app, "SKU-1", "WH-AMS") == 0)
         }
     }
+
+    /// The DC splits two units off to ship them first and merges them back; the reservation
+    /// never moves. What cannot split or merge is refused and changes nothing; another store may not.
+    @Test(arguments: Engine.all)
+    func workIsSplitAndMergedAtOneLocation(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-2/WH-AMS", json: ["onHand": 10]).expect(200)
+            let placed = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(lines: [
+                    ["sku": "SKU-1", "quantity": 3, "unitPrice": 1000], ["sku": "SKU-2", "quantity": 1, "unitPrice": 500],
+                ])
+            ).expect(201)
+            let id = try #require(placed["id"] as? String)
+            let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            let other = try await app.send(
+                .post, "/v1/orders",
+                json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]], email: "bob@example.com")
+            ).expect(201)
+            let othersWork = try #require((other["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            let dcKey = try await app.storeKey("DC desk", at: ["WH-AMS"])
+            let rotterdam = try await app.storeKey("Rotterdam till", at: ["ST-RTM"])
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            let everything = [["orderLineId": "\(id):1", "quantity": 3], ["sku": "SKU-2", "quantity": 1]]
+            #expect(try await app.send(.post, "/v1/fulfillment-orders/\(fo)/split", json: ["lines": everything]).expect(400).fields == ["lines"])
+            let tooMany = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/split", json: ["lines": [["sku": "SKU-1", "quantity": 4]]]).expect(
+                400)
+            #expect(tooMany.fields == ["lines[0].quantity"])
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/split", json: ["lines": [["sku": "SKU-1", "quantity": 1]]], key: rotterdam)
+                .expect(403)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/merge", json: ["fulfillmentOrderId": fo]).expect(400)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/merge", json: ["fulfillmentOrderId": othersWork]).expect(400)
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "refused splits and merges write nothing")
+
+            let split = try await app.send(
+                .post, "/v1/fulfillment-orders/\(fo)/split", json: ["lines": [["orderLineId": "\(id):1", "quantity": 2]]], key: dcKey
+            ).expect(201).items
+            #expect(split.count == 2 && split[0]["id"] as? String == fo)
+            let kept = (split[0]["lines"] as? [[String: Any]] ?? []).map { $0["quantity"] as? Int }
+            let first = try #require(split[1]["id"] as? String)
+            #expect(
+                kept == [1, 1] && (split[1]["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 2 && split[1]["status"] as? String == "open")
+            #expect(try await Self.reserved(app, "SKU-1", "WH-AMS") == 4, "splitting moves no stock")
+            let events = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items.compactMap { $0["type"] as? String }
+            #expect(events.contains("fulfillment.split") && events.filter { $0 == "fulfillment.created" }.count == 2)
+
+            let merged = try await app.send(.post, "/v1/fulfillment-orders/\(fo)/merge", json: ["fulfillmentOrderId": first], key: dcKey).expect(200)
+            #expect((merged["lines"] as? [[String: Any]] ?? []).map { $0["quantity"] as? Int } == [3, 1])
+            #expect(try await app.send(.get, "/v1/fulfillment-orders/\(first)").expect(200)["status"] as? String == "cancelled")
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            try await app.send(
+                .post, "/v1/fulfillment-orders/\(fo)/shipments",
+                json: ["lines": [["sku": "SKU-1", "quantity": 3], ["sku": "SKU-2", "quantity": 1]]]
+            )
+            .expect(201)
+            #expect(try await app.send(.get, "/v1/orders/\(id)").expect(200)["status"] as? String == "fulfilled")
+            #expect(try await Self.reserved(app, "SKU-1", "WH-AMS") == 1, "the other order's unit stays reserved")
+        }
+    }
 }

@@ -24,6 +24,17 @@ public struct FulfillmentPayload: EventPayload, Equatable {
     }
 }
 
+/// `fulfillment.split` and `fulfillment.merged`: the fulfillment order as it became, and the
+/// other one: opened by the split, or, for a merge, with the units it gave before it was emptied.
+public struct FulfillmentRegroupPayload: EventPayload, Equatable {
+    public var fulfillmentOrder: FulfillmentPayload
+    public var other: FulfillmentPayload
+    public init(_ fo: FulfillmentOrder, other: FulfillmentOrder) {
+        fulfillmentOrder = FulfillmentPayload(fo)
+        self.other = FulfillmentPayload(other)
+    }
+}
+
 /// `fulfillment.rejected`.
 public struct FulfillmentRejectedPayload: EventPayload, Equatable {
     public var fulfillmentOrderId: String
@@ -55,6 +66,14 @@ public struct PickupRefusedPayload: EventPayload, Equatable {
 }
 
 extension DomainEvent {
+    /// `fulfillment.split`: `fo` as it keeps its units, `intoId` the one that took the rest.
+    public static func fulfillmentSplit(_ fo: FulfillmentOrder, into split: FulfillmentOrder) -> Self {
+        .init(.fulfillmentSplit, .order(fo.orderId), FulfillmentRegroupPayload(fo, other: split))
+    }
+    /// `fulfillment.merged`: `fo` with the units it took from `other`, now cancelled.
+    public static func fulfillmentMerged(_ fo: FulfillmentOrder, from other: FulfillmentOrder) -> Self {
+        .init(.fulfillmentMerged, .order(fo.orderId), FulfillmentRegroupPayload(fo, other: other))
+    }
     public static func fulfillmentCreated(_ fo: FulfillmentOrder) -> Self { .init(.fulfillmentCreated, .order(fo.orderId), FulfillmentPayload(fo)) }
     public static func fulfillmentAccepted(_ fo: FulfillmentOrder) -> Self { .init(.fulfillmentAccepted, .order(fo.orderId), FulfillmentPayload(fo)) }
     public static func fulfillmentReadyForPickup(_ fo: FulfillmentOrder) -> Self {

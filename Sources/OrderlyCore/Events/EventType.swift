@@ -24,6 +24,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case fulfillmentPickedUp = "fulfillment.picked_up"
     case fulfillmentPickupRefused = "fulfillment.pickup_refused"
     case fulfillmentCarriedOut = "fulfillment.carried_out"
+    case fulfillmentSplit = "fulfillment.split"
+    case fulfillmentMerged = "fulfillment.merged"
 
     case paymentRecorded = "payment.recorded"
     case paymentCaptureRequested = "payment.capture_requested"

@@ -69,3 +69,80 @@ extension FulfillmentOrder {
             events: [.orderRerouted(moved, from: locationId, excluded: [], routing)])
     }
 }
+
+/// A fulfillment order split in two at its location, or two merged into one.
+public struct RegroupPlan: Sendable {
+    /// The fulfillment orders as they become (the one that keeps or takes the units first).
+    public var fulfillmentOrders: [FulfillmentOrder]
+    /// Opened by a split; nil for a merge.
+    public var opened: FulfillmentOrder?
+    /// Emptied by a merge (cancelled); nil for a split.
+    public var emptied: FulfillmentOrder?
+    public var events: [DomainEvent]
+}
+
+extension FulfillmentOrder {
+    /// Splits `units` (per order line, not yet fulfilled) off into a new fulfillment order at
+    /// the same location, for the same order and kind: the part that goes now, the rest later.
+    /// Something must stay behind; a pickup ready at the counter keeps its code and stays whole.
+    public func splitting(_ units: [(orderLine: Int, quantity: Int64)], newID: FulfillmentOrderID, at now: Date) throws(OrderlyError) -> RegroupPlan {
+        guard [.open, .accepted, .partiallyShipped].contains(status) else {
+            throw OrderlyError.conflict("Fulfillment order \(id) is \(status.rawValue); only open or accepted work splits")
+        }
+        var v = Validator()
+        v.check(!units.isEmpty, "lines", "must name the units to split off")
+        var kept = self
+        var split = FulfillmentOrder(
+            id: newID, orderId: orderId, locationId: locationId, type: type, status: status == .open ? .open : .accepted, lines: [], createdAt: now)
+        for (i, unit) in units.enumerated() {
+            v.quantity(unit.quantity, "lines[\(i)].quantity")
+            guard unit.quantity > 0, let index = kept.lines.firstIndex(where: { $0.orderLine == unit.orderLine }) else { continue }
+            let open = kept.lines[index].quantity - kept.lines[index].fulfilledQuantity
+            guard unit.quantity <= open else {
+                v.add("lines[\(i)].quantity", "only \(open) unit(s) of order line \(unit.orderLine) are still to fulfil here")
+                continue
+            }
+            kept.lines[index].quantity -= unit.quantity
+            if let at = split.lines.firstIndex(where: { $0.orderLine == unit.orderLine }) {
+                split.lines[at].quantity += unit.quantity
+            } else {
+                split.lines.append(.init(orderLine: unit.orderLine, sku: kept.lines[index].sku, quantity: unit.quantity))
+            }
+        }
+        try v.validate()
+        guard kept.lines.contains(where: { $0.quantity > $0.fulfilledQuantity }) else {
+            throw OrderlyError.invalid("lines", "would leave nothing in \(id): split off fewer units")
+        }
+        return RegroupPlan(
+            fulfillmentOrders: [kept, split], opened: split, emptied: nil,
+            events: [.fulfillmentSplit(kept, into: split), .fulfillmentCreated(split)])
+    }
+
+    /// Takes `other`'s units into this fulfillment order: the same order, location and kind,
+    /// both open or accepted, nothing of `other` fulfilled yet. `other` is left empty and
+    /// cancelled; the allocations stay as they are (the units stay where they were reserved).
+    public func merging(_ other: FulfillmentOrder) throws(OrderlyError) -> RegroupPlan {
+        var v = Validator()
+        v.check(other.id != id, "fulfillmentOrderId", "names this fulfillment order itself")
+        v.check(
+            other.orderId == orderId && other.locationId == locationId && other.type == type, "fulfillmentOrderId",
+            "\(other.id) is not \(type.rawValue) work of the same order at \(locationId)")
+        try v.validate()
+        for fo in [self, other] where ![.open, .accepted].contains(fo.status) || fo.lines.contains(where: { $0.fulfilledQuantity > 0 }) {
+            throw OrderlyError.conflict(
+                "Fulfillment order \(fo.id) is \(fo.status.rawValue); only open or accepted work with nothing fulfilled merges")
+        }
+        var merged = self
+        for line in other.lines where line.quantity > 0 {
+            if let at = merged.lines.firstIndex(where: { $0.orderLine == line.orderLine }) {
+                merged.lines[at].quantity += line.quantity
+            } else {
+                merged.lines.append(.init(orderLine: line.orderLine, sku: line.sku, quantity: line.quantity))
+            }
+        }
+        var emptied = other
+        emptied.status = .cancelled
+        emptied.lines = other.lines.map { .init(orderLine: $0.orderLine, sku: $0.sku, quantity: 0) }
+        return RegroupPlan(fulfillmentOrders: [merged, emptied], opened: nil, emptied: emptied, events: [.fulfillmentMerged(merged, from: other)])
+    }
+}

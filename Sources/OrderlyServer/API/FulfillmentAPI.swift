@@ -41,6 +41,30 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(moved))))
     }
 
+    func splitFulfillmentOrder(_ input: Operations.SplitFulfillmentOrder.Input) async throws -> Operations.SplitFulfillmentOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let id = try await regrouper(input.path.id)
+        let units = try await units(of: id, body.lines.map { ($0.orderLineId, $0.sku, $0.quantity) })
+        let fos = try await stores.fulfillmentOrders.split(id, units: units, actor: actorName())
+        return .created(.init(body: .json(.init(items: fos.map(Components.Schemas.FulfillmentOrder.init)))))
+    }
+
+    func mergeFulfillmentOrder(_ input: Operations.MergeFulfillmentOrder.Input) async throws -> Operations.MergeFulfillmentOrder.Output {
+        guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
+        let id = try await regrouper(input.path.id)
+        let fo = try await stores.fulfillmentOrders.merge(id, absorbing: FulfillmentOrderID(body.fulfillmentOrderId), actor: actorName())
+        return .ok(.init(body: .json(.init(fo))))
+    }
+
+    /// Who may regroup work at a location: the location itself (its fulfil permission), or
+    /// whoever may change the order (its channel, service, admin).
+    private func regrouper(_ id: String) async throws -> FulfillmentOrderID {
+        let principal = try RequestScope.caller()
+        let fo = try await stores.fulfillmentOrders.get(FulfillmentOrderID(id))
+        if !principal.may(.fulfil(fo.locationId)) { _ = try await visibleOrder(fo.orderId.rawValue, for: { .changeOrder($0) }) }
+        return fo.id
+    }
+
     func shipFulfillmentOrder(_ input: Operations.ShipFulfillmentOrder.Input) async throws -> Operations.ShipFulfillmentOrder.Output {
         guard case .json(let body) = input.body else { throw OrderlyError.invalid("body", "must be JSON") }
         let (id, caller) = try await fulfiller(input.path.id)

@@ -287,3 +287,14 @@ struct MoveForm: Decodable {
     var locationId: String
     var reason: String?
 }
+
+/// Units of one order line split off into a new fulfillment order at the same location.
+struct SplitForm: Decodable {
+    var line: FormNumber<Int>
+    var quantity: FormNumber<Int64>
+}
+
+/// The fulfillment order whose units this one takes.
+struct MergeWorkForm: Decodable {
+    var other: String
+}

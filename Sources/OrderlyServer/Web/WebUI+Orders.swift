@@ -159,6 +159,12 @@ extension WebUI {
                     "movable": canChange && fo.type == .ship && [.open, .accepted].contains(fo.status)
                         && fo.lines.allSatisfy { $0.fulfilledQuantity == 0 },
                     "targets": shipFrom.filter { $0.id != fo.locationId }.map { ["targetId": $0.id.rawValue, "targetName": $0.name] },
+                    "splittable": canChange && [.open, .accepted, .partiallyShipped].contains(fo.status)
+                        && fo.lines.reduce(0) { $0 + $1.quantity - $1.fulfilledQuantity } > 1,
+                    "openLines": fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map {
+                        ["splitLine": $0.orderLine, "splitSku": $0.sku.rawValue, "splitOpen": $0.quantity - $0.fulfilledQuantity]
+                    },
+                    "mergeInto": canChange ? Self.mergeTarget(of: fo, among: detail.fulfillmentOrders)?.id.rawValue ?? "" : "",
                     "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
                     "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }
                         .joined(separator: ", "),
@@ -406,13 +412,32 @@ extension WebUI {
             let id = try context.parameters.require("id")
             let fo = try context.parameters.require("fo")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let order = try await changeable(id, session)
+                let work = try await changeableWork(id, fo, session)
                 let fields = try form.decode(MoveForm.self)
-                let work = try await stores.fulfillmentOrders.get(FulfillmentOrderID(fo))
-                guard work.orderId == order.id else { throw OrderlyError.notFound("Fulfillment order", fo) }
                 _ = try await stores.fulfillmentOrders.move(
                     work.id, to: LocationID(fields.locationId), reason: fields.reason, actor: session.user.principal.name)
                 return ("/orders/\(id)", "Moved to \(fields.locationId).")
+            }
+        }
+        router.post("/orders/:id/fulfillment/:fo/split") { request, context in
+            let id = try context.parameters.require("id")
+            let fo = try context.parameters.require("fo")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let work = try await changeableWork(id, fo, session)
+                let fields = try form.decode(SplitForm.self)
+                let fos = try await stores.fulfillmentOrders.split(
+                    work.id, units: [(fields.line.value, fields.quantity.value)], actor: session.user.principal.name)
+                return ("/orders/\(id)", "Split: \(fields.quantity.value) unit(s) now in \(fos.last?.id.rawValue ?? "a new fulfillment order").")
+            }
+        }
+        router.post("/orders/:id/fulfillment/:fo/merge") { request, context in
+            let id = try context.parameters.require("id")
+            let fo = try context.parameters.require("fo")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                let work = try await changeableWork(id, fo, session)
+                let other = try await changeableWork(id, try form.decode(MergeWorkForm.self).other, session)
+                _ = try await stores.fulfillmentOrders.merge(work.id, absorbing: other.id, actor: session.user.principal.name)
+                return ("/orders/\(id)", "Merged \(other.id) into \(work.id).")
             }
         }
         router.post("/orders/:id/address") { request, context in
@@ -490,6 +515,22 @@ extension WebUI {
                 let rest = path[path.index(after: close)...].drop { $0 == "." }
                 return .init(field: "lines", message: names[index] + (rest.isEmpty ? "" : " · \(rest)") + ": " + problem.message)
             })
+    }
+
+    /// The fulfillment order `fo` of order `id`, if this person may change that order.
+    func changeableWork(_ id: String, _ fo: String, _ session: StaffStore.Session) async throws -> FulfillmentOrder {
+        let order = try await changeable(id, session)
+        let work = try await stores.fulfillmentOrders.get(FulfillmentOrderID(fo))
+        guard work.orderId == order.id else { throw OrderlyError.notFound("Fulfillment order", fo) }
+        return work
+    }
+
+    /// The earlier fulfillment order `fo` could merge into: the same location and kind, both
+    /// open or accepted with nothing fulfilled.
+    static func mergeTarget(of fo: FulfillmentOrder, among all: [FulfillmentOrder]) -> FulfillmentOrder? {
+        let mergeable = { (f: FulfillmentOrder) in [.open, .accepted].contains(f.status) && f.lines.allSatisfy { $0.fulfilledQuantity == 0 } }
+        guard mergeable(fo) else { return nil }
+        return all.first { $0.id != fo.id && $0.locationId == fo.locationId && $0.type == fo.type && mergeable($0) && $0.createdAt <= fo.createdAt }
     }
 
     /// The order, if this person may change it (the same rule as for an API key of their role).
