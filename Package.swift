@@ -99,6 +99,7 @@ let package = Package(
                 .embedInCode("Web/Templates/dashboard.mustache"),
                 .embedInCode("Web/Templates/orders.mustache"),
                 .embedInCode("Web/Templates/order.mustache"),
+                .embedInCode("Web/Templates/order-entry.mustache"),
                 .embedInCode("Web/Templates/customer.mustache"),
                 .embedInCode("Web/Templates/inventory.mustache"),
                 .embedInCode("Web/Templates/store.mustache"),

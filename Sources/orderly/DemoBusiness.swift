@@ -100,6 +100,7 @@ enum DemoBusiness {
             Channel(
                 id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],
                 routing: .init(shipFromStore: false, onShortage: .reject)), actor: actor)
+        _ = try await stores.channels.create(Channel(id: "phone", name: "Phone orders", kind: .other), actor: actor)
         _ = try await stores.channels.create(
             Channel(id: "pos-amsterdam", name: "POS Amsterdam", kind: .pos, locations: ["ST-AMSTERDAM"], routing: .init(onShortage: .reject)),
             actor: actor)

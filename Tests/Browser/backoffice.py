@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
-order's money and records a goodwill refund, changes an order's lines, tags a customer and merges their other profile; then a
+order's money and records a goodwill refund, enters a phone order with a pickup elsewhere, changes an order's lines, tags a customer and merges their other profile; then a
 store associate hands over a pickup against its code, another in part, and counts a shelf; another takes back a unit of a web
 order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
@@ -186,6 +186,33 @@ def main():
         check("BTW" in taxes and "21%" in taxes and "9%" in taxes, "the invoice breaks its tax down per rate")
         check(driver.find_element(By.ID, "invoice-total").text == "EUR 361.90", "the invoice is for what was shipped")
         shot(driver, "invoice")
+
+        # A phone order: one article shipped from the DC, one picked up at the Utrecht store;
+        # the agent checks stock and routing first, then places it.
+        stamp = int(time.time() * 1000)
+        from_dc, at_utrecht = {"sku": f"STOVE-{stamp}"}, {"sku": f"LAMP-{stamp}"}
+        for item, where in [(from_dc, "DC-TILBURG"), (at_utrecht, "ST-UTRECHT")]:
+            api("POST", "/v1/products", {"sku": item["sku"], "name": "Phone order " + item["sku"]})
+            api("PUT", f"/v1/inventory/{item['sku']}/{where}", {"onHand": 3})
+        driver.get(BASE + "/")
+        click(driver, driver.find_element(By.ID, "new-order"))
+        form = driver.find_element(By.ID, "order-entry")
+        Select(form.find_element(By.NAME, "channel")).select_by_value("phone")
+        for name, value in [("email", "phone.caller@example.nl"), ("name", "Piet Beller"), ("phone", "+31 30 555 0199"),
+                            ("line1", "Lange Nieuwstraat 4"), ("postalCode", "3512 PH"), ("city", "Utrecht"),
+                            ("sku[r1]", from_dc["sku"]), ("quantity[r1]", "1"), ("price[r1]", "20.00"),
+                            ("sku[r2]", at_utrecht["sku"]), ("quantity[r2]", "1"), ("price[r2]", "15.00")]:
+            form.find_element(By.NAME, name).send_keys(value)
+        Select(form.find_element(By.NAME, "delivery[r2]")).select_by_value("pickup:ST-UTRECHT")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button[value=check]"))
+        preview = driver.find_element(By.ID, "entry-preview").text
+        check("from ST-UTRECHT (pickup)" in preview and "total EUR 35.00" in preview, "the routing is shown before the order is placed")
+        check("ST-UTRECHT" in driver.find_element(By.ID, "entry-lines").text, "each sku's stock per location is shown")
+        shot(driver, "order-entry")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "#order-entry button[value=place]"))
+        check("placed" in flash(driver), "placing the phone order confirms it: " + flash(driver))
+        fulfilment = driver.find_element(By.ID, "fulfillment").text
+        check("ST-UTRECHT" in fulfilment and "pickup" in fulfilment, "the pickup goes to the Utrecht store")
 
         # The customer calls: one more of the first line, and a second article added.
         stamp = int(time.time() * 1000)

@@ -52,6 +52,10 @@ struct AccessAndChannelTests {
         #expect(throws: OrderlyError.notFound("Location", "WH-AMS")) { try store.authorizeTakeBack(at: "WH-AMS") }
         // Which other stores have a sku: a store and service may ask, a channel key may not.
         #expect(store.may(.findStockNearby) && service.may(.findStockNearby) && !web.may(.findStockNearby))
+        // Phone orders: service enters orders on any channel, a channel key only on its own, a store not at all.
+        #expect(service.may(.placeOrder("web")) && service.may(.placeOrder("phone")) && service.entersOrders)
+        #expect(web.may(.placeOrder("web")) && !web.may(.placeOrder("phone")) && !web.entersOrders)
+        #expect(!store.may(.placeOrder("web")) && !store.entersOrders)
     }
 
     /// What a look-up text can be: a number (with or without its prefix and zeros), an email

@@ -68,8 +68,9 @@ extension Principal {
                 .readCustomers,
                 .changeCustomers, .readFulfillment, .handleReturn, .recordPayment:
                 return true
-            case .manageSubscriptions: return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .placeOrder, .fulfil,
+            // Phone orders: service enters an order on any channel.
+            case .manageSubscriptions, .placeOrder: return true
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .fulfil,
                 .confirmRefund, .runScheduler:
                 return false
             }
@@ -127,6 +128,10 @@ extension Principal {
         }
         return .counter(try OrderLookup(q ?? ""))
     }
+
+    /// Whether this caller enters orders for customers (by phone) on any channel: the back
+    /// office's order entry. A channel key places only its own channel's orders.
+    public var entersOrders: Bool { role == .admin || role == .service }
 
     /// Taking units back at a location's counter: finding the customer's order there and
     /// handling returns at that location.

@@ -298,3 +298,62 @@ struct SplitForm: Decodable {
 struct MergeWorkForm: Decodable {
     var other: String
 }
+
+/// The order-entry page's form: the channel, the customer and address, rows `r1`…`r4` of
+/// sku, quantity, price and delivery (`ship` or `pickup:<store>`), shipping, a note, and
+/// `intent` (`check` shows the routing, `place` places the order).
+struct OrderEntryForm: Decodable {
+    var channel: String?
+    var email: String?
+    var name: String?
+    var phone: String?
+    var line1: String?
+    var postalCode: String?
+    var city: String?
+    var country: String?
+    var currency: String?
+    var sku: [String: String]?
+    var quantity: [String: String]?
+    var price: [String: String]?
+    var delivery: [String: String]?
+    var shipping: String?
+    var note: String?
+    var requestKey: String?
+    var intent: String?
+
+    /// The order the form describes, as a channel would send it; rows without a sku are left
+    /// out, and amounts are read in the order's currency (`12.50`).
+    func draft() throws(OrderlyError) -> OrderDraft {
+        let currency = CurrencyCode((self.currency ?? "EUR").uppercased())
+        var v = Validator()
+        var lines: [OrderDraft.Line] = []
+        for n in 1...WebUI.entryRows {
+            let key = "r\(n)"
+            guard let sku = sku?[key]?.trimmingCharacters(in: .whitespaces), !sku.isEmpty else { continue }
+            let units = Int64(quantity?[key] ?? "1") ?? 0
+            v.check(units > 0, "lines[\(lines.count)].quantity", "row \(n): a whole number of units, at least 1")
+            let minor = price?[key].flatMap(currency.minorUnits)
+            v.check(minor != nil, "lines[\(lines.count)].unitPrice", "row \(n): a price in \(currency) such as 12.50")
+            let delivery = LineChangeForm.delivery(delivery?[key]) ?? .ship
+            lines.append(.init(sku: SKU(sku), quantity: max(units, 1), unitPrice: minor ?? 0, delivery: delivery))
+        }
+        var shippingPrice: Int64 = 0
+        if let shipping {
+            if let minor = currency.minorUnits(shipping) {
+                shippingPrice = minor
+            } else {
+                v.add("shippingPrice", "a price in \(currency) such as 4.95")
+            }
+        }
+        try v.validate()
+        let ships = lines.contains { $0.delivery == .ship }
+        let address =
+            ships || line1 != nil
+            ? Address(name: name, line1: line1, city: city, postalCode: postalCode, country: country?.uppercased(), phone: phone) : nil
+        var draft = OrderDraft(
+            channel: ChannelID(channel ?? ""), customer: CustomerDetails(email: email, name: name, phone: phone), currency: currency,
+            shippingAddress: address, lines: lines, shippingPrice: shippingPrice, note: note)
+        draft.requestKey = requestKey
+        return draft
+    }
+}

@@ -51,6 +51,7 @@ struct WebUI: Sendable {
         ("routing-simulation", PackageResources.routing_simulation_mustache),
         ("workflow-simulation", PackageResources.workflow_simulation_mustache),
         ("routing-comparison", PackageResources.routing_comparison_mustache), ("take-back", PackageResources.take_back_mustache),
+        ("order-entry", PackageResources.order_entry_mustache),
     ]
 
     func register(on router: Router<BasicRequestContext>) {
@@ -86,6 +87,7 @@ struct WebUI: Sendable {
         router.get("/stores/:location") { request, context in
             try await page(request, context) { try await store($0, $1, context.parameters.require("location")) }
         }
+        registerOrderEntry(on: router)
         registerOrderActions(on: router)
         registerCustomerActions(on: router)
         registerPaymentActions(on: router)
@@ -142,7 +144,7 @@ struct WebUI: Sendable {
         let principal = session.user.principal
         return [
             "userName": session.user.name, "role": session.user.role.rawValue, "csrf": session.csrfToken,
-            "seesOrders": principal.may(.readOrders(nil)),
+            "seesOrders": principal.may(.readOrders(nil)), "entersOrders": principal.entersOrders,
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
