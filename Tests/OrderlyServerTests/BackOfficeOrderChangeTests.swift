@@ -7,26 +7,31 @@ import Testing
 
 @Suite("Back office: changing an order's lines")
 struct BackOfficeOrderChangeTests {
+    /// The seeded business with its staff, `stock` put on hand, an order of `lines` placed,
+    /// and customer service signed in on its page: the order id, its first fulfillment
+    /// order, the agent and the page.
+    static func agentOnAnOrder(
+        _ app: TestApp, stock: [(String, String, Int)], lines: [[String: Any]]
+    ) async throws -> (id: String, fo: String, agent: BackOfficeTests.Browser, page: Reply) {
+        try await app.seed()
+        try await BackOfficeTests.staff(app)
+        for (sku, location, units) in stock { try await app.send(.put, "/v1/inventory/\(sku)/\(location)", json: ["onHand": units]).expect(200) }
+        let placed = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(lines: lines)).expect(201)
+        let id = try #require(placed["id"] as? String)
+        let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+        let agent = BackOfficeTests.Browser(app)
+        try await agent.signIn("agent@shop.test")
+        return (id, fo, agent, try await agent.go(.get, "/orders/\(id)").expect(200))
+    }
     /// Service staff change an order from its page: one unit more on line 1, line 2 picked up
     /// in Utrecht instead of shipped, and a new line; a refused form names the line next to the
     /// form and changes nothing; a store associate may not post it.
     @Test(arguments: Engine.all)
     func serviceChangesLinesFromTheOrderPage(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
-            try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 4]).expect(200)
-            let placed = try await app.send(
-                .post, "/v1/orders",
-                json: OrdersAPITests.order(lines: [
-                    ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000], ["sku": "SKU-2", "quantity": 1, "unitPrice": 500],
-                ])
-            ).expect(201)
-            let id = try #require(placed["id"] as? String)
-            let agent = BackOfficeTests.Browser(app)
-            try await agent.signIn("agent@shop.test")
-            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            let (id, _, agent, page) = try await Self.agentOnAnOrder(
+                app, stock: [("SKU-1", "WH-AMS", 10), ("SKU-2", "ST-UTR", 4)],
+                lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000], ["sku": "SKU-2", "quantity": 1, "unitPrice": 500]])
             #expect(page.text.contains("id=\"change-lines\"") && page.text.contains("name=\"quantity[l2]\" value=\"1\""))
             #expect(page.text.contains("<option value=\"pickup:ST-UTR\">pickup at Utrecht store</option>"))
             let csrf = agent.csrf(page)
@@ -80,18 +85,8 @@ struct BackOfficeOrderChangeTests {
     @Test(arguments: Engine.all)
     func serviceMovesAShipmentFromTheOrderPage(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
-            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 2]).expect(200)
-            let placed = try await app.send(
-                .post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]])
-            ).expect(201)
-            let id = try #require(placed["id"] as? String)
-            let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
-            let agent = BackOfficeTests.Browser(app)
-            try await agent.signIn("agent@shop.test")
-            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            let (id, fo, agent, page) = try await Self.agentOnAnOrder(
+                app, stock: [("SKU-1", "WH-AMS", 10), ("SKU-1", "ST-UTR", 2)], lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]])
             #expect(
                 page.text.contains("action=\"/orders/\(id)/fulfillment/\(fo)/move\"")
                     && page.text.contains("<option value=\"ST-UTR\">Utrecht store</option>"))
@@ -117,17 +112,8 @@ struct BackOfficeOrderChangeTests {
     @Test(arguments: Engine.all)
     func serviceSplitsAndMergesWorkFromTheOrderPage(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 10]).expect(200)
-            let placed = try await app.send(
-                .post, "/v1/orders", json: OrdersAPITests.order(lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
-            ).expect(201)
-            let id = try #require(placed["id"] as? String)
-            let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
-            let agent = BackOfficeTests.Browser(app)
-            try await agent.signIn("agent@shop.test")
-            let page = try await agent.go(.get, "/orders/\(id)").expect(200)
+            let (id, fo, agent, page) = try await Self.agentOnAnOrder(
+                app, stock: [("SKU-1", "WH-AMS", 10)], lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
             #expect(page.text.contains("action=\"/orders/\(id)/fulfillment/\(fo)/split\""))
             let csrf = agent.csrf(page)
             try await agent.go(.post, "/orders/\(id)/fulfillment/\(fo)/split", form: ["csrf": csrf, "line": "1", "quantity": "3"]).expect(303)

@@ -408,37 +408,22 @@ extension WebUI {
                 return ("/orders/\(id)", "Lines changed.")
             }
         }
-        router.post("/orders/:id/fulfillment/:fo/move") { request, context in
-            let id = try context.parameters.require("id")
-            let fo = try context.parameters.require("fo")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let work = try await changeableWork(id, fo, session)
-                let fields = try form.decode(MoveForm.self)
-                _ = try await stores.fulfillmentOrders.move(
-                    work.id, to: LocationID(fields.locationId), reason: fields.reason, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Moved to \(fields.locationId).")
-            }
+        onWork(router, "move") { form, session, work in
+            let fields = try form.decode(MoveForm.self)
+            _ = try await stores.fulfillmentOrders.move(
+                work.id, to: LocationID(fields.locationId), reason: fields.reason, actor: session.user.principal.name)
+            return "Moved to \(fields.locationId)."
         }
-        router.post("/orders/:id/fulfillment/:fo/split") { request, context in
-            let id = try context.parameters.require("id")
-            let fo = try context.parameters.require("fo")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let work = try await changeableWork(id, fo, session)
-                let fields = try form.decode(SplitForm.self)
-                let fos = try await stores.fulfillmentOrders.split(
-                    work.id, units: [(fields.line.value, fields.quantity.value)], actor: session.user.principal.name)
-                return ("/orders/\(id)", "Split: \(fields.quantity.value) unit(s) now in \(fos.last?.id.rawValue ?? "a new fulfillment order").")
-            }
+        onWork(router, "split") { form, session, work in
+            let fields = try form.decode(SplitForm.self)
+            let fos = try await stores.fulfillmentOrders.split(
+                work.id, units: [(fields.line.value, fields.quantity.value)], actor: session.user.principal.name)
+            return "Split: \(fields.quantity.value) unit(s) now in \(fos.last?.id.rawValue ?? "a new fulfillment order")."
         }
-        router.post("/orders/:id/fulfillment/:fo/merge") { request, context in
-            let id = try context.parameters.require("id")
-            let fo = try context.parameters.require("fo")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let work = try await changeableWork(id, fo, session)
-                let other = try await changeableWork(id, try form.decode(MergeWorkForm.self).other, session)
-                _ = try await stores.fulfillmentOrders.merge(work.id, absorbing: other.id, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Merged \(other.id) into \(work.id).")
-            }
+        onWork(router, "merge") { form, session, work in
+            let other = try await changeableWork(work.orderId.rawValue, try form.decode(MergeWorkForm.self).other, session)
+            _ = try await stores.fulfillmentOrders.merge(work.id, absorbing: other.id, actor: session.user.principal.name)
+            return "Merged \(other.id) into \(work.id)."
         }
         router.post("/orders/:id/address") { request, context in
             let id = try context.parameters.require("id")
@@ -515,6 +500,21 @@ extension WebUI {
                 let rest = path[path.index(after: close)...].drop { $0 == "." }
                 return .init(field: "lines", message: names[index] + (rest.isEmpty ? "" : " · \(rest)") + ": " + problem.message)
             })
+    }
+
+    /// A form about one fulfillment order of an order the person may change, posted to
+    /// `/orders/:id/fulfillment/:fo/<verb>`; `body` answers what to tell, back on the order page.
+    func onWork(
+        _ router: Router<BasicRequestContext>, _ verb: String,
+        _ body: @escaping @Sendable (WebForm, StaffStore.Session, FulfillmentOrder) async throws -> String
+    ) {
+        router.post("/orders/:id/fulfillment/:fo/\(verb)") { request, context in
+            let id = try context.parameters.require("id")
+            let fo = try context.parameters.require("fo")
+            return try await action(request, context, back: "/orders/\(id)") { form, session in
+                ("/orders/\(id)", try await body(form, session, try await changeableWork(id, fo, session)))
+            }
+        }
     }
 
     /// The fulfillment order `fo` of order `id`, if this person may change that order.
