@@ -2,7 +2,7 @@
 """Drives the back office in headless Chromium: signs in (a wrong password first), searches,
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
 order's money and records a goodwill refund, enters a phone order with a pickup elsewhere, changes an order's lines, tags a customer and merges their other profile; then a
-store associate hands over a pickup against its code, another in part, and counts a shelf; another takes back a unit of a web
+store associate hands over a pickup against its code, sells at the counter, hands another over in part, and counts a shelf; another takes back a unit of a web
 order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
 
 Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
@@ -287,6 +287,23 @@ def main():
         check("Handed over" in flash(driver), "the right code hands the pickup over")
         check(number not in driver.find_element(By.ID, "work").text, "the handed-over pickup leaves the store's work list")
         check(api("GET", "/v1/orders/" + placed["id"])["status"] == "fulfilled", "the order is fulfilled")
+
+        # A sale at the counter, on the associate's phone: two units rung up and paid by card;
+        # they leave Utrecht's stock as the sale is made.
+        stamp = int(time.time() * 1000)
+        till_sku = f"CAP-{stamp}"
+        api("POST", "/v1/products", {"sku": till_sku, "name": "Counter cap"})
+        api("PUT", f"/v1/inventory/{till_sku}/ST-UTRECHT", {"onHand": 3})
+        driver.set_window_size(390, 844)
+        driver.get(BASE + "/stores/ST-UTRECHT#sale")
+        form = driver.find_element(By.ID, "counter-sale")
+        form.find_element(By.NAME, "items").send_keys(f"{till_sku} 2 12.50")
+        Select(form.find_element(By.NAME, "method")).select_by_value("card")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check("paid by card" in flash(driver) and "EUR 25.00" in flash(driver), "the counter sale is rung up and paid: " + flash(driver))
+        check(api("GET", f"/v1/inventory/{till_sku}/ST-UTRECHT")["onHand"] == 1, "the sold units leave the store's stock")
+        shot(driver, "counter-sale")
+        driver.set_window_size(1280, 1000)
 
         # A pickup of two lines handed over in part: the customer leaves the second line behind.
         stocked_here = [l for l in api("GET", "/v1/inventory?locationId=ST-UTRECHT&limit=500")["items"] if l["available"] > 0][:2]

@@ -149,3 +149,39 @@ struct OrderChangeTests {
         #expect(throws: OrderlyError.self) { try shipment.merging(elsewhere) }
     }
 }
+
+/// What a sale at the counter rings up, where it sells, and who may ring it up.
+@Suite("Counter sales")
+struct CounterSaleTests {
+    @Test func theTillReadsSkusUnitsAndPrices() throws {
+        let items = try CounterSale.parse("HAT 14.95\n\nSOCKS 2 9.95\nHAT 14.95\nHAT 12.00", currency: "EUR")
+        #expect(
+            items == [
+                .init(sku: "HAT", quantity: 2, unitPrice: 1495), .init(sku: "SOCKS", quantity: 2, unitPrice: 995),
+                .init(sku: "HAT", quantity: 1, unitPrice: 1200),
+            ])
+        #expect(throws: OrderlyError.validation([.init(field: "items line 2", message: "'two' is not a number of units")])) {
+            try CounterSale.parse("HAT 14.95\nSOCKS two 9.95", currency: "EUR")
+        }
+        #expect(throws: OrderlyError.self) { try CounterSale.parse("HAT", currency: "EUR") }
+        #expect(throws: OrderlyError.validation([.init(field: "items", message: "ring up at least one sku")])) {
+            try CounterSale.parse("\n", currency: "EUR")
+        }
+    }
+
+    @Test func aStoreSellsOnThePointOfSaleChannelThatHoldsIt() throws {
+        let channels = [
+            Channel(id: "web", name: "Web", kind: .web), Channel(id: "pos-b", name: "B", kind: .pos, locations: ["ST-UTR"]),
+            Channel(id: "pos-a", name: "A", kind: .pos, locations: ["ST-AMS", "ST-UTR"]),
+        ]
+        #expect(try CounterSale.channel(at: "ST-UTR", among: channels).id == "pos-a")
+        #expect(throws: OrderlyError.self) { try CounterSale.channel(at: "ST-RTM", among: channels) }
+        let draft = CounterSale.draft(
+            [.init(sku: "HAT", quantity: 2, unitPrice: 1495)], at: "ST-UTR", channel: channels[2], currency: "EUR", customer: .init(), requestKey: "k"
+        )
+        #expect(draft.lines.map(\.delivery) == [.carryOut("ST-UTR")] && draft.isAnonymousCounterSale && draft.requestKey == "k")
+        let store = Principal(keyId: "k", name: "till", role: .store, locations: ["ST-UTR"])
+        #expect(store.may(.sellAtCounter("ST-UTR")) && !store.may(.sellAtCounter("ST-AMS")))
+        #expect(!Principal(keyId: "s", name: "cs", role: .service).may(.sellAtCounter("ST-UTR")))
+    }
+}

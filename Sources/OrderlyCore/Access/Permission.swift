@@ -45,6 +45,9 @@ public enum Action: Sendable, Equatable {
     case fulfil(LocationID)
     /// Open or receive a return at a location.
     case handleReturn(LocationID)
+    /// Sell at a store's counter (`CounterSale`): the associate rings up and the customer
+    /// leaves with the units, paid at the till.
+    case sellAtCounter(LocationID)
     /// Confirm that a refund was paid (the payment integration).
     case confirmRefund
     /// Record a payment transaction on an order of a channel: the channel's payment
@@ -70,7 +73,7 @@ extension Principal {
                 return true
             // Phone orders: service enters an order on any channel.
             case .manageSubscriptions, .placeOrder: return true
-            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .fulfil,
+            case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .fulfil, .sellAtCounter,
                 .confirmRefund, .runScheduler:
                 return false
             }
@@ -90,7 +93,7 @@ extension Principal {
                 return location.map(locations.contains) ?? false
             case .changeInventory(let location): return locations.contains(location)
             case .readFulfillment(let location): return location.map(locations.contains) ?? false
-            case .fulfil(let location), .handleReturn(let location): return locations.contains(location)
+            case .fulfil(let location), .handleReturn(let location), .sellAtCounter(let location): return locations.contains(location)
             default: return false
             }
         }
@@ -178,7 +181,8 @@ extension Principal {
         case (.channel, .readOrders), (.channel, .changeOrder), (.channel, .placeOrder), (.channel, .reserve), (.channel, .readAvailability),
             (.channel, .manageSubscriptions), (.channel, .recordPayment):
             return true
-        case (.store, .readInventory), (.store, .changeInventory), (.store, .readFulfillment), (.store, .fulfil), (.store, .handleReturn):
+        case (.store, .readInventory), (.store, .changeInventory), (.store, .readFulfillment), (.store, .fulfil), (.store, .handleReturn),
+            (.store, .sellAtCounter):
             return true
         default:
             return false

@@ -357,3 +357,13 @@ struct OrderEntryForm: Decodable {
         return draft
     }
 }
+
+/// A sale at the counter: one line per sku rung up (`SKU price` or `SKU units price`), how the
+/// customer paid, their email for the receipt if they give it, and the key drawn with the form.
+struct CounterSaleForm: Decodable {
+    var items: String?
+    var method: String?
+    var email: String?
+    var currency: String?
+    var saleKey: String?
+}

@@ -76,6 +76,7 @@ extension WebUI {
             [
                 "id": id, "name": place.name, "takesBack": principal.mayTakeBack(at: location),
                 "counts": principal.may(.changeInventory(location)), "csrf": session.csrfToken,
+                "sells": principal.may(.sellAtCounter(location)), "saleKey": "sale-" + UUID().uuidString.lowercased(),
                 "findsNearby": principal.may(.findStockNearby), "nearby": nearby,
                 "pickList": pickList.map { item -> [String: Any] in
                     [
@@ -204,6 +205,24 @@ extension WebUI {
                     ]
                 }
                 return try await store(request, session, location, extra: ["countReview": review, "scans": scans])
+            }
+        }
+        router.post("/stores/:location/sale") { request, context in
+            let location = try context.parameters.require("location")
+            let back = "/stores/\(location)#sale"
+            return try await action(request, context, back: back, form: "sale") { form, session in
+                let store = LocationID(location)
+                try session.user.principal.authorize(.sellAtCounter(store), on: "Location", location, seenWith: .readFulfillment(store))
+                let fields = try form.decode(CounterSaleForm.self)
+                let currency = CurrencyCode(fields.currency ?? "EUR")
+                let items = try CounterSale.parse(fields.items ?? "", currency: currency)
+                let channel = try CounterSale.channel(at: store, among: try await stores.channels.list(after: nil, limit: 500).items)
+                let draft = CounterSale.draft(
+                    items, at: store, channel: channel, currency: currency, customer: CustomerDetails(email: fields.email),
+                    requestKey: fields.saleKey ?? "sale-" + UUID().uuidString.lowercased())
+                let method = fields.method ?? "cash"
+                let order = try await stores.orders.sellAtCounter(draft, paidWith: method, actor: session.user.principal.name)
+                return (back, "Sold \(order.number): \(order.currency.format(order.totals.total)) paid by \(method).")
             }
         }
         router.post("/stores/:location/count") { request, context in
