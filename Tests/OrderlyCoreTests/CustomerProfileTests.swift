@@ -44,3 +44,28 @@ struct CustomerProfileTests {
         #expect(throws: OrderlyError.self) { try merged.edited(.init(name: "x")) }
     }
 }
+
+/// What erasing a person finds and how stored texts read afterwards.
+@Suite("Erasing a person")
+struct PersonalDataTests {
+    let person = PersonalData(
+        profiles: [CustomerProfile(id: "cus_1", email: "Ada@Example.com", name: "Ada Lovelace", phone: "+31 6 1234 5678")],
+        addresses: [Address(name: "Ada Lovelace", line1: "Damrak 1", city: "Amsterdam", postalCode: "1012 LG", country: "NL")])
+
+    @Test func theTextsAreThePersonsNotTheCitysOrCountrys() {
+        #expect(person.values.contains("ada@example.com") && person.values.contains("damrak 1") && person.values.contains("1012 lg"))
+        #expect(!person.values.contains("amsterdam") && !person.values.contains("nl"))
+        #expect(person.mentions("Ship to ADA LOVELACE please") && !person.mentions("Amsterdam DC"))
+    }
+
+    @Test func jsonKeepsEverythingButTheStringsThatMentionThePerson() {
+        let stored =
+            #"{"amount":2000,"paid":true,"customer":{"email":"ada@example.com","name":"Ada Lovelace"},"note":"Call +31 6 1234 5678","city":"Amsterdam"}"#
+        #expect(
+            person.redacting(json: stored)
+                == #"{"amount":2000,"paid":true,"customer":{"email":"erased","name":"erased"},"note":"erased","city":"Amsterdam"}"#)
+        #expect(person.redacting(json: #"{"sku":"HAT"}"#) == #"{"sku":"HAT"}"#)
+        #expect(person.redacting(json: "Ada Lovelace") == "erased", "a text that is not JSON goes whole")
+        #expect(PersonalData.redacting(Address(name: "Ada", line1: "Damrak 1", country: "NL")) == Address(country: "NL"))
+    }
+}

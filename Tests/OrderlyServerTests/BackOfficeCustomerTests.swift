@@ -57,4 +57,31 @@ struct BackOfficeCustomerTests {
             #expect(try await app.send(.get, "/v1/customers/\(home)").expect(200)["email"] as? String == "ada@example.com")
         }
     }
+
+    /// An admin erases a person from the profile page after typing ERASE; without it nothing
+    /// changes; service staff see no such form and may not post it.
+    @Test(arguments: Engine.all)
+    func anAdminErasesAPersonFromTheProfilePage(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await BackOfficeTests.signedInAdmin(app)
+            let (home, _) = try await CustomerProfilesAPITests.twoProfiles(app)
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            let agentPage = try await agent.go(.get, "/customers/\(home)").expect(200)
+            #expect(!agentPage.text.contains("id=\"erase\""))
+            try await agent.go(.post, "/customers/\(home)/erase", form: ["csrf": agent.csrf(agentPage), "confirm": "ERASE"]).expect(403)
+
+            let page = try await admin.go(.get, "/customers/\(home)").expect(200)
+            #expect(page.text.contains("id=\"erase\""))
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await admin.go(.post, "/customers/\(home)/erase", form: ["csrf": admin.csrf(page), "confirm": "erase please"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.contains("type ERASE") == true)
+            admin.cookies["orderly_flash"] = nil
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            try await admin.go(.post, "/customers/\(home)/erase", form: ["csrf": admin.csrf(page), "confirm": "ERASE"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("ok:The person's data is erased") == true)
+            let erased = try await admin.go(.get, "/customers/\(home)").expect(200)
+            #expect(!erased.text.contains("ada@example.com") && !erased.text.contains("Lovelace") && erased.text.contains("customer.erased"))
+        }
+    }
 }

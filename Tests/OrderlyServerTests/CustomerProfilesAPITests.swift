@@ -114,4 +114,72 @@ struct CustomerProfilesAPITests {
             }
         }
     }
+
+    /// An admin erases Ada: her two profiles (one merged into the other) and both orders — also
+    /// one placed with an Idempotency-Key, noted, paid, shipped and invoiced — keep no email,
+    /// name, phone, street or postal code in any table, while the amounts, payments, invoices
+    /// and the country of sale stay; service and stores may not erase.
+    @Test(arguments: Engine.all)
+    func anErasedCustomerLeavesNoPersonalDataInAnyTable(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 20]).expect(200)
+            let home = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "home-1", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]]),
+                headers: IdempotencyTests.key("erase-me-1")
+            ).expect(201)
+            let id = try #require(home["id"] as? String)
+            let customer = try #require(home["customerId"] as? String)
+            try await app.send(.post, "/v1/orders/\(id)/notes", json: ["text": "Called Ada Lovelace back on +31612345678"]).expect(201)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 2000, "erase-sale")).expect(201)
+            let fo = try #require((home["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/accept").expect(200)
+            try await app.send(.post, "/v1/fulfillment-orders/\(fo)/shipments", json: ["lines": [["sku": "SKU-1", "quantity": 2]]]).expect(201)
+            var body = OrdersAPITests.order(externalId: "work-1", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
+            body["customer"] = ["email": "ada@work.example", "name": "A. Lovelace", "phone": "+31 6 9876 5432"]
+            var address = OrdersAPITests.address
+            address["line1"] = "Zuidas 5"
+            address["postalCode"] = "1082 MS"
+            body["shippingAddress"] = address
+            let work = try await app.send(.post, "/v1/orders", json: body).expect(201)
+            try await app.send(.post, "/v1/customers/\(customer)/merge", json: ["customerId": work["customerId"] as? String ?? ""]).expect(200)
+            let invoicesBefore = try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items.map { $0["total"] as? Int }
+            #expect(invoicesBefore == [2000])
+
+            let service = try #require(
+                try await app.send(.post, "/v1/api-keys", json: ["name": "desk", "role": "service"]).expect(201)["secret"] as? String)
+            let till = try await app.storeKey("till", at: ["ST-UTR"])
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await app.send(.post, "/v1/customers/\(customer)/erase", key: service).expect(403)
+            try await app.send(.post, "/v1/customers/\(customer)/erase", key: till).expect(403)
+            #expect(try await DatabaseImage.of(app.stores.database) == before, "refused erasures change nothing")
+            let holding = Set(before.tables.filter { $0.value.contains { $0.lowercased().contains("lovelace") } }.keys)
+            #expect(holding.isSuperset(of: ["customers", "events", "idempotency_keys", "invoices", "orders"]), "where the search looks, Ada was")
+
+            let erased = try await app.send(.post, "/v1/customers/\(customer)/erase").expect(200)
+            #expect(erased["email"] == nil && erased["name"] == nil && (erased["orders"] as? [[String: Any]])?.count == 2)
+
+            let image = try await DatabaseImage.of(app.stores.database)
+            let personal = ["ada@example.com", "ada@work.example", "lovelace", "612345678", "98765432", "damrak 1", "zuidas 5", "1012 lg", "1082 ms"]
+            for (table, rows) in image.tables {
+                for row in rows {
+                    let text = row.lowercased()
+                    for value in personal { #expect(!text.contains(value), "\(table) still holds \(value): \(row.prefix(300))") }
+                }
+            }
+            let order = try await app.send(.get, "/v1/orders/\(id)").expect(200)
+            #expect((order["totals"] as? [String: Any])?["total"] as? Int == 2000 && order["paymentStatus"] as? String == "paid")
+            #expect((order["shippingAddress"] as? [String: Any])?["country"] as? String == "NL")
+            #expect(try await app.send(.get, "/v1/invoices?orderId=\(id)").expect(200).items.map { $0["total"] as? Int } == invoicesBefore)
+            #expect(try await app.send(.get, "/v1/orders?q=lovelace").expect(200).items.isEmpty)
+            #expect(try await app.send(.get, "/v1/orders?q=\(home["number"] as? String ?? "")").expect(200).items.count == 1)
+            let events = try await app.send(.get, "/v1/customers/\(customer)/events").expect(200).items
+            #expect(events.last?["type"] as? String == "customer.erased")
+            // The same request again answers as first given, without the person.
+            let replay = try await app.send(
+                .post, "/v1/orders", json: OrdersAPITests.order(externalId: "home-1", lines: [["sku": "SKU-1", "quantity": 2, "unitPrice": 1000]]),
+                headers: IdempotencyTests.key("erase-me-1"))
+            #expect(replay.status == 201 && replay["id"] as? String == id && !replay.text.lowercased().contains("lovelace"))
+        }
+    }
 }

@@ -39,6 +39,8 @@ public enum Action: Sendable, Equatable {
     case readCustomers
     /// Edit, tag and merge customer profiles.
     case changeCustomers
+    /// Erase a person's data (a GDPR request): admin only, it cannot be undone.
+    case eraseCustomers
     /// Read fulfillment orders, optionally at one location.
     case readFulfillment(LocationID?)
     /// Accept, ship, hand over or reject a location's fulfillment orders.
@@ -74,6 +76,7 @@ extension Principal {
             // Phone orders: service enters an order on any channel.
             case .manageSubscriptions, .placeOrder: return true
             case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .fulfil, .sellAtCounter,
+                .eraseCustomers,
                 .confirmRefund, .runScheduler:
                 return false
             }

@@ -33,6 +33,13 @@ public struct CustomerUpdatedPayload: EventPayload, Equatable {
     public var phone: String?
     public var tags: [String]
 }
+/// `customer.erased`: how many profiles (the one erased and those merged into it) and orders
+/// were made anonymous.
+public struct CustomerErasedPayload: EventPayload, Equatable {
+    public var customerId: String
+    public var profiles: Int
+    public var orders: Int
+}
 /// `customer.merged`, on both profiles' timelines: which profile went into which, and how
 /// many orders moved with it.
 public struct CustomerMergedPayload: EventPayload, Equatable {
@@ -109,6 +116,11 @@ extension DomainEvent {
         .init(
             .customerMerged, .customer(subject),
             CustomerMergedPayload(customerId: survivor.rawValue, mergedId: merged.id.rawValue, mergedEmail: merged.email, ordersMoved: ordersMoved))
+    }
+
+    /// `customer.erased`: the person's data removed (GDPR); it names no one.
+    public static func customerErased(_ id: CustomerID, profiles: Int, orders: Int) -> Self {
+        .init(.customerErased, .customer(id), CustomerErasedPayload(customerId: id.rawValue, profiles: profiles, orders: orders))
     }
 
     public static func subscriptionCreated(_ id: SubscriptionID) -> Self {

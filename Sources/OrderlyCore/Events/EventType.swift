@@ -72,6 +72,7 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
 
     case customerUpdated = "customer.updated"
     case customerMerged = "customer.merged"
+    case customerErased = "customer.erased"
 
     case webhookCreated = "webhook.created"
     case webhookDeleted = "webhook.deleted"

@@ -30,6 +30,13 @@ extension OrderlyAPIService {
         return .ok(.init(body: .json(.init(profile.customer, orders: profile.orders))))
     }
 
+    func eraseCustomer(_ input: Operations.EraseCustomer.Input) async throws -> Operations.EraseCustomer.Output {
+        let caller = try RequestScope.caller(may: .eraseCustomers)
+        let id = try await stores.customers.erase(CustomerID(input.path.id), actor: Self.actor(caller)).id
+        let profile = try await stores.customers.get(id)
+        return .ok(.init(body: .json(.init(profile.customer, orders: profile.orders))))
+    }
+
     func getCustomerTimeline(_ input: Operations.GetCustomerTimeline.Input) async throws -> Operations.GetCustomerTimeline.Output {
         _ = try RequestScope.caller(may: .readCustomers)
         _ = try await stores.customers.get(CustomerID(input.path.id))

@@ -367,3 +367,8 @@ struct CounterSaleForm: Decodable {
     var currency: String?
     var saleKey: String?
 }
+
+/// Erasing a person: the word typed to confirm it.
+struct EraseForm: Decodable {
+    var confirm: String?
+}

@@ -309,6 +309,7 @@ extension WebUI {
                 "errors": Self.fieldErrors(request, form: "profile"),
             ]
         }
+        if principal.may(.eraseCustomers) && (c.email != nil || c.phone != nil || c.name != nil) { values["canErase"] = true }
         return render("customer", values, session: session, request: request, here: "orders")
     }
 
@@ -320,6 +321,17 @@ extension WebUI {
                 let edit = try form.decode(CustomerForm.self).edit
                 _ = try await stores.customers.edit(CustomerID(id), edit, actor: session.user.principal.name)
                 return ("/customers/\(id)", "Profile saved.")
+            }
+        }
+        router.post("/customers/:id/erase") { request, context in
+            let id = try context.parameters.require("id")
+            return try await action(request, context, back: "/customers/\(id)") { form, session in
+                try session.user.principal.authorize(.eraseCustomers)
+                guard try form.decode(EraseForm.self).confirm?.trimmingCharacters(in: .whitespaces) == "ERASE" else {
+                    throw OrderlyError.invalid("confirm", "type ERASE to erase this person's data; it cannot be undone")
+                }
+                let erased = try await stores.customers.erase(CustomerID(id), actor: session.user.principal.name)
+                return ("/customers/\(erased.id)", "The person's data is erased; their orders keep the amounts and the country of sale.")
             }
         }
         router.post("/customers/:id/merge") { request, context in
