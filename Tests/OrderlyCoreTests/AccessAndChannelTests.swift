@@ -203,3 +203,26 @@ struct ClientTextTests {
         #expect(validator.errors.map(\.field) == ["name", "note"])
     }
 }
+
+/// What an administrator may change about an account, and what nobody does to themself.
+@Suite("People and access")
+struct StaffChangeTests {
+    let associate = StaffUser(id: "usr_a", email: "a@shop.test", name: "A", role: .store, locations: ["ST-UTR"])
+    let admin = StaffUser(id: "usr_b", email: "b@shop.test", name: "B", role: .admin, locations: [])
+
+    @Test func aRoleChangeDropsTheStoresAndAStoreUserKeepsOne() throws {
+        #expect(try associate.changed(.init(role: .service), by: admin.id).locations.isEmpty)
+        #expect(throws: OrderlyError.self) { try associate.changed(.init(locations: []), by: admin.id) }
+        #expect(throws: OrderlyError.self) { try admin.changed(.init(role: .service, locations: ["ST-UTR"]), by: associate.id) }
+        #expect(try associate.changed(.init(disabled: true), by: admin.id) == associate)
+    }
+
+    @Test func nobodyLocksThemselfOut() throws {
+        #expect(throws: OrderlyError.validation([.init(field: "disabled", message: "you cannot disable your own account")])) {
+            try admin.changed(.init(disabled: true), by: admin.id)
+        }
+        #expect(throws: OrderlyError.self) { try admin.changed(.init(role: .service), by: admin.id) }
+        #expect(try admin.changed(.init(name: "Beatrix"), by: admin.id).name == "Beatrix")
+        #expect(throws: OrderlyError.self) { try StaffUser.validate(password: "short") }
+    }
+}

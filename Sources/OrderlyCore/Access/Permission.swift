@@ -24,6 +24,9 @@ public enum Action: Sendable, Equatable {
     case readEvents
     /// Create, list and revoke API keys.
     case manageKeys
+    /// Add people to the back office, change their role and stores, disable them, issue
+    /// password-reset links.
+    case manageStaff
     /// Create, list and delete webhook subscriptions; read and redeliver their deliveries.
     case manageWebhooks
     /// Send an order for a channel.
@@ -76,7 +79,7 @@ extension Principal {
             // Phone orders: service enters an order on any channel.
             case .manageSubscriptions, .placeOrder: return true
             case .manageCatalog, .changeInventory, .importInventory, .manageSupply, .reserve, .manageKeys, .manageWebhooks, .fulfil, .sellAtCounter,
-                .eraseCustomers,
+                .eraseCustomers, .manageStaff,
                 .confirmRefund, .runScheduler:
                 return false
             }

@@ -55,6 +55,57 @@ public struct StaffUser: Sendable, Equatable {
     }
 }
 
+extension StaffUser {
+    /// What an administrator changes about an account: its name, role, stores, or whether it
+    /// may sign in (nil: unchanged).
+    public struct Change: Sendable, Equatable {
+        public var name: String?
+        public var role: Role?
+        public var locations: [LocationID]?
+        public var disabled: Bool?
+        public init(name: String? = nil, role: Role? = nil, locations: [LocationID]? = nil, disabled: Bool? = nil) {
+            self.name = name
+            self.role = role
+            self.locations = locations
+            self.disabled = disabled
+        }
+    }
+
+    /// The account after `change`, checked like a new one (a store user keeps a store, the
+    /// others none; a role other than store drops its stores), made by `actor`: nobody locks
+    /// themself out (disables their own account or gives up their own admin role).
+    public func changed(_ change: Change, by actor: StaffUserID) throws(OrderlyError) -> StaffUser {
+        var user = self
+        if let name = change.name { user.name = name }
+        if let role = change.role {
+            user.role = role
+            if role != .store && change.locations == nil { user.locations = [] }
+        }
+        if let locations = change.locations { user.locations = locations }
+        var v = Validator()
+        v.text(user.name, "name", max: 200)
+        v.check(user.role != .store || !user.locations.isEmpty, "locations", "must name at least one store for a store user")
+        v.check(user.role == .store || user.locations.isEmpty, "locations", "are only for store users")
+        if id == actor {
+            v.check(change.disabled != true, "disabled", "you cannot disable your own account")
+            v.check(role != .admin || user.role == .admin, "role", "you cannot give up your own admin role: another admin can")
+        }
+        try v.validate()
+        return user
+    }
+
+    /// A new password: at least 12 characters, at most 72 bytes (what bcrypt reads).
+    public static func validate(password: String, field: String = "password") throws(OrderlyError) {
+        var v = Validator()
+        v.check(password.count >= 12, field, "must be at least 12 characters")
+        v.check(password.utf8.count <= 72, field, "must be at most 72 bytes (bcrypt reads no further)")
+        try v.validate()
+    }
+
+    /// How long an administrator's password-reset link stays usable.
+    public static let resetLifetime: TimeInterval = 24 * 3600
+}
+
 /// Slows down password guessing: after `freeFailures` wrong passwords in a row for one email,
 /// each further attempt must wait twice as long as the last (1 s, 2 s, 4 s … at most 15 min).
 public enum LoginThrottle {

@@ -48,6 +48,24 @@ public struct CustomerMergedPayload: EventPayload, Equatable {
     public var mergedEmail: String?
     public var ordersMoved: Int
 }
+/// `staff.updated`.
+public struct StaffUpdatedPayload: EventPayload, Equatable {
+    public var email: String
+    public var name: String
+    public var role: String
+    public var locations: [String]
+    public var disabled: Bool
+}
+/// `staff.password_changed`.
+public struct StaffPasswordPayload: EventPayload, Equatable {
+    public var email: String
+    public var how: String
+}
+/// `staff.password_reset_issued`.
+public struct StaffResetIssuedPayload: EventPayload, Equatable {
+    public var email: String
+    public var expiresAt: Date
+}
 /// `staff.created`.
 public struct StaffCreatedPayload: EventPayload, Equatable {
     public var email: String
@@ -152,4 +170,19 @@ extension DomainEvent {
         .init(.staffCreated, .staff(id), StaffCreatedPayload(email: email, role: role.rawValue))
     }
     public static func staffSignedIn(_ user: StaffUser) -> Self { .init(.staffSignedIn, .staff(user.id), StaffSignedInPayload(email: user.email)) }
+    /// `staff.updated`: the account as an administrator left it.
+    public static func staffUpdated(_ user: StaffUser, disabled: Bool) -> Self {
+        .init(
+            .staffUpdated, .staff(user.id),
+            StaffUpdatedPayload(
+                email: user.email, name: user.name, role: user.role.rawValue, locations: user.locations.map(\.rawValue), disabled: disabled))
+    }
+    /// `staff.password_changed`: by the person (`how` "changed") or through a reset link ("reset").
+    public static func staffPasswordChanged(_ user: StaffUser, how: String) -> Self {
+        .init(.staffPasswordChanged, .staff(user.id), StaffPasswordPayload(email: user.email, how: how))
+    }
+    /// `staff.password_reset_issued`: an administrator made a reset link (never in the event).
+    public static func staffPasswordResetIssued(_ user: StaffUser, expiresAt: Date) -> Self {
+        .init(.staffPasswordResetIssued, .staff(user.id), StaffResetIssuedPayload(email: user.email, expiresAt: expiresAt))
+    }
 }

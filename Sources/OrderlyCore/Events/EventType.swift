@@ -81,6 +81,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case apiKeyRevoked = "api_key.revoked"
     case staffCreated = "staff.created"
     case staffSignedIn = "staff.signed_in"
+    case staffUpdated = "staff.updated"
+    case staffPasswordChanged = "staff.password_changed"
+    case staffPasswordResetIssued = "staff.password_reset_issued"
 
     /// The part before the dot: `order` for `order.created`.
     public var family: String { String(rawValue.prefix { $0 != "." }) }

@@ -372,3 +372,29 @@ struct CounterSaleForm: Decodable {
 struct EraseForm: Decodable {
     var confirm: String?
 }
+
+/// A person added or changed on the people page: stores comma-separated; `intent` disable or
+/// enable instead of saving.
+struct PersonForm: Decodable {
+    var email: String?
+    var name: String?
+    var password: String?
+    var role: String?
+    var stores: String?
+    var intent: String?
+
+    func staffRole() throws(OrderlyError) -> StaffUser.Role {
+        guard let role = StaffUser.Role(rawValue: role ?? "") else { throw OrderlyError.invalid("role", "must be admin, service or store") }
+        return role
+    }
+
+    func locations() -> [LocationID] {
+        (stores ?? "").split(separator: ",").map { LocationID($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.rawValue.isEmpty }
+    }
+}
+
+/// A password changed (`current` and `new`) or set through a reset link (`new`).
+struct PasswordForm: Decodable {
+    var current: String?
+    var new: String?
+}

@@ -51,7 +51,8 @@ struct WebUI: Sendable {
         ("routing-simulation", PackageResources.routing_simulation_mustache),
         ("workflow-simulation", PackageResources.workflow_simulation_mustache),
         ("routing-comparison", PackageResources.routing_comparison_mustache), ("take-back", PackageResources.take_back_mustache),
-        ("order-entry", PackageResources.order_entry_mustache),
+        ("order-entry", PackageResources.order_entry_mustache), ("people", PackageResources.people_mustache),
+        ("account", PackageResources.account_mustache), ("reset", PackageResources.reset_mustache),
     ]
 
     func register(on router: Router<BasicRequestContext>) {
@@ -88,6 +89,7 @@ struct WebUI: Sendable {
             try await page(request, context) { try await store($0, $1, context.parameters.require("location")) }
         }
         registerOrderEntry(on: router)
+        registerPeopleActions(on: router)
         registerOrderActions(on: router)
         registerCustomerActions(on: router)
         registerPaymentActions(on: router)
@@ -148,7 +150,8 @@ struct WebUI: Sendable {
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
-            "atRouting": here == "routing", "atLocations": here == "locations",
+            "atRouting": here == "routing", "atLocations": here == "locations", "managesStaff": principal.may(.manageStaff),
+            "atPeople": here == "people",
             "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]

@@ -38,7 +38,7 @@ public enum Migrator {
         Migration0024WorkflowStage.migration,
         Migration0025RoutingStrategies.migration,
         Migration0026CounterLookup.migration,
-        Migration0027CustomerProfiles.migration,
+        Migration0027CustomerProfiles.migration, Migration0028StaffResets.migration,
     ]
 
     /// The newest schema version this build knows.

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import OrderlyCore
+import OrderlyStore
+import OrderlyTestSupport
+import Testing
+
+@Suite("Back office: people and access")
+struct BackOfficePeopleTests {
+    /// An admin adds a store associate, moves them to customer service, disables them (their
+    /// session ends, they cannot sign in) and enables them again, and issues a one-time reset
+    /// link the person sets a new password with; nobody locks themself out, and only admins
+    /// manage people.
+    @Test(arguments: Engine.all)
+    func anAdminManagesPeopleAndAccess(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await BackOfficeTests.signedInAdmin(app)
+            let page = try await admin.go(.get, "/people").expect(200)
+            #expect(page.text.contains("agent@shop.test") && page.text.contains("id=\"add-person\""))
+            let csrf = admin.csrf(page)
+            let flash = { (admin.cookies["orderly_flash"] ?? "").removingPercentEncoding ?? "" }
+
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await admin.go(
+                .post, "/people", form: ["csrf": csrf, "email": "new@shop.test", "name": "New", "role": "store", "password": "long enough pass"]
+            )
+            .expect(303)
+            let refused = try await admin.go(.get, "/people").expect(200)
+            #expect(refused.text.contains("<span class=\"field-error\">must name at least one store for a store user</span>"))
+            let me = try #require(try await app.stores.staff.list().first { $0.user.email == "admin@shop.test" }).user
+            try await admin.go(.post, "/people/\(me.id)", form: ["csrf": csrf, "intent": "disable"]).expect(303)
+            #expect(flash().contains("you cannot disable your own account"))
+            try await admin.go(.post, "/people/\(me.id)", form: ["csrf": csrf, "name": "Admin", "role": "service"]).expect(303)
+            #expect(flash().contains("you cannot give up your own admin role"))
+            admin.cookies["orderly_flash"] = nil
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [], "refusals change nothing")
+
+            try await admin.go(
+                .post, "/people",
+                form: ["csrf": csrf, "email": "new@shop.test", "name": "New", "role": "store", "stores": "ST-UTR", "password": "long enough pass"]
+            ).expect(303)
+            #expect(flash() == "ok:Added new@shop.test (store).")
+            let person = try #require(try await app.stores.staff.list().first { $0.user.email == "new@shop.test" }).user
+            let associate = BackOfficeTests.Browser(app)
+            try await associate.signIn("new@shop.test", "long enough pass")
+            try await associate.go(.get, "/stores/ST-UTR").expect(200)
+            try await associate.go(.get, "/people").expect(403)
+
+            try await admin.go(.post, "/people/\(person.id)", form: ["csrf": csrf, "name": "New Agent", "role": "service"]).expect(303)
+            let moved = try #require(try await app.stores.staff.list().first { $0.user.id == person.id })
+            #expect(moved.user.role == .service && moved.user.locations.isEmpty && moved.user.name == "New Agent")
+            try await associate.go(.get, "/stores/ST-UTR").expect(302)  // signed out: their access changed
+            try await admin.go(.post, "/people/\(person.id)", form: ["csrf": csrf, "intent": "disable"]).expect(303)
+            #expect(flash() == "ok:new@shop.test: disabled, signed out everywhere.")
+            try await associate.signIn("new@shop.test", "long enough pass").expect(401)
+            try await admin.go(.post, "/people/\(person.id)", form: ["csrf": csrf, "intent": "enable"]).expect(303)
+
+            try await admin.go(.post, "/people/\(person.id)/reset", form: ["csrf": csrf]).expect(303)
+            let link = try #require(flash().range(of: "/reset/[A-Za-z0-9_-]+", options: .regularExpression).map { String(flash()[$0]) })
+            let visitor = BackOfficeTests.Browser(app)
+            #expect(try await visitor.go(.get, link).expect(200).text.contains("For new@shop.test"))
+            try await visitor.go(.post, link, form: ["new": "short"]).expect(400)
+            try await visitor.go(.post, link, form: ["new": "a brand new password"]).expect(303)
+            try await visitor.go(.post, link, form: ["new": "another new password"]).expect(404)
+            try await visitor.signIn("new@shop.test", "long enough pass").expect(401)
+            try await visitor.signIn("new@shop.test", "a brand new password").expect(303)
+            let events = try await app.send(.get, "/v1/events?limit=500").expect(200).items.compactMap { $0["type"] as? String }
+            #expect(events.contains("staff.updated") && events.contains("staff.password_reset_issued") && events.contains("staff.password_changed"))
+            #expect(
+                !(try await app.send(.get, "/v1/events?limit=500").expect(200).text.contains(String(link.dropFirst(7)))), "the token is never stored")
+
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            try await agent.go(.get, "/people").expect(403)
+            let mine = try await agent.go(.get, "/account").expect(200)
+            try await agent.go(.post, "/account/password", form: ["csrf": agent.csrf(mine), "current": "wrong", "new": "another long password"])
+                .expect(303)
+            #expect(try await agent.go(.get, "/account").expect(200).text.contains("is not your password"))
+            try await agent.go(
+                .post, "/account/password", form: ["csrf": agent.csrf(mine), "current": BackOfficeTests.password, "new": "another long password"]
+            ).expect(303)
+            try await BackOfficeTests.Browser(app).signIn("agent@shop.test", "another long password").expect(303)
+        }
+    }
+}
