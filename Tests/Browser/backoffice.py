@@ -3,7 +3,8 @@
 opens an order, adds a note and puts it on hold and releases it, checks the timeline, reads an
 order's money and records a goodwill refund, enters a phone order with a pickup elsewhere, changes an order's lines, tags a customer and merges their other profile; then a
 store associate hands over a pickup against its code, sells at the counter, hands another over in part, and counts a shelf; another takes back a unit of a web
-order shipped from the DC and pays the refund out at the till. Saves screenshots of the main pages.
+order shipped from the DC and pays the refund out at the till; an admin adds a person and
+issues a reset link. Saves screenshots of the main pages.
 
 Usage: ORDERLY_ADMIN_KEY=… backoffice.py BASE_URL [SCREENSHOT_DIR]   (a server started with --demo)
 """
@@ -525,6 +526,29 @@ def main():
         check("ST-ROTTERDAM saved" in flash(driver), "an admin tags a location")
         check(api("GET", "/v1/locations/ST-ROTTERDAM")["tags"] == ["region-south", "flagship"], "the tags are the location's, as the API shows them")
         shot(driver, "locations")
+
+        # People: the admin adds an associate for the Amsterdam store and issues a reset link,
+        # which sets the person's password once.
+        click(driver, driver.find_element(By.CSS_SELECTOR, "header a[href='/people']"))
+        form = driver.find_element(By.ID, "add-person")
+        new_email = f"associate.{int(time.time() * 1000)}@orderly.demo"
+        for name, value in [("email", new_email), ("name", "New Associate"), ("stores", "ST-AMSTERDAM"), ("password", "first password 2026")]:
+            form.find_element(By.NAME, name).send_keys(value)
+        Select(form.find_element(By.NAME, "role")).select_by_value("store")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        check(f"Added {new_email} (store)" in flash(driver), "an admin adds a store associate")
+        row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#people tbody tr") if new_email in r.text)
+        click(driver, row.find_element(By.CSS_SELECTOR, "form[action$='/reset'] button"))
+        link = re.search(r"/reset/\S+", flash(driver))
+        check(link is not None, "a reset link is issued")
+        shot(driver, "people")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
+        driver.get(BASE + link.group(0))
+        driver.find_element(By.NAME, "new").send_keys("chosen password 2026")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "#reset button"))
+        check("new password is set" in flash(driver), "the link sets a new password")
+        sign_in(driver, new_email, "chosen password 2026")
+        check("/stores/ST-AMSTERDAM" in driver.current_url, "the new associate signs in with it and lands on their store")
     except Exception:
         print("failed at", driver.current_url, file=sys.stderr)
         print(driver.find_element(By.TAG_NAME, "body").text[:1500], file=sys.stderr)

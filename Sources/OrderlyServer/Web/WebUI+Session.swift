@@ -19,7 +19,7 @@ extension WebUI {
         let token = Token.random(bytes: 16)
         var values: [String: Any] = ["csrf": token, "email": email]
         if let error { values["error"] = error }
-        var response = render("login", values, session: nil, status: status)
+        var response = render("login", values, session: nil, request: request, status: status)
         response.setCookie(cookie(Self.loginCSRFCookie, token, maxAge: 3600))
         return response
     }
