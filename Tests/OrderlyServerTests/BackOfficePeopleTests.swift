@@ -61,7 +61,8 @@ struct BackOfficePeopleTests {
             #expect(try await visitor.go(.get, link).expect(200).text.contains("For new@shop.test"))
             try await visitor.go(.post, link, form: ["new": "short"]).expect(400)
             try await visitor.go(.post, link, form: ["new": "a brand new password"]).expect(303)
-            #expect(try await visitor.go(.get, "/login").expect(200).text.contains("Your new password is set, new@shop.test"), "the sign-in page says so")
+            #expect(
+                try await visitor.go(.get, "/login").expect(200).text.contains("Your new password is set, new@shop.test"), "the sign-in page says so")
             try await visitor.go(.post, link, form: ["new": "another new password"]).expect(404)
             try await visitor.signIn("new@shop.test", "long enough pass").expect(401)
             try await visitor.signIn("new@shop.test", "a brand new password").expect(303)
