@@ -21,3 +21,17 @@ struct BackOfficeTemplateTests {
         #expect(!rendered.isEmpty && rendered.isSubset(of: registered), "not registered: \(rendered.subtracting(registered).sorted())")
     }
 }
+
+/// Every status a page shows is words a person reads.
+@Suite("Words for people")
+struct WordsTests {
+    @Test func codesReadAsWords() {
+        #expect(Words.phrase("awaiting_stock") == "Awaiting stock" && Words.phrase("ready_for_pickup") == "Ready for pickup")
+        #expect(Words.phrase("partiallyFulfilled") == "Partially fulfilled" && Words.phrase("carryOut") == "Counter sale")
+        #expect(Words.phrase("order.created") == "order.created", "event types stay as integrations name them")
+        let values = WebUI.addingWords(["status": "on_hold", "lines": [["status": "open", "sku": "A"]], "holds": [["source": "payment"]]])
+        #expect(values["statusText"] as? String == "On hold")
+        #expect((values["lines"] as? [[String: Any]])?.first?["statusText"] as? String == "Open")
+        #expect((values["holds"] as? [[String: Any]])?.first?["sourceText"] as? String == "Payment")
+    }
+}

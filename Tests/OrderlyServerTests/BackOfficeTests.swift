@@ -311,7 +311,7 @@ struct BackOfficeMoneyTests {
             let page = try await agent.go(.get, "/orders/\(id)").expect(200)
             #expect(page.text.contains("EUR 27.15"), "2420 − 200 + 495")
             #expect(page.text.contains("VAT 21% EUR 3.85 incl.") && page.text.contains("−EUR 2.00") && page.text.contains("PostNL"))
-            #expect(page.text.contains(#"id="payment-status">unpaid"#))
+            #expect(page.text.contains(#"id="payment-status">Unpaid"#), "statuses in words")
             let csrf = agent.csrf(page)
 
             for refused in [["kind": "refund", "amount": "1.00", "note": "goodwill"], ["kind": "capture", "amount": "12,50", "note": "x"]] {
@@ -331,7 +331,7 @@ struct BackOfficeMoneyTests {
             #expect(api.items.map { ($0["amount"] as? NSNumber)?.intValue } == [2715, 500])
             #expect(api.items.last?["note"] as? String == "goodwill: late" && api.items.last?["provider"] as? String == "manual")
             let after = try await agent.go(.get, "/orders/\(id)").expect(200)
-            #expect(after.text.contains(#"id="payment-status">partially_refunded"#) && after.text.contains("goodwill: late"))
+            #expect(after.text.contains(#"id="payment-status">Partially refunded"#) && after.text.contains("goodwill: late"))
             let events = try await app.send(.get, "/v1/orders/\(id)/events").expect(200).items
             #expect(events.contains { $0["type"] as? String == "payment.recorded" && $0["actor"] as? String == "agent@shop.test" })
 

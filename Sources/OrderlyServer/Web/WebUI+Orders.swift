@@ -22,7 +22,7 @@ extension WebUI {
             [
                 "ordersToday": dashboard.byChannel.values.flatMap(\.values).reduce(0, +), "awaitingStock": dashboard.awaitingStock,
                 "onHold": dashboard.onHold, "failedWebhooks": try await stores.webhooks.failedCount(),
-                "statuses": statuses.map(\.rawValue), "byChannel": rows,
+                "statuses": statuses.map { Words.phrase($0.rawValue) }, "byChannel": rows,
             ], session: session, request: request, here: "dashboard")
     }
 
@@ -52,7 +52,7 @@ extension WebUI {
         var values: [String: Any] = [
             "q": text("q") ?? "", "sku": text("sku") ?? "", "from": text("from") ?? "", "to": text("to") ?? "",
             "channels": channels.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id.rawValue == text("channel")] },
-            "statuses": OrderStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == status] },
+            "statuses": OrderStatus.allCases.map { ["value": $0.rawValue, "label": Words.phrase($0.rawValue), "selected": $0 == status] },
             "orders": page.items.map { o -> [String: Any] in
                 [
                     "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
