@@ -84,4 +84,29 @@ struct BackOfficePeopleTests {
             try await BackOfficeTests.Browser(app).signIn("agent@shop.test", "another long password").expect(303)
         }
     }
+
+    /// A person chooses Dutch: the statuses on the pages read in Dutch for them, and in English
+    /// for everyone else.
+    @Test(arguments: Engine.all)
+    func statusesReadInThePersonsLanguage(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            _ = try await BackOfficeTests.staffAndAnOrder(
+                app, stocking: "WH-AMS", externalId: "nl-1", line: ["sku": "SKU-1", "quantity": 9, "unitPrice": 1000])
+            let id = try #require(try await app.send(.get, "/v1/orders?q=nl-1").expect(200).items.first?["id"] as? String)
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            #expect(try await agent.go(.get, "/orders/\(id)").expect(200).text.contains(#"id="order-status">Awaiting stock"#))
+            let account = try await agent.go(.get, "/account").expect(200)
+            try await agent.go(.post, "/account/language", form: ["csrf": agent.csrf(account), "language": "fr"]).expect(303)
+            #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding == "error:language: must be en or nl")
+            try await agent.go(.post, "/account/language", form: ["csrf": agent.csrf(account), "language": "nl"]).expect(303)
+            let dutch = try await agent.go(.get, "/orders/\(id)").expect(200).text
+            #expect(dutch.contains(#"id="order-status">Wacht op voorraad"#) && dutch.contains(#"id="payment-status">Onbetaald"#))
+            let mine = try await agent.go(.get, "/account").expect(200).text
+            #expect(mine.contains(#"<option value="nl" selected>Nederlands</option>"#), "\(mine)")
+            let other = BackOfficeTests.Browser(app)
+            try await other.signIn("utrecht@shop.test")
+            #expect(!(try await other.go(.get, "/stores/ST-UTR").expect(200).text.contains("Wacht op")))
+        }
+    }
 }

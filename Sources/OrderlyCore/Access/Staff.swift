@@ -14,19 +14,27 @@ public struct StaffUser: Sendable, Equatable {
         case admin, service, store
     }
 
+    /// The languages the back office speaks: English and Dutch (the demo business is Dutch).
+    public enum Language: String, Sendable, Codable, CaseIterable {
+        case en, nl
+    }
+
     public var id: StaffUserID
     public var email: String
     public var name: String
     public var role: Role
     /// The stores a `store` user works in.
     public var locations: [LocationID]
+    /// The language the back office shows this person its words in.
+    public var language: Language = .en
 
-    public init(id: StaffUserID, email: String, name: String, role: Role, locations: [LocationID]) {
+    public init(id: StaffUserID, email: String, name: String, role: Role, locations: [LocationID], language: Language = .en) {
         self.id = id
         self.email = email
         self.name = name
         self.role = role
         self.locations = locations
+        self.language = language
     }
 
     /// The principal this person acts as: every page checks the same `Principal.authorize` as the API.

@@ -398,3 +398,8 @@ struct PasswordForm: Decodable {
     var current: String?
     var new: String?
 }
+
+/// The language a person reads the back office in.
+struct LanguageForm: Decodable {
+    var language: String?
+}

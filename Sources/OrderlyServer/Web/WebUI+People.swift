@@ -25,10 +25,13 @@ extension WebUI {
     }
 
     func account(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
-        render(
-            "account", ["csrf": session.csrfToken, "email": session.user.email, "errors": Self.fieldErrors(request, form: "password")],
-            session: session,
-            request: request, here: "account")
+        let languages = [("en", "English"), ("nl", "Nederlands")].map { code, label -> [String: Any] in
+            ["code": code, "label": label, "chosen": session.user.language.rawValue == code]
+        }
+        return render(
+            "account",
+            ["csrf": session.csrfToken, "email": session.user.email, "errors": Self.fieldErrors(request, form: "password"), "languages": languages],
+            session: session, request: request, here: "account")
     }
 
     func registerPeopleActions(on router: Router<BasicRequestContext>) {
@@ -73,6 +76,15 @@ extension WebUI {
                 let fields = try form.decode(PasswordForm.self)
                 try await stores.staff.changePassword(session.user, current: fields.current ?? "", new: fields.new ?? "")
                 return ("/account", "Your password is changed.")
+            }
+        }
+        router.post("/account/language") { request, context in
+            try await action(request, context, back: "/account") { form, session in
+                guard let language = StaffUser.Language(rawValue: try form.decode(LanguageForm.self).language ?? "") else {
+                    throw OrderlyError.invalid("language", "must be en or nl")
+                }
+                try await stores.staff.setLanguage(session.user, language)
+                return ("/account", language == .nl ? "De statussen staan nu in het Nederlands." : "Statuses now show in English.")
             }
         }
         router.get("/reset/:token") { request, context in

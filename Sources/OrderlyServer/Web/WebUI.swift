@@ -126,7 +126,7 @@ struct WebUI: Sendable {
         _ template: String, _ values: [String: Any], session: StaffStore.Session?, request: Request? = nil, status: HTTPResponse.Status = .ok,
         here: String = ""
     ) -> Response {
-        var values = Self.addingWords(values)
+        var values = Self.addingWords(values, in: session?.user.language.rawValue ?? "en")
         if let session { values["nav"] = navigation(session, here: here) }
         let flash = request.flatMap(Self.flash)
         if let flash { values["flash"] = flash }

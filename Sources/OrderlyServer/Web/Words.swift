@@ -9,6 +9,27 @@ enum Words {
         "workflow": "Workflow", "routing": "Routing", "ship": "Ship", "pickup": "Pickup", "released": "Released",
     ]
 
+    /// The same codes in Dutch (the demo business is Dutch): every status, kind and source a
+    /// page shows. A code without a Dutch word shows its English words.
+    static let dutch: [String: String] = [
+        "on_hold": "In de wacht", "awaiting_payment": "Wacht op betaling", "awaiting_stock": "Wacht op voorraad", "processing": "In behandeling",
+        "partially_fulfilled": "Deels geleverd", "fulfilled": "Geleverd", "cancelled": "Geannuleerd", "partially_returned": "Deels geretourneerd",
+        "returned": "Geretourneerd", "open": "Open", "accepted": "Geaccepteerd", "partially_shipped": "Deels verzonden", "shipped": "Verzonden",
+        "ready_for_pickup": "Klaar om af te halen", "picked_up": "Afgehaald", "rejected": "Afgewezen", "unpaid": "Onbetaald",
+        "authorized": "Geautoriseerd", "partially_paid": "Deels betaald", "paid": "Betaald", "partially_refunded": "Deels terugbetaald",
+        "refunded": "Terugbetaald", "voided": "Vervallen", "authorization": "Autorisatie", "capture": "Afschrijving", "sale": "Verkoop",
+        "void": "Annulering", "refund": "Terugbetaling", "pending": "In afwachting", "succeeded": "Gelukt", "failed": "Mislukt",
+        "requested": "Aangevraagd", "received": "Ontvangen", "resellable": "Verkoopbaar", "damaged": "Beschadigd", "open_box": "Geopend",
+        "ship": "Verzenden", "pickup": "Afhalen", "carryOut": "Verkoop aan de balie", "manual": "Handmatig", "rule": "Blokkeerregel",
+        "payment": "Betaling", "workflow": "Workflow", "routing": "Routering", "released": "Vrijgegeven", "invoice": "Factuur",
+        "credit note": "Creditnota", "mail": "Per post", "store": "In de winkel", "cash": "Contant", "card": "Pin",
+    ]
+
+    /// The languages a person chooses for the back office (`StaffUser.language`).
+    static func phrase(_ code: String, in language: String) -> String {
+        language == "nl" ? dutch[code] ?? phrase(code) : phrase(code)
+    }
+
     /// The keys whose values are codes a person reads as words.
     static let codeKeys: Set<String> = ["status", "paymentStatus", "source", "type", "kind", "method", "refundStatus", "state"]
 
@@ -34,13 +55,13 @@ enum Words {
 
 extension WebUI {
     /// `values` with `<key>Text` (the words) beside every code under `Words.codeKeys`, at any depth.
-    static func addingWords(_ values: [String: Any]) -> [String: Any] {
+    static func addingWords(_ values: [String: Any], in language: String = "en") -> [String: Any] {
         var out = values
         for (key, value) in values {
             switch value {
-            case let code as String where Words.codeKeys.contains(key): out[key + "Text"] = Words.phrase(code)
-            case let nested as [String: Any]: out[key] = addingWords(nested)
-            case let list as [[String: Any]]: out[key] = list.map(addingWords)
+            case let code as String where Words.codeKeys.contains(key): out[key + "Text"] = Words.phrase(code, in: language)
+            case let nested as [String: Any]: out[key] = addingWords(nested, in: language)
+            case let list as [[String: Any]]: out[key] = list.map { addingWords($0, in: language) }
             default: break
             }
         }

@@ -1,5 +1,5 @@
-/// Password-reset links an administrator issues: only a hash of each token is kept, usable
-/// once before it expires.
+/// Password-reset links an administrator issues (only a hash of each token is kept, usable
+/// once before it expires), and the language each person reads the back office in.
 enum Migration0028StaffResets {
     static let migration = Migration(version: 28, name: "staff password resets") { _ in
         [
@@ -11,7 +11,8 @@ enum Migration0028StaffResets {
                 expires_at BIGINT NOT NULL,
                 used_at BIGINT
             )
-            """
+            """,
+            "ALTER TABLE staff_users ADD COLUMN language TEXT NOT NULL DEFAULT 'en'",
         ]
     }
 }

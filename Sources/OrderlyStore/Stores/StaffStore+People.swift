@@ -63,6 +63,13 @@ extension StaffStore {
         try await setPassword(user, to: password, how: "changed", keepingSessions: true)
     }
 
+    /// The language the back office shows this person its words in.
+    public func setLanguage(_ user: StaffUser, _ language: StaffUser.Language) async throws {
+        try await database.transaction { db in
+            try await db.raw("UPDATE staff_users SET language = \(bind: language.rawValue) WHERE id = \(bind: user.id.rawValue)").run()
+        }
+    }
+
     /// A one-time link's token for `id` to choose a new password, usable until it expires
     /// (`StaffUser.resetLifetime`). Only its hash is stored; the administrator passes it on.
     public func issueReset(_ id: StaffUserID, by actor: StaffUser) async throws -> (token: String, expiresAt: Date) {
@@ -91,7 +98,7 @@ extension StaffStore {
         return try await database.read { db in
             try await db.raw(
                 """
-                SELECT u.id, u.email, u.name, u.role, u.location_ids FROM staff_password_resets r JOIN staff_users u ON u.id = r.user_id
+                SELECT u.id, u.email, u.name, u.role, u.location_ids, u.language FROM staff_password_resets r JOIN staff_users u ON u.id = r.user_id
                 WHERE r.token_hash = \(bind: Token.hash(token)) AND r.used_at IS NULL AND r.expires_at > \(bind: now.stored) AND u.disabled_at IS NULL
                 """
             ).first().map(Self.decode)

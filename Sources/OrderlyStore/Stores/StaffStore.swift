@@ -124,7 +124,7 @@ public struct StaffStore: Sendable {
             guard
                 let row = try await db.raw(
                     """
-                    SELECT u.id, u.email, u.name, u.role, u.location_ids, s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+                    SELECT u.id, u.email, u.name, u.role, u.location_ids, u.language, s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
                     WHERE s.token_hash = \(bind: Token.hash(token)) AND s.expires_at > \(bind: now.stored) AND u.disabled_at IS NULL
                     """
                 ).first()
@@ -142,12 +142,13 @@ public struct StaffStore: Sendable {
     static func key(_ email: String) -> String { email.trimmingCharacters(in: .whitespaces).lowercased() }
 
     /// The columns of `staff_users` that `decode` reads.
-    static let userColumns: SQLQueryString = "id, email, name, role, location_ids"
+    static let userColumns: SQLQueryString = "id, email, name, role, location_ids, language"
 
     static func decode(_ row: any SQLRow) throws -> StaffUser {
         StaffUser(
             id: StaffUserID(try row.string("id")), email: try row.string("email"), name: try row.string("name"),
-            role: StaffUser.Role(rawValue: try row.string("role")) ?? .service, locations: try row.json("location_ids", as: [LocationID].self))
+            role: StaffUser.Role(rawValue: try row.string("role")) ?? .service, locations: try row.json("location_ids", as: [LocationID].self),
+            language: StaffUser.Language(rawValue: try row.string("language")) ?? .en)
     }
 
     /// bcrypt is slow on purpose; it runs on a Dispatch queue, not on the cooperative threads serving requests.
