@@ -101,9 +101,11 @@ enum DemoBusiness {
                 id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],
                 routing: .init(shipFromStore: false, onShortage: .reject)), actor: actor)
         _ = try await stores.channels.create(Channel(id: "phone", name: "Phone orders", kind: .other), actor: actor)
-        for (id, name, store) in [("pos-utrecht", "POS Utrecht", "ST-UTRECHT"), ("pos-rotterdam", "POS Rotterdam", "ST-ROTTERDAM")] {
+        // The stores' tills; Utrecht also sells from the DC's stock (an endless aisle).
+        for (id, name, pool) in [("pos-utrecht", "POS Utrecht", ["ST-UTRECHT", "DC-TILBURG"]), ("pos-rotterdam", "POS Rotterdam", ["ST-ROTTERDAM"])] {
             _ = try await stores.channels.create(
-                Channel(id: ChannelID(id), name: name, kind: .pos, locations: [LocationID(store)], routing: .init(onShortage: .reject)), actor: actor)
+                Channel(id: ChannelID(id), name: name, kind: .pos, locations: pool.map(LocationID.init), routing: .init(onShortage: .reject)),
+                actor: actor)
         }
         _ = try await stores.channels.create(
             Channel(id: "pos-amsterdam", name: "POS Amsterdam", kind: .pos, locations: ["ST-AMSTERDAM"], routing: .init(onShortage: .reject)),

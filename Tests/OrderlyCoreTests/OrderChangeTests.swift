@@ -184,4 +184,14 @@ struct CounterSaleTests {
         #expect(store.may(.sellAtCounter("ST-UTR")) && !store.may(.sellAtCounter("ST-AMS")))
         #expect(!Principal(keyId: "s", name: "cs", role: .service).may(.sellAtCounter("ST-UTR")))
     }
+
+    @Test func whoEntersOrdersOnWhichChannels() {
+        let channels = [
+            Channel(id: "web", name: "Web", kind: .web), Channel(id: "pos-utr", name: "Utrecht", kind: .pos, locations: ["ST-UTR", "DC"]),
+        ]
+        #expect(Principal(keyId: "s", name: "cs", role: .service).entryChannels(among: channels).map(\.id) == ["web", "pos-utr"])
+        #expect(Principal(keyId: "u", name: "u", role: .store, locations: ["ST-UTR"]).entryChannels(among: channels).map(\.id) == ["pos-utr"])
+        #expect(Principal(keyId: "r", name: "r", role: .store, locations: ["ST-RTM"]).entryChannels(among: channels).isEmpty)
+        #expect(Principal(keyId: "w", name: "w", role: .channel, channel: "web").entryChannels(among: channels).isEmpty)
+    }
 }

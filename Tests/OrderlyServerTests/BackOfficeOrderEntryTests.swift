@@ -10,7 +10,7 @@ struct BackOfficeOrderEntryTests {
     /// Customer service takes a phone order: one article shipped, one picked up at the Utrecht
     /// store; the page shows each sku's stock per location and the routing before it is
     /// placed; a form sent twice places one order; a refused form says why and places nothing;
-    /// a store associate may not enter orders.
+    /// a store associate may not enter orders on the web channel.
     @Test(arguments: Engine.all)
     func serviceEntersAPhoneOrderWithAPickupElsewhere(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
@@ -62,11 +62,54 @@ struct BackOfficeOrderEntryTests {
 
             let store = BackOfficeTests.Browser(app)
             try await store.signIn("utrecht@shop.test")
-            try await store.go(.get, "/order-entry").expect(403)
-            let storePage = try await store.go(.get, "/stores/ST-UTR").expect(200)
-            form["csrf"] = store.csrf(storePage)
+            let storeEntry = try await store.go(.get, "/order-entry").expect(200)
+            #expect(!storeEntry.text.contains(#"value="web""#), "a store enters orders on its own POS channel only")
+            form["csrf"] = store.csrf(storeEntry)
             form["requestKey"] = "entry-other"
             try await store.go(.post, "/order-entry", form: form).expect(403)
+        }
+    }
+
+    /// An endless aisle: the Utrecht associate sells from the DC's stock, shipped home, on the
+    /// store's POS channel (whose locations are where it may sell from); it may use no other
+    /// channel, and a store without a POS channel enters no orders.
+    @Test(arguments: Engine.all)
+    func aStoreSellsFromTheDCsStock(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await BackOfficeTests.staff(app)
+            try await app.stores.staff.create(
+                email: "rotterdam@shop.test", name: "Rotterdam", password: BackOfficeTests.password, role: .store, locations: ["ST-RTM"],
+                actor: "test")
+            try await app.send(.patch, "/v1/channels/pos", json: ["locations": ["ST-UTR", "WH-AMS"]]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let blank = try await store.go(.get, "/order-entry").expect(200)
+            #expect(blank.text.contains(#"<option value="pos" selected>POS Utrecht</option>"#) && !blank.text.contains(#"value="web""#))
+            var form: [String: String] = [
+                "csrf": store.csrf(blank), "requestKey": "entry-aisle", "channel": "pos", "email": "aisle@example.com", "name": "Ann Aisle",
+                "line1": "Neude 1", "postalCode": "3512 AD", "city": "Utrecht", "country": "NL", "sku[r1]": "SKU-1", "quantity[r1]": "2",
+                "price[r1]": "10.00", "delivery[r1]": "ship", "intent": "place",
+            ]
+            var web = form
+            web["channel"] = "web"
+            try await store.go(.post, "/order-entry", form: web).expect(403)
+            let placed = try await store.go(.post, "/order-entry", form: form).expect(303)
+            let location = try #require(placed.headers[.location])
+            #expect(location == "/stores/ST-UTR", "a store goes back to its own page")
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("ok:Order ORD-") == true)
+            let orders = try await app.send(.get, "/v1/orders?channel=pos").expect(200).items
+            let order = try await app.send(.get, "/v1/orders/\(try #require(orders.first?["id"] as? String))").expect(200)
+            #expect((order["fulfillmentOrders"] as? [[String: Any]])?.map { $0["locationId"] as? String } == ["WH-AMS"])
+            #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").int("reserved") == 2)
+
+            let rotterdam = BackOfficeTests.Browser(app)
+            try await rotterdam.signIn("rotterdam@shop.test")
+            try await rotterdam.go(.get, "/order-entry").expect(403)
+            form["csrf"] = rotterdam.csrf(try await rotterdam.go(.get, "/stores/ST-RTM").expect(200))
+            form["requestKey"] = "entry-rtm"
+            try await rotterdam.go(.post, "/order-entry", form: form).expect(403)
         }
     }
 }

@@ -83,3 +83,21 @@ public enum CounterSale {
             kind: .sale, amount: order.totals.total, currency: order.currency, provider: "counter", method: method, reference: "counter-\(order.id)")
     }
 }
+
+extension Principal {
+    /// The channels this person enters orders on in the back office: every channel for service
+    /// and admin (phone orders); for a store, the point-of-sale channel of each of its stores
+    /// (`CounterSale.channel`), whose locations are where it may sell from — a pool with the
+    /// DC in it is an endless aisle; nobody else enters orders.
+    public func entryChannels(among channels: [Channel]) -> [Channel] {
+        if entersOrders { return channels }
+        guard role == .store else { return [] }
+        var found: [Channel] = []
+        for location in locations where may(.sellAtCounter(location)) {
+            if let channel = try? CounterSale.channel(at: location, among: channels), !found.contains(where: { $0.id == channel.id }) {
+                found.append(channel)
+            }
+        }
+        return found
+    }
+}

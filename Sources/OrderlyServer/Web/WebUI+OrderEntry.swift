@@ -3,15 +3,18 @@ import Hummingbird
 import OrderlyCore
 import OrderlyStore
 
-/// Order entry in the back office: customer service takes a phone order (ship it, or pick it up
-/// at any store), sees each sku's availability per location and the routing before confirming,
+/// Order entry in the back office: customer service takes a phone order, and a store associate
+/// sells from other locations' stock on the store's POS channel (ship it, or pick it up at any
+/// store), sees each sku's availability per location and the routing before confirming,
 /// and places it through the same decision as any channel's order (`OrderStore.place`). The
 /// form carries a request key drawn when it was first shown: sent twice, it places one order.
 extension WebUI {
     static let entryRows = 4
 
     func orderEntry(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
-        guard session.user.principal.entersOrders else { throw OrderlyError(.forbidden, "Only service and admin enter orders") }
+        guard !(try await entryChannels(session)).isEmpty else {
+            throw OrderlyError(.forbidden, "You enter no orders: a store needs a point-of-sale channel that holds it")
+        }
         return try await renderEntry(request, session, OrderEntryForm(), preview: nil, error: nil)
     }
 
@@ -25,11 +28,15 @@ extension WebUI {
             }
             let fields = (try? form.decode(OrderEntryForm.self)) ?? OrderEntryForm()
             do {
-                try session.user.principal.authorize(.placeOrder(ChannelID(fields.channel ?? "")))
+                guard try await entryChannels(session).contains(where: { $0.id.rawValue == fields.channel }) else {
+                    throw OrderlyError(.forbidden, "You do not enter orders on channel '\(fields.channel ?? "")'")
+                }
                 let draft = try fields.draft()
                 if fields.intent == "place" {
                     let placement = try await stores.orders.place(draft, actor: session.user.principal.name)
-                    return redirect("/orders/\(placement.order.id)", flash: "ok", "Order \(placement.order.number) placed.")
+                    // A store reads no order pages: it goes back to its own page.
+                    let to = session.user.role == .store ? "/stores/\(session.user.locations.first ?? "")" : "/orders/\(placement.order.id)"
+                    return redirect(to, flash: "ok", "Order \(placement.order.number) placed.")
                 }
                 let simulation = try await stores.orders.simulateRouting(.draft(draft), strategy: .current)
                 return try await renderEntry(request, session, fields, preview: simulation, error: nil)
@@ -39,10 +46,15 @@ extension WebUI {
         }
     }
 
+    /// The channels this person enters orders on (`Principal.entryChannels`).
+    func entryChannels(_ session: StaffStore.Session) async throws -> [Channel] {
+        session.user.principal.entryChannels(among: try await stores.channels.list(after: nil, limit: 500).items)
+    }
+
     private func renderEntry(
         _ request: Request, _ session: StaffStore.Session, _ fields: OrderEntryForm, preview: OrderStore.RoutingSimulation?, error: OrderlyError?
     ) async throws -> Response {
-        let channels = try await stores.channels.list(after: nil, limit: 500).items.filter { session.user.principal.may(.placeOrder($0.id)) }
+        let channels = try await entryChannels(session)
         let locations = try await stores.locations.list(after: nil, limit: 500).items.filter(\.active)
         let pickup = locations.filter(\.capabilities.pickup)
         let chosen = fields.channel ?? channels.first(where: { $0.kind == .other })?.id.rawValue ?? channels.first?.id.rawValue ?? ""

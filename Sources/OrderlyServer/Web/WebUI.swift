@@ -146,7 +146,7 @@ struct WebUI: Sendable {
         let principal = session.user.principal
         return [
             "userName": session.user.name, "role": session.user.role.rawValue, "csrf": session.csrfToken,
-            "seesOrders": principal.may(.readOrders(nil)), "entersOrders": principal.entersOrders,
+            "seesOrders": principal.may(.readOrders(nil)), "entersOrders": principal.entersOrders || principal.role == .store,
             "atDashboard": here == "dashboard", "atOrders": here == "orders", "atInventory": here == "inventory",
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
