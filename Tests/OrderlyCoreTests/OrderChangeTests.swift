@@ -130,6 +130,27 @@ struct OrderChangeTests {
         #expect(throws: OrderlyError.self) { try shipment.moving(to: "DC", reason: nil, by: nil, order: order(), stock: stock(["A": ["DC": 9]])) }
     }
 
+    @Test func whatMayMoveSplitMergeAndChange() {
+        var work = shipment
+        #expect(work.isMovable && work.isSplittable && work.isUntouched)
+        var earlier = shipment
+        earlier.id = "fo_0"
+        earlier.createdAt = Self.now - 60
+        #expect(work.mergeTarget(among: [earlier, work])?.id == "fo_0" && earlier.mergeTarget(among: [earlier, work]) == nil)
+        work.lines[0].fulfilledQuantity = 1
+        work.status = .partiallyShipped
+        #expect(!work.isMovable && !work.isSplittable && work.mergeTarget(among: [earlier]) == nil, "one unit left: nothing to split off")
+        var pickup = shipment
+        pickup.type = .pickup
+        #expect(!pickup.isMovable && pickup.isSplittable)
+        var shipped = order()
+        shipped.lines.append(OrderLine(number: 2, sku: "B", quantity: 1, unitPrice: 100, delivery: .ship))
+        shipped.lines[1].fulfilledQuantity = 1
+        #expect(shipped.changeableLines.map(\.number) == [1] && shipped.lines[0].kept == 2)
+        shipped.lines[0].cancelledQuantity = 2
+        #expect(shipped.changeableLines.isEmpty, "a fulfilled order changes no more")
+    }
+
     @Test func workSplitsAtItsLocationAndMergesBack() throws {
         var two = shipment
         two.lines.append(.init(orderLine: 2, sku: "B", quantity: 1))

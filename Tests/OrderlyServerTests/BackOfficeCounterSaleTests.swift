@@ -7,6 +7,15 @@ import Testing
 
 @Suite("Back office: a sale at the counter")
 struct BackOfficeCounterSaleTests {
+    /// The seeded business, its staff, and an associate of the Rotterdam store (which has no
+    /// point-of-sale channel).
+    static func staffWithRotterdam(_ app: TestApp) async throws {
+        try await app.seed()
+        try await BackOfficeTests.staff(app)
+        try await app.stores.staff.create(
+            email: "rotterdam@shop.test", name: "Rotterdam", password: BackOfficeTests.password, role: .store, locations: ["ST-RTM"], actor: "test")
+    }
+
     /// The Utrecht associate rings up two skus on the handheld: an order of the store's POS
     /// channel, carried out at once (the units leave Utrecht's stock through the ledger), paid
     /// in full at the till; the same form sent twice sells once; what cannot be sold is refused
@@ -14,11 +23,7 @@ struct BackOfficeCounterSaleTests {
     @Test(arguments: Engine.all)
     func anAssociateSellsAtTheCounter(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.stores.staff.create(
-                email: "rotterdam@shop.test", name: "Rotterdam", password: BackOfficeTests.password, role: .store, locations: ["ST-RTM"],
-                actor: "test")
+            try await BackOfficeCounterSaleTests.staffWithRotterdam(app)
             try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 3]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-2/ST-UTR", json: ["onHand": 4]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-1/ST-RTM", json: ["onHand": 3]).expect(200)

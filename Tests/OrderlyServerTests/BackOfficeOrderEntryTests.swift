@@ -76,11 +76,7 @@ struct BackOfficeOrderEntryTests {
     @Test(arguments: Engine.all)
     func aStoreSellsFromTheDCsStock(engine: Engine) async throws {
         try await TestApp.run(engine) { app in
-            try await app.seed()
-            try await BackOfficeTests.staff(app)
-            try await app.stores.staff.create(
-                email: "rotterdam@shop.test", name: "Rotterdam", password: BackOfficeTests.password, role: .store, locations: ["ST-RTM"],
-                actor: "test")
+            try await BackOfficeCounterSaleTests.staffWithRotterdam(app)
             try await app.send(.patch, "/v1/channels/pos", json: ["locations": ["ST-UTR", "WH-AMS"]]).expect(200)
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
             let store = BackOfficeTests.Browser(app)

@@ -17,6 +17,30 @@ public struct MovePlan: Sendable {
 }
 
 extension FulfillmentOrder {
+    /// Open or accepted with nothing fulfilled: work that may move (a shipment) or merge.
+    public var isUntouched: Bool { [.open, .accepted].contains(status) && lines.allSatisfy { $0.fulfilledQuantity == 0 } }
+
+    /// Whether it may be moved by hand (`moving`): a shipment nothing of which has shipped.
+    public var isMovable: Bool { type == .ship && isUntouched }
+
+    /// The statuses whose work splits (`splitting`).
+    static let splitStatuses: [Status] = [.open, .accepted, .partiallyShipped]
+
+    /// Whether units may split off (`splitting`): open, accepted or partly shipped work with
+    /// more than one unit still to fulfil, so that something stays behind.
+    public var isSplittable: Bool {
+        Self.splitStatuses.contains(status) && lines.reduce(0) { $0 + $1.quantity - $1.fulfilledQuantity } > 1
+    }
+
+    /// The earlier fulfillment order among `all` this one could merge into (`merging`): the
+    /// same location and kind, both untouched.
+    public func mergeTarget(among all: [FulfillmentOrder]) -> FulfillmentOrder? {
+        guard isUntouched else { return nil }
+        return all.first {
+            $0.id != id && $0.orderId == orderId && $0.locationId == locationId && $0.type == type && $0.isUntouched && $0.createdAt <= createdAt
+        }
+    }
+
     /// Decides moving this fulfillment order by hand to `target` (a person overriding routing:
     /// a store that is closed today, a customer who asked). Only a shipment that is open or
     /// accepted with nothing shipped moves; a pickup or counter sale stays at its store (change
@@ -29,7 +53,7 @@ extension FulfillmentOrder {
         guard type == .ship else {
             throw OrderlyError.conflict("Fulfillment order \(id) is a \(type.rawValue) at its store; change the line's delivery instead")
         }
-        guard [.open, .accepted].contains(status), lines.allSatisfy({ $0.fulfilledQuantity == 0 }) else {
+        guard isUntouched else {
             throw OrderlyError.conflict("Fulfillment order \(id) is \(status.rawValue); only one open or accepted with nothing shipped can move")
         }
         var v = Validator()
@@ -86,7 +110,7 @@ extension FulfillmentOrder {
     /// the same location, for the same order and kind: the part that goes now, the rest later.
     /// Something must stay behind; a pickup ready at the counter keeps its code and stays whole.
     public func splitting(_ units: [(orderLine: Int, quantity: Int64)], newID: FulfillmentOrderID, at now: Date) throws(OrderlyError) -> RegroupPlan {
-        guard [.open, .accepted, .partiallyShipped].contains(status) else {
+        guard Self.splitStatuses.contains(status) else {
             throw OrderlyError.conflict("Fulfillment order \(id) is \(status.rawValue); only open or accepted work splits")
         }
         var v = Validator()
@@ -128,7 +152,7 @@ extension FulfillmentOrder {
             other.orderId == orderId && other.locationId == locationId && other.type == type, "fulfillmentOrderId",
             "\(other.id) is not \(type.rawValue) work of the same order at \(locationId)")
         try v.validate()
-        for fo in [self, other] where ![.open, .accepted].contains(fo.status) || fo.lines.contains(where: { $0.fulfilledQuantity > 0 }) {
+        for fo in [self, other] where !fo.isUntouched {
             throw OrderlyError.conflict(
                 "Fulfillment order \(fo.id) is \(fo.status.rawValue); only open or accepted work with nothing fulfilled merges")
         }

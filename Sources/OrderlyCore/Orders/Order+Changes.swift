@@ -57,6 +57,10 @@ extension Order {
     /// Whether the order's lines may still change at all.
     public var linesMayChange: Bool { ![.cancelled, .fulfilled, .partiallyReturned, .returned].contains(status) }
 
+    /// The lines a change may touch now: none once the order is done, and never a line with a
+    /// unit fulfilled.
+    public var changeableLines: [OrderLine] { linesMayChange ? lines.filter { $0.fulfilledQuantity == 0 } : [] }
+
     /// Decides a change of the order's lines: checks every change (all errors at once, JSON
     /// paths `lines[i].…`), refuses with 409 a line that has shipped units or an order that is
     /// done, grows and adds lines (priced with `taxRates`, existing taxes scaled with the line's
@@ -74,7 +78,7 @@ extension Order {
         v.check(changes.count <= OrderLineChange.maxChanges, "lines", "may make at most \(OrderLineChange.maxChanges) changes")
         for (i, change) in changes.enumerated() {
             guard let number = change.line else { continue }
-            if let line = lines.first(where: { $0.number == number }), line.fulfilledQuantity > 0 {
+            if let line = lines.first(where: { $0.number == number }), !changeableLines.contains(where: { $0.number == number }) {
                 throw OrderlyError.conflict(
                     "Line \(number) of order \(self.number) has \(line.fulfilledQuantity) unit(s) fulfilled; it can no longer change (lines[\(i)])")
             }
@@ -118,7 +122,7 @@ extension Order {
             }
             v.check(named.insert(number).inserted, "\(field).line", "line \(number) is named twice")
             let line = lines[index]
-            let kept = line.quantity - line.cancelledQuantity
+            let kept = line.kept
             let replaced =
                 (change.sku.map { $0 != line.sku } ?? false) || (change.unitPrice.map { $0 != line.unitPrice } ?? false)
                 || (change.delivery.map { $0 != line.delivery } ?? false)

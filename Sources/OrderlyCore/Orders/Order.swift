@@ -77,6 +77,8 @@ public struct OrderLine: Sendable, Equatable, Codable {
         self.delivery = delivery
     }
 
+    /// Units ordered and not cancelled: what the line comes to (`OrderLineChange.quantity`).
+    public var kept: Int64 { quantity - cancelledQuantity }
     /// Units still to be fulfilled or cancelled.
     public var open: Int64 { quantity - fulfilledQuantity - cancelledQuantity }
     /// Units that may still be cancelled (not shipped, not already cancelled).

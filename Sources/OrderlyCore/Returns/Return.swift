@@ -187,7 +187,7 @@ public enum ReturnPolicy {
             amount += orderLine.paid(units: line.quantity, after: returnedAfter[line.orderLine] ?? 0)
             returnedAfter[line.orderLine, default: 0] += line.quantity
         }
-        let everything = order.lines.allSatisfy { ($0.quantity - $0.cancelledQuantity) <= (returnedAfter[$0.number] ?? 0) }
+        let everything = order.lines.allSatisfy { $0.kept <= (returnedAfter[$0.number] ?? 0) }
         if everything { amount += order.shippingCharge }
         return min(amount, order.totals.total)
     }

@@ -4,7 +4,7 @@ extension Order {
     /// The order's lines as routing would place them anew: every unit not cancelled.
     public func routingLines(products: [SKU: Product]) -> [RoutingPlanner.Line] {
         lines.enumerated().compactMap { index, line in
-            let quantity = line.quantity - line.cancelledQuantity
+            let quantity = line.kept
             guard quantity > 0, let product = products[line.sku] else { return nil }
             return .init(index: index, quantity: quantity, delivery: line.delivery, product: product)
         }

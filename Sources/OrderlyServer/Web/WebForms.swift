@@ -260,7 +260,7 @@ struct LineChangeForm: Decodable {
         var changes: [(OrderLineChange, String)] = []
         for line in order.lines {
             let key = "l\(line.number)"
-            let kept = line.quantity - line.cancelledQuantity
+            let kept = line.kept
             let units = quantity?[key]?.value ?? kept
             let swap = sku?[key].map { SKU($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 == line.sku ? nil : $0 }
             let moved = Self.delivery(delivery?[key]).flatMap { $0 == line.delivery ? nil : $0 }

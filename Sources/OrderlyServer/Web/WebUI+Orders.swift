@@ -3,7 +3,7 @@ import Hummingbird
 import OrderlyCore
 import OrderlyStore
 
-/// The customer-service side: dashboard, order search, the order with its actions, customers.
+/// The customer-service side: dashboard, order search, the order with its actions.
 extension WebUI {
     func dashboard(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
         let principal = session.user.principal
@@ -156,25 +156,23 @@ extension WebUI {
             "fulfillmentOrders": detail.fulfillmentOrders.map { fo -> [String: Any] in
                 [
                     "foId": fo.id.rawValue, "orderNo": order.id.rawValue,
-                    "movable": canChange && fo.type == .ship && [.open, .accepted].contains(fo.status)
-                        && fo.lines.allSatisfy { $0.fulfilledQuantity == 0 },
+                    "movable": canChange && fo.isMovable,
                     "targets": shipFrom.filter { $0.id != fo.locationId }.map { ["targetId": $0.id.rawValue, "targetName": $0.name] },
-                    "splittable": canChange && [.open, .accepted, .partiallyShipped].contains(fo.status)
-                        && fo.lines.reduce(0) { $0 + $1.quantity - $1.fulfilledQuantity } > 1,
+                    "splittable": canChange && fo.isSplittable,
                     "openLines": fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map {
                         ["splitLine": $0.orderLine, "splitSku": $0.sku.rawValue, "splitOpen": $0.quantity - $0.fulfilledQuantity]
                     },
-                    "mergeInto": canChange ? Self.mergeTarget(of: fo, among: detail.fulfillmentOrders)?.id.rawValue ?? "" : "",
+                    "mergeInto": canChange ? fo.mergeTarget(among: detail.fulfillmentOrders)?.id.rawValue ?? "" : "",
                     "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
                     "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }
                         .joined(separator: ", "),
                 ]
             },
             "returnLocations": returnLocations.map { ["id": $0.id.rawValue, "name": $0.name] },
-            "canChangeLines": order.linesMayChange && canChange && order.lines.contains { $0.fulfilledQuantity == 0 },
-            "changeLines": order.lines.filter { $0.fulfilledQuantity == 0 }.map { line -> [String: Any] in
+            "canChangeLines": canChange && !order.changeableLines.isEmpty,
+            "changeLines": order.changeableLines.map { line -> [String: Any] in
                 [
-                    "lineNo": line.number, "lineSku": line.sku.rawValue, "kept": line.quantity - line.cancelledQuantity,
+                    "lineNo": line.number, "lineSku": line.sku.rawValue, "kept": line.kept,
                     "now": Self.describe(line.delivery),
                 ]
             },
@@ -205,148 +203,6 @@ extension WebUI {
             values["refunds"] = ["pending": money(detail.refundPending), "paid": money(detail.refunded)]
         }
         return render("order", values, session: session, request: request, here: "orders")
-    }
-
-    /// Finance's page: the last 30 days (or `from`…`to`) from the invoices and credit notes, as
-    /// a chart of net sales per day by channel with refunds, and tables by channel and location.
-    func reports(_ request: Request, _ session: StaffStore.Session) async throws -> Response {
-        try session.user.principal.authorize(.readOrders(nil))
-        let query = request.uri.queryParameters
-        let day = { (name: String) -> Date? in query[name[...]].flatMap { try? Date(String($0) + "T00:00:00Z", strategy: .iso8601) } }
-        let today = Calendar(identifier: .gregorian).startOfDay(for: stores.time.now)
-        let to = (day("to") ?? today).addingTimeInterval(86_400)
-        let from = day("from") ?? to.addingTimeInterval(-30 * 86_400)
-        let daily = try await stores.invoices.sales(from: from, to: to, by: .dayAndChannel)
-        let byChannel = try await stores.invoices.sales(from: from, to: to, by: .channel)
-        let byLocation = try await stores.invoices.sales(from: from, to: to, by: .location)
-        let days = stride(from: from, to: to, by: 86_400).map { SalesReport.day($0) }
-        let currencies = Array(Set(daily.rows.map(\.currency))).sorted { $0.rawValue < $1.rawValue }
-        let charts = currencies.map { currency -> [String: Any] in
-            let chart = SalesChart.svg(daily.rows.filter { $0.currency == currency }, days: days, currency: currency)
-            return ["currency": currency.rawValue, "svg": chart.svg, "legend": chart.legend.map { ["channel": $0.channel, "color": $0.color] }]
-        }
-        let table = { (report: SalesReport) in
-            report.rows.map { row -> [String: Any] in
-                [
-                    "key": row.key, "currency": row.currency.rawValue, "invoices": row.invoices, "units": row.units,
-                    "gross": row.currency.format(row.gross), "discounts": row.currency.format(row.discounts), "tax": row.currency.format(row.tax),
-                    "net": row.currency.format(row.net), "refunds": row.currency.format(row.refunds),
-                    "returnsRate": String(format: "%.1f%%", row.returnsRate * 100),
-                ]
-            }
-        }
-        return render(
-            "reports",
-            [
-                "from": SalesReport.day(from), "to": SalesReport.day(to.addingTimeInterval(-86_400)), "charts": charts,
-                "byChannel": table(byChannel), "byLocation": table(byLocation),
-            ], session: session, request: request, here: "reports")
-    }
-
-    /// An invoice or credit note as a printable document: seller, buyer, lines, the tax
-    /// breakdown per rate and the totals.
-    func invoice(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
-        let invoice = try await stores.invoices.get(InvoiceID(id))
-        let order = try await stores.orders.get(invoice.orderId)
-        try session.user.principal.authorize(.readOrders(order.channel), on: "Invoice", id, seenWith: .readOrders(order.channel))
-        let money = { (minor: Int64) in invoice.currency.format(minor) }
-        var values: [String: Any] = [
-            "number": invoice.number, "title": invoice.kind == .invoice ? "Invoice" : "Credit note", "issuedAt": Self.when(invoice.issuedAt),
-            "orderId": invoice.orderId.rawValue, "orderNumber": invoice.orderNumber, "sellerName": seller.name, "total": money(invoice.total),
-            "taxTotal": money(invoice.taxTotal),
-            "lines": invoice.lines.map { line -> [String: Any] in
-                [
-                    "description": line.description, "quantity": line.quantity, "unitPrice": money(line.unitPrice),
-                    "discount": line.discount > 0 ? "−" + money(line.discount) : "", "taxes": Self.describe(line.taxes, money),
-                    "total": money(line.total),
-                ]
-            },
-            "taxes": invoice.taxes.map { tax -> [String: Any] in
-                [
-                    "name": tax.name, "rate": "\(Decimal(tax.rate.millionths) / 10_000)%", "included": tax.included ? "included" : "added",
-                    "amount": money(tax.amount),
-                ]
-            },
-        ]
-        if let buyer = invoice.buyer {
-            values["buyer"] = [
-                buyer.name, buyer.line1, buyer.line2, [buyer.postalCode, buyer.city].compactMap { $0 }.joined(separator: " "), buyer.country,
-            ]
-            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-        }
-        if let email = invoice.buyerEmail { values["buyerEmail"] = email }
-        // Absent keys, not empty values: a template section must see nothing to skip.
-        if !seller.address.isEmpty { values["sellerAddress"] = seller.address }
-        if !seller.taxId.isEmpty { values["sellerTaxId"] = seller.taxId }
-        return render("invoice", values, session: session, request: request, here: "orders")
-    }
-
-    func customer(_ request: Request, _ session: StaffStore.Session, _ id: String) async throws -> Response {
-        let principal = session.user.principal
-        try principal.authorize(.readCustomers)
-        let profile = try await stores.customers.get(CustomerID(id))
-        let c = profile.customer
-        var values: [String: Any] = [
-            "customerId": c.id.rawValue, "name": c.name ?? c.email ?? c.phone ?? "Customer", "email": c.email ?? "—", "phone": c.phone ?? "—",
-            "tags": c.tags.joined(separator: ", "), "csrf": session.csrfToken,
-            "addresses": c.addresses.map {
-                ["line1": $0.line1 ?? "", "postalCode": $0.postalCode ?? "", "city": $0.city ?? "", "country": $0.country ?? ""]
-            },
-            "orders": profile.orders.map { o -> [String: Any] in
-                [
-                    "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
-                    "status": o.status.rawValue, "total": o.currency.format(o.total),
-                ]
-            },
-            "history": try await stores.customers.timeline(c.id).reversed().map { event -> [String: Any] in
-                ["at": Self.when(event.at), "type": event.type, "summary": EventSummary.describe(event.data), "actor": event.actor ?? ""]
-            },
-        ]
-        if !(values["history"] as? [Any] ?? []).isEmpty { values["hasHistory"] = true }
-        if principal.may(.changeCustomers) {
-            values["edit"] = [
-                "email": c.email ?? "", "name": c.name ?? "", "phone": c.phone ?? "", "tagList": c.tags.joined(separator: ", "),
-                "errors": Self.fieldErrors(request, form: "profile"),
-            ]
-        }
-        if principal.may(.eraseCustomers) && (c.email != nil || c.phone != nil || c.name != nil) { values["canErase"] = true }
-        return render("customer", values, session: session, request: request, here: "orders")
-    }
-
-    func registerCustomerActions(on router: Router<BasicRequestContext>) {
-        router.post("/customers/:id") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/customers/\(id)", form: "profile") { form, session in
-                try session.user.principal.authorize(.changeCustomers)
-                let edit = try form.decode(CustomerForm.self).edit
-                _ = try await stores.customers.edit(CustomerID(id), edit, actor: session.user.principal.name)
-                return ("/customers/\(id)", "Profile saved.")
-            }
-        }
-        router.post("/customers/:id/erase") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/customers/\(id)") { form, session in
-                try session.user.principal.authorize(.eraseCustomers)
-                guard try form.decode(EraseForm.self).confirm?.trimmingCharacters(in: .whitespaces) == "ERASE" else {
-                    throw OrderlyError.invalid("confirm", "type ERASE to erase this person's data; it cannot be undone")
-                }
-                let erased = try await stores.customers.erase(CustomerID(id), actor: session.user.principal.name)
-                return ("/customers/\(erased.id)", "The person's data is erased; their orders keep the amounts and the country of sale.")
-            }
-        }
-        router.post("/customers/:id/merge") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/customers/\(id)") { form, session in
-                try session.user.principal.authorize(.changeCustomers)
-                let other = try form.decode(MergeForm.self).other.trimmingCharacters(in: .whitespaces)
-                let otherId = other.contains("@") ? try await stores.customers.find(email: other) : CustomerID(other)
-                guard let otherId else { throw OrderlyError.invalid("other", "no profile has the email \(other)") }
-                let before = try await stores.customers.get(CustomerID(id)).orders.count
-                let merged = try await stores.customers.merge(CustomerID(id), absorbing: otherId, actor: session.user.principal.name)
-                let moved = merged.orders.count - before
-                return ("/customers/\(id)", "Merged \(other) into this profile: \(moved) order\(moved == 1 ? "" : "s") moved.")
-            }
-        }
     }
 
     /// Taxes for people: `VAT 21% 312 incl.`, one after another.
@@ -404,39 +260,6 @@ extension WebUI {
                 return ("/orders/\(id)", lines == nil ? "The order is cancelled." : "Cancelled.")
             }
         }
-        router.post("/orders/:id/lines") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/orders/\(id)", form: "lines") { form, session in
-                let order = try await changeable(id, session)
-                let fields = try form.decode(LineChangeForm.self)
-                let changes = try fields.changes(of: order)
-                guard !changes.isEmpty else { throw OrderlyError.invalid("lines", "nothing to change: every line already is as the form says") }
-                do {
-                    _ = try await stores.orders.change(
-                        order.id, lines: changes.map(\.change), reason: fields.reason, actor: session.user.principal.name)
-                } catch let error as OrderlyError where !error.fieldErrors.isEmpty {
-                    throw Self.namingLines(error, changes.map(\.name))
-                }
-                return ("/orders/\(id)", "Lines changed.")
-            }
-        }
-        onWork(router, "move") { form, session, work in
-            let fields = try form.decode(MoveForm.self)
-            _ = try await stores.fulfillmentOrders.move(
-                work.id, to: LocationID(fields.locationId), reason: fields.reason, actor: session.user.principal.name)
-            return "Moved to \(fields.locationId)."
-        }
-        onWork(router, "split") { form, session, work in
-            let fields = try form.decode(SplitForm.self)
-            let fos = try await stores.fulfillmentOrders.split(
-                work.id, units: [(fields.line.value, fields.quantity.value)], actor: session.user.principal.name)
-            return "Split: \(fields.quantity.value) unit(s) now in \(fos.last?.id.rawValue ?? "a new fulfillment order")."
-        }
-        onWork(router, "merge") { form, session, work in
-            let other = try await changeableWork(work.orderId.rawValue, try form.decode(MergeWorkForm.self).other, session)
-            _ = try await stores.fulfillmentOrders.merge(work.id, absorbing: other.id, actor: session.user.principal.name)
-            return "Merged \(other.id) into \(work.id)."
-        }
         router.post("/orders/:id/address") { request, context in
             let id = try context.parameters.require("id")
             return try await action(request, context, back: "/orders/\(id)") { form, session in
@@ -478,71 +301,6 @@ extension WebUI {
                 return ("/orders/\(id)", message)
             }
         }
-    }
-
-    /// A payment recorded by hand: service staff capture what a provider confirmed by phone,
-    /// refund or credit a customer, always with the reason.
-    func registerPaymentActions(on router: Router<BasicRequestContext>) {
-        router.post("/orders/:id/payments") { request, context in
-            let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
-                let order = try await order(id, session, may: { .recordPayment($0) })
-                let fields = try form.decode(PaymentForm.self)
-                guard let amount = order.currency.minorUnits(fields.amount), amount > 0 else {
-                    throw OrderlyError.invalid("amount", "must be an amount in \(order.currency) such as 12.50")
-                }
-                let report = PaymentRecording.Report(
-                    kind: fields.kind, amount: amount, currency: order.currency, provider: "manual", method: fields.method,
-                    reference: fields.reference ?? "manual-" + UUID().uuidString.lowercased(), note: fields.note)
-                _ = try await stores.payments.record(report, on: order.id, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Recorded: \(fields.kind.rawValue) of \(order.currency.format(amount)).")
-            }
-        }
-    }
-
-    /// A refusal of line changes with each `lines[i].field` named as the form's person knows
-    /// it (`line 2 · sku: …`), all under the form's `lines`.
-    static func namingLines(_ error: OrderlyError, _ names: [String]) -> OrderlyError {
-        OrderlyError.validation(
-            error.fieldErrors.map { problem in
-                let path = problem.field
-                guard path.hasPrefix("lines["), let close = path.firstIndex(of: "]"),
-                    let index = Int(path[path.index(path.startIndex, offsetBy: 6)..<close]), names.indices.contains(index)
-                else { return .init(field: "lines", message: problem.message) }
-                let rest = path[path.index(after: close)...].drop { $0 == "." }
-                return .init(field: "lines", message: names[index] + (rest.isEmpty ? "" : " · \(rest)") + ": " + problem.message)
-            })
-    }
-
-    /// A form about one fulfillment order of an order the person may change, posted to
-    /// `/orders/:id/fulfillment/:fo/<verb>`; `body` answers what to tell, back on the order page.
-    func onWork(
-        _ router: Router<BasicRequestContext>, _ verb: String,
-        _ body: @escaping @Sendable (WebForm, StaffStore.Session, FulfillmentOrder) async throws -> String
-    ) {
-        router.post("/orders/:id/fulfillment/:fo/\(verb)") { request, context in
-            let id = try context.parameters.require("id")
-            let fo = try context.parameters.require("fo")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
-                ("/orders/\(id)", try await body(form, session, try await changeableWork(id, fo, session)))
-            }
-        }
-    }
-
-    /// The fulfillment order `fo` of order `id`, if this person may change that order.
-    func changeableWork(_ id: String, _ fo: String, _ session: StaffStore.Session) async throws -> FulfillmentOrder {
-        let order = try await changeable(id, session)
-        let work = try await stores.fulfillmentOrders.get(FulfillmentOrderID(fo))
-        guard work.orderId == order.id else { throw OrderlyError.notFound("Fulfillment order", fo) }
-        return work
-    }
-
-    /// The earlier fulfillment order `fo` could merge into: the same location and kind, both
-    /// open or accepted with nothing fulfilled.
-    static func mergeTarget(of fo: FulfillmentOrder, among all: [FulfillmentOrder]) -> FulfillmentOrder? {
-        let mergeable = { (f: FulfillmentOrder) in [.open, .accepted].contains(f.status) && f.lines.allSatisfy { $0.fulfilledQuantity == 0 } }
-        guard mergeable(fo) else { return nil }
-        return all.first { $0.id != fo.id && $0.locationId == fo.locationId && $0.type == fo.type && mergeable($0) && $0.createdAt <= fo.createdAt }
     }
 
     /// The order, if this person may change it (the same rule as for an API key of their role).

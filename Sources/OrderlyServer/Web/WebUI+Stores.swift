@@ -172,7 +172,7 @@ extension WebUI {
                     let units = returnable[line.number] ?? 0
                     var row: [String: Any] = [
                         "line": line.number, "sku": line.sku.rawValue, "name": names[line.sku] ?? "",
-                        "bought": line.quantity - line.cancelledQuantity,
+                        "bought": line.kept,
                         "fulfilled": line.fulfilledQuantity, "returned": line.returnedQuantity, "returnable": units,
                         "unitPrice": order.currency.format(line.paid(units: 1, after: line.returnedQuantity)),
                     ]

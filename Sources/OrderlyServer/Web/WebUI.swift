@@ -91,6 +91,7 @@ struct WebUI: Sendable {
         registerOrderEntry(on: router)
         registerPeopleActions(on: router)
         registerOrderActions(on: router)
+        registerOrderChangeActions(on: router)
         registerCustomerActions(on: router)
         registerPaymentActions(on: router)
         registerTaxRateActions(on: router)
