@@ -53,6 +53,8 @@ public func buildApplication(
                 try await fulfillment.expireUncollectedPickups(olderThanDays: days)
             })
         services.append(
+            MessageDispatcher(store: stores.messages, smtp: configuration.smtp, pollInterval: configuration.messagePollInterval, logger: logger))
+        services.append(
             WebhookDispatcher(
                 store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
                 pollInterval: configuration.webhookPollInterval, targets: WebhookTargets(allowPrivate: configuration.webhookAllowPrivate),

@@ -68,6 +68,11 @@ public struct ServerConfiguration: Sendable {
     /// Who issues the invoices, as printed on them (`ORDERLY_SELLER_NAME`,
     /// `ORDERLY_SELLER_ADDRESS`, `ORDERLY_SELLER_TAX_ID`).
     public var seller = Seller()
+    /// Where customer messages are sent (`ORDERLY_SMTP_URL`, `ORDERLY_SMTP_FROM`); without it
+    /// they are rendered and recorded, not sent, and the back office shows them.
+    public var smtp: SMTPSettings?
+    /// How often an idle message sender looks for new messages.
+    public var messagePollInterval: Duration = .seconds(1)
 
     public struct Seller: Sendable {
         public var name = "Orderly"
@@ -118,6 +123,20 @@ public struct ServerConfiguration: Sendable {
             configuration.idempotencyWait = .milliseconds(Int(wait * 1000))
         }
         if let allow = env.bool("ORDERLY_WEBHOOK_ALLOW_PRIVATE") { configuration.webhookAllowPrivate = allow }
+        if let url = env.text("ORDERLY_SMTP_URL") {
+            let from = env.text("ORDERLY_SMTP_FROM") ?? "Orderly <orderly@localhost>"
+            if let smtp = SMTPSettings(url: url, from: from) {
+                if smtp.isValidFrom {
+                    configuration.smtp = smtp
+                } else {
+                    env.problems.append("ORDERLY_SMTP_FROM must be an email address, as 'Shop <shop@example.com>', not '\(from)'")
+                }
+            } else {
+                env.problems.append("ORDERLY_SMTP_URL must be smtp://[user:password@]host[:port], not '\(url)'")
+            }
+        } else if env.text("ORDERLY_SMTP_FROM") != nil {
+            env.problems.append("ORDERLY_SMTP_FROM needs ORDERLY_SMTP_URL: without a server, messages are recorded, not sent")
+        }
         let current = env.secretKey("ORDERLY_SECRET_KEY")
         let previous = (env.text("ORDERLY_SECRET_KEY_PREVIOUS") ?? "").split(separator: ",").enumerated().compactMap { i, text in
             env.secretKey("ORDERLY_SECRET_KEY_PREVIOUS", value: String(text), position: i + 1)

@@ -14,10 +14,8 @@ public struct StaffUser: Sendable, Equatable {
         case admin, service, store
     }
 
-    /// The languages the back office speaks: English and Dutch (the demo business is Dutch).
-    public enum Language: String, Sendable, Codable, CaseIterable {
-        case en, nl
-    }
+    /// The languages the back office speaks (`OrderlyCore.Language`).
+    public typealias Language = OrderlyCore.Language
 
     public var id: StaffUserID
     public var email: String

@@ -16,6 +16,8 @@ public struct Channel: Sendable, Equatable, Codable {
     /// The workflow its orders pass (`/v1/workflows`, active version); nil: the hold rules and
     /// the payment gate apply as they are (`Workflow.standard(for:)` is the same as stages).
     public var workflow: String?
+    /// The language its customers are written to in (customer messages).
+    public var language: Language = .en
 
     public init(
         id: ChannelID, name: String, kind: Kind, locations: [LocationID] = [], routing: RoutingPolicy = .init(),

@@ -19,6 +19,8 @@ public enum EventSubject: Sendable, Hashable {
     case paymentProvider(String)
     case workflow(String)
     case routingStrategy(String)
+    /// A message template: `kind/language` or `kind/language/channel`.
+    case messageTemplate(String)
     case customer(CustomerID)
 
     /// The stored text: `kind:id` (`inventory:SKU@LOCATION` for a level, `inventory` for a batch).
@@ -40,6 +42,7 @@ public enum EventSubject: Sendable, Hashable {
         case .paymentProvider(let id): "payment_provider:\(id)"
         case .workflow(let id): "workflow:\(id)"
         case .routingStrategy(let id): "routing_strategy:\(id)"
+        case .messageTemplate(let id): "message_template:\(id)"
         case .customer(let id): "customer:\(id)"
         }
     }

@@ -70,6 +70,12 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case routingStrategySaved = "routing_strategy.saved"
     case routingStrategyActivated = "routing_strategy.activated"
 
+    case messageSent = "message.sent"
+    case messageRecorded = "message.recorded"
+    case messageFailed = "message.failed"
+    case messageTemplateSaved = "message_template.saved"
+    case messageTemplateDeleted = "message_template.deleted"
+
     case customerUpdated = "customer.updated"
     case customerMerged = "customer.merged"
     case customerErased = "customer.erased"

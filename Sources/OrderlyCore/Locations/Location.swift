@@ -38,6 +38,8 @@ public struct Location: Sendable, Equatable, Codable {
     public var active: Bool
     /// Tags conditions read (`location.tags`): `region-north`, `flagship`.
     public var tags: [String] = []
+    /// When a store is open, as people write it ("Mon–Sat 9:00–18:00"): pickup messages say it.
+    public var openingHours: String?
 
     public init(
         id: LocationID, name: String, kind: Kind, address: Address? = nil, coordinates: Coordinates? = nil,
@@ -69,6 +71,7 @@ public struct Location: Sendable, Equatable, Codable {
         }
         address?.validate(into: &v, prefix: "address")
         v.tags(tags, "tags")
+        if let openingHours { v.text(openingHours, "openingHours", max: 300) }
         try v.validate()
     }
 }

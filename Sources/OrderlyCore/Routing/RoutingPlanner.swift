@@ -79,6 +79,12 @@ public enum RoutingPlanner {
         public var sku: SKU
         public var quantity: Int64
         public var reason: String
+        public init(lineIndex: Int, sku: SKU, quantity: Int64, reason: String) {
+            self.lineIndex = lineIndex
+            self.sku = sku
+            self.quantity = quantity
+            self.reason = reason
+        }
     }
 
     public struct Plan: Sendable, Equatable {

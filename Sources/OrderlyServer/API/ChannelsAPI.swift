@@ -15,6 +15,7 @@ extension OrderlyAPIService {
         var channel = Channel(id: ChannelID(body.id), name: body.name, kind: Channel.Kind(rawValue: body._type.rawValue) ?? .other)
         try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
         if let workflow = body.workflow, !workflow.isEmpty { channel.workflow = workflow }
+        if let language = body.language { channel.language = Language(language) }
         let created = try await stores.channels.create(channel, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -32,6 +33,7 @@ extension OrderlyAPIService {
             if let kind = body._type.flatMap({ Channel.Kind(rawValue: $0.rawValue) }) { channel.kind = kind }
             try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
             if let workflow = body.workflow { channel.workflow = workflow.isEmpty ? nil : workflow }
+            if let language = body.language { channel.language = Language(language) }
         }
         return .ok(.init(body: .json(.init(updated))))
     }
@@ -85,7 +87,7 @@ extension Components.Schemas.Channel {
             payments: .init(
                 capture: .init(c.payments.capture), require: .init(c.payments.require), timeout: c.payments.timeout?.description,
                 invoicing: .init(rawValue: c.payments.invoicing.rawValue)),
-            workflow: c.workflow)
+            workflow: c.workflow, language: .init(rawValue: c.language.rawValue) ?? .en)
     }
 }
 

@@ -17,7 +17,8 @@ extension OrderlyAPIService {
         var location = Location(id: LocationID(body.id), name: body.name, kind: kind)
         try location.apply(
             address: body.address, latitude: body.latitude, longitude: body.longitude, capabilities: body.capabilities,
-            priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags)
+            priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags,
+            openingHours: body.openingHours)
         let created = try await stores.locations.create(location, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -35,7 +36,8 @@ extension OrderlyAPIService {
             if let kind = body._type.flatMap({ Location.Kind(rawValue: $0.rawValue) }) { location.kind = kind }
             try location.apply(
                 address: body.address, latitude: body.latitude, longitude: body.longitude, capabilities: body.capabilities,
-                priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags)
+                priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags,
+                openingHours: body.openingHours)
         }
         return .ok(.init(body: .json(.init(updated))))
     }
@@ -45,7 +47,7 @@ extension Location {
     /// Applies the optional fields a create or patch body carries.
     mutating func apply(
         address: Components.Schemas.Address?, latitude: Double?, longitude: Double?, capabilities: Components.Schemas.Capabilities?,
-        priority: Int?, dailyCapacity: Int?, active: Bool?, tags: [String]?
+        priority: Int?, dailyCapacity: Int?, active: Bool?, tags: [String]?, openingHours: String? = nil
     ) throws(OrderlyError) {
         if let address { self.address = Address(address) }
         switch (latitude, longitude) {
@@ -63,6 +65,7 @@ extension Location {
         if let dailyCapacity { self.dailyCapacity = dailyCapacity }
         if let active { self.active = active }
         if let tags { self.tags = tags }
+        if let openingHours { self.openingHours = openingHours.isEmpty ? nil : openingHours }
     }
 }
 
@@ -89,6 +92,6 @@ extension Components.Schemas.Location {
             address: l.address.map(Components.Schemas.Address.init),
             latitude: l.coordinates?.latitude, longitude: l.coordinates?.longitude,
             capabilities: .init(ship: l.capabilities.ship, pickup: l.capabilities.pickup, returns: l.capabilities.returns),
-            priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active, tags: l.tags)
+            priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active, tags: l.tags, openingHours: l.openingHours)
     }
 }

@@ -110,6 +110,8 @@ public struct Transaction: SQLDatabase {
     /// the engine allows.
     private func finish() async throws {
         let events = outbox.take()
+        let messages = outbox.takeMessages()
+        if !messages.isEmpty { try await insertLater(into: MessageStore.insertInto, values: try MessageStore.rows(messages)) }
         if let held {
             try await held.flush(on: current, then: EventLog.statements(engine, events))
         } else {

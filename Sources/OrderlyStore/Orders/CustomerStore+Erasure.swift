@@ -57,6 +57,10 @@ extension CustomerStore {
             try await Self.redact(db, person, table: "events", key: "id", column: "data", numericKey: true, where: "subject IN (\(binds: subjects))")
             if !orderIds.isEmpty {
                 try await Self.redact(db, person, table: "invoices", key: "id", column: "document", where: "order_id IN (\(binds: orderIds))")
+                // Messages keep that they were sent, and when; not to whom, nor what they said.
+                try await db.raw(
+                    "UPDATE customer_messages SET recipient = NULL, subject = NULL, body = NULL WHERE order_id IN (\(binds: orderIds))"
+                ).run()
             }
             // Texts that may hold the person under no id of theirs: remembered answers, subscriptions.
             try await Self.redact(

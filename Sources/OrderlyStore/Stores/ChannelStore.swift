@@ -85,9 +85,9 @@ public struct ChannelStore: Sendable {
         if insert {
             try await db.raw(
                 """
-                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, workflow, created_at, updated_at)
+                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, workflow, language, created_at, updated_at)
                 VALUES (\(bind: c.id.rawValue), \(bind: c.name), \(bind: c.kind.rawValue), \(bind: pool), \(bind: routing),
-                    \(bind: holdRules), \(bind: payments), \(bind: c.workflow), \(bind: now.stored), \(bind: now.stored))
+                    \(bind: holdRules), \(bind: payments), \(bind: c.workflow), \(bind: c.language.rawValue), \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
         } else {
@@ -95,6 +95,7 @@ public struct ChannelStore: Sendable {
                 """
                 UPDATE channels SET name = \(bind: c.name), type = \(bind: c.kind.rawValue), locations = \(bind: pool),
                     routing = \(bind: routing), hold_rules = \(bind: holdRules), payments = \(bind: payments), workflow = \(bind: c.workflow),
+                    language = \(bind: c.language.rawValue),
                     updated_at = \(bind: now.stored)
                 WHERE id = \(bind: c.id.rawValue)
                 """
@@ -103,7 +104,7 @@ public struct ChannelStore: Sendable {
     }
 
     /// The columns `decode` reads.
-    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments, workflow"
+    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments, workflow, language"
 
     static func decode(_ row: any SQLRow) throws -> Channel {
         var channel = Channel(
@@ -113,6 +114,7 @@ public struct ChannelStore: Sendable {
             routing: try row.json("routing", as: RoutingPolicy.self),
             holdRules: try row.json("hold_rules", as: [HoldRule].self), payments: try row.json("payments", as: PaymentPolicy.self))
         channel.workflow = try row.optionalString("workflow")
+        channel.language = Language(rawValue: try row.string("language")) ?? .en
         return channel
     }
 }

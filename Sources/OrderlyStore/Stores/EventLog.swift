@@ -22,10 +22,13 @@ public struct EventLog: Sendable {
     /// Appends an event to `transaction`; it becomes visible with the change it records. The
     /// transaction keeps its events in memory and writes them with one statement just before it
     /// commits: one round trip for the outbox instead of one per event.
+    /// An event that tells the customer something (`MessageCause`) also writes that message to
+    /// the message outbox, in the same transaction.
     static func append(_ transaction: Transaction, _ event: DomainEvent, actor: String?, at: Date) throws {
         append(
             transaction,
             Pending(type: event.type.rawValue, subject: event.subject.text, data: try StoredJSON.encode(event.payload), actor: actor, at: at))
+        if let cause = MessageCause.of(event) { transaction.outbox.add(MessageStore.Pending(cause: cause, at: at)) }
     }
 
     /// Appends an event already encoded: the outbox's own tests write rows of made-up types.
@@ -43,13 +46,22 @@ public struct EventLog: Sendable {
     }
 
     /// The events a transaction has appended so far, in order.
+    /// The customer messages those events cause, likewise.
     final class Outbox: Sendable {
         private let events = Mutex<[Pending]>([])
+        private let messages = Mutex<[MessageStore.Pending]>([])
         func add(_ event: Pending) { events.withLock { $0.append(event) } }
+        func add(_ message: MessageStore.Pending) { messages.withLock { $0.append(message) } }
         func take() -> [Pending] {
             events.withLock { events in
                 defer { events = [] }
                 return events
+            }
+        }
+        func takeMessages() -> [MessageStore.Pending] {
+            messages.withLock { messages in
+                defer { messages = [] }
+                return messages
             }
         }
     }
