@@ -120,6 +120,7 @@ let package = Package(
                 .embedInCode("Web/Templates/invoice.mustache"),
                 .embedInCode("Web/Templates/reports.mustache"),
                 .embedInCode("Web/Templates/tax-rates.mustache"),
+                .embedInCode("Web/Templates/messages.mustache"),
                 .embedInCode("Web/Templates/error.mustache"),
             ],
             swiftSettings: swiftSettings

@@ -38,7 +38,11 @@ enum DemoBusiness {
                 address: Address(city: "Den Helder", country: "NL"),
                 coordinates: .init(latitude: 52.9563, longitude: 4.7601), priority: 90),
         ]
-        for location in locations { _ = try await stores.locations.create(location, actor: actor) }
+        for var location in locations {
+            // Pickup messages tell the customer when the store is open.
+            if location.kind == .store { location.openingHours = "ma–za 10:00–18:00, zo 12:00–17:00" }
+            _ = try await stores.locations.create(location, actor: actor)
+        }
         for (email, name, role, stores_) in [
             ("admin@orderly.demo", "Demo administrator", StaffUser.Role.admin, [LocationID]()),
             ("agent@orderly.demo", "Sam (customer service)", .service, []),
@@ -93,9 +97,10 @@ enum DemoBusiness {
                 sellBeyondStock: .preorder, releaseDate: Date().addingTimeInterval(21 * 86400)))
         _ = try await stores.products.upsert(products, actor: actor, bulk: true)
 
-        _ = try await stores.channels.create(
-            Channel(id: "web", name: "Web shop", kind: .web, holdRules: [HoldRule(name: "large order review", minTotal: 100_000)]),
-            actor: actor)
+        // The web shop writes to its (Dutch) customers in Dutch; the other channels in English.
+        var web = Channel(id: "web", name: "Web shop", kind: .web, holdRules: [HoldRule(name: "large order review", minTotal: 100_000)])
+        web.language = .nl
+        _ = try await stores.channels.create(web, actor: actor)
         _ = try await stores.channels.create(
             Channel(
                 id: "marketplace", name: "Marketplace", kind: .marketplace, locations: ["DC-TILBURG", "SUP-KAYAKS"],

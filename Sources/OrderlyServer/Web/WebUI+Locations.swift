@@ -14,6 +14,7 @@ extension WebUI {
         let items = try await stores.locations.list(after: nil, limit: 500).items.map { location -> [String: Any] in
             var row: [String: Any] = [
                 "id": location.id.rawValue, "name": location.name, "priority": location.priority, "tags": location.tags.joined(separator: ", "),
+                "openingHours": location.openingHours ?? "",
                 "types": Location.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == location.kind] }, "csrf": session.csrfToken,
                 "canManage": canManage, "active": location.active, "ship": location.capabilities.ship, "pickup": location.capabilities.pickup,
                 "returns": location.capabilities.returns,
@@ -74,6 +75,7 @@ struct LocationForm: Decodable, Sendable {
     var latitude: String?
     var longitude: String?
     var tags: String?
+    var openingHours: String?
     var active: String?
     var ship: String?
     var pickup: String?
@@ -99,6 +101,7 @@ struct LocationForm: Decodable, Sendable {
                 latitude.flatMap { Double($0) } == nil ? "latitude" : "longitude", "give both coordinates in degrees, such as 52.37 and 4.89")
         }
         location.tags = (tags ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        location.openingHours = openingHours.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         location.active = active != nil
         if capabilitiesGiven { location.capabilities = .init(ship: ship != nil, pickup: pickup != nil, returns: returns != nil) }
     }

@@ -91,6 +91,7 @@ extension WebUI {
         let channel = try? await stores.channels.get(order.channel)
         let shipFrom = locations.filter { $0.capabilities.ship && channel?.pools($0.id) != false }
         let payments = try await stores.payments.list(order.id)
+        let messages = try await stores.messages.forOrder(order.id)
         let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items.sorted {
             ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
         }
@@ -177,6 +178,7 @@ extension WebUI {
                 ]
             },
             "hasHolds": !order.holds.isEmpty,
+            "messages": messages.reversed().map(Self.messageRow),
             "pickupStores": pickupStores.map { ["storeId": $0.id.rawValue, "storeName": $0.name] },
             "lineErrors": Self.fieldErrors(request, form: "lines")["lines"] ?? "",
             "events": events.reversed().map { event -> [String: Any] in

@@ -45,6 +45,7 @@ struct WebUI: Sendable {
         ("inventory", PackageResources.inventory_mustache), ("store", PackageResources.store_mustache),
         ("error", PackageResources.error_mustache), ("invoice", PackageResources.invoice_mustache),
         ("reports", PackageResources.reports_mustache), ("tax-rates", PackageResources.tax_rates_mustache),
+        ("messages", PackageResources.messages_mustache),
         ("payments", PackageResources.payments_mustache), ("workflows", PackageResources.workflows_mustache),
         ("waiting", PackageResources.waiting_mustache), ("routing", PackageResources.routing_mustache),
         ("locations", PackageResources.locations_mustache),
@@ -101,6 +102,7 @@ struct WebUI: Sendable {
         registerStoreActions(on: router)
         registerRoutingActions(on: router)
         registerLocationActions(on: router)
+        registerMessageActions(on: router)
     }
 
     /// A page for a signed-in person: no session sends them to the sign-in form, a refusal
@@ -152,7 +154,7 @@ struct WebUI: Sendable {
             "atReports": here == "reports", "atTaxRates": here == "tax-rates", "managesCatalog": principal.may(.manageCatalog),
             "atPayments": here == "payments", "atWorkflows": here == "workflows", "atWaiting": here == "waiting",
             "atRouting": here == "routing", "atLocations": here == "locations", "managesStaff": principal.may(.manageStaff),
-            "atPeople": here == "people",
+            "atPeople": here == "people", "atMessages": here == "messages",
             "managesPayments": principal.may(.manageCatalog) || principal.may(.manageKeys),
             "stores": session.user.locations.map { ["id": $0.rawValue, "name": $0.rawValue, "here": here == "store:\($0)"] },
         ]

@@ -7,6 +7,7 @@ enum Words {
         "carryOut": "Counter sale", "carry_out": "Counter sale", "open_box": "Open box", "per_shipment": "Per shipment",
         "on_placement": "On placement", "credit_note": "Credit note", "manual": "Manual", "rule": "Hold rule", "payment": "Payment",
         "workflow": "Workflow", "routing": "Routing", "ship": "Ship", "pickup": "Pickup", "released": "Released",
+        "recorded": "Recorded, not sent", "skipped": "Not sent: no email address",
     ]
 
     /// The same codes in Dutch (the demo business is Dutch): every status, kind and source a
@@ -23,6 +24,8 @@ enum Words {
         "ship": "Verzenden", "pickup": "Afhalen", "carryOut": "Verkoop aan de balie", "manual": "Handmatig", "rule": "Blokkeerregel",
         "payment": "Betaling", "workflow": "Workflow", "routing": "Routering", "released": "Vrijgegeven", "invoice": "Factuur",
         "credit note": "Creditnota", "mail": "Per post", "store": "In de winkel", "cash": "Contant", "card": "Pin",
+        "order_confirmation": "Orderbevestiging", "refund_issued": "Terugbetaling gedaan", "backorder_delay": "Vertraging", "sent": "Verzonden",
+        "recorded": "Vastgelegd, niet verzonden", "skipped": "Niet verzonden: geen e-mailadres",
     ]
 
     /// The languages a person chooses for the back office (`StaffUser.language`).
