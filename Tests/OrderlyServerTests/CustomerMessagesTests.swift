@@ -162,6 +162,27 @@ struct CustomerMessagesTests {
         await smtp.stop()
     }
 
+    /// A refund that went through, and units left waiting for stock, each tell the customer,
+    /// with the amount and the units; a capture tells nothing.
+    @Test(arguments: Engine.all)
+    func refundsAndBackordersTellTheCustomer(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            try await app.send(.patch, "/v1/channels/web", json: ["routing": ["onShortage": "backorder"]]).expect(200)
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 1]).expect(200)
+            let id = try await Self.place(app, lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000]])
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("sale", 3000, "s1")).expect(201)
+            try await app.send(.post, "/v1/orders/\(id)/payments", json: PaymentsAPITests.pay("refund", 750, "r1")).expect(201)
+            #expect(try await Self.dispatcher(app, smtp: nil).runOnce() == 3)
+            let messages = try await Self.messages(app, id)
+            #expect(messages.compactMap { $0["kind"] as? String } == ["order_confirmation", "backorder_delay", "refund_issued"])
+            let delay = try #require(messages.first { $0["kind"] as? String == "backorder_delay" }?["body"] as? String)
+            #expect(delay.contains("waiting for stock:\n2 × SKU-1"), "\(delay)")
+            let refund = try #require(messages.first { $0["kind"] as? String == "refund_issued" }?["body"] as? String)
+            #expect(refund.contains("We have refunded €7.50 for your order"), "\(refund)")
+        }
+    }
+
     /// Templates: the built-in ones listed; a channel's own saved, used, removed; a template that
     /// does not parse, names no channel that exists, or comes from a store is refused and changes nothing.
     @Test(arguments: Engine.all)

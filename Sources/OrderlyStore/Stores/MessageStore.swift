@@ -18,11 +18,19 @@ public struct MessageStore: Sendable {
 
     static let insertInto = "customer_messages (id, order_id, kind, cause, status, attempts, next_attempt_at, created_at, updated_at)"
 
+    /// The rows of `messages`. Ids sort as the messages were caused: the time, then the place
+    /// in the transaction (a confirmation before the delay notice of the same placement), then
+    /// random bytes.
     static func rows(_ messages: [Pending]) throws -> SQLQueryString {
-        let encoded = try messages.map { (message: $0, cause: try StoredJSON.encode($0.cause)) }
+        let encoded = try messages.enumerated().map { index, message in
+            (
+                message: message, cause: try StoredJSON.encode(message.cause),
+                id: "msg_" + String(format: "%011llx%02x", UInt64(max(0, message.at.stored)), index % 256) + Token.random(bytes: 6)
+            )
+        }
         return .rows(encoded) { item in
             """
-            \(bind: "msg_" + Token.random(bytes: 10)), \(bind: item.message.cause.orderId.rawValue), \(bind: item.message.cause.kind.rawValue), \
+            \(bind: item.id), \(bind: item.message.cause.orderId.rawValue), \(bind: item.message.cause.kind.rawValue), \
             \(bind: item.cause), \(bind: MessageStatus.pending.rawValue), 0, \(bind: item.message.at.stored), \(bind: item.message.at.stored), \
             \(bind: item.message.at.stored)
             """
