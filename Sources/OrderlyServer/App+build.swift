@@ -52,6 +52,11 @@ public func buildApplication(
             PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
                 try await fulfillment.expireUncollectedPickups(olderThanDays: days)
             })
+        let alerts = stores.alerts
+        services.append(
+            PeriodicJob(name: "alerts", interval: .seconds(60), logger: logger) {
+                try await alerts.raiseDue()
+            })
         services.append(
             MessageDispatcher(store: stores.messages, smtp: configuration.smtp, pollInterval: configuration.messagePollInterval, logger: logger))
         services.append(

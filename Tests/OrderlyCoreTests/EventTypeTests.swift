@@ -27,7 +27,7 @@ import Testing
             #expect(parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isLowercase || $0 == "_" } }, "\(type.rawValue)")
             #expect(EventPattern(type.rawValue) == .type(type))
         }
-        #expect(EventType.families.count == 23, "message and message_template joined")
+        #expect(EventType.families.count == 24, "alert, message and message_template joined")
     }
 
     @Test func aWebhookForAnUnknownTypeIsRefusedNamingIt() {

@@ -18,6 +18,8 @@ public struct Channel: Sendable, Equatable, Codable {
     public var workflow: String?
     /// The language its customers are written to in (customer messages).
     public var language: Language = .en
+    /// When its late work raises an alert (`Alert`); what it leaves unset comes from elsewhere.
+    public var alerts = AlertThresholds()
 
     public init(
         id: ChannelID, name: String, kind: Kind, locations: [LocationID] = [], routing: RoutingPolicy = .init(),
@@ -49,6 +51,7 @@ public struct Channel: Sendable, Equatable, Codable {
         }
         v.check(
             Set(routing.criteria).count == routing.criteria.count, "routing.criteria", "must not repeat a criterion")
+        alerts.validate(into: &v, prefix: "alerts")
         for (i, rule) in holdRules.enumerated() {
             v.text(rule.name, "holdRules[\(i)].name", max: 100)
             if let minTotal = rule.minTotal { v.check(minTotal >= 0, "holdRules[\(i)].minTotal", "must not be negative") }

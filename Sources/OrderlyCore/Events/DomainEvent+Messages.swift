@@ -41,3 +41,25 @@ extension DomainEvent {
             MessageTemplatePayload(kind: kind.rawValue, language: language.rawValue, channel: channel?.rawValue))
     }
 }
+
+/// `alert.raised`: late work, once per alert (`Alert.key`).
+public struct AlertRaisedPayload: EventPayload, Equatable {
+    public var kind: String
+    public var key: String
+    public var orderNumber: String
+    public var fulfillmentOrderId: String?
+    public var locationId: String?
+    public var line: Int?
+    public var dueAt: Date
+    public var detail: String
+}
+
+extension DomainEvent {
+    public static func alertRaised(_ alert: Alert) -> Self {
+        .init(
+            .alertRaised, .order(alert.orderId),
+            AlertRaisedPayload(
+                kind: alert.kind.rawValue, key: alert.key, orderNumber: alert.orderNumber, fulfillmentOrderId: alert.fulfillmentOrderId?.rawValue,
+                locationId: alert.locationId?.rawValue, line: alert.line, dueAt: alert.dueAt, detail: alert.detail))
+    }
+}

@@ -70,6 +70,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable, Comparable {
     case routingStrategySaved = "routing_strategy.saved"
     case routingStrategyActivated = "routing_strategy.activated"
 
+    case alertRaised = "alert.raised"
+
     case messageSent = "message.sent"
     case messageRecorded = "message.recorded"
     case messageFailed = "message.failed"

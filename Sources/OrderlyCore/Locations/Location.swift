@@ -40,6 +40,8 @@ public struct Location: Sendable, Equatable, Codable {
     public var tags: [String] = []
     /// When a store is open, as people write it ("Mon–Sat 9:00–18:00"): pickup messages say it.
     public var openingHours: String?
+    /// When its late work raises an alert (`Alert`); what it leaves unset comes from elsewhere.
+    public var alerts = AlertThresholds()
 
     public init(
         id: LocationID, name: String, kind: Kind, address: Address? = nil, coordinates: Coordinates? = nil,
@@ -72,6 +74,7 @@ public struct Location: Sendable, Equatable, Codable {
         address?.validate(into: &v, prefix: "address")
         v.tags(tags, "tags")
         if let openingHours { v.text(openingHours, "openingHours", max: 300) }
+        alerts.validate(into: &v, prefix: "alerts")
         try v.validate()
     }
 }

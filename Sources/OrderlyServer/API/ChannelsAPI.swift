@@ -16,6 +16,7 @@ extension OrderlyAPIService {
         try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
         if let workflow = body.workflow, !workflow.isEmpty { channel.workflow = workflow }
         if let language = body.language { channel.language = Language(language) }
+        if let alerts = body.alerts { channel.alerts = AlertThresholds(alerts) }
         let created = try await stores.channels.create(channel, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -34,6 +35,7 @@ extension OrderlyAPIService {
             try channel.apply(locations: body.locations, routing: body.routing, holdRules: body.holdRules, payments: body.payments)
             if let workflow = body.workflow { channel.workflow = workflow.isEmpty ? nil : workflow }
             if let language = body.language { channel.language = Language(language) }
+            if let alerts = body.alerts { channel.alerts = AlertThresholds(alerts) }
         }
         return .ok(.init(body: .json(.init(updated))))
     }
@@ -87,7 +89,8 @@ extension Components.Schemas.Channel {
             payments: .init(
                 capture: .init(c.payments.capture), require: .init(c.payments.require), timeout: c.payments.timeout?.description,
                 invoicing: .init(rawValue: c.payments.invoicing.rawValue)),
-            workflow: c.workflow, language: .init(rawValue: c.language.rawValue) ?? .en)
+            workflow: c.workflow, language: .init(rawValue: c.language.rawValue) ?? .en,
+            alerts: .init(c.alerts))
     }
 }
 

@@ -18,7 +18,7 @@ extension OrderlyAPIService {
         try location.apply(
             address: body.address, latitude: body.latitude, longitude: body.longitude, capabilities: body.capabilities,
             priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags,
-            openingHours: body.openingHours)
+            openingHours: body.openingHours, alerts: body.alerts)
         let created = try await stores.locations.create(location, actor: Self.actor(caller))
         return .created(.init(body: .json(.init(created))))
     }
@@ -37,7 +37,7 @@ extension OrderlyAPIService {
             try location.apply(
                 address: body.address, latitude: body.latitude, longitude: body.longitude, capabilities: body.capabilities,
                 priority: body.priority, dailyCapacity: body.dailyCapacity, active: body.active, tags: body.tags,
-                openingHours: body.openingHours)
+                openingHours: body.openingHours, alerts: body.alerts)
         }
         return .ok(.init(body: .json(.init(updated))))
     }
@@ -47,7 +47,8 @@ extension Location {
     /// Applies the optional fields a create or patch body carries.
     mutating func apply(
         address: Components.Schemas.Address?, latitude: Double?, longitude: Double?, capabilities: Components.Schemas.Capabilities?,
-        priority: Int?, dailyCapacity: Int?, active: Bool?, tags: [String]?, openingHours: String? = nil
+        priority: Int?, dailyCapacity: Int?, active: Bool?, tags: [String]?, openingHours: String? = nil,
+        alerts: Components.Schemas.AlertThresholds? = nil
     ) throws(OrderlyError) {
         if let address { self.address = Address(address) }
         switch (latitude, longitude) {
@@ -66,6 +67,7 @@ extension Location {
         if let active { self.active = active }
         if let tags { self.tags = tags }
         if let openingHours { self.openingHours = openingHours.isEmpty ? nil : openingHours }
+        if let alerts { self.alerts = AlertThresholds(alerts) }
     }
 }
 
@@ -92,6 +94,7 @@ extension Components.Schemas.Location {
             address: l.address.map(Components.Schemas.Address.init),
             latitude: l.coordinates?.latitude, longitude: l.coordinates?.longitude,
             capabilities: .init(ship: l.capabilities.ship, pickup: l.capabilities.pickup, returns: l.capabilities.returns),
-            priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active, tags: l.tags, openingHours: l.openingHours)
+            priority: l.priority, dailyCapacity: l.dailyCapacity, active: l.active, tags: l.tags, openingHours: l.openingHours,
+            alerts: .init(l.alerts))
     }
 }

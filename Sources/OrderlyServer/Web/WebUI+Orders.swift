@@ -14,6 +14,7 @@ extension WebUI {
         let today = Calendar(identifier: .gregorian).startOfDay(for: stores.time.now)
         let dashboard = try await stores.orders.dashboard(since: today)
         let statuses = OrderStatus.allCases
+        let alerts = try await stores.alerts.current()
         let rows = dashboard.byChannel.sorted { $0.key < $1.key }.map { channel, counts -> [String: Any] in
             ["channel": channel.rawValue, "counts": statuses.map { counts[$0] ?? 0 }, "total": counts.values.reduce(0, +)]
         }
@@ -23,6 +24,7 @@ extension WebUI {
                 "ordersToday": dashboard.byChannel.values.flatMap(\.values).reduce(0, +), "awaitingStock": dashboard.awaitingStock,
                 "onHold": dashboard.onHold, "failedWebhooks": try await stores.webhooks.failedCount(),
                 "statuses": statuses.map { Words.phrase($0.rawValue) }, "byChannel": rows,
+                "alerts": Self.alertRows(alerts, links: true), "hasAlerts": !alerts.isEmpty,
             ], session: session, request: request, here: "dashboard")
     }
 

@@ -60,6 +60,7 @@ extension WebUI {
             return try await group.reduce(into: [OrderID: String]()) { $0[$1.0] = $1.1 }
         }
         let pickList = try await stores.fulfillmentOrders.pickList(location)
+        let alerts = try await stores.alerts.current(at: [location])
         var names: [SKU: String] = [:]
         for item in pickList { names[item.sku] = (try? await stores.products.get(item.sku))?.name }
         let returns = try await stores.returns.list(orderId: nil, locationId: location, status: .requested, after: nil, limit: 200).items
@@ -78,6 +79,7 @@ extension WebUI {
                 "counts": principal.may(.changeInventory(location)), "csrf": session.csrfToken,
                 "sells": principal.may(.sellAtCounter(location)), "saleKey": "sale-" + UUID().uuidString.lowercased(),
                 "findsNearby": principal.may(.findStockNearby), "nearby": nearby,
+                "alerts": Self.alertRows(alerts, links: principal.may(.readOrders(nil))), "hasAlerts": !alerts.isEmpty,
                 "pickList": pickList.map { item -> [String: Any] in
                     [
                         "sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity,

@@ -25,7 +25,8 @@ enum Words {
         "payment": "Betaling", "workflow": "Workflow", "routing": "Routering", "released": "Vrijgegeven", "invoice": "Factuur",
         "credit note": "Creditnota", "mail": "Per post", "store": "In de winkel", "cash": "Contant", "card": "Pin",
         "order_confirmation": "Orderbevestiging", "refund_issued": "Terugbetaling gedaan", "backorder_delay": "Vertraging", "sent": "Verzonden",
-        "recorded": "Vastgelegd, niet verzonden", "skipped": "Niet verzonden: geen e-mailadres",
+        "recorded": "Vastgelegd, niet verzonden", "not_accepted": "Niet geaccepteerd", "not_collected": "Niet afgehaald",
+        "waiting_beyond_promise": "Wacht langer dan beloofd", "skipped": "Niet verzonden: geen e-mailadres",
     ]
 
     /// The languages a person chooses for the back office (`StaffUser.language`).

@@ -39,7 +39,7 @@ public enum Migrator {
         Migration0025RoutingStrategies.migration,
         Migration0026CounterLookup.migration,
         Migration0027CustomerProfiles.migration, Migration0028StaffResets.migration,
-        Migration0029CustomerMessages.migration,
+        Migration0029CustomerMessages.migration, Migration0030Alerts.migration,
     ]
 
     /// The newest schema version this build knows.

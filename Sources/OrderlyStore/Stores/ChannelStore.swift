@@ -85,9 +85,9 @@ public struct ChannelStore: Sendable {
         if insert {
             try await db.raw(
                 """
-                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, workflow, language, created_at, updated_at)
+                INSERT INTO channels (id, name, type, locations, routing, hold_rules, payments, workflow, language, alerts, created_at, updated_at)
                 VALUES (\(bind: c.id.rawValue), \(bind: c.name), \(bind: c.kind.rawValue), \(bind: pool), \(bind: routing),
-                    \(bind: holdRules), \(bind: payments), \(bind: c.workflow), \(bind: c.language.rawValue), \(bind: now.stored), \(bind: now.stored))
+                    \(bind: holdRules), \(bind: payments), \(bind: c.workflow), \(bind: c.language.rawValue), \(bind: try StoredJSON.encode(c.alerts)), \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
         } else {
@@ -95,7 +95,7 @@ public struct ChannelStore: Sendable {
                 """
                 UPDATE channels SET name = \(bind: c.name), type = \(bind: c.kind.rawValue), locations = \(bind: pool),
                     routing = \(bind: routing), hold_rules = \(bind: holdRules), payments = \(bind: payments), workflow = \(bind: c.workflow),
-                    language = \(bind: c.language.rawValue),
+                    language = \(bind: c.language.rawValue), alerts = \(bind: try StoredJSON.encode(c.alerts)),
                     updated_at = \(bind: now.stored)
                 WHERE id = \(bind: c.id.rawValue)
                 """
@@ -104,7 +104,7 @@ public struct ChannelStore: Sendable {
     }
 
     /// The columns `decode` reads.
-    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments, workflow, language"
+    static let columns: SQLQueryString = "id, name, type, locations, routing, hold_rules, payments, workflow, language, alerts"
 
     static func decode(_ row: any SQLRow) throws -> Channel {
         var channel = Channel(
@@ -115,6 +115,7 @@ public struct ChannelStore: Sendable {
             holdRules: try row.json("hold_rules", as: [HoldRule].self), payments: try row.json("payments", as: PaymentPolicy.self))
         channel.workflow = try row.optionalString("workflow")
         channel.language = Language(rawValue: try row.string("language")) ?? .en
+        channel.alerts = try row.json("alerts", as: AlertThresholds.self)
         return channel
     }
 }

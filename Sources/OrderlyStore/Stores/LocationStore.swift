@@ -85,12 +85,12 @@ public struct LocationStore: Sendable {
             try await db.raw(
                 """
                 INSERT INTO locations (id, name, type, address, latitude, longitude, can_ship, can_pickup, can_return,
-                    priority, daily_capacity, active, tags, opening_hours, created_at, updated_at)
+                    priority, daily_capacity, active, tags, opening_hours, alerts, created_at, updated_at)
                 VALUES (\(bind: l.id.rawValue), \(bind: l.name), \(bind: l.kind.rawValue), \(bind: address),
                     \(bind: l.coordinates?.latitude), \(bind: l.coordinates?.longitude), \(bind: l.capabilities.ship),
                     \(bind: l.capabilities.pickup), \(bind: l.capabilities.returns), \(bind: Int64(l.priority)),
                     \(bind: l.dailyCapacity.map(Int64.init)), \(bind: l.active), \(bind: try OrderRows.json(l.tags)), \(bind: l.openingHours),
-                    \(bind: now.stored), \(bind: now.stored))
+                    \(bind: try StoredJSON.encode(l.alerts)), \(bind: now.stored), \(bind: now.stored))
                 """
             ).run()
         } else {
@@ -101,7 +101,8 @@ public struct LocationStore: Sendable {
                     can_ship = \(bind: l.capabilities.ship), can_pickup = \(bind: l.capabilities.pickup),
                     can_return = \(bind: l.capabilities.returns), priority = \(bind: Int64(l.priority)),
                     daily_capacity = \(bind: l.dailyCapacity.map(Int64.init)), active = \(bind: l.active),
-                    tags = \(bind: try OrderRows.json(l.tags)), opening_hours = \(bind: l.openingHours), updated_at = \(bind: now.stored)
+                    tags = \(bind: try OrderRows.json(l.tags)), opening_hours = \(bind: l.openingHours),
+                    alerts = \(bind: try StoredJSON.encode(l.alerts)), updated_at = \(bind: now.stored)
                 WHERE id = \(bind: l.id.rawValue)
                 """
             ).run()
@@ -115,7 +116,7 @@ public struct LocationStore: Sendable {
     static func columns(of alias: String?) -> SQLQueryString {
         let names = [
             "id", "name", "type", "address", "latitude", "longitude", "can_ship", "can_pickup", "can_return", "priority", "daily_capacity",
-            "active", "tags", "opening_hours",
+            "active", "tags", "opening_hours", "alerts",
         ]
         return .columns(names, of: alias)
     }
@@ -135,6 +136,7 @@ public struct LocationStore: Sendable {
             active: try row.bool("active"))
         location.tags = try row.json("tags", as: [String].self)
         location.openingHours = try row.optionalString("opening_hours")
+        location.alerts = try row.json("alerts", as: AlertThresholds.self)
         return location
     }
 }

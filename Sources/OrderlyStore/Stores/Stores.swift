@@ -40,6 +40,7 @@ public struct Stores: Sendable {
     public var fulfillmentOrders: FulfillmentOrderStore { FulfillmentOrderStore(database: database, time: time) }
     public var returns: ReturnStore { ReturnStore(database: database, time: time) }
     public var subscriptions: SubscriptionStore { SubscriptionStore(database: database, time: time) }
+    public var alerts: AlertStore { AlertStore(database: database, time: time) }
     public var messages: MessageStore { MessageStore(database: database, time: time) }
     public var webhooks: WebhookStore { WebhookStore(database: database, time: time, secrets: secrets) }
     public var consistency: ConsistencyCheck { ConsistencyCheck(database: database) }
