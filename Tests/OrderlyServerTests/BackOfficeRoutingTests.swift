@@ -102,11 +102,13 @@ struct BackOfficeRoutingTests {
             let rotterdam = [
                 "csrf": csrf, "name": "Rotterdam Lijnbaan", "type": "store", "priority": "20", "dailyCapacity": "30", "latitude": "51.92",
                 "longitude": "4.48", "tags": "region-south, flagship", "ship": "on", "pickup": "on", "returns": "on", "active": "on",
+                "openingHours": "ma–za 9:00–18:00", "acceptWithinHours": "6", "collectWithinDays": "2",
             ]
 
             let before = try await DatabaseImage.of(app.stores.database)
             for (field, value, error) in [
-                ("latitude", "north", "error:latitude:"), ("priority", "first", "error:priority:"), ("type", "depot", "error:type:"),
+                ("latitude", "north", "error:latitude:"), ("priority", "first", "error:priority:"),
+                ("acceptWithinHours", "0", "error:alerts.acceptWithinHours:"), ("type", "depot", "error:type:"),
             ] {
                 var bad = rotterdam
                 bad[field] = value
@@ -143,6 +145,10 @@ struct BackOfficeRoutingTests {
             let saved = try await app.send(.get, "/v1/locations/ST-RTM").expect(200)
             #expect(saved["tags"] as? [String] == ["region-south", "flagship"] && saved.int("priority") == 20 && saved.int("dailyCapacity") == 30)
             #expect(saved["active"] as? Bool == true && (saved["capabilities"] as? [String: Any])?["pickup"] as? Bool == true)
+            #expect(saved["openingHours"] as? String == "ma–za 9:00–18:00")
+            #expect(
+                (saved["alerts"] as? [String: Any])?["acceptWithinHours"] as? Int == 6
+                    && (saved["alerts"] as? [String: Any])?["collectWithinDays"] as? Int == 2)
             var closed = rotterdam
             closed["active"] = nil
             closed["pickup"] = nil

@@ -20,7 +20,12 @@ extension WebUI {
                 "returns": location.capabilities.returns,
             ]
             if let capacity = location.dailyCapacity { row["dailyCapacity"] = capacity }
-            if case let errors = Self.fieldErrors(request, form: "location-\(location.id)"), !errors.isEmpty { row["errors"] = errors }
+            if let hours = location.alerts.acceptWithinHours { row["acceptWithinHours"] = hours }
+            if let days = location.alerts.collectWithinDays { row["collectWithinDays"] = days }
+            if case let errors = Self.fieldErrors(request, form: "location-\(location.id)"), !errors.isEmpty {
+                // `alerts.acceptWithinHours` is shown beside its field as `acceptWithinHours`.
+                row["errors"] = errors.reduce(into: [String: String]()) { $0[$1.key.replacingOccurrences(of: "alerts.", with: "")] = $1.value }
+            }
             if let coordinates = location.coordinates {
                 row["latitude"] = coordinates.latitude
                 row["longitude"] = coordinates.longitude
@@ -72,6 +77,8 @@ struct LocationForm: Decodable, Sendable {
     var type: String
     var priority: FormNumber<Int>?
     var dailyCapacity: FormNumber<Int>?
+    var acceptWithinHours: FormNumber<Int>?
+    var collectWithinDays: FormNumber<Int>?
     var latitude: String?
     var longitude: String?
     var tags: String?
@@ -90,6 +97,8 @@ struct LocationForm: Decodable, Sendable {
     func apply(to location: inout Location, capabilitiesGiven: Bool) throws(OrderlyError) {
         location.priority = priority?.value ?? 100
         location.dailyCapacity = dailyCapacity?.value
+        location.alerts.acceptWithinHours = acceptWithinHours?.value
+        location.alerts.collectWithinDays = collectWithinDays?.value
         switch (
             latitude.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) },
             longitude.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
