@@ -373,6 +373,16 @@ def main():
         api("POST", f"/v1/fulfillment-orders/{shipped_from[0]['id']}/accept")
         api("POST", f"/v1/fulfillment-orders/{shipped_from[0]['id']}/shipments", {"lines": [{"sku": sku, "quantity": 9}]})
         on_shelf = api("GET", f"/v1/inventory/{sku}/ST-ROTTERDAM")["onHand"]
+        # Noor reads the back office in Dutch: her store page, its headings and statuses.
+        click(driver, driver.find_element(By.ID, "my-account"))
+        form = driver.find_element(By.ID, "language")
+        Select(form.find_element(By.NAME, "language")).select_by_value("nl")
+        click(driver, form.find_element(By.CSS_SELECTOR, "button"))
+        driver.get(BASE + "/stores/ST-UTRECHT")
+        headings = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
+        check("PAKLIJST" in [h.upper() for h in headings] and driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl",
+              "an associate who chose Dutch reads the store page in Dutch")
+        shot(driver, "store-nl")
         click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
         sign_in(driver, "rotterdam@orderly.demo", PASSWORD)
         check("/stores/ST-ROTTERDAM" in driver.current_url, "the Rotterdam associate lands on their store")

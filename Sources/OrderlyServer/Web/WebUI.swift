@@ -129,7 +129,10 @@ struct WebUI: Sendable {
         _ template: String, _ values: [String: Any], session: StaffStore.Session?, request: Request? = nil, status: HTTPResponse.Status = .ok,
         here: String = ""
     ) -> Response {
-        var values = Self.addingWords(values, in: session?.user.language.rawValue ?? "en")
+        let language = session?.user.language.rawValue ?? "en"
+        var values = Self.addingWords(values, in: language)
+        values["t"] = Chrome.translator(language)
+        values["language"] = language
         if let session { values["nav"] = navigation(session, here: here) }
         let flash = request.flatMap(Self.flash)
         if let flash { values["flash"] = flash }
