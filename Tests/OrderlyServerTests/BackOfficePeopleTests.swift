@@ -105,6 +105,7 @@ struct BackOfficePeopleTests {
             // The chrome too: navigation, headings, column heads and buttons.
             #expect(dutch.contains(#"<html lang="nl">"#) && dutch.contains(">Bestellingen</a>") && dutch.contains("<h2>Tijdlijn</h2>"))
             #expect(dutch.contains("<th>Wanneer</th>") && dutch.contains(">Notitie toevoegen</button>") && dutch.contains(">Afmelden</button>"))
+            #expect(dutch.contains("€ 90,00") && !dutch.contains("EUR 90.00"), "money the Dutch way")
             let mine = try await agent.go(.get, "/account").expect(200).text
             #expect(mine.contains(#"<option value="nl" selected>Nederlands</option>"#), "\(mine)")
             let other = BackOfficeTests.Browser(app)

@@ -32,7 +32,8 @@ public struct MessageDispatcher: Service {
     let timeout: Duration
     let pollInterval: Duration
     let logger: Logger
-    let batchSize = 16
+    /// Messages claimed, rendered and sent at once per round; their outcomes are recorded together.
+    let batchSize = 64
 
     public init(
         store: MessageStore, smtp: SMTPSettings?, policy: MessageRetryPolicy = .init(), timeout: Duration = .seconds(30),
@@ -64,13 +65,20 @@ public struct MessageDispatcher: Service {
     @discardableResult
     public func runOnce() async throws -> Int {
         let jobs = try await store.claim(limit: batchSize, lease: timeout * 3)
-        await withTaskGroup(of: Void.self) { group in
-            for job in jobs { group.addTask { await deliver(job) } }
+        let outcomes = await withTaskGroup(of: (job: MessageStore.Job, outcome: MessageStore.Outcome).self) { group in
+            for job in jobs { group.addTask { (job, await deliver(job)) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        do {
+            try await store.record(outcomes, policy: policy)
+        } catch {
+            // Unrecorded, the messages are claimed again when their lease ends (sent at least once).
+            logger.error("recording messages failed", metadata: ["count": "\(outcomes.count)", "error": "\(String(reflecting: error))"])
         }
         return jobs.count
     }
 
-    func deliver(_ job: MessageStore.Job) async {
+    func deliver(_ job: MessageStore.Job) async -> MessageStore.Outcome {
         let outcome: MessageStore.Outcome
         do {
             if let recipient = job.recipient {
@@ -88,10 +96,6 @@ public struct MessageDispatcher: Service {
             logger.warning("message not sent", metadata: ["message": "\(job.id)", "attempt": "\(job.attempt)", "error": "\(error)"])
             outcome = .failed(String(describing: error))
         }
-        do {
-            try await store.record(job, outcome, policy: policy)
-        } catch {
-            logger.error("recording a message failed", metadata: ["message": "\(job.id)", "error": "\(String(reflecting: error))"])
-        }
+        return outcome
     }
 }

@@ -19,7 +19,7 @@ extension WebUI {
             "orders": profile.orders.map { o -> [String: Any] in
                 [
                     "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
-                    "status": o.status.rawValue, "total": o.currency.format(o.total),
+                    "status": o.status.rawValue, "total": Self.money(o.total, o.currency, in: session),
                 ]
             },
             "history": try await stores.customers.timeline(c.id).reversed().map { event -> [String: Any] in

@@ -99,3 +99,10 @@ extension WebUI {
         }
     }
 }
+
+extension WebUI {
+    /// An amount for the person reading the page: `EUR 12.50` in English, `€ 12,50` in Dutch.
+    static func money(_ minor: Int64, _ currency: CurrencyCode, in session: StaffStore.Session) -> String {
+        session.user.language == .nl ? Language.nl.money(minor, currency) : currency.format(minor)
+    }
+}

@@ -89,7 +89,7 @@ extension WebUI {
         if let preview {
             let order = preview.order
             values["preview"] = [
-                "total": order.currency.format(order.totals.total),
+                "total": Self.money(order.totals.total, order.currency, in: session),
                 "plan": preview.plan.allocations.map { a in
                     "line \(order.lines[a.lineIndex].number): \(a.quantity) × \(a.sku) from \(a.locationId) (\(a.type.rawValue)) — \(a.reason)"
                 } + preview.plan.backorders.map { b in "line \(order.lines[b.lineIndex].number): \(b.quantity) × \(b.sku) waits — \(b.reason)" },

@@ -58,7 +58,7 @@ extension WebUI {
             "orders": page.items.map { o -> [String: Any] in
                 [
                     "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
-                    "externalId": o.externalId ?? "", "status": o.status.rawValue, "total": o.currency.format(o.total),
+                    "externalId": o.externalId ?? "", "status": o.status.rawValue, "total": Self.money(o.total, o.currency, in: session),
                 ]
             },
         ]
@@ -85,7 +85,7 @@ extension WebUI {
         try principal.authorize(.readOrders(order.channel), on: "Order", id, seenWith: .readOrders(order.channel))
         let customer = try? await stores.customers.get(order.customerId).customer
         let events = try await stores.orders.timeline(order.id, after: nil, limit: 500).items
-        let money = { (minor: Int64) in order.currency.format(minor) }
+        let money = { (minor: Int64) in Self.money(minor, order.currency, in: session) }
         let locations = try await stores.locations.list(after: nil, limit: 500).items.filter(\.active)
         let returnLocations = locations.filter(\.capabilities.returns)
         let canChange = principal.may(.changeOrder(order.channel))

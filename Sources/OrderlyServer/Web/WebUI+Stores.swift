@@ -111,7 +111,7 @@ extension WebUI {
                 "refunds": toRefund.map { ret -> [String: Any] in
                     [
                         "id": ret.id.rawValue, "orderId": ret.orderId.rawValue, "locationId": id, "csrf": session.csrfToken,
-                        "amount": ret.currency.format(ret.refundAmount),
+                        "amount": Self.money(ret.refundAmount, ret.currency, in: session),
                         "lines": ret.lines.map { "\($0.sku) × \($0.receivedQuantity)" }.joined(separator: ", "),
                     ]
                 },
@@ -159,7 +159,7 @@ extension WebUI {
         values["found"] = found.map { o -> [String: Any] in
             [
                 "id": o.id.rawValue, "number": o.number, "channel": o.channel.rawValue, "date": Self.when(o.createdAt), "status": o.status.rawValue,
-                "total": o.currency.format(o.total), "chosen": o.id == chosen?.id,
+                "total": Self.money(o.total, o.currency, in: session), "chosen": o.id == chosen?.id,
                 "link": "/stores/\(id)/take-back?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&order=\(o.id.rawValue)",
             ]
         }
@@ -176,7 +176,7 @@ extension WebUI {
                         "line": line.number, "sku": line.sku.rawValue, "name": names[line.sku] ?? "",
                         "bought": line.kept,
                         "fulfilled": line.fulfilledQuantity, "returned": line.returnedQuantity, "returnable": units,
-                        "unitPrice": order.currency.format(line.paid(units: 1, after: line.returnedQuantity)),
+                        "unitPrice": Self.money(line.paid(units: 1, after: line.returnedQuantity), order.currency, in: session),
                     ]
                     if units > 0 { row["key"] = "l\(line.number)" }
                     return row

@@ -166,7 +166,8 @@ extension WebUI {
         var stages: [(name: String, orders: [[String: Any]])] = []
         for (stage, order) in try await stores.orders.waiting() {
             let row: [String: Any] = [
-                "id": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue, "total": order.currency.format(order.total),
+                "id": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue,
+                "total": Self.money(order.total, order.currency, in: session),
                 "createdAt": Self.when(order.createdAt),
             ]
             if let index = stages.firstIndex(where: { $0.name == stage }) { stages[index].orders.append(row) } else { stages.append((stage, [row])) }

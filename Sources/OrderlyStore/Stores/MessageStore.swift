@@ -83,7 +83,9 @@ public struct MessageStore: Sendable {
             ).first() != nil
         }
         guard due else { return [] }
-        return try await database.transaction { db in
+        // The write transaction only takes the lease; what the words need is read after it, so
+        // that SQLite's one writer is not held while the sender reads.
+        let claimed = try await database.transaction { db in
             let rows = try await db.raw(
                 """
                 SELECT id, attempts, cause FROM customer_messages
@@ -92,7 +94,7 @@ public struct MessageStore: Sendable {
                 ORDER BY next_attempt_at, id LIMIT \(literal: limit)\(db.forUpdateSkipLocked)
                 """
             ).all()
-            guard !rows.isEmpty else { return [] }
+            guard !rows.isEmpty else { return [(id: String, attempt: Int, cause: MessageCause)]() }
             let claimed = try rows.map {
                 (id: try $0.string("id"), attempt: Int(try $0.int64("attempts")) + 1, cause: try $0.json("cause", as: MessageCause.self))
             }
@@ -103,12 +105,18 @@ public struct MessageStore: Sendable {
                 WHERE id IN (\(binds: claimed.map(\.id)))
                 """
             ).run()
+            return claimed
+        }
+        guard !claimed.isEmpty else { return [] }
+        return try await database.read { db in
             let templates = try await Self.templates(db)
+            var languages: [ChannelID: Language] = [:]
             var jobs: [Job] = []
             for message in claimed {
                 guard let order = try await OrderRows.fetch(db, message.cause.orderId) else { continue }
                 let customer = try await db.raw("SELECT email, name FROM customers WHERE id = \(bind: order.customerId.rawValue)").first()
-                let language = try await ChannelStore.fetch(db, order.channel)?.language ?? .en
+                if languages[order.channel] == nil { languages[order.channel] = try await ChannelStore.fetch(db, order.channel)?.language ?? .en }
+                let language = languages[order.channel] ?? .en
                 var store: Location?
                 var pickupCode: String?
                 if message.cause.kind == .readyForPickup, let fo = message.cause.fulfillmentOrderId,
@@ -128,45 +136,48 @@ public struct MessageStore: Sendable {
         }
     }
 
-    /// Records what became of `job`'s attempt, with its event on the order's timeline. Nothing
-    /// happens when the message is no longer this attempt's (its lease ran out and another
-    /// sender took it).
-    public func record(_ job: Job, _ outcome: Outcome, policy: MessageRetryPolicy) async throws {
+    /// Records what became of each attempt, with its event on the order's timeline, in one
+    /// transaction (one commit for a round of messages, not one each). An outcome is dropped
+    /// when its message is no longer that attempt's (its lease ran out and another sender took it).
+    public func record(_ outcomes: [(job: Job, outcome: Outcome)], policy: MessageRetryPolicy) async throws {
+        guard !outcomes.isEmpty else { return }
         let now = time.now
         try await database.transaction { db in
-            let owned: SQLQueryString =
-                "id = \(bind: job.id) AND status = \(bind: MessageStatus.pending.rawValue) AND attempts = \(literal: job.attempt)"
-            var event: DomainEvent?
-            var update: SQLQueryString
-            switch outcome {
-            case .sent(let subject, let body), .recorded(let subject, let body):
-                let sent = if case .sent = outcome { true } else { false }
-                let status: MessageStatus = sent ? .sent : .recorded
-                update = """
-                    status = \(bind: status.rawValue), recipient = \(bind: job.recipient), language = \(bind: job.language.rawValue),
-                    subject = \(bind: subject), body = \(bind: body), last_error = NULL, sent_at = \(bind: sent ? now.stored : nil)
-                    """
-                event =
-                    sent
-                    ? .messageSent(job.id, order: job.order.id, kind: job.cause.kind, attempts: job.attempt)
-                    : .messageRecorded(job.id, order: job.order.id, kind: job.cause.kind)
-            case .skipped:
-                update = "status = \(bind: MessageStatus.skipped.rawValue), last_error = 'the customer has no email address'"
-            case .failed(let error):
-                let error = String(error.prefix(500))
-                if let delay = policy.delay(after: job.attempt) {
+            for (job, outcome) in outcomes {
+                let owned: SQLQueryString =
+                    "id = \(bind: job.id) AND status = \(bind: MessageStatus.pending.rawValue) AND attempts = \(literal: job.attempt)"
+                var event: DomainEvent?
+                var update: SQLQueryString
+                switch outcome {
+                case .sent(let subject, let body), .recorded(let subject, let body):
+                    let sent = if case .sent = outcome { true } else { false }
+                    let status: MessageStatus = sent ? .sent : .recorded
                     update = """
-                        last_error = \(bind: error), next_attempt_at = \(bind: now.addingTimeInterval(delay.seconds).stored)
+                        status = \(bind: status.rawValue), recipient = \(bind: job.recipient), language = \(bind: job.language.rawValue),
+                        subject = \(bind: subject), body = \(bind: body), last_error = NULL, sent_at = \(bind: sent ? now.stored : nil)
                         """
-                } else {
-                    update = "status = \(bind: MessageStatus.failed.rawValue), last_error = \(bind: error)"
-                    event = .messageFailed(job.id, order: job.order.id, kind: job.cause.kind, attempts: job.attempt, error: error)
+                    event =
+                        sent
+                        ? .messageSent(job.id, order: job.order.id, kind: job.cause.kind, attempts: job.attempt)
+                        : .messageRecorded(job.id, order: job.order.id, kind: job.cause.kind)
+                case .skipped:
+                    update = "status = \(bind: MessageStatus.skipped.rawValue), last_error = 'the customer has no email address'"
+                case .failed(let error):
+                    let error = String(error.prefix(500))
+                    if let delay = policy.delay(after: job.attempt) {
+                        update = """
+                            last_error = \(bind: error), next_attempt_at = \(bind: now.addingTimeInterval(delay.seconds).stored)
+                            """
+                    } else {
+                        update = "status = \(bind: MessageStatus.failed.rawValue), last_error = \(bind: error)"
+                        event = .messageFailed(job.id, order: job.order.id, kind: job.cause.kind, attempts: job.attempt, error: error)
+                    }
                 }
+                let rows = try await db.raw(
+                    "UPDATE customer_messages SET \(update), lease_until = NULL, updated_at = \(bind: now.stored) WHERE \(owned) RETURNING id"
+                ).all()
+                if !rows.isEmpty, let event { try EventLog.append(db, event, actor: "messages", at: now) }
             }
-            let rows = try await db.raw(
-                "UPDATE customer_messages SET \(update), lease_until = NULL, updated_at = \(bind: now.stored) WHERE \(owned) RETURNING id"
-            ).all()
-            if !rows.isEmpty, let event { try EventLog.append(db, event, actor: "messages", at: now) }
         }
     }
 
