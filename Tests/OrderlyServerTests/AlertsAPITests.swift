@@ -76,6 +76,7 @@ struct AlertsAPITests {
             #expect(store.contains("id=\"alerts\"") && store.contains("Not collected") && !store.contains("Not accepted"))
             let late = store.components(separatedBy: "id=\"alerts\"").last?.components(separatedBy: "</table>").first ?? ""
             #expect(late.contains("<td>\(placed["number"] as? String ?? "?")</td>") && !late.contains("href="), "a store opens no order pages")
+            #expect(!store.contains("href=\"/orders/"), "nor do its other lists link them")
 
             let utrecht = try #require(
                 try await app.send(.post, "/v1/api-keys", json: ["name": "Utrecht tablet", "role": "store", "locationIds": ["ST-UTR"]]).expect(201)[

@@ -191,14 +191,8 @@ public struct MessageTemplate: Sendable, Equatable, Codable {
 /// What a message template can say: the values for one message, from its cause, the order,
 /// the customer and (for a pickup) the store. Mustache reads them by these names.
 public struct MessageValues: Sendable, Equatable {
-    public struct Line: Sendable, Equatable {
-        public var sku: String
-        public var quantity: Int64
-        public init(sku: String, quantity: Int64) {
-            self.sku = sku
-            self.quantity = quantity
-        }
-    }
+    /// A sku and its units, as the cause keeps them.
+    public typealias Line = MessageCause.Line
     public var orderNumber: String
     public var customerName: String
     public var total: String
@@ -220,7 +214,7 @@ public struct MessageValues: Sendable, Equatable {
         lines =
             cause.lines.isEmpty
             ? order.lines.filter { $0.kept > 0 }.map { Line(sku: $0.sku.rawValue, quantity: $0.kept) }
-            : cause.lines.map { Line(sku: $0.sku, quantity: $0.quantity) }
+            : cause.lines
         carrier = cause.carrier
         trackingNumber = cause.trackingNumber
         self.pickupCode = pickupCode

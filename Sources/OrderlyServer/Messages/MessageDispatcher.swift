@@ -12,9 +12,20 @@ enum MessageRenderer {
     }
 
     static func render(_ template: MessageTemplate, _ values: MessageValues) throws -> (subject: String, body: String) {
+        var parsed: [String: MustacheTemplate] = [:]
+        return try render(template, values, parsed: &parsed)
+    }
+
+    /// `parsed` keeps the templates parsed so far: a round renders many messages from few templates.
+    static func render(
+        _ template: MessageTemplate, _ values: MessageValues, parsed: inout [String: MustacheTemplate]
+    ) throws -> (
+        subject: String, body: String
+    ) {
         let dictionary = values.dictionary
         func render(_ text: String) throws -> String {
-            try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text).render(dictionary)
+            if parsed[text] == nil { parsed[text] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text) }
+            return parsed[text]?.render(dictionary) ?? ""
         }
         let subject = try render(template.subject).split(whereSeparator: \.isNewline).joined(separator: " ")
         return (subject, try render(template.body))
@@ -65,8 +76,13 @@ public struct MessageDispatcher: Service {
     @discardableResult
     public func runOnce() async throws -> Int {
         let jobs = try await store.claim(limit: batchSize, lease: timeout * 3)
+        // Rendered here, each template parsed once; then sent at once.
+        var parsed: [String: MustacheTemplate] = [:]
+        let rendered = jobs.map { job in
+            (job: job, words: Result { try MessageRenderer.render(job.template, job.values, parsed: &parsed) })
+        }
         let outcomes = await withTaskGroup(of: (job: MessageStore.Job, outcome: MessageStore.Outcome).self) { group in
-            for job in jobs { group.addTask { (job, await deliver(job)) } }
+            for (job, words) in rendered { group.addTask { (job, await deliver(job, words)) } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         do {
@@ -78,11 +94,11 @@ public struct MessageDispatcher: Service {
         return jobs.count
     }
 
-    func deliver(_ job: MessageStore.Job) async -> MessageStore.Outcome {
+    func deliver(_ job: MessageStore.Job, _ words: Result<(subject: String, body: String), any Error>) async -> MessageStore.Outcome {
         let outcome: MessageStore.Outcome
         do {
             if let recipient = job.recipient {
-                let (subject, body) = try MessageRenderer.render(job.template, job.values)
+                let (subject, body) = try words.get()
                 if let smtp {
                     try await SMTPClient(settings: smtp, timeout: timeout).send(Mail(to: recipient, subject: subject, body: body, messageId: job.id))
                     outcome = .sent(subject: subject, body: body)

@@ -80,6 +80,8 @@ extension WebUI {
                 "sells": principal.may(.sellAtCounter(location)), "saleKey": "sale-" + UUID().uuidString.lowercased(),
                 "findsNearby": principal.may(.findStockNearby), "nearby": nearby,
                 "alerts": Self.alertRows(alerts, links: principal.may(.readOrders(nil))), "hasAlerts": !alerts.isEmpty,
+                // A store reads no order pages: its lists name orders without linking them.
+                "opensOrders": principal.may(.readOrders(nil)),
                 "pickList": pickList.map { item -> [String: Any] in
                     [
                         "sku": item.sku.rawValue, "name": names[item.sku] ?? "", "quantity": item.quantity,

@@ -69,10 +69,42 @@ enum OrderRows {
         ).all().map(line)
         let holds = try await db.raw(
             "SELECT hold_id, reason, source FROM order_holds WHERE order_id = \(bind: id.rawValue) ORDER BY created_at, hold_id"
-        ).all().map {
-            row in
-            Hold(id: try row.string("hold_id"), reason: try row.string("reason"), source: Hold.Source(rawValue: try row.string("source")) ?? .manual)
+        ).all().map(hold)
+        return try decode(row, lines: lines, holds: holds)
+    }
+
+    /// Several orders with three statements in all, not three each (background work that reads
+    /// many orders at once).
+    static func fetch(_ db: any SQLDatabase, ids: some Collection<OrderID>) async throws -> [OrderID: Order] {
+        guard !ids.isEmpty else { return [:] }
+        let keys = Set(ids).map(\.rawValue)
+        var lines: [String: [OrderLine]] = [:]
+        for row in try await db.raw(
+            "SELECT order_id, \(SQLQueryString.columns(lineColumns)) FROM order_lines WHERE order_id IN (\(binds: keys)) ORDER BY order_id, line_no"
+        ).all() {
+            lines[try row.string("order_id"), default: []].append(try line(row))
         }
+        var holds: [String: [Hold]] = [:]
+        for row in try await db.raw(
+            "SELECT order_id, hold_id, reason, source FROM order_holds WHERE order_id IN (\(binds: keys)) ORDER BY order_id, created_at, hold_id"
+        ).all() {
+            holds[try row.string("order_id"), default: []].append(try hold(row))
+        }
+        var orders: [OrderID: Order] = [:]
+        for row in try await db.raw("SELECT \(Self.columns) FROM orders WHERE id IN (\(binds: keys))").all() {
+            let id = try row.string("id")
+            orders[OrderID(id)] = try decode(row, lines: lines[id] ?? [], holds: holds[id] ?? [])
+        }
+        return orders
+    }
+
+    static func hold(_ row: any SQLRow) throws -> Hold {
+        Hold(id: try row.string("hold_id"), reason: try row.string("reason"), source: Hold.Source(rawValue: try row.string("source")) ?? .manual)
+    }
+
+    /// An order from its row, its lines and its holds.
+    static func decode(_ row: any SQLRow, lines: [OrderLine], holds: [Hold]) throws -> Order {
+        let id = OrderID(try row.string("id"))
         let latitude = try row.decode(column: "latitude", as: Double?.self)
         let longitude = try row.decode(column: "longitude", as: Double?.self)
         var order = Order(

@@ -108,13 +108,21 @@ public struct MessageStore: Sendable {
             return claimed
         }
         guard !claimed.isEmpty else { return [] }
+        // Read in a few statements for the whole round, not several per message.
         return try await database.read { db in
             let templates = try await Self.templates(db)
+            let orders = try await OrderRows.fetch(db, ids: claimed.map(\.cause.orderId))
+            var customers: [String: (email: String?, name: String?)] = [:]
+            let customerIds = Set(orders.values.map(\.customerId.rawValue))
+            if !customerIds.isEmpty {
+                for row in try await db.raw("SELECT id, email, name FROM customers WHERE id IN (\(binds: Array(customerIds)))").all() {
+                    customers[try row.string("id")] = (try row.optionalString("email"), try row.optionalString("name"))
+                }
+            }
             var languages: [ChannelID: Language] = [:]
             var jobs: [Job] = []
             for message in claimed {
-                guard let order = try await OrderRows.fetch(db, message.cause.orderId) else { continue }
-                let customer = try await db.raw("SELECT email, name FROM customers WHERE id = \(bind: order.customerId.rawValue)").first()
+                guard let order = orders[message.cause.orderId] else { continue }
                 if languages[order.channel] == nil { languages[order.channel] = try await ChannelStore.fetch(db, order.channel)?.language ?? .en }
                 let language = languages[order.channel] ?? .en
                 var store: Location?
@@ -125,10 +133,11 @@ public struct MessageStore: Sendable {
                     store = try await LocationStore.fetch(db, LocationID(try row.string("location_id")))
                     pickupCode = try row.optionalString("pickup_code")
                 }
+                let customer = customers[order.customerId.rawValue]
                 jobs.append(
                     Job(
-                        id: message.id, attempt: message.attempt, cause: message.cause, order: order,
-                        recipient: try customer?.optionalString("email"), customerName: try customer?.optionalString("name"), language: language,
+                        id: message.id, attempt: message.attempt, cause: message.cause, order: order, recipient: customer?.email ?? nil,
+                        customerName: customer?.name ?? nil, language: language,
                         template: MessageTemplate.choose(message.cause.kind, language, channel: order.channel, among: templates), store: store,
                         pickupCode: pickupCode))
             }
