@@ -57,8 +57,10 @@ public func buildApplication(
             PeriodicJob(name: "alerts", interval: .seconds(60), logger: logger) {
                 try await alerts.raiseDue()
             })
-        services.append(
-            MessageDispatcher(store: stores.messages, smtp: configuration.smtp, pollInterval: configuration.messagePollInterval, logger: logger))
+        if configuration.sendsMessages {
+            services.append(
+                MessageDispatcher(store: stores.messages, smtp: configuration.smtp, pollInterval: configuration.messagePollInterval, logger: logger))
+        }
         services.append(
             WebhookDispatcher(
                 store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,

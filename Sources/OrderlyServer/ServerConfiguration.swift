@@ -73,6 +73,9 @@ public struct ServerConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// How often an idle message sender looks for new messages.
     public var messagePollInterval: Duration = .seconds(1)
+    /// Whether this instance sends customer messages (`ORDERLY_SEND_MESSAGES`, default true).
+    /// Instances that only take orders can leave it to others: the outbox is shared.
+    public var sendsMessages = true
 
     public struct Seller: Sendable {
         public var name = "Orderly"
@@ -123,6 +126,7 @@ public struct ServerConfiguration: Sendable {
             configuration.idempotencyWait = .milliseconds(Int(wait * 1000))
         }
         if let allow = env.bool("ORDERLY_WEBHOOK_ALLOW_PRIVATE") { configuration.webhookAllowPrivate = allow }
+        if let sends = env.bool("ORDERLY_SEND_MESSAGES") { configuration.sendsMessages = sends }
         if let url = env.text("ORDERLY_SMTP_URL") {
             let from = env.text("ORDERLY_SMTP_FROM") ?? "Orderly <orderly@localhost>"
             if let smtp = SMTPSettings(url: url, from: from) {

@@ -106,6 +106,8 @@ struct BackOfficePeopleTests {
             #expect(dutch.contains(#"<html lang="nl">"#) && dutch.contains(">Bestellingen</a>") && dutch.contains("<h2>Tijdlijn</h2>"))
             #expect(dutch.contains("<th>Wanneer</th>") && dutch.contains(">Notitie toevoegen</button>") && dutch.contains(">Afmelden</button>"))
             #expect(dutch.contains("€ 90,00") && !dutch.contains("EUR 90.00"), "money the Dutch way")
+            let handheld = try await agent.go(.get, "/stores/ST-UTR").expect(200).text
+            #expect(handheld.contains(#"placeholder="Scan het artikel""#), "placeholders too")
             let mine = try await agent.go(.get, "/account").expect(200).text
             #expect(mine.contains(#"<option value="nl" selected>Nederlands</option>"#), "\(mine)")
             let other = BackOfficeTests.Browser(app)

@@ -231,6 +231,9 @@ struct SMTPSettingsTests {
         #expect(configuration.smtp?.fromAddress == "shop@example.com")
         #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_SMTP_URL": "smtp://localhost"]).smtp?.port == 25)
         #expect(try ServerConfiguration.fromEnvironment([:]).smtp == nil, "without a server messages are recorded, not sent")
+        #expect(try ServerConfiguration.fromEnvironment([:]).sendsMessages, "every instance sends unless told not to")
+        #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_SEND_MESSAGES": "false"]).sendsMessages == false)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["ORDERLY_SEND_MESSAGES": "maybe"]) }
         let error = #expect(throws: ConfigurationError.self) {
             try ServerConfiguration.fromEnvironment(["ORDERLY_SMTP_URL": "http://mail.example.com"])
         }

@@ -62,6 +62,12 @@ enum Chrome {
         "Scan each unit, or type a sku and a count per line": "Scan elk stuk, of typ per regel een artikel en een aantal",
         "Scan each sku with its price, one per line (units before the price when more than one)":
             "Scan elk artikel met zijn prijs, één per regel (het aantal voor de prijs als het er meer zijn)",
+        // Placeholders and choices on the handheld
+        "Carrier": "Vervoerder", "Scan the product": "Scan het artikel",
+        "Scan the receipt's barcode": "Scan de streepjescode van de bon", "Scan the units in the parcel": "Scan de stuks in het pakket",
+        "Tracking": "Track & trace", "optional": "optioneel", "e.g. wrong size": "bijv. verkeerde maat", "card": "pin", "cash": "contant",
+        "all damaged": "alles beschadigd", "damaged": "beschadigd", "no capacity": "geen capaciteit", "not on the shelf": "niet in het schap",
+        "all open box": "alles geopend", "other": "anders", "all resellable": "alles verkoopbaar",
         // Account
         "Change password": "Wachtwoord wijzigen", "Current password": "Huidig wachtwoord", "Password": "Wachtwoord",
         "New password (12 characters at least)": "Nieuw wachtwoord (minstens 12 tekens)", "Language": "Taal",
