@@ -122,10 +122,11 @@ struct BackOfficeRoutingTests {
             #expect(!(try await admin.go(.get, "/locations").expect(200).text.contains(#"class="field-error""#)))
             let policy = [
                 "csrf": csrf, "pool": "WH-AMS, ST-RTM", "onShortage": "reject", "maxSplits": "2", "tieBreaks": "priority, distance",
-                "holdRules": #"[{"name": "big", "minTotal": 100000}]"#,
+                "holdRules": #"[{"name": "big", "minTotal": 100000}]"#, "collectWithinDays": "5", "waitWithoutPromiseDays": "2",
             ]
             for (field, value, error) in [
-                ("tieBreaks", "speed", "error:tieBreaks:"), ("holdRules", "[{", "error:holdRules:"), ("maxSplits", "0", "error:routing.maxSplits:"),
+                ("tieBreaks", "speed", "error:tieBreaks:"), ("holdRules", "[{", "error:holdRules:"),
+                ("waitWithoutPromiseDays", "0", "error:alerts.waitWithoutPromiseDays:"), ("maxSplits", "0", "error:routing.maxSplits:"),
             ] {
                 var bad = policy
                 bad[field] = value
@@ -170,6 +171,8 @@ struct BackOfficeRoutingTests {
             #expect(routing["onShortage"] as? String == "reject" && routing.int("maxSplits") == 2 && routing["shipFromStore"] as? Bool == false)
             #expect(routing["criteria"] as? [String] == ["priority", "distance"])
             #expect((channel["holdRules"] as? [[String: Any]])?.first?["name"] as? String == "big")
+            let alerts = channel["alerts"] as? [String: Any] ?? [:]
+            #expect(alerts["collectWithinDays"] as? Int == 5 && alerts["waitWithoutPromiseDays"] as? Int == 2 && alerts["acceptWithinHours"] == nil)
 
             let agent = BackOfficeTests.Browser(app)
             try await agent.signIn("agent@shop.test")

@@ -71,7 +71,15 @@ extension WebUI {
                 "tieBreaks": policy.criteria.map(\.rawValue).joined(separator: ", "), "holdRules": Self.prettyHoldRules(channel.holdRules),
             ]
             if let maxSplits = policy.maxSplits { row["maxSplits"] = maxSplits }
-            if case let errors = Self.fieldErrors(request, form: "policy-\(channel.id)"), !errors.isEmpty { row["errors"] = errors }
+            let thresholds: [(String, Int?)] = [
+                ("acceptWithinHours", channel.alerts.acceptWithinHours), ("collectWithinDays", channel.alerts.collectWithinDays),
+                ("waitBeyondPromiseHours", channel.alerts.waitBeyondPromiseHours), ("waitWithoutPromiseDays", channel.alerts.waitWithoutPromiseDays),
+            ]
+            for (key, value) in thresholds { if let value { row[key] = value } }
+            if case let errors = Self.fieldErrors(request, form: "policy-\(channel.id)"), !errors.isEmpty {
+                // `alerts.acceptWithinHours` is shown beside its field as `acceptWithinHours`.
+                row["errors"] = errors.reduce(into: [String: String]()) { $0[$1.key.replacingOccurrences(of: "alerts.", with: "")] = $1.value }
+            }
             return row
         }
         var values: [String: Any] = ["strategies": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken]
@@ -230,6 +238,10 @@ struct ChannelRoutingForm: Decodable, Sendable {
     var maxSplits: FormNumber<Int>?
     var tieBreaks: String?
     var holdRules: String?
+    var acceptWithinHours: FormNumber<Int>?
+    var collectWithinDays: FormNumber<Int>?
+    var waitBeyondPromiseHours: FormNumber<Int>?
+    var waitWithoutPromiseDays: FormNumber<Int>?
 
     /// The change to the channel (checked when it is saved), or the field that cannot be read.
     func change() throws(OrderlyError) -> @Sendable (inout Channel) -> Void {
@@ -253,7 +265,11 @@ struct ChannelRoutingForm: Decodable, Sendable {
         }
         let pool = list(pool).map(LocationID.init)
         let (ships, splits, tieBreaks) = (shipFromStore != nil, maxSplits?.value, criteria.isEmpty ? RoutingPolicy.Criterion.allCases : criteria)
+        let alerts = AlertThresholds(
+            acceptWithinHours: acceptWithinHours?.value, collectWithinDays: collectWithinDays?.value,
+            waitBeyondPromiseHours: waitBeyondPromiseHours?.value, waitWithoutPromiseDays: waitWithoutPromiseDays?.value)
         return { channel in
+            channel.alerts = alerts
             channel.locations = pool
             channel.routing.shipFromStore = ships
             channel.routing.onShortage = shortage
