@@ -120,6 +120,12 @@ struct BackOfficeRoutingTests {
             #expect(refused.contains(#"<span class="field-error">must be warehouse, store or supplier</span>"#))
             #expect(refused.components(separatedBy: #"class="field-error""#).count == 2)
             #expect(!(try await admin.go(.get, "/locations").expect(200).text.contains(#"class="field-error""#)))
+            var slow = rotterdam
+            slow["acceptWithinHours"] = "0"
+            try await admin.go(.post, "/locations/ST-RTM", form: slow).expect(303)
+            #expect(
+                try await admin.go(.get, "/locations").expect(200).text.contains(#" h<span class="field-error">must be between 1 and 8760</span>"#),
+                "a threshold's refusal stands beside its own field")
             let policy = [
                 "csrf": csrf, "pool": "WH-AMS, ST-RTM", "onShortage": "reject", "maxSplits": "2", "tieBreaks": "priority, distance",
                 "holdRules": #"[{"name": "big", "minTotal": 100000}]"#, "collectWithinDays": "5", "waitWithoutPromiseDays": "2",
@@ -135,6 +141,12 @@ struct BackOfficeRoutingTests {
             }
             let policyPage = try await admin.go(.get, "/routing").expect(200).text
             #expect(policyPage.contains(#"<span class="field-error">routing.maxSplits: must be between 1 and 100</span>"#))
+            var never = policy
+            never["waitWithoutPromiseDays"] = "0"
+            try await admin.go(.post, "/channels/web/routing", form: never).expect(303)
+            #expect(
+                try await admin.go(.get, "/routing").expect(200).text.contains(#" d<span class="field-error">must be between 1 and 365</span>"#),
+                "a channel's threshold refusal stands beside its own field")
             var unknown = policy
             unknown["pool"] = "WH-AMS, NOWHERE"
             try await admin.go(.post, "/channels/web/routing", form: unknown).expect(303)

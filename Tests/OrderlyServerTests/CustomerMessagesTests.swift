@@ -234,6 +234,17 @@ struct SMTPSettingsTests {
         #expect(try ServerConfiguration.fromEnvironment([:]).sendsMessages, "every instance sends unless told not to")
         #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_SEND_MESSAGES": "false"]).sendsMessages == false)
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["ORDERLY_SEND_MESSAGES": "maybe"]) }
+    }
+
+    /// An address that would smuggle a header or a second recipient is refused before any connection.
+    @Test func anAddressWithALineBreakIsRefusedBeforeConnecting() async throws {
+        let client = SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: 1, from: "shop@example.com"), timeout: .seconds(5))
+        for address in ["ada@example.com\r\nBcc: eve@example.com", "ada@example.com> <eve@example.com", "no-at-sign"] {
+            let error = await #expect(throws: SMTPClient.Failure.self) {
+                try await client.send(Mail(to: address, subject: "Hi", body: "x", messageId: "msg_1"))
+            }
+            #expect(error?.description.hasSuffix("is not an email address") == true, "\(address)")
+        }
         let error = #expect(throws: ConfigurationError.self) {
             try ServerConfiguration.fromEnvironment(["ORDERLY_SMTP_URL": "http://mail.example.com"])
         }

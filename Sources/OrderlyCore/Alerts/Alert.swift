@@ -25,8 +25,6 @@ public struct AlertThresholds: Sendable, Equatable, Codable {
     /// Four hours to accept, three days to collect, a promise kept to the hour, a week without one.
     public static let standard = AlertThresholds(acceptWithinHours: 4, collectWithinDays: 3, waitBeyondPromiseHours: 0, waitWithoutPromiseDays: 7)
 
-    public var isEmpty: Bool { self == AlertThresholds() }
-
     /// These thresholds, each one not set taken from `fallback`.
     public func over(_ fallback: AlertThresholds) -> AlertThresholds {
         AlertThresholds(

@@ -11,11 +11,6 @@ enum MessageRenderer {
         do { _ = try MustacheTemplate(string: text) } catch { throw OrderlyError.invalid(field, "is not a valid mustache template: \(error)") }
     }
 
-    static func render(_ template: MessageTemplate, _ values: MessageValues) throws -> (subject: String, body: String) {
-        var parsed: [String: MustacheTemplate] = [:]
-        return try render(template, values, parsed: &parsed)
-    }
-
     /// `parsed` keeps the templates parsed so far: a round renders many messages from few templates.
     static func render(
         _ template: MessageTemplate, _ values: MessageValues, parsed: inout [String: MustacheTemplate]

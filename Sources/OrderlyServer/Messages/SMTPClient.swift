@@ -53,6 +53,13 @@ public struct Mail: Sendable, Equatable {
     /// Unique per message: the receiver can tell a resend of the same message.
     public var messageId: String
 
+    public init(to: String, subject: String, body: String, messageId: String) {
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.messageId = messageId
+    }
+
     /// The message as the DATA command carries it: headers, base64 body, CRLF lines, dots stuffed.
     func data(from: String, at date: Date) -> String {
         let subjectLine = subject.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")

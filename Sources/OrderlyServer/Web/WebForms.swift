@@ -7,6 +7,12 @@ import OrderlyCore
 /// token beside it. An empty field counts as absent; a field that cannot be read as its type is
 /// refused as a validation error naming it, which the page shows to the person.
 struct WebForm: Sendable {
+    /// A comma-separated field as its items, each trimmed, the empty ones left out
+    /// (`region-north, flagship`).
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// The body with empty fields left out.
     let body: String
     let csrf: String?
@@ -224,7 +230,7 @@ struct CustomerForm: Decodable {
     var edit: CustomerProfile.Edit {
         CustomerProfile.Edit(
             email: email ?? "", name: name ?? "", phone: phone ?? "",
-            tags: (tags ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            tags: WebForm.list(tags))
     }
 }
 
@@ -389,7 +395,7 @@ struct PersonForm: Decodable {
     }
 
     func locations() -> [LocationID] {
-        (stores ?? "").split(separator: ",").map { LocationID($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.rawValue.isEmpty }
+        WebForm.list(stores).map(LocationID.init)
     }
 }
 

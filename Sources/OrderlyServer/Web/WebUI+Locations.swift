@@ -22,9 +22,8 @@ extension WebUI {
             if let capacity = location.dailyCapacity { row["dailyCapacity"] = capacity }
             if let hours = location.alerts.acceptWithinHours { row["acceptWithinHours"] = hours }
             if let days = location.alerts.collectWithinDays { row["collectWithinDays"] = days }
-            if case let errors = Self.fieldErrors(request, form: "location-\(location.id)"), !errors.isEmpty {
-                // `alerts.acceptWithinHours` is shown beside its field as `acceptWithinHours`.
-                row["errors"] = errors.reduce(into: [String: String]()) { $0[$1.key.replacingOccurrences(of: "alerts.", with: "")] = $1.value }
+            if case let errors = Self.fieldErrors(request, form: "location-\(location.id)", group: "alerts"), !errors.isEmpty {
+                row["errors"] = errors
             }
             if let coordinates = location.coordinates {
                 row["latitude"] = coordinates.latitude
@@ -109,7 +108,7 @@ struct LocationForm: Decodable, Sendable {
             throw OrderlyError.invalid(
                 latitude.flatMap { Double($0) } == nil ? "latitude" : "longitude", "give both coordinates in degrees, such as 52.37 and 4.89")
         }
-        location.tags = (tags ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        location.tags = WebForm.list(tags)
         location.openingHours = openingHours.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         location.active = active != nil
         if capabilitiesGiven { location.capabilities = .init(ship: ship != nil, pickup: pickup != nil, returns: returns != nil) }

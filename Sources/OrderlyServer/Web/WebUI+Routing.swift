@@ -76,10 +76,7 @@ extension WebUI {
                 ("waitBeyondPromiseHours", channel.alerts.waitBeyondPromiseHours), ("waitWithoutPromiseDays", channel.alerts.waitWithoutPromiseDays),
             ]
             for (key, value) in thresholds { if let value { row[key] = value } }
-            if case let errors = Self.fieldErrors(request, form: "policy-\(channel.id)"), !errors.isEmpty {
-                // `alerts.acceptWithinHours` is shown beside its field as `acceptWithinHours`.
-                row["errors"] = errors.reduce(into: [String: String]()) { $0[$1.key.replacingOccurrences(of: "alerts.", with: "")] = $1.value }
-            }
+            if case let errors = Self.fieldErrors(request, form: "policy-\(channel.id)", group: "alerts"), !errors.isEmpty { row["errors"] = errors }
             return row
         }
         var values: [String: Any] = ["strategies": items, "channels": channels, "canManage": canManage, "csrf": session.csrfToken]
@@ -248,9 +245,8 @@ struct ChannelRoutingForm: Decodable, Sendable {
         guard let shortage = RoutingPolicy.ShortagePolicy(rawValue: onShortage) else {
             throw OrderlyError.invalid("onShortage", "must be reject, backorder or partial")
         }
-        let list = { (text: String?) in (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         var criteria: [RoutingPolicy.Criterion] = []
-        for name in list(tieBreaks) {
+        for name in WebForm.list(tieBreaks) {
             guard let criterion = RoutingPolicy.Criterion(rawValue: name) else {
                 throw OrderlyError.invalid("tieBreaks", "'\(name)' is not fewestLocations, distance or priority")
             }
@@ -263,7 +259,7 @@ struct ChannelRoutingForm: Decodable, Sendable {
             throw OrderlyError.invalid(
                 "holdRules", "is not a JSON list of hold rules such as [{\"name\": \"large order review\", \"minTotal\": 100000}]")
         }
-        let pool = list(pool).map(LocationID.init)
+        let pool = WebForm.list(pool).map(LocationID.init)
         let (ships, splits, tieBreaks) = (shipFromStore != nil, maxSplits?.value, criteria.isEmpty ? RoutingPolicy.Criterion.allCases : criteria)
         let alerts = AlertThresholds(
             acceptWithinHours: acceptWithinHours?.value, collectWithinDays: collectWithinDays?.value,

@@ -113,8 +113,9 @@ extension WebUI {
 
     /// The problems a refused form of the page had, by the field they belong to — the part of
     /// its path before the first `.` or `[` (`rules[1].when.fact` is shown by `rules`) — when
-    /// the form refused was `form`.
-    static func fieldErrors(_ request: Request, form: String) -> [String: String] {
+    /// the form refused was `form`. Paths under `group` (`alerts.acceptWithinHours`) are shown
+    /// by the field after it (`acceptWithinHours`): a form that types a nested object flat.
+    static func fieldErrors(_ request: Request, form: String, group: String? = nil) -> [String: String] {
         guard let raw = request.cookies[fieldsCookie]?.value.removingPercentEncoding else { return [:] }
         let lines = raw.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.first == form else { return [:] }
@@ -122,8 +123,9 @@ extension WebUI {
         for line in lines.dropFirst() {
             let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
-            let key = String(parts[0].prefix { $0 != "." && $0 != "[" })
-            let message = parts[0] == key ? parts[1] : "\(parts[0]): \(parts[1])"
+            let path = group.map { parts[0].hasPrefix($0 + ".") ? String(parts[0].dropFirst($0.count + 1)) : parts[0] } ?? parts[0]
+            let key = String(path.prefix { $0 != "." && $0 != "[" })
+            let message = path == key ? parts[1] : "\(path): \(parts[1])"
             errors[key] = errors[key].map { "\($0); \(message)" } ?? message
         }
         return errors
