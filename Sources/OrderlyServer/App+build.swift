@@ -13,65 +13,69 @@ public func buildApplication(
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), runsBackgroundJobs: Bool = true
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration: configuration, stores: stores, metrics: metrics)
-    var services: [any Service] = []
-    if runsBackgroundJobs {
-        let reservations = stores.reservations
-        let orders = stores.orders
-        services.append(
-            PeriodicJob(name: "reservation-expiry", interval: configuration.expiryInterval, logger: logger) {
-                var total = 0
-                var released = 0
-                repeat {
-                    released = try await reservations.expireDue(limit: 200)
-                    total += released
-                } while released == 200 && !Task.isCancelled
-                return total
-            })
-        services.append(
-            PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
-                try await orders.allocateWaiting()
-            })
-        let payments = stores.payments
-        services.append(
-            PeriodicJob(name: "unpaid-orders", interval: .seconds(60), logger: logger) {
-                try await payments.cancelUnpaid()
-            })
-        let workflowOrders = stores.orders
-        services.append(
-            PeriodicJob(name: "workflow-timeouts", interval: .seconds(60), logger: logger) {
-                try await workflowOrders.runDueStages()
-            })
-        let subscriptions = stores.subscriptions
-        services.append(
-            PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {
-                try await subscriptions.runDue()
-            })
-        let fulfillment = stores.fulfillmentOrders
-        let days = configuration.pickupExpiryDays
-        services.append(
-            PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
-                try await fulfillment.expireUncollectedPickups(olderThanDays: days)
-            })
-        let alerts = stores.alerts
-        services.append(
-            PeriodicJob(name: "alerts", interval: .seconds(60), logger: logger) {
-                try await alerts.raiseDue()
-            })
-        if configuration.sendsMessages {
-            services.append(
-                MessageDispatcher(store: stores.messages, smtp: configuration.smtp, pollInterval: configuration.messagePollInterval, logger: logger))
-        }
-        services.append(
-            WebhookDispatcher(
-                store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
-                pollInterval: configuration.webhookPollInterval, targets: WebhookTargets(allowPrivate: configuration.webhookAllowPrivate),
-                logger: logger))
-    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Orderly"),
-        services: services,
+        services: runsBackgroundJobs ? backgroundServices(configuration: configuration, stores: stores, logger: logger) : [],
         logger: logger)
+}
+
+/// The jobs every instance runs beside the HTTP server: expiries, timeouts, alerts, the
+/// customer messages' sender (unless `sendsMessages` is off) and the webhooks' dispatcher.
+func backgroundServices(configuration: ServerConfiguration, stores: Stores, logger: Logger) -> [any Service] {
+    var services: [any Service] = []
+    let reservations = stores.reservations
+    let orders = stores.orders
+    services.append(
+        PeriodicJob(name: "reservation-expiry", interval: configuration.expiryInterval, logger: logger) {
+            var total = 0
+            var released = 0
+            repeat {
+                released = try await reservations.expireDue(limit: 200)
+                total += released
+            } while released == 200 && !Task.isCancelled
+            return total
+        })
+    services.append(
+        PeriodicJob(name: "pre-order-release", interval: .seconds(60), logger: logger) {
+            try await orders.allocateWaiting()
+        })
+    let payments = stores.payments
+    services.append(
+        PeriodicJob(name: "unpaid-orders", interval: .seconds(60), logger: logger) {
+            try await payments.cancelUnpaid()
+        })
+    let workflowOrders = stores.orders
+    services.append(
+        PeriodicJob(name: "workflow-timeouts", interval: .seconds(60), logger: logger) {
+            try await workflowOrders.runDueStages()
+        })
+    let subscriptions = stores.subscriptions
+    services.append(
+        PeriodicJob(name: "subscriptions", interval: .seconds(60), logger: logger) {
+            try await subscriptions.runDue()
+        })
+    let fulfillment = stores.fulfillmentOrders
+    let days = configuration.pickupExpiryDays
+    services.append(
+        PeriodicJob(name: "uncollected-pickups", interval: .seconds(300), logger: logger) {
+            try await fulfillment.expireUncollectedPickups(olderThanDays: days)
+        })
+    let alerts = stores.alerts
+    services.append(
+        PeriodicJob(name: "alerts", interval: .seconds(60), logger: logger) {
+            try await alerts.raiseDue()
+        })
+    if configuration.sendsMessages {
+        services.append(
+            MessageDispatcher(store: stores.messages, smtp: configuration.smtp, pollInterval: configuration.messagePollInterval, logger: logger))
+    }
+    services.append(
+        WebhookDispatcher(
+            store: stores.webhooks, policy: configuration.webhookRetry, timeout: configuration.webhookTimeout,
+            pollInterval: configuration.webhookPollInterval, targets: WebhookTargets(allowPrivate: configuration.webhookAllowPrivate),
+            logger: logger))
+    return services
 }
 
 /// The router with every middleware and every OpenAPI operation registered.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import OrderlyCore
 import OrderlyStore
 
@@ -129,7 +130,13 @@ public struct ServerConfiguration: Sendable {
         if let sends = env.bool("ORDERLY_SEND_MESSAGES") { configuration.sendsMessages = sends }
         if let url = env.text("ORDERLY_SMTP_URL") {
             let from = env.text("ORDERLY_SMTP_FROM") ?? "Orderly <orderly@localhost>"
-            if let smtp = SMTPSettings(url: url, from: from) {
+            if var smtp = SMTPSettings(url: url, from: from) {
+                if let file = env.text("ORDERLY_SMTP_CA_FILE") {
+                    smtp.trustedCertificatesFile = file
+                    if (try? NIOSSLCertificate.fromPEMFile(file))?.isEmpty != false {
+                        env.problems.append("ORDERLY_SMTP_CA_FILE must name a readable PEM file of certificates, not '\(file)'")
+                    }
+                }
                 if smtp.isValidFrom {
                     configuration.smtp = smtp
                 } else {

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import OrderlyCore
-import OrderlyServer
 import OrderlyStore
 import OrderlyTestSupport
 import Testing
+
+@testable import OrderlyServer
 
 @Suite("Customer messages: written with their event, sent over SMTP once, in the channel's language")
 struct CustomerMessagesTests {
@@ -234,6 +235,80 @@ struct SMTPSettingsTests {
         #expect(try ServerConfiguration.fromEnvironment([:]).sendsMessages, "every instance sends unless told not to")
         #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_SEND_MESSAGES": "false"]).sendsMessages == false)
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["ORDERLY_SEND_MESSAGES": "maybe"]) }
+    }
+
+    /// A server that offers STARTTLS gets the message inside TLS, its certificate checked against
+    /// the authority `ORDERLY_SMTP_CA_FILE` names, and the password only inside it.
+    @Test func theMessageGoesInsideTLSWhenTheServerOffersIt() async throws {
+        let credentials = TestSMTPServer.Credentials(username: "shop@example.com", password: "s3cret")
+        let server = try await TestSMTPServer.start(tls: TestCertificates.serverContext(), credentials: credentials)
+        defer { Task { await server.stop() } }
+        let authority = try TestCertificates.authorityFile()
+        defer { try? FileManager.default.removeItem(atPath: authority) }
+        let configuration = try ServerConfiguration.fromEnvironment([
+            "ORDERLY_SMTP_URL": "smtp://shop%40example.com:s3cret@127.0.0.1:\(server.port)", "ORDERLY_SMTP_FROM": "Shop <shop@example.com>",
+            "ORDERLY_SMTP_CA_FILE": authority,
+        ])
+        let settings = try #require(configuration.smtp)
+        #expect(settings.trustedCertificatesFile == authority)
+        try await SMTPClient(settings: settings, timeout: .seconds(10))
+            .send(Mail(to: "ada@example.com", subject: "Bedankt", body: "Je bestelling is binnen.", messageId: "msg_tls"))
+        let mails = await server.mails
+        #expect(mails.count == 1)
+        #expect(mails.first?.overTLS == true)
+        #expect(mails.first?.user == "shop@example.com")
+        #expect(mails.first?.to == ["ada@example.com"])
+        #expect(mails.first?.body == "Je bestelling is binnen.")
+
+        // Without the authority the certificate is unknown: nothing is sent, and no password.
+        var untrusted = settings
+        untrusted.trustedCertificatesFile = nil
+        await #expect(throws: (any Error).self) {
+            try await SMTPClient(settings: untrusted, timeout: .seconds(10)).send(
+                Mail(to: "bob@example.com", subject: "x", body: "x", messageId: "m2"))
+        }
+        // A wrong password is the server's refusal, named.
+        var wrong = settings
+        wrong.password = "guess"
+        let refusal = await #expect(throws: SMTPClient.Failure.self) {
+            try await SMTPClient(settings: wrong, timeout: .seconds(10)).send(Mail(to: "bob@example.com", subject: "x", body: "x", messageId: "m3"))
+        }
+        #expect(refusal?.description.contains("535") == true)
+        #expect(await server.mails.count == 1)
+
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.fromEnvironment(["ORDERLY_SMTP_URL": "smtp://127.0.0.1", "ORDERLY_SMTP_CA_FILE": "/nonexistent.pem"])
+        }
+        #expect(error?.problems.first?.hasPrefix("ORDERLY_SMTP_CA_FILE must name a readable PEM file") == true)
+    }
+
+    /// `ORDERLY_SEND_MESSAGES=false` leaves the sender out of an instance's jobs and nothing else.
+    @Test func anInstanceToldNotToSendRunsNoSender() async throws {
+        try await TestDatabase.withStores(.sqlite) { stores in
+            func jobs(_ environment: [String: String]) throws -> [String] {
+                try backgroundServices(configuration: .fromEnvironment(environment), stores: stores, logger: TestDatabase.logger)
+                    .map { ($0 as? PeriodicJob)?.name ?? String(describing: type(of: $0)) }
+            }
+            let sending = try jobs([:])
+            let quiet = try jobs(["ORDERLY_SEND_MESSAGES": "false"])
+            #expect(sending.filter { $0 == "MessageDispatcher" }.count == 1)
+            #expect(quiet.filter { $0 == "MessageDispatcher" }.isEmpty)
+            #expect(quiet == sending.filter { $0 != "MessageDispatcher" })
+            #expect(quiet.contains("WebhookDispatcher") && quiet.contains("alerts"))
+        }
+    }
+
+    /// A server without STARTTLS never sees the password: the message fails instead.
+    @Test func thePasswordIsNotSentInTheClear() async throws {
+        let server = try await TestSMTPServer.start(credentials: .init(username: "shop@example.com", password: "s3cret"))
+        defer { Task { await server.stop() } }
+        let settings = SMTPSettings(host: "127.0.0.1", port: server.port, username: "shop@example.com", password: "s3cret", from: "shop@example.com")
+        let error = await #expect(throws: SMTPClient.Failure.self) {
+            try await SMTPClient(settings: settings, timeout: .seconds(10)).send(
+                Mail(to: "ada@example.com", subject: "x", body: "x", messageId: "m1"))
+        }
+        #expect(error?.description.contains("not sent in the clear") == true)
+        #expect(await server.mails.isEmpty)
     }
 
     /// An address that would smuggle a header or a second recipient is refused before any connection.

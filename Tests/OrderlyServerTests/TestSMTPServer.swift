@@ -1,10 +1,12 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// An SMTP server on loopback for the message tests: it speaks just enough of RFC 5321 to take
 /// mail (EHLO, MAIL, RCPT, DATA, QUIT) and keeps what it received. `refuseRecipients` answers
-/// 550 to every RCPT, as a server rejecting an address does.
+/// 550 to every RCPT, as a server rejecting an address does. With `tls` it offers STARTTLS with
+/// that certificate; with `credentials` it takes mail only after AUTH PLAIN with them.
 final class TestSMTPServer: Sendable {
     struct Received: Sendable, Equatable {
         var from: String
@@ -12,6 +14,9 @@ final class TestSMTPServer: Sendable {
         var headers: [String: String]
         /// The body, base64 decoded.
         var body: String
+        /// Whether the message came inside TLS, and the user who signed in for it.
+        var overTLS = false
+        var user: String?
         var subject: String { headers["Subject"] ?? "" }
     }
 
@@ -34,7 +39,14 @@ final class TestSMTPServer: Sendable {
 
     var mails: [Received] { get async { await mailbox.mails } }
 
-    static func start(refuseRecipients: Bool = false) async throws -> TestSMTPServer {
+    struct Credentials: Sendable {
+        var username: String
+        var password: String
+    }
+
+    static func start(
+        refuseRecipients: Bool = false, tls: NIOSSLContext? = nil, credentials: Credentials? = nil
+    ) async throws -> TestSMTPServer {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { child in
@@ -46,7 +58,10 @@ final class TestSMTPServer: Sendable {
             _ = try? await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
-                        group.addTask { try? await Self.session(connection, mailbox: mailbox, refuseRecipients: refuseRecipients) }
+                        group.addTask {
+                            try? await Self.session(
+                                connection, mailbox: mailbox, refuseRecipients: refuseRecipients, tls: tls, credentials: credentials)
+                        }
                     }
                 }
             }
@@ -59,7 +74,11 @@ final class TestSMTPServer: Sendable {
         task.cancel()
     }
 
-    private static func session(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, mailbox: Mailbox, refuseRecipients: Bool) async throws {
+    private static func session(
+        _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, mailbox: Mailbox, refuseRecipients: Bool, tls: NIOSSLContext?,
+        credentials: Credentials?
+    ) async throws {
+        let channel = connection.channel
         try await connection.executeThenClose { inbound, outbound in
             func say(_ text: String) async throws { try await outbound.write(ByteBuffer(string: text + "\r\n")) }
             try await say("220 test ESMTP")
@@ -67,6 +86,8 @@ final class TestSMTPServer: Sendable {
             var from = ""
             var to: [String] = []
             var data: [String]?
+            var overTLS = false
+            var user: String?
             for try await var chunk in inbound {
                 buffer += chunk.readString(length: chunk.readableBytes) ?? ""
                 while let end = buffer.range(of: "\r\n") {
@@ -75,7 +96,10 @@ final class TestSMTPServer: Sendable {
                     if var lines = data {
                         if line == "." {
                             data = nil
-                            await mailbox.add(Self.parse(from: from, to: to, lines: lines))
+                            var mail = Self.parse(from: from, to: to, lines: lines)
+                            mail.overTLS = overTLS
+                            mail.user = user
+                            await mailbox.add(mail)
                             to = []
                             try await say("250 queued")
                         } else {
@@ -86,7 +110,30 @@ final class TestSMTPServer: Sendable {
                     }
                     let verb = line.prefix(4).uppercased()
                     switch verb {
-                    case "EHLO", "HELO": try await say("250-test\r\n250 8BITMIME")
+                    case "EHLO", "HELO":
+                        let starttls = tls != nil && !overTLS ? "250-STARTTLS\r\n" : ""
+                        let auth = credentials != nil ? "250-AUTH PLAIN\r\n" : ""
+                        try await say("250-test\r\n\(starttls)\(auth)250 8BITMIME")
+                    case "STAR" where tls != nil && !overTLS:
+                        // The handshake's first bytes may follow the reply at once: the handler is in
+                        // place on the event loop as soon as the reply has been written.
+                        try await channel.writeAndFlush(ByteBuffer(string: "220 go ahead\r\n")).flatMapThrowing {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls!), position: .first)
+                        }.get()
+                        overTLS = true
+                        buffer = ""
+                    case "AUTH":
+                        let token = line.split(separator: " ").dropFirst(2).first.map(String.init) ?? ""
+                        let parts =
+                            Data(base64Encoded: token).flatMap { String(data: $0, encoding: .utf8) }?
+                            .split(separator: "\0", omittingEmptySubsequences: false).map(String.init) ?? []
+                        if let credentials, parts.count == 3, parts[1] == credentials.username, parts[2] == credentials.password {
+                            user = parts[1]
+                            try await say("235 welcome")
+                        } else {
+                            try await say("535 authentication failed")
+                        }
+                    case "MAIL" where credentials != nil && user == nil: try await say("530 sign in first")
                     case "MAIL":
                         from = Self.address(line)
                         try await say("250 ok")
