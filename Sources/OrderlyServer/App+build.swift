@@ -103,6 +103,7 @@ public func buildRouter(
     // Compact JSON with sorted keys (deterministic): pretty-printing every answer cost CPU and
     // a third more bytes; `jq` is there for people.
     try api.registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys]))
-    try WebUI(stores: stores, secureCookies: configuration.secureCookies, seller: configuration.seller).register(on: router)
+    try WebUI(stores: stores, secureCookies: configuration.secureCookies, seller: configuration.seller, timeZone: configuration.timeZone).register(
+        on: router)
     return router
 }

@@ -69,6 +69,9 @@ public struct ServerConfiguration: Sendable {
     /// Who issues the invoices, as printed on them (`ORDERLY_SELLER_NAME`,
     /// `ORDERLY_SELLER_ADDRESS`, `ORDERLY_SELLER_TAX_ID`).
     public var seller = Seller()
+    /// The time zone the back office shows dates in (`ORDERLY_TIME_ZONE`, an IANA name such as
+    /// `Europe/Amsterdam`; UTC unless given).
+    public var timeZone: TimeZone = .gmt
     /// Where customer messages are sent (`ORDERLY_SMTP_URL`, `ORDERLY_SMTP_FROM`); without it
     /// they are rendered and recorded, not sent, and the back office shows them.
     public var smtp: SMTPSettings?
@@ -127,6 +130,13 @@ public struct ServerConfiguration: Sendable {
             configuration.idempotencyWait = .milliseconds(Int(wait * 1000))
         }
         if let allow = env.bool("ORDERLY_WEBHOOK_ALLOW_PRIVATE") { configuration.webhookAllowPrivate = allow }
+        if let name = env.text("ORDERLY_TIME_ZONE") {
+            if let zone = TimeZone(identifier: name) {
+                configuration.timeZone = zone
+            } else {
+                env.problems.append("ORDERLY_TIME_ZONE must be a time zone's name, as 'Europe/Amsterdam', not '\(name)'")
+            }
+        }
         if let sends = env.bool("ORDERLY_SEND_MESSAGES") { configuration.sendsMessages = sends }
         if let url = env.text("ORDERLY_SMTP_URL") {
             let from = env.text("ORDERLY_SMTP_FROM") ?? "Orderly <orderly@localhost>"

@@ -159,7 +159,7 @@ def main():
             "lines": [{"sku": sku, "quantity": 3, "unitPrice": 2495}]})
         driver.get(BASE + "/orders/" + waiting["id"])
         lines = driver.find_element(By.ID, "lines").text
-        check(f"2 from PO-{stamp}, expected 2027-01-15 09:00:00; 1 without a date" in lines,
+        check(f"2 from PO-{stamp}, expected 15 Jan 2027 09:00; 1 without a date" in lines,
               "a waiting line shows the supply it is promised and what waits without a date")
         shot(driver, "order-waiting")
 

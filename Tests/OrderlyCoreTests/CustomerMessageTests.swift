@@ -85,6 +85,17 @@ struct CustomerMessageTests {
         #expect(Language.nl.money(-5, "USD") == "USD -0,05" && Language.en.money(1500, "JPY") == "JPY 1500")
     }
 
+    /// Dates and numbers in each language's way, in the business's time zone.
+    @Test func datesAndNumbersAreWrittenForTheLanguage() throws {
+        let moment = Date(timeIntervalSince1970: 1_796_450_580)  // 2026-12-05 06:03 UTC
+        #expect(Language.en.date(moment) == "5 Dec 2026 06:03")
+        #expect(Language.nl.date(moment) == "5 dec 2026 06:03")
+        let amsterdam = try #require(TimeZone(identifier: "Europe/Amsterdam"))
+        #expect(Language.nl.date(moment, in: amsterdam) == "5 dec 2026 07:03")
+        #expect(Language.en.date(Date(timeIntervalSince1970: 1_782_900_000), in: amsterdam) == "1 Jul 2026 12:00", "summer time")
+        #expect(Language.en.number(1.5, fractionDigits: 2) == "1.50" && Language.nl.number(1.5, fractionDigits: 2) == "1,50")
+    }
+
     @Test func aTemplateMustHaveOneLineOfSubjectAndABody() {
         #expect(throws: OrderlyError.self) { try MessageTemplate(kind: .shipped, language: .en, subject: "a\nb", body: "x").validate() }
         #expect(throws: OrderlyError.self) { try MessageTemplate(kind: .shipped, language: .en, subject: "a", body: "  \n").validate() }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OrderlyCore
+import OrderlyServer
 import OrderlyStore
 import OrderlyTestSupport
 import Testing
@@ -85,17 +86,19 @@ struct BackOfficePeopleTests {
         }
     }
 
-    /// A person chooses Dutch: the statuses and the chrome of the pages read in Dutch for them,
-    /// and in English for everyone else.
+    /// A person chooses Dutch: the statuses, the chrome, money and dates of the pages read in
+    /// Dutch for them, and in English for everyone else; dates in the business's time zone.
     @Test(arguments: Engine.all)
     func statusesReadInThePersonsLanguage(engine: Engine) async throws {
-        try await TestApp.run(engine) { app in
+        let clock = ManualTime(Date(timeIntervalSince1970: 1_796_450_580))  // 2026-12-05 06:03 UTC, 07:03 in Amsterdam
+        try await TestApp.run(engine, time: clock, configure: { $0.timeZone = TimeZone(identifier: "Europe/Amsterdam")! }) { app in
             _ = try await BackOfficeTests.staffAndAnOrder(
                 app, stocking: "WH-AMS", externalId: "nl-1", line: ["sku": "SKU-1", "quantity": 9, "unitPrice": 1000])
             let id = try #require(try await app.send(.get, "/v1/orders?q=nl-1").expect(200).items.first?["id"] as? String)
             let agent = BackOfficeTests.Browser(app)
             try await agent.signIn("agent@shop.test")
-            #expect(try await agent.go(.get, "/orders/\(id)").expect(200).text.contains(#"id="order-status">Awaiting stock"#))
+            let before = try await agent.go(.get, "/orders/\(id)").expect(200).text
+            #expect(before.contains(#"id="order-status">Awaiting stock"#) && before.contains("5 Dec 2026 07:03"))
             let account = try await agent.go(.get, "/account").expect(200)
             try await agent.go(.post, "/account/language", form: ["csrf": agent.csrf(account), "language": "fr"]).expect(303)
             #expect((agent.cookies["orderly_flash"] ?? "").removingPercentEncoding == "error:language: must be en or nl")
@@ -106,6 +109,7 @@ struct BackOfficePeopleTests {
             #expect(dutch.contains(#"<html lang="nl">"#) && dutch.contains(">Bestellingen</a>") && dutch.contains("<h2>Tijdlijn</h2>"))
             #expect(dutch.contains("<th>Wanneer</th>") && dutch.contains(">Notitie toevoegen</button>") && dutch.contains(">Afmelden</button>"))
             #expect(dutch.contains("€ 90,00") && !dutch.contains("EUR 90.00"), "money the Dutch way")
+            #expect(dutch.contains("5 dec 2026 07:03") && !dutch.contains("5 Dec 2026"), "dates the Dutch way, in Amsterdam's time")
             let handheld = try await agent.go(.get, "/stores/ST-UTR").expect(200).text
             #expect(handheld.contains(#"placeholder="Scan het artikel""#), "placeholders too")
             let mine = try await agent.go(.get, "/account").expect(200).text

@@ -18,12 +18,12 @@ extension WebUI {
             },
             "orders": profile.orders.map { o -> [String: Any] in
                 [
-                    "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
+                    "id": o.id.rawValue, "number": o.number, "createdAt": when(o.createdAt, in: session), "channel": o.channel.rawValue,
                     "status": o.status.rawValue, "total": Self.money(o.total, o.currency, in: session),
                 ]
             },
             "history": try await stores.customers.timeline(c.id).reversed().map { event -> [String: Any] in
-                ["at": Self.when(event.at), "type": event.type, "summary": EventSummary.describe(event.data), "actor": event.actor ?? ""]
+                ["at": when(event.at, in: session), "type": event.type, "summary": EventSummary.describe(event.data), "actor": event.actor ?? ""]
             },
         ]
         if !(values["history"] as? [Any] ?? []).isEmpty { values["hasHistory"] = true }

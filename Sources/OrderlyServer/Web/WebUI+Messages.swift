@@ -8,11 +8,11 @@ import OrderlyStore
 /// store calls as `/v1/message-templates` and `PATCH /v1/channels/{id}`).
 extension WebUI {
     /// One message as the order page lists it.
-    static func messageRow(_ message: CustomerMessage) -> [String: Any] {
+    func messageRow(_ message: CustomerMessage, in session: StaffStore.Session) -> [String: Any] {
         [
             "kind": message.kind.rawValue, "status": message.status.rawValue, "to": message.recipient ?? "",
             "subject": message.subject ?? "", "body": message.body ?? "", "hasBody": message.body != nil,
-            "when": when(message.sentAt ?? message.createdAt), "problem": message.lastError ?? "",
+            "when": when(message.sentAt ?? message.createdAt, in: session), "problem": message.lastError ?? "",
         ]
     }
 

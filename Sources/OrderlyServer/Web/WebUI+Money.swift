@@ -49,7 +49,7 @@ extension WebUI {
         try session.user.principal.authorize(.readOrders(order.channel), on: "Invoice", id, seenWith: .readOrders(order.channel))
         let money = { (minor: Int64) in invoice.currency.format(minor) }
         var values: [String: Any] = [
-            "number": invoice.number, "title": invoice.kind == .invoice ? "Invoice" : "Credit note", "issuedAt": Self.when(invoice.issuedAt),
+            "number": invoice.number, "title": invoice.kind == .invoice ? "Invoice" : "Credit note", "issuedAt": when(invoice.issuedAt, in: session),
             "orderId": invoice.orderId.rawValue, "orderNumber": invoice.orderNumber, "sellerName": seller.name, "total": money(invoice.total),
             "taxTotal": money(invoice.taxTotal),
             "lines": invoice.lines.map { line -> [String: Any] in

@@ -24,7 +24,7 @@ extension WebUI {
                 "ordersToday": dashboard.byChannel.values.flatMap(\.values).reduce(0, +), "awaitingStock": dashboard.awaitingStock,
                 "onHold": dashboard.onHold, "failedWebhooks": try await stores.webhooks.failedCount(),
                 "statuses": statuses.map { Words.phrase($0.rawValue) }, "byChannel": rows,
-                "alerts": Self.alertRows(alerts, links: true), "hasAlerts": !alerts.isEmpty,
+                "alerts": alertRows(alerts, links: true, in: session), "hasAlerts": !alerts.isEmpty,
             ], session: session, request: request, here: "dashboard")
     }
 
@@ -57,7 +57,7 @@ extension WebUI {
             "statuses": OrderStatus.allCases.map { ["value": $0.rawValue, "label": Words.phrase($0.rawValue), "selected": $0 == status] },
             "orders": page.items.map { o -> [String: Any] in
                 [
-                    "id": o.id.rawValue, "number": o.number, "createdAt": Self.when(o.createdAt), "channel": o.channel.rawValue,
+                    "id": o.id.rawValue, "number": o.number, "createdAt": when(o.createdAt, in: session), "channel": o.channel.rawValue,
                     "externalId": o.externalId ?? "", "status": o.status.rawValue, "total": Self.money(o.total, o.currency, in: session),
                 ]
             },
@@ -69,10 +69,10 @@ extension WebUI {
 
     /// When a line's waiting units are expected, for people: each promise of supply with its
     /// date, and what waits without one.
-    static func expected(_ line: OrderLine, _ promises: [SupplyPromise]) -> String {
+    func expected(_ line: OrderLine, _ promises: [SupplyPromise], in session: StaffStore.Session) -> String {
         guard line.backorderedQuantity > 0 else { return "" }
         let mine = promises.filter { $0.lineNumber == line.number }
-        var parts = mine.map { "\($0.quantity) from \($0.supplyId), expected \(when($0.expectedAt))" }
+        var parts = mine.map { "\($0.quantity) from \($0.supplyId), expected \(when($0.expectedAt, in: session))" }
         let undated = line.backorderedQuantity - mine.reduce(0) { $0 + $1.quantity }
         if undated > 0 { parts.append("\(undated) without a date") }
         return parts.joined(separator: "; ")
@@ -93,7 +93,7 @@ extension WebUI {
         let channel = try? await stores.channels.get(order.channel)
         let shipFrom = locations.filter { $0.capabilities.ship && channel?.pools($0.id) != false }
         let payments = try await stores.payments.list(order.id)
-        let messages = try await stores.messages.forOrder(order.id)
+        let messages: [[String: Any]] = try await stores.messages.forOrder(order.id).reversed().map { messageRow($0, in: session) }
         let invoices = try await stores.invoices.list(orderId: order.id, after: nil, limit: 500).items.sorted {
             ($0.issuedAt, $0.number) < ($1.issuedAt, $1.number)
         }
@@ -107,7 +107,7 @@ extension WebUI {
             var block: [String: Any] = [
                 "name": stage.name, "ends": stage.ends, "workflow": "\(state.id) v\(state.version)", "orderId": order.id.rawValue,
             ]
-            if let since = state.since { block["since"] = Self.when(since) }
+            if let since = state.since { block["since"] = when(since, in: session) }
             if case .approval(let roles) = stage.end, roles.contains(session.user.role), canChange {
                 block["canDecide"] = true
                 block["csrf"] = session.csrfToken
@@ -118,11 +118,11 @@ extension WebUI {
             "invoices": invoices.map { i -> [String: Any] in
                 [
                     "id": i.id.rawValue, "number": i.number, "kind": i.kind == .invoice ? "invoice" : "credit note", "total": money(i.total),
-                    "issuedAt": Self.when(i.issuedAt),
+                    "issuedAt": when(i.issuedAt, in: session),
                 ]
             },
             "id": order.id.rawValue, "number": order.number, "status": order.status.rawValue, "channel": order.channel.rawValue,
-            "createdAt": Self.when(order.createdAt), "customerId": order.customerId.rawValue,
+            "createdAt": when(order.createdAt, in: session), "customerId": order.customerId.rawValue,
             "customerName": customer?.name ?? customer?.email ?? "walk-in customer",
             "total": money(order.totals.total), "subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shippingTotal),
             "discount": money(order.totals.discountTotal), "tax": money(order.totals.taxTotal), "canChange": canChange, "csrf": session.csrfToken,
@@ -131,7 +131,8 @@ extension WebUI {
             "canRecordPayment": principal.may(.recordPayment(order.channel)), "currencyCode": order.currency.rawValue,
             "payments": payments.reversed().map { t -> [String: Any] in
                 [
-                    "at": Self.when(t.at), "kind": t.kind.rawValue, "amount": money(t.amount), "status": t.status.rawValue, "provider": t.provider,
+                    "at": when(t.at, in: session), "kind": t.kind.rawValue, "amount": money(t.amount), "status": t.status.rawValue,
+                    "provider": t.provider,
                     "method": t.method ?? "", "reference": t.reference, "note": t.note ?? "",
                 ]
             },
@@ -146,7 +147,8 @@ extension WebUI {
                     "number": line.number, "sku": line.sku.rawValue, "delivery": Self.describe(line.delivery), "quantity": line.quantity,
                     "unitPrice": money(line.unitPrice), "allocated": line.allocatedQuantity, "backordered": line.backorderedQuantity,
                     "fulfilled": line.fulfilledQuantity, "cancelled": line.cancelledQuantity, "returned": line.returnedQuantity,
-                    "expected": Self.expected(line, detail.promises), "discounts": line.discountTotal > 0 ? "−" + money(line.discountTotal) : "",
+                    "expected": expected(line, detail.promises, in: session),
+                    "discounts": line.discountTotal > 0 ? "−" + money(line.discountTotal) : "",
                     "taxes": Self.describe(line.taxes, money), "lineTotal": money(line.total),
                 ]
             },
@@ -180,11 +182,11 @@ extension WebUI {
                 ]
             },
             "hasHolds": !order.holds.isEmpty,
-            "messages": messages.reversed().map(Self.messageRow),
+            "messages": messages,
             "pickupStores": pickupStores.map { ["storeId": $0.id.rawValue, "storeName": $0.name] },
             "lineErrors": Self.fieldErrors(request, form: "lines")["lines"] ?? "",
             "events": events.reversed().map { event -> [String: Any] in
-                ["at": Self.when(event.at), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
+                ["at": when(event.at, in: session), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
             },
         ]) { $1 }
         if let externalId = order.externalId { values["externalId"] = externalId }

@@ -16,7 +16,7 @@ extension WebUI {
                 [
                     "userId": a.user.id.rawValue, "email": a.user.email, "personName": a.user.name,
                     "storeList": a.user.locations.map(\.rawValue).joined(separator: ", "),
-                    "disabled": a.disabled, "isMe": a.user.id == session.user.id, "since": Self.when(a.createdAt),
+                    "disabled": a.disabled, "isMe": a.user.id == session.user.id, "since": when(a.createdAt, in: session),
                     "roles": StaffUser.Role.allCases.map { ["value": $0.rawValue, "selected": $0 == a.user.role] },
                 ]
             },
@@ -68,7 +68,10 @@ extension WebUI {
             return try await action(request, context, back: "/people") { _, session in
                 try session.user.principal.authorize(.manageStaff)
                 let (token, expires) = try await stores.staff.issueReset(id, by: session.user)
-                return ("/people", "Send this link to the person (one use, until \(Self.when(expires)) UTC): /reset/\(token)")
+                return (
+                    "/people",
+                    "Send this link to the person (one use, until \(when(expires, in: session)) \(timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier)): /reset/\(token)"
+                )
             }
         }
         router.post("/account/password") { request, context in

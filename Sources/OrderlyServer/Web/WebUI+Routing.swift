@@ -48,7 +48,7 @@ extension WebUI {
                         "limits": summary.limits,
                     ]
                 },
-                "versions": Self.versionRows(try await stores.routingStrategies.versions(strategy.id), canManage: canManage, csrf: session.csrfToken),
+                "versions": versionRows(try await stores.routingStrategies.versions(strategy.id), canManage: canManage, in: session),
             ]
             if case let errors = Self.fieldErrors(request, form: "strategy-\(strategy.id)"), !errors.isEmpty { item["errors"] = errors }
             if let draft, forCard == strategy.id {
@@ -128,7 +128,7 @@ extension WebUI {
     }
 
     /// The comparison of `rules` with `against` over the latest orders, for the page.
-    private func routingComparison(rules: RuleValue, against: String) async throws -> [String: Any] {
+    private func routingComparison(rules: RuleValue, against: String, in session: StaffStore.Session) async throws -> [String: Any] {
         let result = try await stores.orders.compareRouting(
             [try OrderStore.StrategyChoice(against), .inline(rules)], orders: .last(Self.comparedOrders))
         return [
@@ -137,7 +137,7 @@ extension WebUI {
                 [
                     "strategy": i == 1 ? "these rules" : s.strategy == "standard@0" ? "each channel's own routing" : s.strategy,
                     "fullyRoutable": s.fullyRoutable, "backordered": s.backordered, "refused": s.refused, "held": s.held,
-                    "averageLocations": s.averageLocations.formatted(.number.precision(.fractionLength(2))),
+                    "averageLocations": session.user.language.number(s.averageLocations, fractionDigits: 2),
                     "averageDistance": s.averageDistanceKm.map { "\(Int($0.rounded())) km" } ?? "—", "stores": s.unitsFromStores,
                     "warehouses": s.unitsFromWarehouses,
                 ]
@@ -190,7 +190,8 @@ extension WebUI {
             try await tryOut(request, context) { form, request, session in
                 let fields = try form.decode(RoutingStrategyForm.self)
                 let comparison = try await Self.outcome {
-                    try await routingComparison(rules: try Self.rules(fields.rules), against: fields.against ?? RoutingStrategy.standardID)
+                    try await routingComparison(
+                        rules: try Self.rules(fields.rules), against: fields.against ?? RoutingStrategy.standardID, in: session)
                 }
                 let draft = RoutingDraft(id: fields.id, rules: fields.rules, comparison: comparison)
                 return try await routingPage(request, session, simulate: nil, order: nil, draft: draft)

@@ -39,7 +39,7 @@ extension WebUI {
             }
             values["ledger"] = ledger.sorted { $0.id > $1.id }.prefix(50).map { e -> [String: Any] in
                 [
-                    "at": Self.when(e.at), "locationId": e.locationId.rawValue, "delta": e.delta > 0 ? "+\(e.delta)" : "\(e.delta)",
+                    "at": when(e.at, in: session), "locationId": e.locationId.rawValue, "delta": e.delta > 0 ? "+\(e.delta)" : "\(e.delta)",
                     "onHandAfter": e.onHandAfter, "reason": e.reason.rawValue, "reference": e.reference ?? "", "actor": e.actor ?? "",
                 ]
             }
@@ -79,7 +79,7 @@ extension WebUI {
                 "counts": principal.may(.changeInventory(location)), "csrf": session.csrfToken,
                 "sells": principal.may(.sellAtCounter(location)), "saleKey": "sale-" + UUID().uuidString.lowercased(),
                 "findsNearby": principal.may(.findStockNearby), "nearby": nearby,
-                "alerts": Self.alertRows(alerts, links: principal.may(.readOrders(nil))), "hasAlerts": !alerts.isEmpty,
+                "alerts": alertRows(alerts, links: principal.may(.readOrders(nil)), in: session), "hasAlerts": !alerts.isEmpty,
                 // A store reads no order pages: its lists name orders without linking them.
                 "opensOrders": principal.may(.readOrders(nil)),
                 "pickList": pickList.map { item -> [String: Any] in
@@ -160,7 +160,8 @@ extension WebUI {
         values["searched"] = true
         values["found"] = found.map { o -> [String: Any] in
             [
-                "id": o.id.rawValue, "number": o.number, "channel": o.channel.rawValue, "date": Self.when(o.createdAt), "status": o.status.rawValue,
+                "id": o.id.rawValue, "number": o.number, "channel": o.channel.rawValue, "date": when(o.createdAt, in: session),
+                "status": o.status.rawValue,
                 "total": Self.money(o.total, o.currency, in: session), "chosen": o.id == chosen?.id,
                 "link": "/stores/\(id)/take-back?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&order=\(o.id.rawValue)",
             ]

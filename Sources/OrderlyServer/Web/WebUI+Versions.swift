@@ -8,10 +8,11 @@ import OrderlyStore
 extension WebUI {
     /// Rows of a document's versions, newest first, with Activate for the inactive ones when
     /// the person manages the catalogue.
-    static func versionRows<Document>(_ versions: [VersionedStore<Document>.Version], canManage: Bool, csrf: String) -> [[String: Any]] {
-        versions.map { version in
+    func versionRows<Document>(_ versions: [VersionedStore<Document>.Version], canManage: Bool, in session: StaffStore.Session) -> [[String: Any]] {
+        let csrf = session.csrfToken
+        return versions.map { version in
             var row: [String: Any] = [
-                "id": version.document.id, "version": version.document.version, "createdAt": shortDate(version.createdAt),
+                "id": version.document.id, "version": version.document.version, "createdAt": when(version.createdAt, in: session),
                 "actor": version.actor ?? "", "csrf": csrf,
             ]
             if version.active { row["active"] = true } else if canManage { row["canActivate"] = true }

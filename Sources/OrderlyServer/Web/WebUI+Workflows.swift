@@ -41,7 +41,7 @@ extension WebUI {
                     if stage.when != .always { row["when"] = "for orders with " + stage.when.facts.joined(separator: ", ") }
                     return row
                 },
-                "versions": Self.versionRows(try await stores.workflows.versions(workflow.id), canManage: canManage, csrf: session.csrfToken),
+                "versions": versionRows(try await stores.workflows.versions(workflow.id), canManage: canManage, in: session),
             ]
             if case let errors = Self.fieldErrors(request, form: "workflow-\(workflow.id)"), !errors.isEmpty { item["errors"] = errors }
             if simulate == workflow.id, let orderRef, !orderRef.isEmpty {
@@ -90,14 +90,6 @@ extension WebUI {
                 ["name": $0.name, "applies": $0.applies ? "applies" : "skipped", "passes": $0.passes ? "passed at once" : ""]
             },
         ]
-    }
-
-    static func shortDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy HH:mm"
-        return formatter.string(from: date) + " UTC"
     }
 
     func registerWorkflowActions(on router: Router<BasicRequestContext>) {
@@ -168,7 +160,7 @@ extension WebUI {
             let row: [String: Any] = [
                 "id": order.id.rawValue, "number": order.number, "channel": order.channel.rawValue,
                 "total": Self.money(order.total, order.currency, in: session),
-                "createdAt": Self.when(order.createdAt),
+                "createdAt": when(order.createdAt, in: session),
             ]
             if let index = stages.firstIndex(where: { $0.name == stage }) { stages[index].orders.append(row) } else { stages.append((stage, [row])) }
         }

@@ -25,10 +25,14 @@ struct WebUI: Sendable {
     /// Printed on invoices.
     let seller: ServerConfiguration.Seller
 
-    init(stores: Stores, secureCookies: Bool, seller: ServerConfiguration.Seller = .init()) throws {
+    /// Dates on the pages are in this zone (`ORDERLY_TIME_ZONE`).
+    let timeZone: TimeZone
+
+    init(stores: Stores, secureCookies: Bool, seller: ServerConfiguration.Seller = .init(), timeZone: TimeZone = .gmt) throws {
         self.stores = stores
         self.secureCookies = secureCookies
         self.seller = seller
+        self.timeZone = timeZone
         var library = MustacheLibrary()
         for (name, bytes) in Self.templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
@@ -169,12 +173,8 @@ struct WebUI: Sendable {
 }
 
 extension WebUI {
-    /// Dates as people read them in a back office: UTC, to the minute.
-    static func when(_ date: Date) -> String {
-        date.formatted(
-            Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
-                .colon)
-        )
-        .replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
+    /// A date as this person reads it: their language's words, the business's time zone, to the minute.
+    func when(_ date: Date, in session: StaffStore.Session) -> String {
+        session.user.language.date(date, in: timeZone)
     }
 }
