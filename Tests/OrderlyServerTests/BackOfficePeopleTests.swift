@@ -120,4 +120,36 @@ struct BackOfficePeopleTests {
             #expect(!english.contains("Wacht op") && english.contains("<h2>Pick list</h2>") && english.contains(#"<html lang="en">"#))
         }
     }
+
+    /// The admin pages read Dutch for a Dutch admin, empty lists included, and so does what a
+    /// form tells afterwards; the store's messages too, with money the Dutch way.
+    @Test(arguments: Engine.all)
+    func adminPagesAndTheirMessagesReadInThePersonsLanguage(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await BackOfficeTests.signedInAdmin(app)
+            let account = try await admin.go(.get, "/account").expect(200)
+            try await admin.go(.post, "/account/language", form: ["csrf": admin.csrf(account), "language": "nl"]).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:De backoffice staat nu in het Nederlands.")
+            let taxes = try await admin.go(.get, "/tax-rates").expect(200)
+            #expect(taxes.text.contains("<title>Btw-tarieven · Orderly</title>") && taxes.text.contains("<h1>Btw-tarieven</h1>"))
+            #expect(taxes.text.contains("Geen btw-tarieven: bestellingen dragen alleen de btw die kanalen sturen."), "an empty list's words")
+            #expect(taxes.text.contains(#"<option value="true">inbegrepen in de prijzen</option>"#))
+            let form = ["csrf": admin.csrf(taxes), "id": "NL-standard", "country": "nl", "taxCategory": "standard", "name": "BTW", "rate": "21"]
+            try await admin.go(.post, "/tax-rates", form: form.merging(["included": "true"]) { $1 }).expect(303)
+            #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Btw-tarief NL-standard opgeslagen.")
+            let locations = try await admin.go(.get, "/locations").expect(200).text
+            #expect(
+                locations.contains("Openingstijden") && locations.contains(#"placeholder="ma–za 9:00–18:00""#)
+                    && locations.contains(">Nieuwe locatie<"))
+            #expect(try await admin.go(.get, "/routing").expect(200).text.contains("Nog geen routeringsstrategieën"))
+            #expect(try await admin.go(.get, "/workflows").expect(200).text.contains("<p class=\"muted\">Nog geen workflows.</p>"))
+            #expect(try await admin.go(.get, "/people").expect(200).text.contains("<h3>Iemand toevoegen</h3>"))
+            #expect(try await admin.go(.get, "/payments").expect(200).text.contains("<h2>Betaalaanbieders</h2>"))
+            #expect(try await admin.go(.get, "/reports").expect(200).text.contains("Per kanaal"))
+            // English stays English for everyone else.
+            let agent = BackOfficeTests.Browser(app)
+            try await agent.signIn("agent@shop.test")
+            #expect(try await agent.go(.get, "/tax-rates").expect(200).text.contains("<h1>Tax rates</h1>"))
+        }
+    }
 }

@@ -44,7 +44,7 @@ extension WebUI {
                 try session.user.principal.authorize(.changeCustomers)
                 let edit = try form.decode(CustomerForm.self).edit
                 _ = try await stores.customers.edit(CustomerID(id), edit, actor: session.user.principal.name)
-                return ("/customers/\(id)", "Profile saved.")
+                return ("/customers/\(id)", session.says("Profile saved.", "Profiel opgeslagen."))
             }
         }
         router.post("/customers/:id/erase") { request, context in
@@ -55,7 +55,12 @@ extension WebUI {
                     throw OrderlyError.invalid("confirm", "type ERASE to erase this person's data; it cannot be undone")
                 }
                 let erased = try await stores.customers.erase(CustomerID(id), actor: session.user.principal.name)
-                return ("/customers/\(erased.id)", "The person's data is erased; their orders keep the amounts and the country of sale.")
+                return (
+                    "/customers/\(erased.id)",
+                    session.says(
+                        "The person's data is erased; their orders keep the amounts and the country of sale.",
+                        "De gegevens van de persoon zijn gewist; de bestellingen houden de bedragen en het land van verkoop.")
+                )
             }
         }
         router.post("/customers/:id/merge") { request, context in

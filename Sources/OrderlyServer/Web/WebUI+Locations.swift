@@ -48,7 +48,7 @@ extension WebUI {
                 var location = Location(id: LocationID(id), name: fields.name, kind: try fields.kind())
                 try fields.apply(to: &location, capabilitiesGiven: fields.ship != nil || fields.pickup != nil || fields.returns != nil)
                 _ = try await stores.locations.create(location, actor: session.user.principal.name)
-                return ("/locations#location-\(id)", "Location \(id) added.")
+                return ("/locations#location-\(id)", session.says("Location \(id) added.", "Locatie \(id) toegevoegd."))
             }
         }
         router.post("/locations/:id") { request, context in
@@ -62,7 +62,7 @@ extension WebUI {
                     location.kind = kind
                     try fields.apply(to: &location, capabilitiesGiven: true)
                 }
-                return ("/locations#location-\(id)", "Location \(id) saved.")
+                return ("/locations#location-\(id)", session.says("Location \(id) saved.", "Locatie \(id) opgeslagen."))
             }
         }
     }

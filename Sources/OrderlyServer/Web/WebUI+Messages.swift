@@ -53,7 +53,7 @@ extension WebUI {
                 try MessageRenderer.check(template.subject, field: "subject")
                 try MessageRenderer.check(template.body, field: "body")
                 let saved = try await stores.messages.save(template, actor: session.user.principal.name)
-                return ("/messages", "Template \(saved.key) saved.")
+                return ("/messages", session.says("Template \(saved.key) saved.", "Sjabloon \(saved.key) opgeslagen."))
             }
         }
         router.post("/messages/templates/delete") { request, context in
@@ -63,7 +63,10 @@ extension WebUI {
                 try await stores.messages.delete(template.kind, template.language, channel: template.channel, actor: session.user.principal.name)
                 return (
                     "/messages",
-                    "Template \(template.key) removed: \(template.channel == nil ? "the built-in words" : "the template for every channel") apply again."
+                    session.says(
+                        "Template \(template.key) removed: \(template.channel == nil ? "the built-in words" : "the template for every channel") apply again.",
+                        "Sjabloon \(template.key) verwijderd: \(template.channel == nil ? "de ingebouwde woorden gelden" : "het sjabloon voor alle kanalen geldt") weer."
+                    )
                 )
             }
         }
@@ -75,7 +78,12 @@ extension WebUI {
                     throw OrderlyError.invalid("language", "must be en or nl")
                 }
                 _ = try await stores.channels.update(ChannelID(id), actor: session.user.principal.name) { $0.language = language }
-                return ("/messages", "Channel \(id) now writes to its customers in \(language == .nl ? "Dutch" : "English").")
+                return (
+                    "/messages",
+                    session.says(
+                        "Channel \(id) now writes to its customers in \(language == .nl ? "Dutch" : "English").",
+                        "Kanaal \(id) schrijft zijn klanten nu in het \(language == .nl ? "Nederlands" : "Engels").")
+                )
             }
         }
     }

@@ -94,7 +94,12 @@ extension WebUI {
                     kind: fields.kind, amount: amount, currency: order.currency, provider: "manual", method: fields.method,
                     reference: fields.reference ?? "manual-" + UUID().uuidString.lowercased(), note: fields.note)
                 _ = try await stores.payments.record(report, on: order.id, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Recorded: \(fields.kind.rawValue) of \(order.currency.format(amount)).")
+                return (
+                    "/orders/\(id)",
+                    session.says(
+                        "Recorded: \(fields.kind.rawValue) of \(order.currency.format(amount)).",
+                        "Vastgelegd: \(fields.kind.rawValue) van \(Self.money(amount, order.currency, in: session)).")
+                )
             }
         }
     }

@@ -20,25 +20,27 @@ extension WebUI {
                 } catch let error as OrderlyError where !error.fieldErrors.isEmpty {
                     throw Self.namingLines(error, changes.map(\.name))
                 }
-                return ("/orders/\(id)", "Lines changed.")
+                return ("/orders/\(id)", session.says("Lines changed.", "Regels gewijzigd."))
             }
         }
         onWork(router, "move") { form, session, work in
             let fields = try form.decode(MoveForm.self)
             _ = try await stores.fulfillmentOrders.move(
                 work.id, to: LocationID(fields.locationId), reason: fields.reason, actor: session.user.principal.name)
-            return "Moved to \(fields.locationId)."
+            return session.says("Moved to \(fields.locationId).", "Verplaatst naar \(fields.locationId).")
         }
         onWork(router, "split") { form, session, work in
             let fields = try form.decode(SplitForm.self)
             let fos = try await stores.fulfillmentOrders.split(
                 work.id, units: [(fields.line.value, fields.quantity.value)], actor: session.user.principal.name)
-            return "Split: \(fields.quantity.value) unit(s) now in \(fos.last?.id.rawValue ?? "a new fulfillment order")."
+            let part = fos.last?.id.rawValue ?? ""
+            return session.says(
+                "Split: \(fields.quantity.value) unit(s) now in \(part).", "Gesplitst: \(fields.quantity.value) stuk(s) nu in \(part).")
         }
         onWork(router, "merge") { form, session, work in
             let other = try await changeableWork(work.orderId.rawValue, try form.decode(MergeWorkForm.self).other, session)
             _ = try await stores.fulfillmentOrders.merge(work.id, absorbing: other.id, actor: session.user.principal.name)
-            return "Merged \(other.id) into \(work.id)."
+            return session.says("Merged \(other.id) into \(work.id).", "\(other.id) samengevoegd met \(work.id).")
         }
     }
 

@@ -235,7 +235,7 @@ extension WebUI {
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await changeable(id, session)
                 try await stores.orders.addNote(order.id, text: try form.decode(NoteForm.self).text, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Note added.")
+                return ("/orders/\(id)", session.says("Note added.", "Notitie toegevoegd."))
             }
         }
         router.post("/orders/:id/holds") { request, context in
@@ -243,7 +243,7 @@ extension WebUI {
             return try await action(request, context, back: "/orders/\(id)") { form, session in
                 let order = try await changeable(id, session)
                 _ = try await stores.orders.hold(order.id, reason: try form.decode(HoldForm.self).reason, actor: session.user.principal.name)
-                return ("/orders/\(id)", "The order is on hold.")
+                return ("/orders/\(id)", session.says("The order is on hold.", "De bestelling staat in de wacht."))
             }
         }
         router.post("/orders/:id/holds/:hold/release") { request, context in
@@ -252,7 +252,7 @@ extension WebUI {
             return try await action(request, context, back: "/orders/\(id)") { _, session in
                 let order = try await changeable(id, session)
                 _ = try await stores.orders.releaseHold(order.id, hold: hold, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Hold released.")
+                return ("/orders/\(id)", session.says("Hold released.", "Blokkade opgeheven."))
             }
         }
         router.post("/orders/:id/cancel") { request, context in
@@ -263,7 +263,11 @@ extension WebUI {
                 let lines = fields.line.map { [OrderCancellation(line: $0.value, quantity: fields.quantity?.value)] }
                 let reason = fields.reason
                 _ = try await stores.orders.cancel(order.id, lines: lines, reason: reason, actor: session.user.principal.name)
-                return ("/orders/\(id)", lines == nil ? "The order is cancelled." : "Cancelled.")
+                return (
+                    "/orders/\(id)",
+                    lines == nil
+                        ? session.says("The order is cancelled.", "De bestelling is geannuleerd.") : session.says("Cancelled.", "Geannuleerd.")
+                )
             }
         }
         router.post("/orders/:id/address") { request, context in
@@ -273,7 +277,7 @@ extension WebUI {
                 let address = try form.decode(AddressForm.self).address
                 _ = try await stores.orders.update(
                     order.id, shippingAddress: address, coordinates: nil, tags: nil, actor: session.user.principal.name)
-                return ("/orders/\(id)", "Address changed.")
+                return ("/orders/\(id)", session.says("Address changed.", "Adres gewijzigd."))
             }
         }
         router.post("/orders/:id/returns") { request, context in

@@ -55,7 +55,7 @@ extension WebUI {
                     capture: capture, require: require, timeout: try PaymentPolicy.timeout(fields.timeout ?? "", field: "timeout"),
                     invoicing: invoicing)
                 _ = try await stores.channels.update(ChannelID(id), actor: session.user.principal.name) { $0.payments = policy }
-                return ("/payments", "Payments of channel \(id) saved.")
+                return ("/payments", session.says("Payments of channel \(id) saved.", "Betalingen van kanaal \(id) opgeslagen."))
             }
         }
         router.post("/payment-providers") { request, context in
@@ -63,7 +63,12 @@ extension WebUI {
                 try session.user.principal.authorize(.manageKeys)
                 let fields = try form.decode(PaymentProviderForm.self)
                 try await stores.paymentProviders.save(fields.id, secret: fields.secret, actor: session.user.principal.name)
-                return ("/payments", "Payment provider \(fields.id) saved; its callbacks are checked with the new secret.")
+                return (
+                    "/payments",
+                    session.says(
+                        "Payment provider \(fields.id) saved; its callbacks are checked with the new secret.",
+                        "Betaalaanbieder \(fields.id) opgeslagen; zijn meldingen worden met het nieuwe geheim gecontroleerd.")
+                )
             }
         }
         router.post("/payment-providers/:id/delete") { request, context in
@@ -71,7 +76,12 @@ extension WebUI {
             return try await action(request, context, back: "/payments") { _, session in
                 try session.user.principal.authorize(.manageKeys)
                 try await stores.paymentProviders.delete(id, actor: session.user.principal.name)
-                return ("/payments", "Payment provider \(id) removed; its callbacks are refused.")
+                return (
+                    "/payments",
+                    session.says(
+                        "Payment provider \(id) removed; its callbacks are refused.",
+                        "Betaalaanbieder \(id) verwijderd; zijn meldingen worden geweigerd.")
+                )
             }
         }
     }

@@ -45,7 +45,7 @@ extension WebUI {
                 let user = try await stores.staff.create(
                     email: fields.email ?? "", name: fields.name ?? "", password: fields.password ?? "", role: role, locations: fields.locations(),
                     actor: session.user.email)
-                return ("/people", "Added \(user.email) (\(user.role.rawValue)).")
+                return ("/people", session.says("Added \(user.email) (\(user.role.rawValue)).", "\(user.email) toegevoegd (\(user.role.rawValue))."))
             }
         }
         router.post("/people/:id") { request, context in
@@ -78,7 +78,7 @@ extension WebUI {
             try await action(request, context, back: "/account", form: "password") { form, session in
                 let fields = try form.decode(PasswordForm.self)
                 try await stores.staff.changePassword(session.user, current: fields.current ?? "", new: fields.new ?? "")
-                return ("/account", "Your password is changed.")
+                return ("/account", session.says("Your password is changed.", "Je wachtwoord is gewijzigd."))
             }
         }
         router.post("/account/language") { request, context in
@@ -87,7 +87,7 @@ extension WebUI {
                     throw OrderlyError.invalid("language", "must be en or nl")
                 }
                 try await stores.staff.setLanguage(session.user, language)
-                return ("/account", language == .nl ? "De statussen staan nu in het Nederlands." : "Statuses now show in English.")
+                return ("/account", language == .nl ? "De backoffice staat nu in het Nederlands." : "The back office now shows in English.")
             }
         }
         router.get("/reset/:token") { request, context in

@@ -173,7 +173,12 @@ extension WebUI {
                 let fields = try form.decode(RoutingStrategyForm.self)
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
                 let saved = try await stores.routingStrategies.save(id, try Self.rules(fields.rules), actor: session.user.principal.name)
-                return ("/routing#strategy-\(id)", "Routing strategy \(id) saved as version \(saved.document.version), now active.")
+                return (
+                    "/routing#strategy-\(id)",
+                    session.says(
+                        "Routing strategy \(id) saved as version \(saved.document.version), now active.",
+                        "Routeringsstrategie \(id) opgeslagen als versie \(saved.document.version), nu actief.")
+                )
             }
         }
         router.post("/routing/:id") { request, context in
@@ -182,7 +187,12 @@ extension WebUI {
                 try session.user.principal.authorize(.manageCatalog)
                 let rules = try Self.rules(try form.decode(RoutingStrategyForm.self).rules)
                 let saved = try await stores.routingStrategies.save(id, rules, actor: session.user.principal.name)
-                return ("/routing#strategy-\(id)", "Routing strategy \(id) saved as version \(saved.document.version), now active.")
+                return (
+                    "/routing#strategy-\(id)",
+                    session.says(
+                        "Routing strategy \(id) saved as version \(saved.document.version), now active.",
+                        "Routeringsstrategie \(id) opgeslagen als versie \(saved.document.version), nu actief.")
+                )
             }
         }
         // Compares what was typed before it is saved: the page again, with the figures and the rules kept.
@@ -213,7 +223,11 @@ extension WebUI {
                 let fields = try form.decode(ChannelRoutingForm.self)
                 let change = try fields.change()
                 _ = try await stores.channels.update(ChannelID(id), actor: session.user.principal.name, change)
-                return ("/routing#policy-\(id)", "Routing policy and hold rules of channel \(id) saved.")
+                return (
+                    "/routing#policy-\(id)",
+                    session.says(
+                        "Routing policy and hold rules of channel \(id) saved.", "Routeringsbeleid en blokkaderegels van kanaal \(id) opgeslagen.")
+                )
             }
         }
         registerActivation(on: router, path: "/routing", back: { "/routing#strategy-\($0)" }, store: { stores.routingStrategies })

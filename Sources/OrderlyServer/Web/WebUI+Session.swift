@@ -170,3 +170,8 @@ extension WebUI {
         return WebForm(String(buffer: buffer))
     }
 }
+
+extension StaffStore.Session {
+    /// What to tell this person after a form: `english`, or `dutch` for a Dutch reader.
+    func says(_ english: String, _ dutch: String) -> String { user.language == .nl ? dutch : english }
+}

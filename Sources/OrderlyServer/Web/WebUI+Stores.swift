@@ -227,7 +227,13 @@ extension WebUI {
                     requestKey: fields.saleKey ?? "sale-" + UUID().uuidString.lowercased())
                 let method = fields.method ?? "cash"
                 let order = try await stores.orders.sellAtCounter(draft, paidWith: method, actor: session.user.principal.name)
-                return (back, "Sold \(order.number): \(order.currency.format(order.totals.total)) paid by \(method).")
+                return (
+                    back,
+                    session.says(
+                        "Sold \(order.number): \(order.currency.format(order.totals.total)) paid by \(method).",
+                        "Verkocht \(order.number): \(Self.money(order.totals.total, order.currency, in: session)) betaald met \(Words.phrase(method, in: "nl").lowercased())."
+                    )
+                )
             }
         }
         router.post("/stores/:location/count") { request, context in
@@ -245,8 +251,11 @@ extension WebUI {
                 }
                 return (
                     back + "#count",
-                    "Counted \(summary.rows) sku\(summary.rows == 1 ? "" : "s"): "
-                        + (changes.isEmpty ? "everything as expected." : changes.joined(separator: ", ") + ", recorded in the ledger.")
+                    session.says(
+                        "Counted \(summary.rows) sku\(summary.rows == 1 ? "" : "s"): "
+                            + (changes.isEmpty ? "everything as expected." : changes.joined(separator: ", ") + ", recorded in the ledger."),
+                        "\(summary.rows) artikel\(summary.rows == 1 ? "" : "en") geteld: "
+                            + (changes.isEmpty ? "alles zoals verwacht." : changes.joined(separator: ", ") + ", vastgelegd in het grootboek."))
                 )
             }
         }
@@ -266,7 +275,10 @@ extension WebUI {
                 let restocked = ret.lines.reduce(0) { $0 + $1.restockedQuantity }
                 return (
                     "/stores/\(location)",
-                    "Taken back: \(units) unit\(units == 1 ? "" : "s"), \(restocked) back on the shelf. Refund \(ret.currency.format(ret.refundAmount)): pay it under Refunds at the till."
+                    session.says(
+                        "Taken back: \(units) unit\(units == 1 ? "" : "s"), \(restocked) back on the shelf. Refund \(ret.currency.format(ret.refundAmount)): pay it under Refunds at the till.",
+                        "Teruggenomen: \(units) stuk\(units == 1 ? "" : "s"), \(restocked) terug in het schap. Terugbetaling \(Self.money(ret.refundAmount, ret.currency, in: session)): betaal die onder Terugbetalingen aan de kassa."
+                    )
                 )
             }
         }
@@ -282,12 +294,12 @@ extension WebUI {
                 switch step {
                 case "accept":
                     _ = try await stores.fulfillmentOrders.accept(id, actor: actor)
-                    return (back, "Accepted.")
+                    return (back, session.says("Accepted.", "Geaccepteerd."))
                 case "ship":
                     let fields = try form.decode(FulfillmentStepForm.self)
                     _ = try await stores.fulfillmentOrders.ship(
                         id, lines: fo.openLines, carrier: fields.carrier, trackingNumber: fields.trackingNumber, actor: actor)
-                    return (back, "Shipped.")
+                    return (back, session.says("Shipped.", "Verzonden."))
                 case "ship-scanned":
                     let fields = try form.decode(FulfillmentStepForm.self)
                     let lines = try fo.shipment(scanned: fields.scans ?? "")
@@ -295,21 +307,40 @@ extension WebUI {
                         id, lines: lines, carrier: fields.carrier, trackingNumber: fields.trackingNumber, actor: actor)
                     let units = lines.reduce(0) { $0 + $1.quantity }
                     return (
-                        back, "Shipped \(units) unit\(units == 1 ? "" : "s")\(shipped.openUnits > 0 ? "; \(shipped.openUnits) still to ship" : "")."
+                        back,
+                        session.says(
+                            "Shipped \(units) unit\(units == 1 ? "" : "s")\(shipped.openUnits > 0 ? "; \(shipped.openUnits) still to ship" : "").",
+                            "\(units) stuk\(units == 1 ? "" : "s") verzonden\(shipped.openUnits > 0 ? "; nog \(shipped.openUnits) te verzenden" : "")."
+                        )
                     )
                 case "reject":
                     let fields = try form.decode(RejectForm.self)
                     _ = try await stores.fulfillmentOrders.reject(id, reason: fields.reason, note: fields.note, actor: actor)
-                    return (back, "Rejected (\(fields.reason.rawValue)); the order is routed elsewhere.")
+                    return (
+                        back,
+                        session.says(
+                            "Rejected (\(fields.reason.rawValue)); the order is routed elsewhere.",
+                            "Afgewezen (\(Words.phrase(fields.reason.rawValue, in: "nl").lowercased())); de bestelling gaat naar een andere locatie.")
+                    )
                 case "ready":
                     let ready = try await stores.fulfillmentOrders.readyForPickup(id, actor: actor)
-                    return (back, "Ready for pickup. Code: \(ready.pickupCode ?? "")")
+                    return (
+                        back,
+                        session.says("Ready for pickup. Code: \(ready.pickupCode ?? "")", "Klaar om af te halen. Code: \(ready.pickupCode ?? "")")
+                    )
                 case "pickup":
                     let fields = try form.decode(FulfillmentStepForm.self)
                     let handed = try await stores.fulfillmentOrders.pickUp(id, code: fields.pickupCode ?? "", taking: fields.taking, actor: actor)
                     let units = handed.lines.reduce(0) { $0 + $1.fulfilledQuantity } - fo.lines.reduce(0) { $0 + $1.fulfilledQuantity }
                     let left = fo.openUnits - units
-                    return (back, left > 0 ? "Handed over \(units) of \(fo.openUnits) units; the other \(left) are cancelled." : "Handed over.")
+                    return (
+                        back,
+                        left > 0
+                            ? session.says(
+                                "Handed over \(units) of \(fo.openUnits) units; the other \(left) are cancelled.",
+                                "\(units) van \(fo.openUnits) stuks overhandigd; de andere \(left) zijn geannuleerd.")
+                            : session.says("Handed over.", "Overhandigd.")
+                    )
                 default:
                     throw OrderlyError.notFound("Step", step)
                 }
@@ -323,8 +354,13 @@ extension WebUI {
                 let ret = try await handled(id, session)
                 let how = try form.decode(TillRefundForm.self).method
                 _ = try await stores.returns.refundAtTill(id, how: how, actor: session.user.principal.name)
-                let amount = ret.currency.format(ret.refundAmount)
-                return (back, how == .cash ? "Pay out \(amount) in cash." : "\(amount) goes back to the original payment.")
+                let amount = Self.money(ret.refundAmount, ret.currency, in: session)
+                return (
+                    back,
+                    how == .cash
+                        ? session.says("Pay out \(amount) in cash.", "Betaal \(amount) contant uit.")
+                        : session.says("\(amount) goes back to the original payment.", "\(amount) gaat terug naar de oorspronkelijke betaling.")
+                )
             }
         }
         router.post("/stores/:location/returns/:id/receive") { request, context in
@@ -336,7 +372,7 @@ extension WebUI {
                 let condition = try form.decode(ReceiveForm.self).condition ?? .resellable
                 let lines = ret.outstandingLines.map { ($0.orderLine, $0.quantity, condition) }
                 _ = try await stores.returns.receive(id, lines: lines, actor: session.user.principal.name)
-                return (back, "Return received.")
+                return (back, session.says("Return received.", "Retour ontvangen."))
             }
         }
     }

@@ -36,7 +36,7 @@ extension WebUI {
                     id: fields.id, country: fields.country.uppercased(), taxCategory: fields.taxCategory, name: fields.name, rate: rate,
                     included: fields.included == "true")
                 _ = try await stores.taxRates.upsert([rule], actor: session.user.principal.name)
-                return ("/tax-rates", "Tax rate \(rule.id) saved.")
+                return ("/tax-rates", session.says("Tax rate \(rule.id) saved.", "Btw-tarief \(rule.id) opgeslagen."))
             }
         }
         router.post("/tax-rates/:id/delete") { request, context in
@@ -44,7 +44,7 @@ extension WebUI {
             return try await action(request, context, back: "/tax-rates") { _, session in
                 try session.user.principal.authorize(.manageCatalog)
                 try await stores.taxRates.delete(id, actor: session.user.principal.name)
-                return ("/tax-rates", "Tax rate \(id) removed.")
+                return ("/tax-rates", session.says("Tax rate \(id) removed.", "Btw-tarief \(id) verwijderd."))
             }
         }
     }

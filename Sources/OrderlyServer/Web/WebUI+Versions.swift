@@ -31,7 +31,11 @@ extension WebUI {
                 try session.user.principal.authorize(.manageCatalog)
                 let version = try form.decode(WorkflowActivationForm.self).version.value
                 _ = try await store().activate(id, version: version, actor: session.user.principal.name)
-                return (back(id), "\(Document.noun) \(id) version \(version) is active again.")
+                return (
+                    back(id),
+                    session.says(
+                        "\(Document.noun) \(id) version \(version) is active again.", "\(Document.noun) \(id) versie \(version) is weer actief.")
+                )
             }
         }
     }

@@ -99,7 +99,12 @@ extension WebUI {
                 let fields = try form.decode(WorkflowForm.self)
                 guard let id = fields.id else { throw OrderlyError.invalid("id", "is required") }
                 let saved = try await stores.workflows.save(id, try Self.stages(fields.stages), actor: session.user.principal.name)
-                return ("/workflows#workflow-\(id)", "Workflow \(id) saved as version \(saved.document.version), now active.")
+                return (
+                    "/workflows#workflow-\(id)",
+                    session.says(
+                        "Workflow \(id) saved as version \(saved.document.version), now active.",
+                        "Workflow \(id) opgeslagen als versie \(saved.document.version), nu actief.")
+                )
             }
         }
         router.post("/workflows/:id") { request, context in
@@ -108,7 +113,12 @@ extension WebUI {
                 try session.user.principal.authorize(.manageCatalog)
                 let stages = try Self.stages(try form.decode(WorkflowForm.self).stages)
                 let saved = try await stores.workflows.save(id, stages, actor: session.user.principal.name)
-                return ("/workflows#workflow-\(id)", "Workflow \(id) saved as version \(saved.document.version), now active.")
+                return (
+                    "/workflows#workflow-\(id)",
+                    session.says(
+                        "Workflow \(id) saved as version \(saved.document.version), now active.",
+                        "Workflow \(id) opgeslagen als versie \(saved.document.version), nu actief.")
+                )
             }
         }
         // Simulates what was typed before it is saved: the page again, with the stages kept.
@@ -181,8 +191,10 @@ extension WebUI {
                     actor: session.user.principal.name)
                 let outcome =
                     decided.status == .cancelled
-                    ? "rejected and cancelled" : decided.workflow?.stage.map { "approved; now in \($0)" } ?? "approved and released"
-                return ("/orders/\(id)", "Order \(decided.number) \(outcome).")
+                    ? session.says("rejected and cancelled", "afgewezen en geannuleerd")
+                    : decided.workflow?.stage.map { session.says("approved; now in \($0)", "goedgekeurd; nu in \($0)") }
+                        ?? session.says("approved and released", "goedgekeurd en vrijgegeven")
+                return ("/orders/\(id)", session.says("Order \(decided.number) \(outcome).", "Bestelling \(decided.number) \(outcome)."))
             }
         }
     }
