@@ -321,6 +321,18 @@ struct BackOfficeMoneyTests {
                 #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
                 agent.cookies["orderly_flash"] = nil
             }
+            // A malformed amount stands beside the amount; a bad country beside the country.
+            let amount = try await agent.go(.get, "/orders/\(id)").expect(200).text
+            #expect(amount.contains(#"inputmode="decimal"><span class="field-error">must be an amount in EUR such as 12.50</span>"#))
+            let beforeAddress = try await DatabaseImage.of(app.stores.database)
+            let address = ["csrf": csrf, "name": "Ada", "line1": "Kade 1", "postalCode": "1011 AA", "city": "Amsterdam", "country": "Holland"]
+            try await agent.go(.post, "/orders/\(id)/address", form: address).expect(303)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: beforeAddress) == [])
+            let country = try await agent.go(.get, "/orders/\(id)").expect(200).text
+            #expect(country.contains(#"size="2" required><span class="field-error">"#), "\(country)")
+            #expect(!country.contains(#"inputmode="decimal"><span class="field-error">"#), "shown once")
+            agent.cookies["orderly_flash"] = nil
+            agent.cookies["orderly_fields"] = nil
             try await agent.go(
                 .post, "/orders/\(id)/payments", form: ["csrf": csrf, "kind": "sale", "amount": "27.15", "method": "card", "note": "paid by phone"]
             ).expect(303)
@@ -361,7 +373,15 @@ struct BackOfficeTaxRateTests {
             try await admin.go(.post, "/tax-rates", form: form.merging(["rate": "21,5"]) { $1 }).expect(303)
             #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:rate:") == true)
             #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+            // The refusal stands beside its field, once.
+            let refused = try await admin.go(.get, "/tax-rates").expect(200).text
+            #expect(refused.contains(#"inputmode="decimal"> %<span class="field-error">must be a percentage from 0 to 100"#), "\(refused)")
+            try await admin.go(.post, "/tax-rates", form: form.merging(["rate": "21", "country": "Netherlands"]) { $1 }).expect(303)
+            let country = try await admin.go(.get, "/tax-rates").expect(200).text
+            #expect(country.contains(#"size="3" required><span class="field-error">"#) && !country.contains(#"> %<span class="field-error">"#))
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
             admin.cookies["orderly_flash"] = nil
+            admin.cookies["orderly_fields"] = nil
 
             try await admin.go(.post, "/tax-rates", form: form.merging(["rate": "21"]) { $1 }).expect(303)
             let rates = try await app.send(.get, "/v1/tax-rates").expect(200).items
@@ -397,9 +417,16 @@ struct BackOfficePaymentSettingsTests {
             let before = try await DatabaseImage.of(app.stores.database)
             try await admin.go(.post, "/channels/web/payments", form: policy.merging(["timeout": "two days"]) { $1 }).expect(303)
             #expect((admin.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("error:timeout:") == true)
+            // Each refusal stands beside its own field, on its own channel's row.
+            let refused = try await admin.go(.get, "/payments").expect(200).text
+            #expect(refused.contains(#"placeholder="PT48H" size="8"><span class="field-error">"#))
+            #expect(refused.components(separatedBy: #"class="field-error""#).count == 2, "only the web channel's timeout")
             try await admin.go(.post, "/payment-providers", form: ["csrf": csrf, "id": "adyen", "secret": "short"]).expect(303)
+            let short = try await admin.go(.get, "/payments").expect(200).text
+            #expect(short.contains(#"autocomplete="off"><span class="field-error">"#) && !short.contains(#"size="8"><span class="field-error">"#))
             #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
             admin.cookies["orderly_flash"] = nil
+            admin.cookies["orderly_fields"] = nil
 
             try await admin.go(.post, "/channels/web/payments", form: policy.merging(["timeout": "PT48H"]) { $1 }).expect(303)
             let payments = try await app.send(.get, "/v1/channels/web").expect(200)["payments"] as? [String: Any]

@@ -92,6 +92,7 @@ enum Chrome {
         "Pages, messages after a form, dates and money in this language; refusals by the rules stay English.":
             "Pagina's, meldingen na een formulier, datums en bedragen in deze taal; weigeringen door de regels blijven Engels.",
         // Admin pages, lists and the rest
+        "note": "notitie", "why": "waarom", "sku": "artikel", "qty": "aantal",
         "Address": "Adres",
         "Its orders, addresses and tags move here; its email keeps finding this profile.":
             "Zijn bestellingen, adressen en labels gaan hierheen; zijn e-mail vindt dit profiel voortaan.",

@@ -84,7 +84,7 @@ extension WebUI {
     func registerPaymentActions(on router: Router<BasicRequestContext>) {
         router.post("/orders/:id/payments") { request, context in
             let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
+            return try await action(request, context, back: "/orders/\(id)#record-payment", form: "payment") { form, session in
                 let order = try await order(id, session, may: { .recordPayment($0) })
                 let fields = try form.decode(PaymentForm.self)
                 guard let amount = order.currency.minorUnits(fields.amount), amount > 0 else {

@@ -185,6 +185,8 @@ extension WebUI {
             "messages": messages,
             "pickupStores": pickupStores.map { ["storeId": $0.id.rawValue, "storeName": $0.name] },
             "lineErrors": Self.fieldErrors(request, form: "lines")["lines"] ?? "",
+            "addressErrors": Self.fieldErrors(request, form: "address", group: "shippingAddress"),
+            "paymentErrors": Self.fieldErrors(request, form: "payment"),
             "events": events.reversed().map { event -> [String: Any] in
                 ["at": when(event.at, in: session), "type": event.type, "actor": event.actor ?? "", "details": EventSummary.describe(event.data)]
             },
@@ -272,7 +274,7 @@ extension WebUI {
         }
         router.post("/orders/:id/address") { request, context in
             let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/orders/\(id)") { form, session in
+            return try await action(request, context, back: "/orders/\(id)#address", form: "address") { form, session in
                 let order = try await changeable(id, session)
                 let address = try form.decode(AddressForm.self).address
                 _ = try await stores.orders.update(

@@ -26,12 +26,14 @@ extension WebUI {
                     "invoicing": PaymentPolicy.Invoicing.allCases.map { ["value": $0.rawValue, "selected": $0 == policy.invoicing] },
                 ]
                 if let timeout = policy.timeout { row["timeout"] = timeout.description }
+                if case let errors = Self.fieldErrors(request, form: "payments-\(channel.id)"), !errors.isEmpty { row["errors"] = errors }
                 return row
             }
         }
         if managesProviders {
             values["managesProviders"] = true
             values["providers"] = try await stores.paymentProviders.list().map { ["id": $0, "csrf": session.csrfToken] }
+            values["providerErrors"] = Self.fieldErrors(request, form: "provider")
         }
         return render("payments", values, session: session, request: request, here: "payments")
     }
@@ -39,7 +41,7 @@ extension WebUI {
     func registerPaymentSettingActions(on router: Router<BasicRequestContext>) {
         router.post("/channels/:id/payments") { request, context in
             let id = try context.parameters.require("id")
-            return try await action(request, context, back: "/payments") { form, session in
+            return try await action(request, context, back: "/payments#payments-\(id)", form: "payments-\(id)") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(ChannelPaymentsForm.self)
                 guard let capture = PaymentPolicy.Capture(rawValue: fields.capture) else {
@@ -59,7 +61,7 @@ extension WebUI {
             }
         }
         router.post("/payment-providers") { request, context in
-            try await action(request, context, back: "/payments") { form, session in
+            try await action(request, context, back: "/payments#provider-form", form: "provider") { form, session in
                 try session.user.principal.authorize(.manageKeys)
                 let fields = try form.decode(PaymentProviderForm.self)
                 try await stores.paymentProviders.save(fields.id, secret: fields.secret, actor: session.user.principal.name)

@@ -13,11 +13,13 @@ extension WebUI {
         return render(
             "tax-rates",
             [
-                "canManage": principal.may(.manageCatalog), "csrf": session.csrfToken,
+                "canManage": principal.may(.manageCatalog), "csrf": session.csrfToken, "errors": Self.fieldErrors(request, form: "tax-rate"),
                 "rates": rules.map { rule -> [String: Any] in
                     [
                         "id": rule.id, "country": rule.country, "taxCategory": rule.taxCategory, "name": rule.name, "rate": rule.rate.percent,
-                        "included": rule.included ? "included in prices" : "added to prices", "canManage": principal.may(.manageCatalog),
+                        "included": rule.included
+                            ? session.says("included in prices", "inbegrepen in de prijzen") : session.says("added to prices", "bovenop de prijzen"),
+                        "canManage": principal.may(.manageCatalog),
                         "csrf": session.csrfToken,
                     ]
                 },
@@ -26,7 +28,7 @@ extension WebUI {
 
     func registerTaxRateActions(on router: Router<BasicRequestContext>) {
         router.post("/tax-rates") { request, context in
-            try await action(request, context, back: "/tax-rates") { form, session in
+            try await action(request, context, back: "/tax-rates#tax-rate-form", form: "tax-rate") { form, session in
                 try session.user.principal.authorize(.manageCatalog)
                 let fields = try form.decode(TaxRateForm.self)
                 guard let rate = TaxRate(percent: fields.rate) else {
