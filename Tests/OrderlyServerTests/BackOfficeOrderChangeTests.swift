@@ -132,4 +132,50 @@ struct BackOfficeOrderChangeTests {
             #expect(after.count == 1 && (after.first?["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 3)
         }
     }
+
+    /// The Utrecht associate splits units off the store's own pickup work and merges them
+    /// back, from the store page; another store's work is not theirs to regroup, and nothing changes.
+    @Test(arguments: Engine.all)
+    func anAssociateSplitsAndMergesTheStoresWork(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            let (id, fo, _, _) = try await Self.agentOnAnOrder(
+                app, stock: [("SKU-1", "ST-UTR", 10)],
+                lines: [["sku": "SKU-1", "quantity": 3, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]]])
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let page = try await store.go(.get, "/stores/ST-UTR").expect(200)
+            #expect(page.text.contains("action=\"/stores/ST-UTR/fulfillment-orders/\(fo)/split\""))
+            #expect(!page.text.contains("/merge\""), "nothing to merge yet")
+            let csrf = store.csrf(page)
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/split", form: ["csrf": csrf, "line": "1", "quantity": "1"]).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding?.hasPrefix("ok:Split: 1 unit(s) now in fo_") == true)
+            let open = try await app.send(.get, "/v1/fulfillment-orders?orderId=\(id)").expect(200).items.filter { $0["status"] as? String == "open" }
+            #expect(open.count == 2)
+            let second = try #require(open.first { $0["id"] as? String != fo }?["id"] as? String)
+            #expect(try await OrderChangesAPITests.reserved(app, "SKU-1", "ST-UTR") == 3, "the reservation stays whole")
+            let shown = try await store.go(.get, "/stores/ST-UTR").expect(200).text
+            #expect(shown.contains("action=\"/stores/ST-UTR/fulfillment-orders/\(fo)/merge\"") && shown.contains("value=\"\(second)\""))
+
+            // Posted under another store, or by a store that does not work here: refused, nothing written.
+            let rotterdam = BackOfficeTests.Browser(app)
+            try await app.stores.staff.create(
+                email: "rtm@shop.test", name: "Rotterdam", password: BackOfficeTests.password, role: .store, locations: ["ST-RTM"], actor: "test")
+            try await rotterdam.signIn("rtm@shop.test")
+            let theirs = rotterdam.csrf(try await rotterdam.go(.get, "/stores/ST-RTM").expect(200))
+            let before = try await DatabaseImage.of(app.stores.database)
+            try await store.go(.post, "/stores/ST-RTM/fulfillment-orders/\(fo)/merge", form: ["csrf": csrf, "other": second]).expect(404)
+            try await rotterdam.go(.post, "/stores/ST-RTM/fulfillment-orders/\(fo)/split", form: ["csrf": theirs, "line": "1", "quantity": "1"])
+                .expect(404)
+            try await rotterdam.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/split", form: ["csrf": theirs, "line": "1", "quantity": "1"])
+                .expect(404)
+            #expect(try await DatabaseImage.of(app.stores.database).changedTables(since: before) == [])
+
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/merge", form: ["csrf": csrf, "other": second]).expect(303)
+            #expect((store.cookies["orderly_flash"] ?? "").removingPercentEncoding == "ok:Merged \(second) into \(fo).")
+            let after = try await app.send(.get, "/v1/fulfillment-orders?orderId=\(id)").expect(200).items.filter {
+                $0["status"] as? String == "open"
+            }
+            #expect(after.count == 1 && (after.first?["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 3)
+        }
+    }
 }

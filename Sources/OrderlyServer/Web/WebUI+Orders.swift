@@ -167,7 +167,9 @@ extension WebUI {
                     "openLines": fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map {
                         ["splitLine": $0.orderLine, "splitSku": $0.sku.rawValue, "splitOpen": $0.quantity - $0.fulfilledQuantity]
                     },
-                    "mergeInto": canChange ? fo.mergeTarget(among: detail.fulfillmentOrders)?.id.rawValue ?? "" : "",
+                    // An empty string still opens a mustache section: the flag says whether to offer it.
+                    "mergeInto": fo.mergeTarget(among: detail.fulfillmentOrders)?.id.rawValue ?? "",
+                    "canMerge": canChange && fo.mergeTarget(among: detail.fulfillmentOrders) != nil,
                     "locationId": fo.locationId.rawValue, "type": fo.type.rawValue, "status": fo.status.rawValue, "pickupCode": fo.pickupCode ?? "",
                     "lines": fo.lines.map { "\($0.sku) × \($0.quantity)" + ($0.fulfilledQuantity > 0 ? " (\($0.fulfilledQuantity) done)" : "") }
                         .joined(separator: ", "),

@@ -101,6 +101,12 @@ extension WebUI {
                         "canAccept": mayWork && fo.canAccept, "canShip": mayWork && fo.canShipEverything,
                         "canReady": mayWork && fo.canMakeReady, "canHandOver": mayWork && fo.canHandOver,
                         "canReject": mayWork && fo.canReject,
+                        // Regrouping the location's own work: split units off, or merge a later order's work into earlier.
+                        "splittable": mayWork && fo.isSplittable,
+                        "openLines": fo.lines.filter { $0.quantity > $0.fulfilledQuantity }.map {
+                            ["splitLine": $0.orderLine, "splitSku": $0.sku.rawValue, "splitOpen": $0.quantity - $0.fulfilledQuantity]
+                        },
+                        "mergeInto": fo.mergeTarget(among: work)?.id.rawValue ?? "", "canMerge": mayWork && fo.mergeTarget(among: work) != nil,
                     ]
                 },
                 "returns": returns.map { ret -> [String: Any] in
@@ -290,6 +296,8 @@ extension WebUI {
             return try await action(request, context, back: back) { form, session in
                 let fo = try await stores.fulfillmentOrders.get(id)
                 try session.user.principal.authorize(.fulfil(fo.locationId), on: "Fulfillment order", id, seenWith: .readFulfillment(fo.locationId))
+                // The page's store is where the work is: another store's page does not reach it.
+                guard fo.locationId == LocationID(location) else { throw OrderlyError.notFound("Fulfillment order", id.rawValue) }
                 let actor = session.user.principal.name
                 switch step {
                 case "accept":
@@ -341,6 +349,19 @@ extension WebUI {
                                 "\(units) van \(fo.openUnits) stuks overhandigd; de andere \(left) zijn geannuleerd.")
                             : session.says("Handed over.", "Overhandigd.")
                     )
+                case "split":
+                    let fields = try form.decode(SplitForm.self)
+                    let parts = try await stores.fulfillmentOrders.split(id, units: [(fields.line.value, fields.quantity.value)], actor: actor)
+                    let part = parts.last?.id.rawValue ?? ""
+                    return (
+                        back,
+                        session.says(
+                            "Split: \(fields.quantity.value) unit(s) now in \(part).", "Gesplitst: \(fields.quantity.value) stuk(s) nu in \(part).")
+                    )
+                case "merge":
+                    let other = FulfillmentOrderID(try form.decode(MergeWorkForm.self).other)
+                    _ = try await stores.fulfillmentOrders.merge(id, absorbing: other, actor: actor)
+                    return (back, session.says("Merged \(other) into \(id).", "\(other) samengevoegd met \(id)."))
                 default:
                     throw OrderlyError.notFound("Step", step)
                 }
