@@ -33,6 +33,16 @@ struct CustomerProfileTests {
 
     /// Merging: the survivor keeps what it holds and takes what it lacked, addresses after its
     /// own (each once), tags of both; the other is marked merged. Itself, or a merged one, is refused.
+    /// An email held by a profile merged into this one moves here; any other holder keeps it,
+    /// and the refusal names the profile the email finds.
+    @Test func anEmailMovesOnlyFromAProfileMergedIntoThisOne() throws {
+        #expect(throws: Never.self) { try home.takesEmail("ada@work.example", heldBy: "cus_work", mergedInto: "cus_home") }
+        let stranger = #expect(throws: OrderlyError.self) { try home.takesEmail("bob@example.com", heldBy: "cus_bob", mergedInto: nil) }
+        #expect(stranger?.code == .conflict && stranger?.detail.hasPrefix("Customer cus_bob has the email") == true)
+        let elsewhere = #expect(throws: OrderlyError.self) { try home.takesEmail("b@x.example", heldBy: "cus_b2", mergedInto: "cus_bob") }
+        #expect(elsewhere?.detail.hasPrefix("Customer cus_bob has the email") == true)
+    }
+
     @Test func mergingKeepsTheSurvivorsDetails() throws {
         let (survivor, merged) = try home.absorbing(work)
         #expect(survivor.email == "ada@example.com" && survivor.name == "A. Lovelace" && survivor.phone == "+31 6 1234 5678")

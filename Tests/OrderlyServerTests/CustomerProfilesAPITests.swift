@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import OrderlyCore
-import OrderlyStore
 import OrderlyTestSupport
 import Testing
+
+@testable import OrderlyStore
 
 @Suite("Customer profiles: edit, tag, merge")
 struct CustomerProfilesAPITests {
@@ -104,6 +105,26 @@ struct CustomerProfilesAPITests {
             #expect(try await app.send(.post, "/v1/orders", json: next).expect(201)["customerId"] as? String == home)
             let till = try await app.storeKey("till", at: ["ST-UTR"])
             #expect(try await app.send(.get, "/v1/orders?q=ada@work.example", key: till).expect(200).items.count == 3)
+            // The single-transaction look-up (exchanges, subscriptions) follows the merge too.
+            let matched = try await app.stores.database.transaction { db in
+                try await CustomerStore.match(db, CustomerDetails(email: "ADA@work.example"), address: nil, at: Date())
+            }
+            #expect(matched.id.rawValue == home && !matched.isFirstOrder)
+
+            // The survivor may take the merged profile's email as its own; it still finds the survivor.
+            let renamed = try await app.send(.patch, "/v1/customers/\(home)", json: ["email": "ada@work.example"]).expect(200)
+            #expect(renamed["email"] as? String == "ada@work.example")
+            #expect(try await app.send(.get, "/v1/customers?q=work.example").expect(200).items.map { $0["id"] as? String } == [home])
+            next["externalId"] = "work-3"
+            #expect(try await app.send(.post, "/v1/orders", json: next).expect(201)["customerId"] as? String == home)
+            // Another person's email stays theirs: refused, naming the profile it finds, nothing written.
+            var stranger = OrdersAPITests.order(externalId: "bob-1", lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 1000]])
+            stranger["customer"] = ["email": "bob@example.com"]
+            let bob = try #require(try await app.send(.post, "/v1/orders", json: stranger).expect(201)["customerId"] as? String)
+            let unchanged = try await DatabaseImage.of(app.stores.database)
+            let taken = try await app.send(.patch, "/v1/customers/\(home)", json: ["email": "bob@example.com"]).expect(409)
+            #expect((taken["detail"] as? String)?.hasPrefix("Customer \(bob) has the email bob@example.com") == true)
+            #expect(try await DatabaseImage.of(app.stores.database) == unchanged)
             for id in [home, work] {
                 let events = try await app.send(.get, "/v1/customers/\(id)/events").expect(200).items.filter {
                     $0["type"] as? String == "customer.merged"

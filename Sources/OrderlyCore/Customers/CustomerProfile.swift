@@ -75,6 +75,16 @@ public struct CustomerProfile: Sendable, Equatable {
         return profile
     }
 
+    /// Taking an email that profile `holder` holds, decided: a profile merged into this one
+    /// hands it over (the email finds this profile already, and will), any other holder keeps
+    /// it and the edit is refused — the two are one person to merge, or not the same person.
+    public func takesEmail(_ email: String, heldBy holder: CustomerID, mergedInto holderMergedInto: CustomerID?) throws(OrderlyError) {
+        guard holderMergedInto == id else {
+            let finds = holderMergedInto ?? holder
+            throw OrderlyError.conflict("Customer \(finds) has the email \(email); merge the two profiles instead")
+        }
+    }
+
     /// Merging `other` into this profile, decided: this profile stays and keeps what it holds,
     /// takes the name and phone it lacked, the other's addresses after its own and the tags of
     /// both; the other is kept, merged into this one. Refused for the profile itself, or for

@@ -13,6 +13,7 @@ extension WebUI {
             "kind": message.kind.rawValue, "status": message.status.rawValue, "to": message.recipient ?? "",
             "subject": message.subject ?? "", "body": message.body ?? "", "hasBody": message.body != nil,
             "when": when(message.sentAt ?? message.createdAt, in: session), "problem": message.lastError ?? "",
+            "hasProblem": message.lastError != nil,
         ]
     }
 

@@ -68,7 +68,8 @@ public struct CustomerStore: Sendable {
     }
 
     /// Edits a profile (`CustomerProfile.edited`); an email another profile has is refused
-    /// (merge the two instead).
+    /// (merge the two instead), unless that profile was merged into this one
+    /// (`CustomerProfile.takesEmail`).
     public func edit(_ id: CustomerID, _ edit: CustomerProfile.Edit, actor: String?) async throws -> Customer {
         let now = time.now
         return try await database.transaction { db in
@@ -76,9 +77,14 @@ public struct CustomerStore: Sendable {
             let edited = try current.edited(edit)
             let details = CustomerDetails(email: edited.email, name: edited.name, phone: edited.phone)
             if let email = details.normalizedEmail, email != CustomerDetails(email: current.email).normalizedEmail,
-                let other = try await db.raw("SELECT id FROM customers WHERE email_key = \(bind: email) AND id <> \(bind: id.rawValue)").first()
+                let holder = try await db.raw(
+                    "SELECT id, merged_into FROM customers WHERE email_key = \(bind: email) AND id <> \(bind: id.rawValue)\(db.forUpdate)"
+                ).first()
             {
-                throw OrderlyError.conflict("Customer \(try other.string("id")) has the email \(email); merge the two profiles instead")
+                let holderID = try holder.string("id")
+                try current.takesEmail(email, heldBy: CustomerID(holderID), mergedInto: try holder.optionalString("merged_into").map(CustomerID.init))
+                // Merged into this profile: it gives the email up, which then finds this profile directly.
+                try await db.raw("UPDATE customers SET email_key = NULL, updated_at = \(bind: now.stored) WHERE id = \(bind: holderID)").run()
             }
             try await db.raw(
                 """
