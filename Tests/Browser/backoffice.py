@@ -350,7 +350,24 @@ def main():
         check(f"{shelf['sku']} {shelf['onHand']} → {shelf['onHand'] + 1} (+1)" in flash(driver), "the count is recorded: " + flash(driver))
         driver.get(BASE + "/inventory?sku=" + shelf["sku"])
         check("count" in driver.page_source and "+1" in driver.page_source, "the ledger shows the variance")
+        # An endless aisle: a customer at the Utrecht counter buys a tent only the DC has, shipped home.
+        tent = f"TENT-{int(time.time() * 1000)}"
+        api("POST", "/v1/products", {"sku": tent, "name": "Tent for four"})
+        api("PUT", f"/v1/inventory/{tent}/DC-TILBURG", {"onHand": 2})
         driver.get(BASE + "/stores/ST-UTRECHT")
+        click(driver, driver.find_element(By.ID, "new-order"))
+        form = driver.find_element(By.ID, "order-entry")
+        check(Select(form.find_element(By.NAME, "channel")).first_selected_option.get_attribute("value") == "pos-utrecht",
+              "the store sells on its own POS channel")
+        for name, value in [("email", "aisle.buyer@example.nl"), ("name", "Ans Aisle"), ("line1", "Neude 11"), ("postalCode", "3512 AE"),
+                            ("city", "Utrecht"), ("sku[r1]", tent), ("quantity[r1]", "1"), ("price[r1]", "129.00")]:
+            form.find_element(By.NAME, name).send_keys(value)
+        click(driver, form.find_element(By.CSS_SELECTOR, "button[value=check]"))
+        check("DC-TILBURG" in driver.find_element(By.ID, "entry-preview").text, "the routing shows the DC will ship it")
+        shot(driver, "store-endless-aisle")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "#order-entry button[value=place]"))
+        check("placed" in flash(driver) and "/stores/ST-UTRECHT" in driver.current_url, "the sale is placed and the associate is back at the store: " + flash(driver))
+        check(api("GET", f"/v1/inventory/{tent}/DC-TILBURG")["reserved"] == 1, "the DC's tent is reserved for the customer")
         driver.get(BASE + "/orders")
         check("Forbidden" in driver.page_source, "a store associate may not search orders")
         driver.get(BASE + "/payments")

@@ -81,6 +81,8 @@ struct BackOfficeOrderEntryTests {
             try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
             let store = BackOfficeTests.Browser(app)
             try await store.signIn("utrecht@shop.test")
+            let home = try await store.go(.get, "/stores/ST-UTR").expect(200).text
+            #expect(home.contains(#"<a href="/order-entry" id="new-order">"#) && !home.contains(#"href="/orders""#), "the store finds order entry")
             let blank = try await store.go(.get, "/order-entry").expect(200)
             #expect(blank.text.contains(#"<option value="pos" selected>POS Utrecht</option>"#) && !blank.text.contains(#"value="web""#))
             var form: [String: String] = [

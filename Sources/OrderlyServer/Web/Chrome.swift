@@ -92,6 +92,24 @@ enum Chrome {
         "Pages, messages after a form, dates and money in this language; refusals by the rules stay English.":
             "Pagina's, meldingen na een formulier, datums en bedragen in deze taal; weigeringen door de regels blijven Engels.",
         // Admin pages, lists and the rest
+        "Change your password ({{email}})": "Wijzig je wachtwoord ({{email}})",
+        "Price ({{currency}})": "Prijs ({{currency}})",
+        "Shipping ({{currency}})": "Verzending ({{currency}})",
+        "Routing if placed now · total {{total}}": "Routering als je nu plaatst · totaal {{total}}",
+        "Refused for want of stock: {{.}}": "Geweigerd wegens te weinig voorraad: {{.}}",
+        "(subtotal {{subtotal}}, discounts −{{discount}}, shipping {{shipping}}, tax {{tax}})":
+            "(subtotaal {{subtotal}}, kortingen −{{discount}}, verzending {{shipping}}, btw {{tax}})",
+        "authorized {{authorized}} · captured {{captured}} · refunded {{refunded}} · due {{amountDue}}":
+            "geautoriseerd {{authorized}} · afgeschreven {{captured}} · terugbetaald {{refunded}} · open {{amountDue}}",
+        "pending {{pending}} · paid {{paid}}": "openstaand {{pending}} · betaald {{paid}}",
+        "Waiting in stage “{{name}}”": "Wacht in fase “{{name}}”",
+        "pickup at {{storeName}}": "afhalen bij {{storeName}}",
+        "line {{number}} · {{sku}}": "regel {{number}} · {{sku}}",
+        "line {{splitLine}} · {{splitSku}} ({{splitOpen}})": "regel {{splitLine}} · {{splitSku}} ({{splitOpen}})",
+        "shipping: {{method}} {{carrier}}": "verzending: {{method}} {{carrier}}",
+        "Net sales per day by channel, refunds below ({{currency}})": "Netto verkoop per dag per kanaal, terugbetalingen eronder ({{currency}})",
+        "{{nearby.productName}}: {{nearby.hereAvailable}} available here": "{{nearby.productName}}: {{nearby.hereAvailable}} hier beschikbaar",
+        "version {{version}}, active": "versie {{version}}, actief",
         "note": "notitie", "why": "waarom", "sku": "artikel", "qty": "aantal",
         "Address": "Adres",
         "Its orders, addresses and tags move here; its email keeps finding this profile.":

@@ -36,7 +36,8 @@ extension WebUI {
                     let placement = try await stores.orders.place(draft, actor: session.user.principal.name)
                     // A store reads no order pages: it goes back to its own page.
                     let to = session.user.role == .store ? "/stores/\(session.user.locations.first ?? "")" : "/orders/\(placement.order.id)"
-                    return redirect(to, flash: "ok", "Order \(placement.order.number) placed.")
+                    return redirect(
+                        to, flash: "ok", session.says("Order \(placement.order.number) placed.", "Bestelling \(placement.order.number) geplaatst."))
                 }
                 let simulation = try await stores.orders.simulateRouting(.draft(draft), strategy: .current)
                 return try await renderEntry(request, session, fields, preview: simulation, error: nil)
