@@ -183,38 +183,39 @@ struct WorkflowTests {
                 && held.position == .stage(2, since: Self.now.addingTimeInterval(86_400)))
     }
 
-    /// The standard workflow of a channel holds exactly the orders its payment gate and hold
-    /// rules hold today, and releases exactly the others.
-    @Test func theStandardWorkflowHoldsWhatTodaysRulesHold() throws {
+    /// The standard workflow of a channel holds an order with one hold per hold rule it matches
+    /// (in the rules' order, each named as its rule) and the payment gate's last, all at once;
+    /// a payment that meets the requirement ends the gate's stage; its timeout is the channel's.
+    @Test func theStandardWorkflowHoldsEachRuleAndTheGateSideBySide() throws {
         var channel = Channel(id: "web", name: "Web", kind: .web)
         channel.holdRules = [
             HoldRule(name: "large", minTotal: 4000), HoldRule(name: "first order abroad", firstOrder: true, countries: ["de", "be"]),
             HoldRule(name: "postcode", postalCodes: ["1012LG"]), HoldRule(name: "tagged", tags: ["review", "vip"]), HoldRule(name: "empty"),
         ]
-        let orders: [(Order, Bool)] = [
-            (Self.order(), true), (Self.order(country: "DE"), true), (Self.order(country: "de"), false), (Self.order(country: "FR"), true),
-            (Self.order(tags: ["vip"]), false), (Self.order(paid: PaymentTotals(authorized: 5000)), true),
-        ]
-        for policy in [
-            PaymentPolicy(), PaymentPolicy(require: .authorized), PaymentPolicy(require: .paid, timeout: ISODuration("PT2H", allowingTime: true)),
-        ] {
-            for minTotal in [Int64(4000), 6000] {
-                channel.payments = policy
-                channel.holdRules[0].minTotal = minTotal
-                let flow = Workflow.standard(for: channel)
-                for (order, isFirst) in orders {
-                    var held = channel.holds(for: order, isFirstOrder: isFirst)
-                    if let gate = PaymentGate.hold(for: order, policy: policy) { held.append(gate) }
-                    let step = try WorkflowProgress.advance(
-                        flow, from: nil, facts: Self.facts(order, orderCount: isFirst ? 0 : 3), trigger: .placed, now: Self.now)
-                    #expect(
-                        (step.position == .released) == held.isEmpty, "\(order.shippingAddress?.country ?? "") \(order.tags) \(policy) \(minTotal)")
-                }
-            }
-        }
         channel.payments = PaymentPolicy(require: .paid, timeout: ISODuration("PT2H", allowingTime: true))
         let flow = Workflow.standard(for: channel)
-        #expect(flow.stages.first?.name == "payment" && flow.stages.first?.timeout?.description == "PT2H")
-        #expect(flow.stages.count == 6 && flow.stages.last?.when == .any([]), "a rule with no condition never holds")
+        #expect(flow.sideBySide && flow.stages.map(\.name) == ["large", "first order abroad", "postcode", "tagged", "empty", "payment"])
+        let ids = { (order: Order, orderCount: Int64) in flow.holds(entering: Self.facts(order, orderCount: orderCount)).map(\.id) }
+        #expect(ids(Self.order(), 3) == ["rule-1", "rule-3", "payment"], "5000 ≥ 4000, postcode 1012 LG, unpaid")
+        #expect(ids(Self.order(country: "DE"), 0) == ["rule-1", "rule-2", "rule-3", "payment"], "a first order to Germany")
+        #expect(ids(Self.order(country: "DE"), 3) == ["rule-1", "rule-3", "payment"], "not a first order")
+        #expect(ids(Self.order(tags: ["vip"]), 3) == ["rule-1", "rule-3", "rule-4", "payment"])
+        #expect(ids(Self.order(paid: PaymentTotals(authorized: 5000, captured: 5000)), 3) == ["rule-1", "rule-3"], "paid: the gate lets it through")
+        channel.holdRules[0].minTotal = 6000
+        channel.payments = PaymentPolicy()
+        #expect(Workflow.standard(for: channel).holds(entering: Self.facts(Self.order(), orderCount: 3)).map(\.id) == ["rule-3"])
+
+        let held = flow.holds(entering: Self.facts(Self.order(), orderCount: 3))
+        #expect(held.last == Hold(id: "payment", reason: "awaiting payment (paid)", source: .payment))
+        #expect(held.first == Hold(id: "rule-1", reason: "large", source: .rule))
+        var order = Self.order()
+        order.holds = held
+        #expect(flow.ended(order, facts: Self.facts(order, orderCount: 3)).isEmpty)
+        order.payments = PaymentTotals(authorized: 5000, captured: 5000)
+        #expect(flow.ended(order, facts: Self.facts(order, orderCount: 3)).map(\.id) == ["payment"], "a rule's hold ends only by a person")
+        let gate = try #require(flow.stage(holding: "payment"))
+        #expect(!gate.timedOut(since: Self.now, now: Self.now.addingTimeInterval(7199)))
+        #expect(gate.timedOut(since: Self.now, now: Self.now.addingTimeInterval(7200)))
+        #expect(flow.stages.last?.when == .always && flow.stages[4].when == .any([]), "a rule with no condition never holds")
     }
 }

@@ -13,8 +13,8 @@ public struct Channel: Sendable, Equatable, Codable {
     public var routing: RoutingPolicy
     public var holdRules: [HoldRule]
     public var payments = PaymentPolicy()
-    /// The workflow its orders pass (`/v1/workflows`, active version); nil: the hold rules and
-    /// the payment gate apply as they are (`Workflow.standard(for:)` is the same as stages).
+    /// The workflow its orders pass (`/v1/workflows`, active version); nil: its standard
+    /// workflow, the hold rules and the payment gate as stages side by side (`Workflow.standard(for:)`).
     public var workflow: String?
     /// The language its customers are written to in (customer messages).
     public var language: Language = .en

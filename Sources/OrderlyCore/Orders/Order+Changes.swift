@@ -199,8 +199,9 @@ extension Order {
         if let reason = routing.hold, !order.holds.contains(where: { $0.id == "routing" }) {
             holds.append(Hold(id: "routing", reason: reason, source: .routing))
         }
+        // More to pay than the standard workflow's payment stage lets through: it holds the order again.
         if order.workflow == nil, !order.holds.contains(where: { $0.source == .payment }),
-            let gate = PaymentGate.hold(for: order, policy: stock.channel.payments)
+            let gate = Workflow.standard(for: stock.channel).holds(entering: OrderFacts(order, now: now)).first(where: { $0.source == .payment })
         {
             holds.append(gate)
         }

@@ -86,12 +86,13 @@ public enum OrderPlacement {
         /// The checkout reservation the draft cites, as read (nil: none cited, or not found).
         public var reservation: Reservation?
         public var now: Date
-        /// The channel's workflow (its active version), which decides instead of the hold
-        /// rules and the payment gate; nil when the channel has none.
+        /// The channel's workflow (its active version); nil: the channel's standard workflow,
+        /// its hold rules and payment gate side by side (`Workflow.standard(for:)`).
         public var workflow: Workflow?
         /// What conditions read of the customer (`customer.tags`, `customer.orderCount`: the
-        /// orders placed before), read when there is a workflow.
-        public var customerFacts: OrderFacts.Customer = .init()
+        /// orders placed before), read when there is a workflow or a routing strategy. Unread,
+        /// `customer.orderCount` is 0 for a first order and 1 for any other: what hold rules ask.
+        public var customerFacts: OrderFacts.Customer?
         /// The routing strategies the workflow's stages may choose (`route`), by id.
         public var strategies: [String: RoutingStrategy] = [:]
 
@@ -155,14 +156,20 @@ public enum OrderPlacement {
             order.payments.captured += sale.amount
         }
         var stageEvents: [DomainEvent] = []
-        // What workflow stages and routing rules judge; read only when one of them is configured.
         var stock = input.stock
+        let workflow = input.workflow ?? Workflow.standard(for: stock.channel)
+        // What workflow stages and routing rules judge; read only when one of them may judge.
         let facts =
-            input.workflow == nil && stock.strategy == nil
+            input.workflow == nil && stock.strategy == nil && workflow.stages.isEmpty
             ? nil
-            : OrderFacts(order, customer: input.customerFacts, productTags: input.products.mapValues(\.tags), now: input.now)
-        if let workflow = input.workflow, let facts {
-            // The workflow decides where the order waits, instead of the hold rules and the gate.
+            : OrderFacts(
+                order, customer: input.customerFacts ?? .init(orderCount: input.isFirstOrder ? 0 : 1),
+                productTags: input.products.mapValues(\.tags), now: input.now)
+        if let facts, workflow.sideBySide {
+            // The standard workflow: every stage that applies holds the order at once.
+            order.holds = workflow.holds(entering: facts)
+        } else if let facts {
+            // The workflow decides where the order waits, one stage after another.
             let advance = try WorkflowProgress.advance(workflow, from: nil, facts: facts, trigger: .placed, now: input.now)
             let effects = order.effects(of: advance, in: workflow)
             order.workflow = effects.state
@@ -170,9 +177,6 @@ public enum OrderPlacement {
             order.holds = (effects.hold.map { [$0] } ?? []) + effects.extraHolds
             stageEvents = effects.events
             if let chosen = workflow.strategy(for: facts, at: advance.position).flatMap({ input.strategies[$0] }) { stock.strategy = chosen }
-        } else {
-            order.holds = stock.channel.holds(for: order, isFirstOrder: input.isFirstOrder)
-            if let gate = PaymentGate.hold(for: order, policy: stock.channel.payments) { order.holds.append(gate) }
         }
         var events: [DomainEvent] = [.orderCreated(order, note: draft.note)] + stageEvents
         if stock.channel.payments.capture == .onPlacement, case let due = order.totals.total - order.payments.captured, due > 0 {

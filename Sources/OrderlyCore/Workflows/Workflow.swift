@@ -48,6 +48,9 @@ public struct Workflow: Sendable, Equatable {
         public var timeout: ISODuration?
         public var onTimeout: TimeoutAction
         public var onEntry: [Action]
+        /// In a side-by-side workflow (`Workflow.sideBySide`), the hold an order waiting in
+        /// this stage carries: its id, reason and source.
+        public var hold: Hold?
 
         /// What ends the stage, as people read it: `condition on order.paymentStatus`,
         /// `signal wrapped`, `approval by service`, with its timeout.
@@ -64,8 +67,9 @@ public struct Workflow: Sendable, Equatable {
 
         public init(
             name: String, when: Condition = .always, end: End, timeout: ISODuration? = nil, onTimeout: TimeoutAction = .cancel,
-            onEntry: [Action] = []
+            onEntry: [Action] = [], hold: Hold? = nil
         ) {
+            self.hold = hold
             self.name = name
             self.when = when
             self.end = end
@@ -78,11 +82,16 @@ public struct Workflow: Sendable, Equatable {
     public var id: String
     public var version: Int
     public var stages: [Stage]
+    /// Whether its stages run side by side, each as its own hold on the order, rather than
+    /// one after another: the standard workflow of a channel without one of its own
+    /// (`standard(for:)`), whose hold rules and payment gate have always held an order at once.
+    public var sideBySide: Bool
 
-    public init(id: String, version: Int = 1, stages: [Stage]) {
+    public init(id: String, version: Int = 1, stages: [Stage], sideBySide: Bool = false) {
         self.id = id
         self.version = version
         self.stages = stages
+        self.sideBySide = sideBySide
     }
 
     public static let maxStages = 20

@@ -69,11 +69,11 @@ public struct PaymentStore: Sendable {
         if let note = Invoicing.creditNote(forManual: transaction, order: order, id: InvoiceStore.newID(), at: now) {
             _ = try await InvoiceStore.issue(db, note, actor: actor)
         }
-        // The payment the channel waits for opens the gate: the order goes to fulfillment.
-        if order.holds.contains(where: { $0.source == .payment }), let channel = try await ChannelStore.fetch(db, order.channel),
-            let hold = PaymentGate.lifted(order, policy: channel.payments)
-        {
-            try await OrderStore.lift(db, hold, from: &order, actor: actor, at: now)
+        // The payment the channel waits for ends the standard workflow's payment stage: its hold lifts.
+        if order.holds.contains(where: { $0.source == .payment }), let channel = try await ChannelStore.fetch(db, order.channel) {
+            for hold in Workflow.standard(for: channel).ended(order, facts: OrderFacts(order, now: now)) where hold.source == .payment {
+                try await OrderStore.lift(db, hold, from: &order, actor: actor, at: now)
+            }
         }
         // A workflow stage may wait for this payment.
         try await OrderStore.advanceWorkflow(db, &order, .changed, actor: actor, at: now)
@@ -81,7 +81,7 @@ public struct PaymentStore: Sendable {
     }
 
     /// Cancels every order its channel's payment timeout has run out for while it waited for
-    /// payment (`PaymentGate.expired`), releasing its stock. Each order is claimed with `SKIP
+    /// payment (the standard workflow's payment stage timed out), releasing its stock. Each order is claimed with `SKIP
     /// LOCKED` and checked again under its lock, so that several instances never cancel one
     /// twice and a payment that arrives first wins. Returns how many it cancelled.
     public func cancelUnpaid(asOf: Date? = nil, actor: String? = "payment-timeout") async throws -> Int {
@@ -97,18 +97,19 @@ public struct PaymentStore: Sendable {
                 """
             ).all().map { (OrderID(try $0.string("order_id")), try $0.date("created_at"), ChannelID(try $0.string("channel_id"))) }
         }
-        var policies: [ChannelID: PaymentPolicy] = [:]
+        var stages: [ChannelID: Workflow.Stage?] = [:]
         var cancelled = 0
         for (id, since, channelID) in waiting {
-            if policies[channelID] == nil {
-                policies[channelID] = try await database.read { db in try await ChannelStore.fetch(db, channelID)?.payments }
+            if stages[channelID] == nil {
+                let channel = try await database.read { db in try await ChannelStore.fetch(db, channelID) }
+                stages[channelID] = channel.flatMap { Workflow.standard(for: $0).stage(holding: Workflow.paymentHoldID) }
             }
-            guard let policy = policies[channelID], PaymentGate.expired(since: since, policy: policy, now: now) else { continue }
+            guard let stage = stages[channelID] ?? nil, stage.timedOut(since: since, now: now) else { continue }
             let done = try await database.transaction { db -> Bool in
                 guard let order = try await OrderRows.fetch(db, id, lock: db.forUpdateSkipLocked),
                     order.holds.contains(where: { $0.source == .payment }), order.status != .cancelled
                 else { return false }
-                let reason = "no payment within \(policy.timeout?.description ?? "the timeout")"
+                let reason = "no payment within \(stage.timeout?.description ?? "the timeout")"
                 _ = try await OrderStore.cancel(db, order, lines: nil, reason: reason, actor: actor, at: now)
                 return true
             }
