@@ -55,12 +55,38 @@ struct BackorderServingTests {
         let lines = [RoutingPlanner.Line(index: 0, quantity: 4, delivery: .ship, product: Product(sku: "A", name: "A"))]
         // Stock arrived at the DC only; the store's stock was already there when the order began to wait.
         let plan = try #require(
-            BackorderServing.plan(lines, snapshot(["A": ["DC": 3, "ST-UTR": 10]]), at: "DC", reason: "supply PO-1 received at DC"))
+            BackorderServing.plan(
+                lines, snapshot(["A": ["DC": 3, "ST-UTR": 10]]), at: "DC", reason: "supply PO-1 received at DC", order: Self.waitingOrder(),
+                products: [:]))
         #expect(plan.allocations.map(\.locationId) == ["DC"])
         #expect(plan.allocations.map(\.quantity) == [3], "what exists, though the channel rejects shortages at checkout")
         #expect(plan.allocations.first?.reason.hasPrefix("supply PO-1 received at DC; ship from DC") == true)
         #expect(plan.backorders.isEmpty, "the rest keeps waiting, not backordered again")
-        #expect(BackorderServing.plan(lines, snapshot(["A": ["ST-UTR": 10]]), at: "DC", reason: "r") == nil, "nothing at the DC")
-        #expect(BackorderServing.plan([], snapshot(["A": ["DC": 3]]), at: nil, reason: "r") == nil)
+        let order = Self.waitingOrder()
+        #expect(
+            BackorderServing.plan(lines, snapshot(["A": ["ST-UTR": 10]]), at: "DC", reason: "r", order: order, products: [:]) == nil,
+            "nothing at the DC")
+        #expect(BackorderServing.plan([], snapshot(["A": ["DC": 3]]), at: nil, reason: "r", order: order, products: [:]) == nil)
+    }
+
+    /// The strategy that placed the order serves it: stores only, so the DC's new stock is not
+    /// taken; a rule that cannot fill the order keeps what it found, it neither refuses nor holds.
+    @Test func theOrdersStrategyDecidesWhereWaitingLinesAreServedFrom() throws {
+        let lines = [RoutingPlanner.Line(index: 0, quantity: 4, delivery: .ship, product: Product(sku: "A", name: "A"))]
+        var stores = snapshot(["A": ["DC": 10, "ST-UTR": 1]])
+        stores.strategy = RoutingStrategy(
+            id: "stores", version: 2,
+            rules: [
+                .init(name: "stores only", locations: .compare(fact: "location.type", op: .eq, value: .string("store")), onFailure: .reject)
+            ])
+        let plan = try #require(BackorderServing.plan(lines, stores, at: nil, reason: "stock counted", order: Self.waitingOrder(), products: [:]))
+        #expect(plan.allocations.map(\.locationId) == ["ST-UTR"] && plan.allocations.map(\.quantity) == [1])
+        #expect(plan.allocations.first?.reason.contains("strategy stores@2 rule 1 'stores only'") == true, "\(plan.allocations)")
+        #expect(
+            BackorderServing.plan(lines, stores, at: "DC", reason: "r", order: Self.waitingOrder(), products: [:]) == nil, "the DC is not a store")
+        // Without a strategy the channel's policy takes the DC's stock.
+        #expect(
+            BackorderServing.plan(lines, snapshot(["A": ["DC": 10]]), at: "DC", reason: "r", order: Self.waitingOrder(), products: [:])?
+                .allocations.map(\.locationId) == ["DC"])
     }
 }

@@ -284,6 +284,39 @@ struct RoutingStrategiesAPITests {
             #expect(try await app.send(.get, "/v1/inventory/SKU-1/WH-AMS").expect(200).int("reserved") == 0)
         }
     }
+
+    /// Units waiting for stock are served, when it arrives, by the strategy version that placed
+    /// the order: stores only, so the warehouse's new stock is not theirs, and the store's is.
+    @Test(arguments: Engine.all)
+    func waitingUnitsAreServedByTheOrdersStrategy(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await app.seed()
+            let stores: [[String: Any]] = [
+                ["name": "stores only", "locations": ["fact": "location.type", "op": "eq", "value": "store"], "onFailure": "partial"]
+            ]
+            try await app.send(.put, "/v1/routing-strategies/stores", json: ["rules": stores]).expect(200)
+            try await app.send(.patch, "/v1/channels/web", json: ["routing": ["strategy": "stores"]]).expect(200)
+            let order = try await Self.place(app, "waits", units: 2, unitPrice: 1000)
+            let id = try #require(order["id"] as? String)
+            let waiting = { () async throws -> Int? in
+                ((try await app.send(.get, "/v1/orders/\(id)").expect(200)["lines"] as? [[String: Any]])?.first?["backorderedQuantity"] as? NSNumber)?
+                    .intValue
+            }
+            let before = try await waiting()
+            #expect(Self.sources(order).isEmpty && before == 2)
+
+            try await app.send(.put, "/v1/inventory/SKU-1/WH-AMS", json: ["onHand": 5]).expect(200)
+            #expect(try await OrderChangesAPITests.reserved(app, "SKU-1", "WH-AMS") == 0, "a warehouse is not a store")
+            #expect(try await waiting() == 2)
+
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 1]).expect(200)
+            #expect(try await OrderChangesAPITests.reserved(app, "SKU-1", "ST-UTR") == 1)
+            #expect(try await waiting() == 1, "the rest keeps waiting")
+            let served = try await app.send(.get, "/v1/orders/\(id)").expect(200).json
+            #expect(Self.sources(served) == ["ST-UTR": 1])
+            #expect(try await Self.reasons(app, served).contains { $0.contains("strategy stores@1 rule 1 'stores only'") })
+        }
+    }
 }
 
 extension Dictionary where Key == String, Value == Any {

@@ -40,20 +40,32 @@ public enum BackorderServing {
         }
     }
 
-    /// What to allocate to `lines` from `snapshot`: only stock at `location` when it arrived
-    /// there (other stock was already considered when the order began to wait), whatever can be
-    /// served now (what cannot keeps waiting, so nothing is refused or backordered again), each
-    /// allocation's reason prefixed with why stock came. Nil when nothing can be served.
+    /// What to allocate to `lines` of `order` from `snapshot`: only stock at `location` when it
+    /// arrived there (other stock was already considered when the order began to wait), by the
+    /// routing that placed the order (`snapshot.strategy`, the version it recorded; else the
+    /// channel's policy) judging the order's facts, whatever can be served now (what cannot
+    /// keeps waiting: a rule that cannot fill the order keeps what it allocated, nothing is
+    /// refused, held or backordered again), each allocation's reason prefixed with why stock
+    /// came. Nil when nothing can be served.
     public static func plan(
-        _ lines: [RoutingPlanner.Line], _ snapshot: RoutingPlanner.Snapshot, at location: LocationID?, reason: String
-    )
-        -> RoutingPlanner.Plan?
-    {
+        _ lines: [RoutingPlanner.Line], _ snapshot: RoutingPlanner.Snapshot, at location: LocationID?, reason: String, order: Order,
+        products: [SKU: Product]
+    ) -> RoutingPlanner.Plan? {
         guard !lines.isEmpty else { return nil }
         var snapshot = snapshot
         if let location { snapshot.stock = snapshot.stock.mapValues { $0.filter { $0.key == location } } }
         snapshot.channel.routing.onShortage = .partial
-        guard let plan = try? RoutingPlanner.plan(lines, snapshot), !plan.allocations.isEmpty else { return nil }
+        var facts: OrderFacts?
+        if var strategy = snapshot.strategy {
+            strategy.rules = strategy.rules.map { rule in
+                var rule = rule
+                if rule.onFailure != .next { rule.onFailure = .partial }
+                return rule
+            }
+            snapshot.strategy = strategy
+            facts = OrderFacts(order, productTags: products.mapValues(\.tags), now: snapshot.now)
+        }
+        guard let plan = try? RoutingPlanner.plan(lines, snapshot, facts: facts), !plan.allocations.isEmpty else { return nil }
         var served = RoutingPlanner.Plan()
         served.allocations = plan.allocations.map { allocation in
             var allocation = allocation

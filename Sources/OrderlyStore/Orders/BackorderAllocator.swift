@@ -41,12 +41,14 @@ enum BackorderAllocator {
             guard var order = try await OrderRows.fetch(db, id, forUpdate: true),
                 let channel = try await ChannelStore.fetch(db, order.channel)
             else { continue }
-            let lines = BackorderServing.lines(
-                of: order, skus: skus, at: location, products: try await ProductStore.fetch(db, skus: order.lines.map(\.sku)))
+            let products = try await ProductStore.fetch(db, skus: order.lines.map(\.sku))
+            let lines = BackorderServing.lines(of: order, skus: skus, at: location, products: products)
             guard !lines.isEmpty else { continue }
-            let snapshot = try await OrderStore.snapshot(
+            var snapshot = try await OrderStore.snapshot(
                 db, channel: channel, skus: lines.map(\.product.sku), destination: order.coordinates, at: now)
-            guard let plan = BackorderServing.plan(lines, snapshot, at: location, reason: reason) else { continue }
+            // Served by the strategy version that placed it, as a rejection re-routes it.
+            snapshot.strategy = try await OrderStore.strategy(db, routed: order)
+            guard let plan = BackorderServing.plan(lines, snapshot, at: location, reason: reason, order: order, products: products) else { continue }
             try await Allocations.commit(db, plan, to: &order, at: now)
             for allocation in plan.allocations { order.lines[allocation.lineIndex].backorderedQuantity -= allocation.quantity }
             try await OrderRows.saveProgress(db, order, at: now)
