@@ -51,8 +51,19 @@ def check(condition, message):
     print("ok -", message)
 
 
-def shot(driver, name):
-    if SHOTS:
+def shot(driver, name, phone=False, at=None):
+    """Saves a screenshot; `phone`: at a phone's width (the store pages are the associate's
+    handheld), scrolled to the element with id `at`."""
+    if not SHOTS:
+        return
+    if phone:
+        size = driver.get_window_size()
+        driver.set_window_size(390, 844)
+        if at:
+            driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", at)
+        driver.save_screenshot(f"{SHOTS}/{name}.png")
+        driver.set_window_size(size["width"], size["height"])
+    else:
         driver.save_screenshot(f"{SHOTS}/{name}.png")
 
 
@@ -275,7 +286,7 @@ def main():
         click(driver, row.find_element(By.CSS_SELECTOR, "form[action$='/ready'] button"))
         code = re.search(r"Code: (\w+)", flash(driver))
         check(code is not None, "making it ready issues a pickup code")
-        shot(driver, "store")
+        shot(driver, "store", phone=True, at="work")
         row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#work tbody tr") if number in r.text)
         form = row.find_element(By.CSS_SELECTOR, "form[action$='/pickup']")
         form.find_element(By.NAME, "pickupCode").send_keys("WRONG234")
@@ -303,6 +314,8 @@ def main():
         click(driver, form.find_element(By.CSS_SELECTOR, "button"))
         check("paid by card" in flash(driver) and "EUR 25.00" in flash(driver), "the counter sale is rung up and paid: " + flash(driver))
         check(api("GET", f"/v1/inventory/{till_sku}/ST-UTRECHT")["onHand"] == 1, "the sold units leave the store's stock")
+        check(driver.execute_script("return document.getElementById('work').scrollWidth <= window.innerWidth"),
+              "on a phone the store's work fits the screen's width")
         shot(driver, "counter-sale")
         driver.set_window_size(1280, 1000)
 
@@ -331,7 +344,7 @@ def main():
         left_behind.clear()
         left_behind.send_keys("0")
         form.find_element(By.NAME, "pickupCode").send_keys(code)
-        shot(driver, "partial-handover")
+        shot(driver, "partial-handover", phone=True, at="work")
         click(driver, form.find_element(By.CSS_SELECTOR, "button"))
         check("Handed over 1 of 2 units; the other 1 are cancelled." in flash(driver), "a partial handover by code: " + flash(driver))
         lines = api("GET", "/v1/orders/" + two["id"])["lines"]
@@ -344,7 +357,7 @@ def main():
         click(driver, form.find_element(By.CSS_SELECTOR, "button.secondary"))
         review = driver.find_element(By.ID, "count-review").text
         check(shelf["sku"] in review and "+1" in review, "the check shows the variance before anything is recorded")
-        shot(driver, "shelf-count")
+        shot(driver, "shelf-count", phone=True, at="shelf-count")
         form = driver.find_element(By.ID, "shelf-count")
         click(driver, form.find_element(By.CSS_SELECTOR, "button[formaction]"))
         check(f"{shelf['sku']} {shelf['onHand']} → {shelf['onHand'] + 1} (+1)" in flash(driver), "the count is recorded: " + flash(driver))
@@ -399,7 +412,7 @@ def main():
         headings = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
         check("PAKLIJST" in [h.upper() for h in headings] and driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl",
               "an associate who chose Dutch reads the store page in Dutch")
-        shot(driver, "store-nl")
+        shot(driver, "store-nl", phone=True)
         click(driver, driver.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button"))
         sign_in(driver, "rotterdam@orderly.demo", PASSWORD)
         check("/stores/ST-ROTTERDAM" in driver.current_url, "the Rotterdam associate lands on their store")
@@ -412,7 +425,7 @@ def main():
         form.find_element(By.NAME, "resellable[l1]").clear()
         form.find_element(By.NAME, "resellable[l1]").send_keys("1")
         form.find_element(By.NAME, "reason").send_keys("too small")
-        shot(driver, "take-back")
+        shot(driver, "take-back", phone=True, at="take-back")
         click(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         check("Taken back: 1 unit, 1 back on the shelf. Refund EUR 20.00" in flash(driver), "the refund due is shown: " + flash(driver))
         row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#refunds tbody tr") if "EUR 20.00" in r.text)
