@@ -20,6 +20,39 @@ struct BackOfficeCounterSaleTests {
     /// channel, carried out at once (the units leave Utrecht's stock through the ledger), paid
     /// in full at the till; the same form sent twice sells once; what cannot be sold is refused
     /// with the reason and changes nothing; a store without a POS channel is told so.
+    /// A Dutch associate is told in Dutch what each step did, money the Dutch way: a sale at the
+    /// counter, a pickup made ready and a fulfillment order rejected.
+    @Test(arguments: Engine.all)
+    func aDutchAssociateIsToldInDutch(engine: Engine) async throws {
+        try await TestApp.run(engine) { app in
+            try await BackOfficeCounterSaleTests.staffWithRotterdam(app)
+            try await app.send(.put, "/v1/inventory/SKU-1/ST-UTR", json: ["onHand": 5]).expect(200)
+            let pickup =
+                ["sku": "SKU-1", "quantity": 1, "unitPrice": 1000, "delivery": ["method": "pickup", "locationId": "ST-UTR"]] as [String: Any]
+            let placed = try await app.send(.post, "/v1/orders", json: OrdersAPITests.order(externalId: "nl-pickup", lines: [pickup])).expect(201)
+            let fo = try #require((placed["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            let store = BackOfficeTests.Browser(app)
+            try await store.signIn("utrecht@shop.test")
+            let account = try await store.go(.get, "/account").expect(200)
+            try await store.go(.post, "/account/language", form: ["csrf": store.csrf(account), "language": "nl"]).expect(303)
+            let csrf = store.csrf(try await store.go(.get, "/stores/ST-UTR").expect(200))
+            let flash = { (store.cookies["orderly_flash"] ?? "").removingPercentEncoding ?? "" }
+
+            try await store.go(.post, "/stores/ST-UTR/sale", form: ["csrf": csrf, "saleKey": "nl-1", "items": "SKU-1 2 12.50", "method": "cash"])
+                .expect(303)
+            #expect(flash().hasPrefix("ok:Verkocht ORD-") && flash().hasSuffix(": € 25,00 betaald met contant."), "\(flash())")
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(fo)/ready", form: ["csrf": csrf]).expect(303)
+            #expect(flash().hasPrefix("ok:Klaar om af te halen. Code: "))
+            var second = OrdersAPITests.order(externalId: "nl-pickup-2", lines: [pickup])
+            second["customer"] = ["email": "bob@example.com"]
+            let other = try await app.send(.post, "/v1/orders", json: second).expect(201)
+            let rejected = try #require((other["fulfillmentOrders"] as? [[String: Any]])?.first?["id"] as? String)
+            try await store.go(.post, "/stores/ST-UTR/fulfillment-orders/\(rejected)/reject", form: ["csrf": csrf, "reason": "no_capacity"])
+                .expect(303)
+            #expect(flash() == "ok:Afgewezen (geen capaciteit); de bestelling gaat naar een andere locatie.")
+        }
+    }
+
     @Test(arguments: Engine.all)
     func anAssociateSellsAtTheCounter(engine: Engine) async throws {
         try await TestApp.run(engine) { app in

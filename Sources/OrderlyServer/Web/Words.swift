@@ -27,6 +27,7 @@ enum Words {
         "order_confirmation": "Orderbevestiging", "refund_issued": "Terugbetaling gedaan", "backorder_delay": "Vertraging", "sent": "Verzonden",
         "recorded": "Vastgelegd, niet verzonden", "not_accepted": "Niet geaccepteerd", "not_collected": "Niet afgehaald",
         "waiting_beyond_promise": "Wacht langer dan beloofd", "skipped": "Niet verzonden: geen e-mailadres",
+        "not_found": "Niet in het schap", "no_capacity": "Geen capaciteit", "other": "Anders",
     ]
 
     /// The languages a person chooses for the back office (`StaffUser.language`).
