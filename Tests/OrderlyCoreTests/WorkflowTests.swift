@@ -213,6 +213,11 @@ struct WorkflowTests {
         #expect(flow.ended(order, facts: Self.facts(order, orderCount: 3)).isEmpty)
         order.payments = PaymentTotals(authorized: 5000, captured: 5000)
         #expect(flow.ended(order, facts: Self.facts(order, orderCount: 3)).map(\.id) == ["payment"], "a rule's hold ends only by a person")
+        order.payments = PaymentTotals()
+        channel.payments = PaymentPolicy()
+        #expect(
+            Workflow.standard(for: channel).ended(order, facts: Self.facts(order, orderCount: 3)).map(\.id) == ["payment"],
+            "a channel that no longer requires payment lets the order through")
         let gate = try #require(flow.stage(holding: "payment"))
         #expect(!gate.timedOut(since: Self.now, now: Self.now.addingTimeInterval(7199)))
         #expect(gate.timedOut(since: Self.now, now: Self.now.addingTimeInterval(7200)))

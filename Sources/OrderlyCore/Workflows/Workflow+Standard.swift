@@ -45,10 +45,12 @@ extension Workflow {
         }
     }
 
-    /// The holds of `order` (with `facts`) whose side-by-side stage has ended: its `until` holds now.
+    /// The holds of `order` (with `facts`) whose side-by-side stage has ended: its `until` holds
+    /// now, or — for the payment gate's hold — the channel no longer requires payment.
     public func ended(_ order: Order, facts: OrderFacts) -> [Hold] {
         order.holds.filter { hold in
-            guard let stage = stage(holding: hold.id), case .until(let condition) = stage.end else { return false }
+            guard let stage = stage(holding: hold.id) else { return hold.id == Self.paymentHoldID && hold.source == .payment }
+            guard case .until(let condition) = stage.end else { return false }
             return facts.satisfy(condition)
         }
     }
