@@ -139,8 +139,13 @@ public struct SMTPClient: Sendable {
                 if let file = settings.trustedCertificatesFile { tls.additionalTrustRoots = [.file(file)] }
                 // A literal address is checked against the certificate's IP names; it is not sent as SNI.
                 let isAddress = (try? SocketAddress(ipAddress: settings.host, port: 0)) != nil
-                let handler = try NIOSSLClientHandler(context: NIOSSLContext(configuration: tls), serverHostname: isAddress ? nil : settings.host)
-                try await channel.channel.pipeline.addHandler(handler, position: .first).get()
+                let context = try NIOSSLContext(configuration: tls)
+                let hostname = isAddress ? nil : settings.host
+                // The handler is made and added on the channel's event loop: it is not Sendable.
+                let pipeline = channel.channel.pipeline
+                try await channel.channel.eventLoop.submit {
+                    try pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: hostname), position: .first)
+                }.get()
                 features = try await command("EHLO orderly", expect: [250])
             }
             if let username = settings.username {
