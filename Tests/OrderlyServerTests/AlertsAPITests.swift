@@ -39,15 +39,14 @@ struct AlertsAPITests {
 
             clock.advance(by: 5 * 3600)
             #expect(try await Self.kinds(app) == ["not_accepted WH-AMS"], "4 hours at the DC; Utrecht allows 8")
-            let gate = Gate()
+            let line = StartLine(count: 3)
             let raised = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
-                        await gate.wait()
+                        await line.arrive()
                         return try await app.stores.alerts.raiseDue()
                     }
                 }
-                await gate.open()
                 return try await group.reduce(0, +)
             }
             #expect(raised == 1, "three instances announce it once")

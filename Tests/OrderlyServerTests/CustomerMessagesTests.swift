@@ -87,15 +87,14 @@ struct CustomerMessagesTests {
                 ])
             for n in 0..<4 { _ = try await Self.place(app, lines: [["sku": "SKU-1", "quantity": 1, "unitPrice": 100]], email: "c\(n)@example.com") }
 
-            let gate = Gate()
+            let line = StartLine(count: 3)
             let taken = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
-                        await gate.wait()
+                        await line.arrive()
                         return try await Self.dispatcher(app, smtp: smtp).runOnce()
                     }
                 }
-                await gate.open()
                 return try await group.reduce(0, +)
             }
             #expect(taken == 5, "five confirmations, each taken by one sender")

@@ -26,6 +26,14 @@ struct SystemAndAuthTests {
         #expect(fine.port == 9090 && fine.secureCookies && fine.rateLimitPerSecond == 200, "an empty value is the default")
     }
 
+    /// The back office's time zone: UTC unless given; a name that is not a zone stops the start.
+    @Test func theTimeZoneComesFromTheEnvironment() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).timeZone == .gmt)
+        #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_TIME_ZONE": "Europe/Amsterdam"]).timeZone.identifier == "Europe/Amsterdam")
+        let error = #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["ORDERLY_TIME_ZONE": "Holland"]) }
+        #expect(error?.problems == ["ORDERLY_TIME_ZONE must be a time zone's name, as 'Europe/Amsterdam', not 'Holland'"])
+    }
+
     @Test func groupCommitLanesComeFromTheEnvironment() throws {
         #expect(try ServerConfiguration.fromEnvironment([:]).groupCommitLanes == 0, "off unless asked for")
         #expect(try ServerConfiguration.fromEnvironment(["ORDERLY_GROUP_COMMIT_LANES": "2"]).groupCommitLanes == 2)

@@ -19,15 +19,14 @@ struct OrderChangeStoreTests {
                     OrderStoreTests.draft([.init(sku: "SKU-1", quantity: 1, unitPrice: 1000)], externalId: "grow-\(n)"), actor: "web")
                 ids.append(placed.order.id)
             }
-            let gate = Gate()
+            let line = StartLine(count: ids.count)
             let changed = try await withThrowingTaskGroup(of: Order.self) { group in
                 for id in ids {
                     group.addTask {
-                        await gate.wait()
+                        await line.arrive()
                         return try await stores.orders.change(id, lines: [.init(line: 1, quantity: 3)], reason: "both at once", actor: "cs")
                     }
                 }
-                await gate.open()
                 return try await group.reduce(into: [Order]()) { $0.append($1) }
             }
             #expect(changed.map { $0.lines[0].quantity } == [3, 3])

@@ -27,8 +27,9 @@ extension WebUI {
             report.rows.map { row -> [String: Any] in
                 [
                     "key": row.key, "currency": row.currency.rawValue, "invoices": row.invoices, "units": row.units,
-                    "gross": row.currency.format(row.gross), "discounts": row.currency.format(row.discounts), "tax": row.currency.format(row.tax),
-                    "net": row.currency.format(row.net), "refunds": row.currency.format(row.refunds),
+                    "gross": Self.money(row.gross, row.currency, in: session), "discounts": Self.money(row.discounts, row.currency, in: session),
+                    "tax": Self.money(row.tax, row.currency, in: session), "net": Self.money(row.net, row.currency, in: session),
+                    "refunds": Self.money(row.refunds, row.currency, in: session),
                     "returnsRate": String(format: "%.1f%%", row.returnsRate * 100),
                 ]
             }
@@ -94,11 +95,10 @@ extension WebUI {
                     kind: fields.kind, amount: amount, currency: order.currency, provider: "manual", method: fields.method,
                     reference: fields.reference ?? "manual-" + UUID().uuidString.lowercased(), note: fields.note)
                 _ = try await stores.payments.record(report, on: order.id, actor: session.user.principal.name)
+                let written = Self.money(amount, order.currency, in: session)
                 return (
                     "/orders/\(id)",
-                    session.says(
-                        "Recorded: \(fields.kind.rawValue) of \(order.currency.format(amount)).",
-                        "Vastgelegd: \(fields.kind.rawValue) van \(Self.money(amount, order.currency, in: session)).")
+                    session.says("Recorded: \(fields.kind.rawValue) of \(written).", "Vastgelegd: \(fields.kind.rawValue) van \(written).")
                 )
             }
         }

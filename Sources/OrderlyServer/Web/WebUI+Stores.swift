@@ -233,12 +233,12 @@ extension WebUI {
                     requestKey: fields.saleKey ?? "sale-" + UUID().uuidString.lowercased())
                 let method = fields.method ?? "cash"
                 let order = try await stores.orders.sellAtCounter(draft, paidWith: method, actor: session.user.principal.name)
+                let total = Self.money(order.totals.total, order.currency, in: session)
                 return (
                     back,
                     session.says(
-                        "Sold \(order.number): \(order.currency.format(order.totals.total)) paid by \(method).",
-                        "Verkocht \(order.number): \(Self.money(order.totals.total, order.currency, in: session)) betaald met \(Words.phrase(method, in: "nl").lowercased())."
-                    )
+                        "Sold \(order.number): \(total) paid by \(method).",
+                        "Verkocht \(order.number): \(total) betaald met \(Words.phrase(method, in: "nl").lowercased()).")
                 )
             }
         }
@@ -279,11 +279,12 @@ extension WebUI {
                     actor: principal.name)
                 let units = ret.lines.reduce(0) { $0 + $1.receivedQuantity }
                 let restocked = ret.lines.reduce(0) { $0 + $1.restockedQuantity }
+                let refund = Self.money(ret.refundAmount, ret.currency, in: session)
                 return (
                     "/stores/\(location)",
                     session.says(
-                        "Taken back: \(units) unit\(units == 1 ? "" : "s"), \(restocked) back on the shelf. Refund \(ret.currency.format(ret.refundAmount)): pay it under Refunds at the till.",
-                        "Teruggenomen: \(units) stuk\(units == 1 ? "" : "s"), \(restocked) terug in het schap. Terugbetaling \(Self.money(ret.refundAmount, ret.currency, in: session)): betaal die onder Terugbetalingen aan de kassa."
+                        "Taken back: \(units) unit\(units == 1 ? "" : "s"), \(restocked) back on the shelf. Refund \(refund): pay it under Refunds at the till.",
+                        "Teruggenomen: \(units) stuk\(units == 1 ? "" : "s"), \(restocked) terug in het schap. Terugbetaling \(refund): betaal die onder Terugbetalingen aan de kassa."
                     )
                 )
             }
